@@ -1,0 +1,189 @@
+// Package config reads Remit's configuration from the environment once,
+// applies defaults and validates it with messages precise enough to fix the
+// deployment from the first line of the log.
+package config
+
+import (
+	"encoding/base64"
+	"fmt"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+)
+
+// Env names the environments Remit knows. Dev relaxes what must be given
+// (a local encryption key is generated) and nothing else.
+type Env string
+
+// The environments.
+const (
+	EnvProd Env = "prod"
+	EnvDev  Env = "dev"
+)
+
+// Config is everything Remit reads from its environment.
+type Config struct {
+	Listen         string
+	BaseURL        *url.URL
+	DatabaseURL    string
+	EncryptionKey  []byte // 32 bytes; nil only in dev, where a local key is used
+	Env            Env
+	AppKey         string
+	ConnectKeysURL string
+	ConnectJSURL   string
+	SMTPURL        *url.URL // nil = e-mail off
+	MailFrom       string
+	Workers        int
+	ForgeAppID     string // empty = Forge entry points off
+	ForgeJWKSURL   string
+	DevKeyPath     string // where the dev encryption key is kept (dev only)
+	RetentionDays  int    // days an uninstalled tenant's data is kept
+}
+
+// Defaults for the optional variables.
+const (
+	DefaultListen         = ":8080"
+	DefaultBaseURL        = "http://localhost:8080"
+	DefaultAppKey         = "io.remit.jira"
+	DefaultConnectKeysURL = "https://connect-install-keys.atlassian.com"
+	DefaultConnectJSURL   = "https://connect-cdn.atl-paas.net/all.js"
+	DefaultForgeJWKSURL   = "https://forge.cdn.prod.atlassian-dev.net/.well-known/jwks.json"
+	DefaultWorkers        = 10
+	DefaultRetentionDays  = 30
+)
+
+// Need says which variables a command requires.
+type Need struct {
+	Database bool // DATABASE_URL must be set (serve, migrate, followup)
+	Secrets  bool // REMIT_ENCRYPTION_KEY must be set outside dev (serve, followup)
+}
+
+// FromEnv reads the configuration through getenv (os.Getenv in main, a map
+// in tests) and returns the first problem as a one-line error.
+func FromEnv(getenv func(string) string, need Need) (Config, error) {
+	c := Config{
+		Listen:         or(getenv("REMIT_LISTEN"), DefaultListen),
+		DatabaseURL:    strings.TrimSpace(getenv("DATABASE_URL")),
+		Env:            Env(or(getenv("REMIT_ENV"), string(EnvProd))),
+		AppKey:         or(getenv("REMIT_APP_KEY"), DefaultAppKey),
+		ConnectKeysURL: strings.TrimSuffix(or(getenv("REMIT_CONNECT_KEYS_URL"), DefaultConnectKeysURL), "/"),
+		ConnectJSURL:   or(getenv("REMIT_CONNECT_JS_URL"), DefaultConnectJSURL),
+		MailFrom:       getenv("REMIT_MAIL_FROM"),
+		ForgeAppID:     getenv("REMIT_FORGE_APP_ID"),
+		ForgeJWKSURL:   or(getenv("REMIT_FORGE_JWKS_URL"), DefaultForgeJWKSURL),
+		DevKeyPath:     or(getenv("REMIT_DEV_KEY_FILE"), ".remit-dev-key"),
+	}
+	if c.Env != EnvProd && c.Env != EnvDev {
+		return c, fmt.Errorf("REMIT_ENV must be prod or dev, got %q", c.Env)
+	}
+	if _, port, ok := strings.Cut(c.Listen, ":"); !ok || port == "" {
+		return c, fmt.Errorf("REMIT_LISTEN must be host:port or :port, got %q", c.Listen)
+	}
+	base, err := absoluteURL("REMIT_BASE_URL", or(getenv("REMIT_BASE_URL"), DefaultBaseURL))
+	if err != nil {
+		return c, err
+	}
+	base.Path = strings.TrimSuffix(base.Path, "/")
+	c.BaseURL = base
+	if c.Env == EnvProd && base.Scheme != "https" && !isLoopback(base.Hostname()) {
+		return c, fmt.Errorf("REMIT_BASE_URL must use https in prod (Atlassian refuses http descriptors), got %q", base)
+	}
+	if need.Database && c.DatabaseURL == "" {
+		return c, fmt.Errorf("DATABASE_URL is required (e.g. postgres://user:pass@host:5432/remit)")
+	}
+	if c.DatabaseURL != "" {
+		if u, err := url.Parse(c.DatabaseURL); err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+			return c, fmt.Errorf("DATABASE_URL must be a postgres:// URL")
+		}
+	}
+	if k := strings.TrimSpace(getenv("REMIT_ENCRYPTION_KEY")); k != "" {
+		key, err := decodeKey(k)
+		if err != nil {
+			return c, err
+		}
+		c.EncryptionKey = key
+	} else if need.Secrets && c.Env != EnvDev {
+		return c, fmt.Errorf("REMIT_ENCRYPTION_KEY is required unless REMIT_ENV=dev (base64 of 32 random bytes: head -c32 /dev/urandom | base64)")
+	}
+	if len(c.AppKey) > 64 {
+		return c, fmt.Errorf("REMIT_APP_KEY must be at most 64 characters, got %d", len(c.AppKey))
+	}
+	for name, v := range map[string]string{"REMIT_CONNECT_KEYS_URL": c.ConnectKeysURL, "REMIT_CONNECT_JS_URL": c.ConnectJSURL, "REMIT_FORGE_JWKS_URL": c.ForgeJWKSURL} {
+		if _, err := absoluteURL(name, v); err != nil {
+			return c, err
+		}
+	}
+	if s := getenv("REMIT_SMTP_URL"); s != "" {
+		u, err := absoluteURL("REMIT_SMTP_URL", s)
+		if err != nil {
+			return c, err
+		}
+		if u.Scheme != "smtp" && u.Scheme != "smtps" {
+			return c, fmt.Errorf("REMIT_SMTP_URL must start with smtp:// or smtps://, got scheme %q", u.Scheme)
+		}
+		if u.Port() == "" {
+			return c, fmt.Errorf("REMIT_SMTP_URL must name a port (smtp://host:587)")
+		}
+		if c.MailFrom == "" {
+			return c, fmt.Errorf("REMIT_MAIL_FROM is required when REMIT_SMTP_URL is set")
+		}
+		c.SMTPURL = u
+	}
+	if c.Workers, err = positiveInt(getenv, "REMIT_WORKERS", DefaultWorkers, 1000); err != nil {
+		return c, err
+	}
+	if c.RetentionDays, err = positiveInt(getenv, "REMIT_RETENTION_DAYS", DefaultRetentionDays, 3650); err != nil {
+		return c, err
+	}
+	if c.ForgeAppID != "" && !strings.HasPrefix(c.ForgeAppID, "ari:cloud:ecosystem::app/") {
+		return c, fmt.Errorf("REMIT_FORGE_APP_ID must look like ari:cloud:ecosystem::app/<uuid>, got %q", c.ForgeAppID)
+	}
+	return c, nil
+}
+
+// OS reads the process environment.
+func OS(need Need) (Config, error) { return FromEnv(os.Getenv, need) }
+
+func or(v, def string) string {
+	if v = strings.TrimSpace(v); v == "" {
+		return def
+	}
+	return v
+}
+
+func absoluteURL(name, v string) (*url.URL, error) {
+	u, err := url.Parse(v)
+	if err != nil || u.Scheme == "" || u.Host == "" {
+		return nil, fmt.Errorf("%s must be an absolute URL, got %q", name, v)
+	}
+	return u, nil
+}
+
+func decodeKey(s string) ([]byte, error) {
+	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.URLEncoding, base64.RawStdEncoding, base64.RawURLEncoding} {
+		if b, err := enc.DecodeString(s); err == nil {
+			if len(b) != 32 {
+				return nil, fmt.Errorf("REMIT_ENCRYPTION_KEY must decode to 32 bytes, got %d", len(b))
+			}
+			return b, nil
+		}
+	}
+	return nil, fmt.Errorf("REMIT_ENCRYPTION_KEY is not valid base64")
+}
+
+func positiveInt(getenv func(string) string, name string, def, max int) (int, error) {
+	v := strings.TrimSpace(getenv(name))
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 || n > max {
+		return 0, fmt.Errorf("%s must be a whole number from 1 to %d, got %q", name, max, v)
+	}
+	return n, nil
+}
+
+func isLoopback(host string) bool {
+	return host == "localhost" || strings.HasPrefix(host, "127.") || host == "::1"
+}

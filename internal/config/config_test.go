@@ -1,0 +1,90 @@
+package config
+
+import (
+	"strings"
+	"testing"
+)
+
+const goodKey = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=" // base64 of 32 bytes
+
+func env(kv ...string) func(string) string {
+	m := map[string]string{}
+	for i := 0; i+1 < len(kv); i += 2 {
+		m[kv[i]] = kv[i+1]
+	}
+	return func(k string) string { return m[k] }
+}
+
+func TestDefaults(t *testing.T) {
+	c, err := FromEnv(env("DATABASE_URL", "postgres://localhost/remit", "REMIT_ENCRYPTION_KEY", goodKey), Need{Database: true, Secrets: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Listen != ":8080" || c.BaseURL.String() != "http://localhost:8080" || c.AppKey != "io.remit.jira" ||
+		c.Env != EnvProd || c.Workers != 10 || c.SMTPURL != nil || c.ForgeAppID != "" || len(c.EncryptionKey) != 32 ||
+		c.ConnectKeysURL != DefaultConnectKeysURL || c.RetentionDays != 30 {
+		t.Fatalf("unexpected defaults: %+v", c)
+	}
+}
+
+func TestErrors(t *testing.T) {
+	base := []string{"DATABASE_URL", "postgres://localhost/remit", "REMIT_ENCRYPTION_KEY", goodKey}
+	cases := []struct {
+		name string
+		kv   []string
+		need Need
+		want string // substring of the one-line error
+	}{
+		{"missing database", []string{"REMIT_ENCRYPTION_KEY", goodKey}, Need{Database: true}, "DATABASE_URL is required"},
+		{"database not postgres", []string{"DATABASE_URL", "mysql://x", "REMIT_ENCRYPTION_KEY", goodKey}, Need{Database: true}, "postgres:// URL"},
+		{"missing key in prod", []string{"DATABASE_URL", "postgres://x/y"}, Need{Database: true, Secrets: true}, "REMIT_ENCRYPTION_KEY is required"},
+		{"short key", []string{"REMIT_ENCRYPTION_KEY", "c2hvcnQ="}, Need{}, "32 bytes"},
+		{"key not base64", []string{"REMIT_ENCRYPTION_KEY", "!!!"}, Need{}, "not valid base64"},
+		{"bad env", append(base, "REMIT_ENV", "staging"), Need{}, "REMIT_ENV must be prod or dev"},
+		{"relative base url", append(base, "REMIT_BASE_URL", "/remit"), Need{}, "REMIT_BASE_URL must be an absolute URL"},
+		{"http base url in prod", append(base, "REMIT_BASE_URL", "http://remit.example.com"), Need{}, "must use https"},
+		{"bad listen", append(base, "REMIT_LISTEN", "8080"), Need{}, "REMIT_LISTEN"},
+		{"workers zero", append(base, "REMIT_WORKERS", "0"), Need{}, "REMIT_WORKERS must be a whole number"},
+		{"workers text", append(base, "REMIT_WORKERS", "ten"), Need{}, "REMIT_WORKERS"},
+		{"smtp scheme", append(base, "REMIT_SMTP_URL", "http://mail:25", "REMIT_MAIL_FROM", "a@b.c"), Need{}, "smtp:// or smtps://"},
+		{"smtp without from", append(base, "REMIT_SMTP_URL", "smtp://mail:25"), Need{}, "REMIT_MAIL_FROM is required"},
+		{"smtp without port", append(base, "REMIT_SMTP_URL", "smtp://mail", "REMIT_MAIL_FROM", "a@b.c"), Need{}, "port"},
+		{"forge app id", append(base, "REMIT_FORGE_APP_ID", "my-app"), Need{}, "ari:cloud:ecosystem::app/"},
+		{"long app key", append(base, "REMIT_APP_KEY", strings.Repeat("k", 65)), Need{}, "at most 64"},
+		{"keys url", append(base, "REMIT_CONNECT_KEYS_URL", "keys"), Need{}, "REMIT_CONNECT_KEYS_URL must be an absolute URL"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := FromEnv(env(tc.kv...), tc.need)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("error = %v, want it to mention %q", err, tc.want)
+			}
+			if strings.Contains(err.Error(), "\n") {
+				t.Fatalf("error must be one line: %q", err)
+			}
+		})
+	}
+}
+
+func TestDevAllowsMissingKeyAndHTTP(t *testing.T) {
+	c, err := FromEnv(env("REMIT_ENV", "dev", "DATABASE_URL", "postgres://x/y", "REMIT_BASE_URL", "http://10.0.0.5:8080/remit/"), Need{Database: true, Secrets: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.EncryptionKey != nil || c.BaseURL.Path != "/remit" {
+		t.Fatalf("got key %v, base path %q", c.EncryptionKey, c.BaseURL.Path)
+	}
+	if _, err := FromEnv(env("REMIT_ENV", "dev", "REMIT_BASE_URL", "http://10.0.0.5:8080"), Need{}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestSMTP(t *testing.T) {
+	c, err := FromEnv(env("REMIT_ENCRYPTION_KEY", goodKey, "REMIT_SMTP_URL", "smtps://u:p@mail.example.com:465", "REMIT_MAIL_FROM", "billing@example.com"), Need{Secrets: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.SMTPURL.Host != "mail.example.com:465" || c.SMTPURL.User.Username() != "u" {
+		t.Fatalf("smtp = %v", c.SMTPURL)
+	}
+}
