@@ -1,0 +1,44 @@
+# Remit — the two commands a newcomer needs are `make run` and `make test`.
+SHELL := /bin/bash
+GO    ?= go
+BIN   := bin
+
+.PHONY: all build run test test-go lint fuzz bench deps clean
+
+all: build
+
+deps: tools/jwtref/node_modules/.package-lock.json
+
+tools/jwtref/node_modules/.package-lock.json: tools/jwtref/package.json tools/jwtref/package-lock.json
+	npm ci --prefix tools/jwtref --no-audit --no-fund --loglevel=error
+
+build:
+	$(GO) build -o $(BIN)/remit ./cmd/remit
+	$(GO) build -o $(BIN)/jirasim ./cmd/jirasim
+	$(GO) build -o $(BIN)/devstack ./cmd/devstack
+
+# make run: throw-away PostgreSQL, the Jira simulator and Remit, with Remit
+# installed into the simulator and a demo site seeded. Ctrl-C stops it all.
+run: deps build
+	$(BIN)/devstack
+
+# make test: lint, every Go test against one throw-away PostgreSQL cluster,
+# and a short fuzzing pass over the protocol parsers.
+test: deps lint
+	scripts/test.sh
+
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go' | grep -v '^vendor/')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+	$(GO) tool staticcheck ./...
+
+# Longer fuzzing than make test does; FUZZTIME per target.
+FUZZTIME ?= 2m
+fuzz:
+	FUZZTIME=$(FUZZTIME) scripts/fuzz.sh
+
+bench:
+	scripts/bench.sh
+
+clean:
+	rm -rf $(BIN)
