@@ -76,3 +76,11 @@ func (p *Pacer) Reserve(now time.Time) time.Duration {
 	}
 	return start.Sub(now)
 }
+
+// idle reports whether the pacer holds no state that matters at now, so
+// that a Factory may forget it.
+func (p *Pacer) idle(now time.Time) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return !now.Before(p.slowUntil) && !now.Before(p.holdUntil)
+}
