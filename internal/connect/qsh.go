@@ -4,7 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"net/url"
-	"sort"
+	"slices"
 	"strings"
 )
 
@@ -24,7 +24,12 @@ func CanonicalRequest(method, escapedPath, rawQuery, prefix string) string {
 
 // QSH is the lowercase hex SHA-256 of the canonical request.
 func QSH(method, escapedPath, rawQuery, prefix string) string {
-	sum := sha256.Sum256([]byte(CanonicalRequest(method, escapedPath, rawQuery, prefix)))
+	return hashCanonical(CanonicalRequest(method, escapedPath, rawQuery, prefix))
+}
+
+// hashCanonical is the qsh of an already canonical request string.
+func hashCanonical(canonical string) string {
+	sum := sha256.Sum256([]byte(canonical))
 	return hex.EncodeToString(sum[:])
 }
 
@@ -33,6 +38,9 @@ func QSHForURL(method string, u *url.URL, prefix string) string {
 	return QSH(method, u.EscapedPath(), u.RawQuery, prefix)
 }
 
+// canonicalPath strips prefix (a plain string prefix, as atlassian-jwt
+// does), encodes '&' so that it cannot pose as the query separator, and
+// normalises the empty path to "/" and a trailing "/" away.
 func canonicalPath(path, prefix string) string {
 	prefix = strings.TrimSuffix(prefix, "/")
 	if prefix != "" && strings.HasPrefix(path, prefix) {
@@ -51,31 +59,32 @@ func canonicalPath(path, prefix string) string {
 	return path
 }
 
-// canonicalQuery sorts parameters by encoded name, emits each name once with
-// its encoded values sorted and joined by a literal comma, and drops jwt.
+// queryParam is one decoded-then-re-encoded query parameter.
+type queryParam struct{ name, value string }
+
+// canonicalQuery sorts parameters by encoded name, then encoded value,
+// emits each name once with its values joined by a literal comma, and
+// drops jwt.
 func canonicalQuery(rawQuery string) string {
-	if rawQuery == "" {
+	params := encodedParams(rawQuery)
+	if len(params) == 0 {
 		return ""
 	}
-	values, _ := url.ParseQuery(rawQuery) // malformed pairs are skipped, as servers do
-	delete(values, "jwt")
-	if len(values) == 0 {
-		return ""
-	}
-	type param struct{ name, value string }
-	params := make([]param, 0, len(values))
-	for name, vals := range values {
-		enc := make([]string, len(vals))
-		for i, v := range vals {
-			enc[i] = PercentEncode(v)
+	slices.SortFunc(params, func(a, b queryParam) int {
+		if c := strings.Compare(a.name, b.name); c != 0 {
+			return c
 		}
-		sort.Strings(enc)
-		params = append(params, param{PercentEncode(name), strings.Join(enc, ",")})
-	}
-	sort.Slice(params, func(i, j int) bool { return params[i].name < params[j].name })
+		return strings.Compare(a.value, b.value)
+	})
 	var b strings.Builder
 	for i, p := range params {
-		if i > 0 {
+		switch {
+		case i == 0:
+		case params[i-1].name == p.name:
+			b.WriteByte(',')
+			b.WriteString(p.value)
+			continue
+		default:
 			b.WriteByte('&')
 		}
 		b.WriteString(p.name)
@@ -83,6 +92,67 @@ func canonicalQuery(rawQuery string) string {
 		b.WriteString(p.value)
 	}
 	return b.String()
+}
+
+// encodedParams splits rawQuery the way a form decoder does ('&'
+// separates pairs, the first '=' separates name from value, '+' is a
+// space) and returns each pair percent-encoded per RFC 3986, without the
+// jwt parameter. Like Node's querystring (and unlike net/url, which drops
+// such pairs), it keeps ';' literally and keeps a '%' that does not start
+// a valid escape, so every byte the sender signed stays covered.
+func encodedParams(rawQuery string) []queryParam {
+	if rawQuery == "" {
+		return nil
+	}
+	params := make([]queryParam, 0, strings.Count(rawQuery, "&")+1)
+	for pair := range strings.SplitSeq(rawQuery, "&") {
+		if pair == "" {
+			continue
+		}
+		name, value, _ := strings.Cut(pair, "=")
+		name = formUnescape(name)
+		if name == "jwt" {
+			continue
+		}
+		params = append(params, queryParam{PercentEncode(name), PercentEncode(formUnescape(value))})
+	}
+	return params
+}
+
+// formUnescape decodes '+' to space and valid %XX escapes to their byte,
+// leaving malformed escapes as they are.
+func formUnescape(s string) string {
+	if !strings.ContainsAny(s, "+%") {
+		return s
+	}
+	b := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '+':
+			b = append(b, ' ')
+		case c == '%' && i+2 < len(s) && isHex(s[i+1]) && isHex(s[i+2]):
+			b = append(b, unhex(s[i+1])<<4|unhex(s[i+2]))
+			i += 2
+		default:
+			b = append(b, c)
+		}
+	}
+	return string(b)
+}
+
+func isHex(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
+}
+
+func unhex(c byte) byte {
+	switch {
+	case '0' <= c && c <= '9':
+		return c - '0'
+	case 'a' <= c && c <= 'f':
+		return c - 'a' + 10
+	default:
+		return c - 'A' + 10
+	}
 }
 
 // PercentEncode encodes s per RFC 3986: unreserved characters stay, every
