@@ -69,4 +69,3 @@ func TestRunSendsEveryRequestOnce(t *testing.T) {
 		}
 	}
 }
-
