@@ -1,0 +1,108 @@
+package httpapi
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/remitapp/remit/internal/connect"
+	"github.com/remitapp/remit/internal/remit"
+)
+
+// Tenants is what the lifecycle handlers need of tenant storage.
+type Tenants interface {
+	UpsertInstall(ctx context.Context, t remit.Tenant) (remit.Tenant, error)
+	TenantByClientKey(ctx context.Context, clientKey string) (remit.Tenant, error)
+	SetTenantEnabled(ctx context.Context, clientKey string, enabled bool) error
+	MarkTenantUninstalled(ctx context.Context, clientKey string, at time.Time) error
+}
+
+// Webhooks accepts a verified delivery: it records the identifier and
+// enqueues the durable job in one transaction. first is false for a
+// delivery already accepted before.
+type Webhooks interface {
+	Accept(ctx context.Context, clientKey, identifier, event string, body []byte) (first bool, err error)
+}
+
+// Deps is everything the HTTP edge is built from; app wires it.
+type Deps struct {
+	Logger     *slog.Logger
+	Now        func() time.Time
+	AppKey     string
+	BaseURL    *url.URL
+	Descriptor []byte // rendered descriptor
+	Requests   *connect.Verifier
+	Installs   *connect.InstallVerifier
+	Tenants    Tenants
+	Webhooks   Webhooks
+	Ready      func(ctx context.Context) error
+	Registry   *prometheus.Registry
+}
+
+// Server is Remit's HTTP surface.
+type Server struct {
+	deps    Deps
+	echo    *echo.Echo
+	metrics *Metrics
+}
+
+// New builds the server and registers every route.
+func New(deps Deps) *Server {
+	if deps.Now == nil {
+		deps.Now = time.Now
+	}
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.HTTPErrorHandler = errorHandler(deps.Logger)
+	s := &Server{deps: deps, echo: e, metrics: NewMetrics(deps.Registry)}
+	e.Use(requestIDs, observe(deps.Logger, s.metrics, deps.Now), recoverPanics(), securityHeaders, limitBody())
+	s.routes()
+	return s
+}
+
+// Handler is the root http.Handler.
+func (s *Server) Handler() http.Handler { return s.echo }
+
+// routes registers every route, one block per surface.
+func (s *Server) routes() {
+	e := s.echo
+	// Operations.
+	e.GET("/healthz", s.healthz)
+	e.GET("/readyz", s.readyz)
+	e.GET("/metrics", echo.WrapHandler(promhttp.HandlerFor(s.deps.Registry, promhttp.HandlerOpts{})))
+
+	// Connect: descriptor and lifecycle (RS256 signed by Atlassian).
+	e.GET("/atlassian-connect.json", s.descriptor)
+	lc := e.Group("/lifecycle")
+	lc.POST("/installed", s.installed)
+	lc.POST("/uninstalled", s.uninstalled)
+	lc.POST("/enabled", s.enabledChanged(true))
+	lc.POST("/disabled", s.enabledChanged(false))
+
+	// Jira → Remit: webhooks carry request tokens (computed qsh).
+	wh := e.Group("/webhooks", s.requireToken(connect.RequestToken))
+	wh.POST("/jira", s.webhook)
+
+	// Our iframes → our API: context tokens (qsh = context-qsh).
+	api := e.Group("/api/v1", s.requireToken(connect.ContextToken))
+	api.GET("/me", s.me)
+}
+
+// NewHTTPServer wraps h with the timeouts a public server needs.
+func NewHTTPServer(addr string, h http.Handler) *http.Server {
+	return &http.Server{
+		Addr:              addr,
+		Handler:           h,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+	}
+}
