@@ -1,0 +1,4 @@
+package pgtest
+
+// WithDatabase exposes withDatabase to the table test.
+var WithDatabase = withDatabase

@@ -1,0 +1,122 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/remitapp/remit/internal/remit"
+)
+
+// defaultAuditLimit and maxAuditLimit bound one page of AuditEntries.
+const (
+	defaultAuditLimit = 100
+	maxAuditLimit     = 1000
+)
+
+// AuditEntry is one line of the append-only audit log: who did what to
+// which entity, with the state before and after as JSON.
+type AuditEntry struct {
+	ID       int64           // assigned by the database; ignored by AppendAudit
+	At       time.Time       // zero means the store's clock
+	Actor    string          // an Atlassian accountId, "system" or "jira-webhook"
+	Entity   string          // e.g. "invoice", "payment", "tenant"
+	EntityID string          // the entity's id within the tenant
+	Action   string          // e.g. "create", "void", "record_payment"
+	Before   json.RawMessage // nil when there was nothing before
+	After    json.RawMessage // nil when there is nothing after
+}
+
+// AuditFilter selects a page of a tenant's audit log, oldest first.
+type AuditFilter struct {
+	Entity   string // "" = every entity
+	EntityID string // "" = every id (only with Entity)
+	AfterID  int64  // keyset cursor: entries with ID > AfterID
+	Limit    int    // 0 = 100; at most 1000
+}
+
+// AppendAudit adds an entry in the caller's transaction so the audit line
+// exists exactly when the change it describes does. A nil tx runs on the
+// pool.
+func (db *DB) AppendAudit(ctx context.Context, tx pgx.Tx, clientKey string, e AuditEntry) error {
+	const op = "store.AppendAudit"
+	fields := map[string]string{}
+	if e.Actor == "" {
+		fields["actor"] = "is required"
+	}
+	if e.Entity == "" {
+		fields["entity"] = "is required"
+	}
+	if e.Action == "" {
+		fields["action"] = "is required"
+	}
+	if len(fields) > 0 {
+		return remit.FieldErrors(remit.Invalid, op, "incomplete audit entry", fields)
+	}
+	at := e.At
+	if at.IsZero() {
+		at = db.now()
+	}
+	_, err := db.on(tx).Exec(ctx, `
+		INSERT INTO audit_log (client_key, at, actor, entity, entity_id, action, before, after)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+		clientKey, at, e.Actor, e.Entity, e.EntityID, e.Action, nullJSON(e.Before), nullJSON(e.After))
+	return classify(op, err)
+}
+
+// AuditEntries returns a page of the tenant's audit log, for the issue
+// panel and the admin export.
+func (db *DB) AuditEntries(ctx context.Context, clientKey string, f AuditFilter) ([]AuditEntry, error) {
+	const op = "store.AuditEntries"
+	limit := f.Limit
+	if limit <= 0 {
+		limit = defaultAuditLimit
+	}
+	limit = min(limit, maxAuditLimit)
+	rows, err := db.pool.Query(ctx, `
+		SELECT id, at, actor, entity, entity_id, action, before, after
+		FROM audit_log
+		WHERE client_key = $1
+		  AND ($2 = '' OR entity = $2)
+		  AND ($3 = '' OR entity_id = $3)
+		  AND id > $4
+		ORDER BY id
+		LIMIT $5`,
+		clientKey, f.Entity, f.EntityID, f.AfterID, limit)
+	if err != nil {
+		return nil, classify(op, err)
+	}
+	entries, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (AuditEntry, error) {
+		var e AuditEntry
+		var before, after []byte
+		err := row.Scan(&e.ID, &e.At, &e.Actor, &e.Entity, &e.EntityID, &e.Action, &before, &after)
+		e.Before, e.After = before, after
+		return e, err
+	})
+	if err != nil {
+		return nil, classify(op, err)
+	}
+	return entries, nil
+}
+
+// PurgeAudit deletes all of a tenant's audit entries through the database
+// function that alone may bypass the append-only trigger. Only the
+// retention sweep erasing an uninstalled tenant calls it.
+func (db *DB) PurgeAudit(ctx context.Context, tx pgx.Tx, clientKey string) (int64, error) {
+	const op = "store.PurgeAudit"
+	var n int64
+	if err := db.on(tx).QueryRow(ctx, `SELECT remit_purge_audit($1)`, clientKey).Scan(&n); err != nil {
+		return 0, classify(op, err)
+	}
+	return n, nil
+}
+
+// nullJSON stores an absent document as SQL NULL rather than JSON null.
+func nullJSON(b json.RawMessage) any {
+	if len(b) == 0 {
+		return nil
+	}
+	return string(b)
+}

@@ -1,0 +1,14 @@
+// Package store is Remit's PostgreSQL adapter and the only package that
+// holds SQL.
+//
+// Every tenant-scoped method takes the tenant's clientKey first and every
+// statement it runs filters on it: a query that forgets the tenant is a
+// data leak between Jira sites, and the isolation test exercises each
+// method with two tenants to catch one. Methods that write as part of a
+// larger unit of work take a pgx.Tx (nil means "run on the pool") so that
+// River jobs enqueued with InsertTx in the same transaction commit or roll
+// back with the write they follow.
+//
+// Errors are wrapped with the operation ("store.UpsertInstall: ...");
+// missing rows become remit.NotFound and unique violations remit.Conflict.
+package store

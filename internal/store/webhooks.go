@@ -1,0 +1,71 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/remitapp/remit/internal/remit"
+)
+
+// pruneBatch bounds how many rows one DELETE removes, so pruning a large
+// backlog never holds locks for long.
+const pruneBatch = 5000
+
+// RecordWebhookDelivery notes a delivery's X-Atlassian-Webhook-Identifier
+// and reports whether this is its first arrival. Call it in the transaction
+// that enqueues the processing job: a rollback then forgets both, and a
+// duplicate delivery (first == false) enqueues nothing. A nil tx runs on
+// the pool. An unknown tenant is remit.NotFound.
+func (db *DB) RecordWebhookDelivery(ctx context.Context, tx pgx.Tx, clientKey, identifier, event string, at time.Time) (first bool, err error) {
+	const op = "store.RecordWebhookDelivery"
+	if identifier == "" {
+		return false, remit.FieldErrors(remit.Invalid, op, "webhook without identifier",
+			map[string]string{"identifier": "is required"})
+	}
+	tag, err := db.on(tx).Exec(ctx, `
+		INSERT INTO webhook_deliveries (client_key, identifier, event, received_at)
+		VALUES ($1, $2, $3, $4)
+		ON CONFLICT (client_key, identifier) DO NOTHING`,
+		clientKey, identifier, event, at)
+	if err != nil {
+		return false, classify(op, err)
+	}
+	return tag.RowsAffected() == 1, nil
+}
+
+// WebhookDeliverySeen reports whether a delivery identifier was recorded
+// for the tenant, for diagnostics and the simulator's duplicate tests.
+func (db *DB) WebhookDeliverySeen(ctx context.Context, clientKey, identifier string) (bool, error) {
+	const op = "store.WebhookDeliverySeen"
+	var seen bool
+	err := db.pool.QueryRow(ctx, `
+		SELECT EXISTS (SELECT 1 FROM webhook_deliveries WHERE client_key = $1 AND identifier = $2)`,
+		clientKey, identifier).Scan(&seen)
+	if err != nil {
+		return false, classify(op, err)
+	}
+	return seen, nil
+}
+
+// PruneWebhookDeliveries deletes, across all tenants, deliveries received
+// before olderThan; Jira does not redeliver after a few days, so old
+// identifiers only cost space. It returns how many rows went.
+func (db *DB) PruneWebhookDeliveries(ctx context.Context, olderThan time.Time) (int64, error) {
+	const op = "store.PruneWebhookDeliveries"
+	var total int64
+	for {
+		tag, err := db.pool.Exec(ctx, `
+			DELETE FROM webhook_deliveries WHERE ctid = ANY (ARRAY(
+				SELECT ctid FROM webhook_deliveries WHERE received_at < $1 LIMIT $2))`,
+			olderThan, pruneBatch)
+		if err != nil {
+			return total, classify(op, err)
+		}
+		total += tag.RowsAffected()
+		if tag.RowsAffected() < pruneBatch {
+			return total, nil
+		}
+	}
+}
