@@ -32,8 +32,8 @@ const setupTimeout = 2 * time.Minute
 // cannot avoid it; it is set once by Main and read by NewDB.
 var server struct {
 	mu       sync.Mutex
-	adminURL string       // set by Main
-	cluster  *Cluster     // non-nil when Main started one
+	adminURL string   // set by Main
+	cluster  *Cluster // non-nil when Main started one
 	admin    *pgxpool.Pool
 	template string
 	tplErr   error
