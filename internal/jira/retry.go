@@ -107,12 +107,17 @@ func (t *RetryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		if resp.StatusCode == http.StatusTooManyRequests {
 			t.Metrics.rateLimited(limitReason(resp.Header))
 		}
-		if !retryable || attempt >= maxAttempts {
-			resp.Body = &cancelOnClose{ReadCloser: resp.Body, cancel: cancel}
-			return resp, nil
+		var wait time.Duration
+		var hinted bool
+		if retryable {
+			wait, hinted = retryAfter(resp.Header, t.now())
+			if hinted && wait <= maxWait {
+				// Every request of this tenant waits, not just this one;
+				// the wait itself happens in Reserve.
+				pacer.Hold(t.now().Add(wait))
+			}
 		}
-		wait, hinted := retryAfter(resp.Header, t.now())
-		if hinted && wait > maxWait {
+		if !retryable || attempt >= maxAttempts || (hinted && wait > maxWait) {
 			resp.Body = &cancelOnClose{ReadCloser: resp.Body, cancel: cancel}
 			return resp, nil
 		}
@@ -127,10 +132,7 @@ func (t *RetryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			slog.Int("status", resp.StatusCode), slog.Int("attempt", attempt),
 			slog.Duration("wait", wait), slog.Bool("server_hint", hinted))
 		if hinted {
-			// Every request of this tenant waits, not just this one; the
-			// wait itself happens in Reserve at the top of the loop.
-			pacer.Hold(t.now().Add(wait))
-			continue
+			continue // Reserve waits out the hold
 		}
 		if err := t.sleep(ctx, wait); err != nil {
 			return nil, err
