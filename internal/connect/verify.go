@@ -72,6 +72,14 @@ func (v *Verifier) Verify(ctx context.Context, r *http.Request, kind TokenKind) 
 		return remit.Tenant{}, Claims{}, unauthorized(op, "token too large", nil)
 	}
 
+	alg, _, err := peekHeader(raw)
+	switch {
+	case err != nil:
+		return remit.Tenant{}, Claims{}, unauthorized(op, "malformed token", err)
+	case alg != jwt.SigningMethodHS256.Alg():
+		return remit.Tenant{}, Claims{}, unauthorized(op, "token must be HS256", nil)
+	}
+
 	now := time.Now
 	if v.Now != nil {
 		now = v.Now
