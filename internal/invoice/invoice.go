@@ -1,0 +1,71 @@
+package invoice
+
+import (
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/remitapp/remit/internal/money"
+)
+
+// Status is where an invoice stands. Overdue is not a status: it is
+// derived from the balance and the due date (see Overdue).
+type Status string
+
+// The invoice states (SPEC §4).
+const (
+	StatusOpen          Status = "open"
+	StatusPartiallyPaid Status = "partially_paid"
+	StatusPaid          Status = "paid"
+	StatusVoid          Status = "void"
+	StatusUncollectible Status = "uncollectible"
+)
+
+// Invoice is an issued invoice with its lines.
+type Invoice struct {
+	ID          int64
+	Number      string
+	CustomerID  int64
+	Customer    string // customer name at issue time
+	Status      Status
+	Disputed    bool
+	NeedsReview bool
+	Currency    money.Currency
+	Subtotal    decimal.Decimal
+	Tax         decimal.Decimal
+	TaxPercent  decimal.Decimal
+	Total       decimal.Decimal
+	Paid        decimal.Decimal
+	LateFees    decimal.Decimal
+	IssueDate   Date
+	DueDate     Date
+	Period      Period
+	IssueKey    string // the invoice issue in Jira, once created
+	Lines       []Line
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+}
+
+// Balance is what is still owed: total plus late fees minus payments.
+func (inv *Invoice) Balance() decimal.Decimal {
+	return inv.Total.Add(inv.LateFees).Sub(inv.Paid)
+}
+
+// Open reports whether the invoice still expects money.
+func (inv *Invoice) Open() bool {
+	return inv.Status == StatusOpen || inv.Status == StatusPartiallyPaid
+}
+
+// Overdue reports whether the invoice is past due on date today (in the
+// tenant's zone) with a balance left.
+func (inv *Invoice) Overdue(today Date) bool {
+	return inv.Open() && inv.Balance().IsPositive() && inv.DueDate.Before(today)
+}
+
+// DaysOverdue is how many days past due the invoice is on today (0 when not overdue).
+func (inv *Invoice) DaysOverdue(today Date) int {
+	if !inv.Overdue(today) {
+		return 0
+	}
+	return inv.DueDate.DaysUntil(today)
+}

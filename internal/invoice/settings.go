@@ -1,0 +1,167 @@
+package invoice
+
+import (
+	"strings"
+	"time"
+
+	"github.com/robfig/cron/v3"
+
+	"github.com/remitapp/remit/internal/money"
+	"github.com/remitapp/remit/internal/remit"
+)
+
+// Statuses are the names of the Jira statuses an invoice issue moves to.
+// Remit finds, per issue, a transition whose target status has the name
+// (case-insensitively), so workflows may name their transitions freely.
+type Statuses struct {
+	Open    string `json:"open"`
+	Overdue string `json:"overdue"`
+	Paid    string `json:"paid"`
+	Void    string `json:"void"`
+}
+
+// Seller is who issues the invoices.
+type Seller struct {
+	Name    string `json:"name"`
+	Address string `json:"address"`
+	TaxID   string `json:"taxId"`
+	Email   string `json:"email"`
+}
+
+// Settings are a tenant's billing settings. The JSON shape is the API's
+// (SPEC §7): PUT takes the whole object, omitted fields take defaults.
+type Settings struct {
+	BillingProjectKey string   `json:"billingProjectKey"`
+	InvoiceIssueType  string   `json:"invoiceIssueType"`
+	Statuses          Statuses `json:"statuses"`
+	Currency          string   `json:"currency"`
+	Timezone          string   `json:"timezone"`
+	PaymentTermsDays  int      `json:"paymentTermsDays"`
+	NumberFormat      string   `json:"numberFormat"`
+	Seller            Seller   `json:"seller"`
+	BillableJQL       string   `json:"billableJql"`
+	RoundingMinutes   int      `json:"roundingMinutes"`
+	FollowupSchedule  string   `json:"followupSchedule"`
+}
+
+// Defaults that SPEC §4 names.
+const (
+	DefaultIssueType        = "Task"
+	DefaultPaymentTermsDays = 30
+	DefaultNumberFormat     = "INV-{YYYY}-{SEQ:4}"
+	DefaultBillableJQL      = "labels is EMPTY OR labels not in (non-billable)"
+	DefaultFollowupSchedule = "0 9 * * 1-5"
+	DefaultCurrency         = "USD"
+	DefaultTimezone         = "UTC"
+)
+
+// DefaultSettings are what a new tenant starts with.
+func DefaultSettings() Settings {
+	return Settings{
+		InvoiceIssueType: DefaultIssueType,
+		Statuses:         Statuses{Open: "Sent", Overdue: "Overdue", Paid: "Paid", Void: "Cancelled"},
+		Currency:         DefaultCurrency,
+		Timezone:         DefaultTimezone,
+		PaymentTermsDays: DefaultPaymentTermsDays,
+		NumberFormat:     DefaultNumberFormat,
+		BillableJQL:      DefaultBillableJQL,
+		FollowupSchedule: DefaultFollowupSchedule,
+	}
+}
+
+// WithDefaults fills every empty field from DefaultSettings.
+func (s Settings) WithDefaults() Settings {
+	d := DefaultSettings()
+	s.BillingProjectKey = strings.TrimSpace(s.BillingProjectKey)
+	fill := func(v *string, def string) {
+		if *v = strings.TrimSpace(*v); *v == "" {
+			*v = def
+		}
+	}
+	fill(&s.InvoiceIssueType, d.InvoiceIssueType)
+	fill(&s.Statuses.Open, d.Statuses.Open)
+	fill(&s.Statuses.Overdue, d.Statuses.Overdue)
+	fill(&s.Statuses.Paid, d.Statuses.Paid)
+	fill(&s.Statuses.Void, d.Statuses.Void)
+	fill(&s.Currency, d.Currency)
+	fill(&s.Timezone, d.Timezone)
+	fill(&s.NumberFormat, d.NumberFormat)
+	fill(&s.BillableJQL, d.BillableJQL)
+	fill(&s.FollowupSchedule, d.FollowupSchedule)
+	if s.PaymentTermsDays == 0 {
+		s.PaymentTermsDays = d.PaymentTermsDays
+	}
+	s.Currency = strings.ToUpper(s.Currency)
+	return s
+}
+
+// Validate checks settings on their own (Jira-side checks come later).
+// Problems are reported per field as an Unprocessable error.
+func (s Settings) Validate() error {
+	f := map[string]string{}
+	if s.BillingProjectKey == "" {
+		f["billingProjectKey"] = "is required"
+	} else if !validProjectKey(s.BillingProjectKey) {
+		f["billingProjectKey"] = "must be a Jira project key such as BILL"
+	}
+	if _, err := money.ParseCurrency(s.Currency); err != nil {
+		f["currency"] = err.Error()
+	}
+	if _, err := time.LoadLocation(s.Timezone); err != nil || s.Timezone == "Local" {
+		f["timezone"] = "must be an IANA time zone such as Europe/Berlin"
+	}
+	if s.PaymentTermsDays < 0 || s.PaymentTermsDays > 365 {
+		f["paymentTermsDays"] = "must be from 0 to 365"
+	}
+	if err := ValidateNumberFormat(s.NumberFormat); err != nil {
+		f["numberFormat"] = err.Error()
+	}
+	if s.RoundingMinutes < 0 || s.RoundingMinutes > 240 {
+		f["roundingMinutes"] = "must be from 0 (no rounding) to 240"
+	}
+	if _, err := cron.ParseStandard(s.FollowupSchedule); err != nil || strings.HasPrefix(s.FollowupSchedule, "TZ=") || strings.HasPrefix(s.FollowupSchedule, "CRON_TZ=") {
+		f["followupSchedule"] = "must be a five-field cron expression such as 0 9 * * 1-5"
+	}
+	if len(s.BillableJQL) > 2000 {
+		f["billableJql"] = "must be at most 2000 characters"
+	}
+	for name, v := range map[string]string{"statuses.open": s.Statuses.Open, "statuses.overdue": s.Statuses.Overdue, "statuses.paid": s.Statuses.Paid, "statuses.void": s.Statuses.Void} {
+		if len(v) > 255 {
+			f[name] = "must be at most 255 characters"
+		}
+	}
+	if s.Seller.Email != "" && !plausibleEmail(s.Seller.Email) {
+		f["seller.email"] = "is not an e-mail address"
+	}
+	if len(f) > 0 {
+		return remit.FieldErrors(remit.Unprocessable, "invoice.Settings", "settings are not valid", f)
+	}
+	return nil
+}
+
+// Location is the tenant's time zone; Validate guarantees it loads.
+func (s Settings) Location() *time.Location {
+	loc, err := time.LoadLocation(s.Timezone)
+	if err != nil {
+		return time.UTC
+	}
+	return loc
+}
+
+func validProjectKey(k string) bool {
+	if len(k) < 2 || len(k) > 10 || k[0] < 'A' || k[0] > 'Z' {
+		return false
+	}
+	for i := 1; i < len(k); i++ {
+		c := k[i]
+		if !(c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+func plausibleEmail(s string) bool {
+	at := strings.LastIndexByte(s, '@')
+	return at > 0 && at < len(s)-3 && strings.Contains(s[at:], ".") && !strings.ContainsAny(s, " \t\r\n<>,;")
+}
