@@ -30,8 +30,9 @@ type Cluster struct {
 }
 
 // StartCluster creates and starts a throw-away cluster in dir (a new
-// temporary directory when dir is ""), on a free 127.0.0.1 port, tuned for
-// speed over durability (fsync off). Stop removes dir again.
+// temporary directory when dir is "", in memory where possible; see
+// scratchDir), on a free 127.0.0.1 port, tuned for speed over durability
+// (fsync off). Stop removes dir again.
 func StartCluster(ctx context.Context, dir string, logger *slog.Logger) (*Cluster, error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
@@ -50,7 +51,7 @@ func StartCluster(ctx context.Context, dir string, logger *slog.Logger) (*Cluste
 		return nil, err
 	}
 	if dir == "" {
-		if dir, err = os.MkdirTemp("", "remit-pg-"); err != nil {
+		if dir, err = os.MkdirTemp(scratchDir(), "remit-pg-"); err != nil {
 			return nil, fmt.Errorf("pgtest: %w", err)
 		}
 	} else if err := os.MkdirAll(dir, 0o700); err != nil {
