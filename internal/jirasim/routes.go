@@ -1,0 +1,175 @@
+package jirasim
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// call is what every authenticated REST handler gets: the site, the app
+// the request is served as, and whether the v2 representation (plain
+// strings instead of ADF) is wanted.
+type call struct {
+	site *Site
+	inst *installation
+	v2   bool
+}
+
+type apiHandler func(w http.ResponseWriter, r *http.Request, c *call)
+
+// reqInfo travels in the request context so that the outer middleware can
+// log which route served the request.
+type reqInfo struct{ endpoint string }
+
+type reqInfoKey struct{}
+
+func (s *Sim) routes() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /connect-install-keys/{kid}", s.serveKey)
+	mux.HandleFunc("GET /jira/{site}/_edge/tenant_info", s.tenantInfo)
+	api := func(pattern string, h apiHandler) {
+		method, path, _ := strings.Cut(pattern, " ")
+		mux.Handle(method+" /jira/{site}/rest/api/{ver}"+path, s.api(h))
+	}
+	api("GET /search/jql", s.searchJQL)
+	api("POST /search/jql", s.searchJQL)
+	api("GET /search", s.searchGone)
+	api("POST /search", s.searchGone)
+	api("POST /search/approximate-count", s.approximateCount)
+
+	api("POST /issue", s.createIssue)
+	api("GET /issue/{key}", s.getIssue)
+	api("PUT /issue/{key}", s.editIssue)
+	api("DELETE /issue/{key}", s.deleteIssue)
+	api("GET /issue/{key}/{sub}/{leaf}", s.createMetaIssueTypes) // issue/createmeta/{p}/issuetypes
+	api("POST /issueLink", s.createLink)
+
+	api("GET /issue/{key}/worklog", s.listWorklogs)
+	api("POST /issue/{key}/worklog", s.addWorklog)
+	api("GET /issue/{key}/worklog/{id}", s.getWorklog)
+	api("PUT /issue/{key}/worklog/{id}", s.updateWorklog)
+	api("DELETE /issue/{key}/worklog/{id}", s.deleteWorklog)
+	api("POST /worklog/list", s.worklogList)
+	api("GET /worklog/updated", s.worklogsUpdated)
+	api("GET /worklog/deleted", s.worklogsDeleted)
+
+	api("GET /issue/{key}/comment", s.listComments)
+	api("POST /issue/{key}/comment", s.addComment)
+
+	api("GET /issue/{key}/transitions", s.listTransitions)
+	api("POST /issue/{key}/transitions", s.doTransition)
+
+	api("GET /issue/{key}/properties", s.listProperties)
+	api("GET /issue/{key}/properties/{prop}", s.getProperty)
+	api("PUT /issue/{key}/properties/{prop}", s.setProperty)
+	api("DELETE /issue/{key}/properties/{prop}", s.deleteProperty)
+
+	api("POST /permissions/check", s.checkPermissions)
+	api("GET /project/search", s.searchProjects)
+	api("GET /project/{key}", s.getProject)
+	api("GET /issuetype/project", s.projectIssueTypes)
+	api("GET /myself", s.myself)
+	api("GET /serverInfo", s.serverInfo)
+
+	s.controlRoutes(mux)
+	return s.middleware(mux)
+}
+
+// api wraps a REST handler with site lookup, version check and JWT
+// authentication.
+func (s *Sim) api(h apiHandler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if info, ok := r.Context().Value(reqInfoKey{}).(*reqInfo); ok {
+			info.endpoint = endpointName(r.Pattern)
+		}
+		st, ok := s.Site(r.PathValue("site"))
+		ver := r.PathValue("ver")
+		if !ok || (ver != "2" && ver != "3") {
+			writeError(w, http.StatusNotFound, "Not found")
+			return
+		}
+		inst, err := st.authenticate(r)
+		if err != nil {
+			s.log.InfoContext(r.Context(), "rejected request token", slogSite(st), "path", r.URL.Path, "reason", err.Error())
+			writeError(w, http.StatusUnauthorized, msgNotAuthenticated)
+			return
+		}
+		h(w, r, &call{site: st, inst: inst, v2: ver == "2"})
+	})
+}
+
+// middleware applies, for site paths, the rate limit, fault rules and the
+// request log, in the order Jira's edge would.
+func (s *Sim) middleware(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		st, rel := s.siteOf(r.URL.Path)
+		if st == nil {
+			next.ServeHTTP(w, r)
+			return
+		}
+		start := time.Now()
+		info := &reqInfo{}
+		r = r.WithContext(context.WithValue(r.Context(), reqInfoKey{}, info))
+		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+		fault := s.serveSite(rec, r, st, rel, next)
+		if info.endpoint == "" {
+			info.endpoint = r.Method + " " + rel
+		}
+		st.mu.Lock()
+		st.log.add(RequestRecord{Time: s.now(), Method: r.Method, Path: rel, Endpoint: info.endpoint,
+			Status: rec.status, Duration: time.Since(start), Fault: fault})
+		st.mu.Unlock()
+	})
+}
+
+func (s *Sim) serveSite(w *statusRecorder, r *http.Request, st *Site, rel string, next http.Handler) string {
+	st.mu.Lock()
+	ok := st.rate.take(w.Header(), s.now())
+	st.mu.Unlock()
+	if !ok {
+		writeError(w, http.StatusTooManyRequests, "Rate limit exceeded.")
+		return "quota"
+	}
+	rule, hit := s.faults.match(s, st.name, r.Method, rel)
+	if !hit {
+		next.ServeHTTP(w, r)
+		return ""
+	}
+	return s.applyFault(w, r, rule, next)
+}
+
+// siteOf splits /jira/<site>/<rest> into the site and the site-relative
+// path.
+func (s *Sim) siteOf(p string) (*Site, string) {
+	rest, ok := strings.CutPrefix(p, "/jira/")
+	if !ok {
+		return nil, ""
+	}
+	name, rel, _ := strings.Cut(rest, "/")
+	st, ok := s.Site(name)
+	if !ok {
+		return nil, ""
+	}
+	return st, "/" + rel
+}
+
+type statusRecorder struct {
+	http.ResponseWriter
+	status  int
+	written bool
+}
+
+func (sr *statusRecorder) WriteHeader(code int) {
+	if !sr.written {
+		sr.status, sr.written = code, true
+	}
+	sr.ResponseWriter.WriteHeader(code)
+}
+
+func (sr *statusRecorder) Write(b []byte) (int, error) {
+	sr.written = true
+	return sr.ResponseWriter.Write(b)
+}
+
+func (sr *statusRecorder) Unwrap() http.ResponseWriter { return sr.ResponseWriter }
