@@ -37,6 +37,7 @@ var conformanceVectors = []struct {
 	{"empty path", "GET", "https://app.test", ""},
 	{"root path with query", "GET", "https://app.test/?a=1", ""},
 	{"trailing slash", "GET", "https://app.test/some/path/?p=v", ""},
+	{"double trailing slash", "GET", "https://app.test/some/path//", ""},
 	{"jwt param dropped", "GET", "https://app.test/pages/admin?jwt=abc.def.ghi&lic=active", ""},
 	{"only jwt", "GET", "https://app.test/pages/admin?jwt=abc", ""},
 	{"JWT upper case kept", "GET", "https://app.test/s?JWT=x", ""},

@@ -25,8 +25,8 @@ func TestRenderDescriptorGolden(t *testing.T) {
 
 // descriptorDoc is the part of the descriptor the checks below read.
 type descriptorDoc struct {
-	Key            string            `json:"key"`
-	BaseURL        string            `json:"baseUrl"`
+	Key            string `json:"key"`
+	BaseURL        string `json:"baseUrl"`
 	Authentication struct{ Type string }
 	Lifecycle      map[string]string `json:"lifecycle"`
 	APIMigrations  map[string]bool   `json:"apiMigrations"`

@@ -167,3 +167,6 @@ func wantKind(t testing.TB, err error, kind remit.Kind) {
 		t.Fatalf("error kind = %v (%v), want %v", re.Kind, err, kind)
 	}
 }
+
+func jwtNone() jwt.SigningMethod { return jwt.SigningMethodNone }
+func noneKey() any               { return jwt.UnsafeAllowNoneSignatureType }
