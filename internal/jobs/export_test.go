@@ -1,0 +1,4 @@
+package jobs
+
+// EventName exposes eventName to the table test.
+var EventName = eventName

@@ -1,0 +1,112 @@
+package jobs
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"sync"
+
+	"github.com/riverqueue/river"
+
+	"github.com/remitapp/remit/internal/remit"
+)
+
+// WebhookArgs is one accepted Jira webhook delivery, enqueued by the
+// webhook endpoint in the transaction that records the delivery. River
+// refuses a second job with the same tenant and identifier, a second line
+// of defence behind the webhook_deliveries table.
+type WebhookArgs struct {
+	ClientKey  string          `json:"client_key" river:"unique"`
+	Identifier string          `json:"identifier" river:"unique"` // X-Atlassian-Webhook-Identifier
+	Event      string          `json:"event"`                     // webhookEvent; read from Payload when empty
+	Payload    json.RawMessage `json:"payload"`
+}
+
+// Kind names the job in river_job; changing it orphans queued jobs.
+func (WebhookArgs) Kind() string { return "webhook" }
+
+// InsertOpts makes webhook jobs unique by (ClientKey, Identifier).
+func (WebhookArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true}}
+}
+
+// WebhookHandler processes one event type. Returning a remit.Invalid or
+// remit.Unprocessable error cancels the job (retrying cannot help); any
+// other error retries it with backoff.
+type WebhookHandler func(ctx context.Context, a WebhookArgs) error
+
+// WebhookWorker dispatches webhook jobs to handlers by event name. Events
+// nobody handles are logged and completed: Jira may send event types Remit
+// did not subscribe to, and those are not failures.
+type WebhookWorker struct {
+	river.WorkerDefaults[WebhookArgs]
+
+	logger   *slog.Logger
+	mu       sync.RWMutex
+	handlers map[string]WebhookHandler
+}
+
+// NewWebhookWorker returns a worker with no handlers; register them with
+// Handle before the client starts.
+func NewWebhookWorker(logger *slog.Logger) *WebhookWorker {
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	return &WebhookWorker{logger: logger, handlers: map[string]WebhookHandler{}}
+}
+
+// Handle registers h for event (e.g. "jira:issue_updated"), replacing any
+// earlier handler for it.
+func (w *WebhookWorker) Handle(event string, h WebhookHandler) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.handlers[event] = h
+}
+
+// Work runs the handler for the job's event.
+func (w *WebhookWorker) Work(ctx context.Context, job *river.Job[WebhookArgs]) error {
+	a := job.Args
+	event, err := eventName(a)
+	if err != nil {
+		// A payload that is not JSON will not become JSON on retry.
+		return river.JobCancel(fmt.Errorf("webhook %s: %w", a.Identifier, err))
+	}
+	a.Event = event
+	w.mu.RLock()
+	h, ok := w.handlers[event]
+	w.mu.RUnlock()
+	attrs := []any{slog.String("client_key", a.ClientKey), slog.String("event", event),
+		slog.String("webhook_id", a.Identifier), slog.Int64("job_id", job.ID)}
+	if !ok {
+		w.logger.InfoContext(ctx, "webhook event has no handler; recorded and skipped", attrs...)
+		return nil
+	}
+	if err := h(ctx, a); err != nil {
+		err = fmt.Errorf("webhook %s %s: %w", event, a.Identifier, err)
+		if remit.IsKind(err, remit.Invalid) || remit.IsKind(err, remit.Unprocessable) {
+			w.logger.WarnContext(ctx, "webhook rejected; not retrying", append(attrs, slog.Any("error", err))...)
+			return river.JobCancel(err)
+		}
+		return err
+	}
+	return nil
+}
+
+// eventName returns a.Event, or the payload's webhookEvent when the
+// enqueuer left Event empty.
+func eventName(a WebhookArgs) (string, error) {
+	if a.Event != "" {
+		return a.Event, nil
+	}
+	if len(a.Payload) == 0 {
+		return "", nil
+	}
+	var p struct {
+		WebhookEvent string `json:"webhookEvent"`
+	}
+	if err := json.Unmarshal(a.Payload, &p); err != nil {
+		return "", fmt.Errorf("decode payload: %w", err)
+	}
+	return p.WebhookEvent, nil
+}
