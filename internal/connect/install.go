@@ -57,6 +57,9 @@ type InstallVerifier struct {
 // that does not parse or lacks clientKey/baseUrl is remit.Invalid.
 func (v *InstallVerifier) Verify(ctx context.Context, r *http.Request, body []byte) (LifecyclePayload, Claims, error) {
 	const op = "connect.VerifyInstall"
+	if v.Keys == nil {
+		return LifecyclePayload{}, Claims{}, remit.Errorf(remit.Internal, op, "install verifier has no key fetcher")
+	}
 	raw, err := TokenFromRequest(r)
 	if err != nil {
 		return LifecyclePayload{}, Claims{}, err

@@ -61,6 +61,9 @@ type Verifier struct {
 // kind remit.Unauthorized; a failing tenant store yields remit.Internal.
 func (v *Verifier) Verify(ctx context.Context, r *http.Request, kind TokenKind) (remit.Tenant, Claims, error) {
 	const op = "connect.Verify"
+	if v.Tenants == nil {
+		return remit.Tenant{}, Claims{}, remit.Errorf(remit.Internal, op, "verifier has no tenant source")
+	}
 	if kind != RequestToken && kind != ContextToken {
 		return remit.Tenant{}, Claims{}, remit.Errorf(remit.Internal, op, "unknown token kind %d", int(kind))
 	}

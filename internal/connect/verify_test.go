@@ -367,3 +367,12 @@ func TestTokenFromRequest(t *testing.T) {
 		})
 	}
 }
+
+func TestVerifiersMisconfiguredAreInternal(t *testing.T) {
+	_, _, err := (&Verifier{}).Verify(t.Context(), webhookRequest("x"), RequestToken)
+	wantKind(t, err, remit.Internal)
+	_, _, err = (&Verifier{Tenants: testTenants()}).Verify(t.Context(), webhookRequest("x"), TokenKind(9))
+	wantKind(t, err, remit.Internal)
+	_, _, err = (&InstallVerifier{BaseURL: "https://remit.test"}).Verify(t.Context(), installRequest("x"), nil)
+	wantKind(t, err, remit.Internal)
+}
