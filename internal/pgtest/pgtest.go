@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/url"
@@ -51,11 +52,16 @@ func run(m *testing.M) int {
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	adminURL := os.Getenv(EnvDatabaseURL)
 	if adminURL == "" {
+		reapOrphans(scratchDir(), logger)
 		ctx, cancel := context.WithTimeout(context.Background(), setupTimeout)
 		c, err := StartCluster(ctx, "", logger)
 		cancel()
 		if err != nil {
 			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
+		if err := markOwner(c); err != nil {
+			fmt.Fprintln(os.Stderr, errors.Join(err, c.Stop()))
 			return 1
 		}
 		defer func() {
