@@ -66,15 +66,21 @@ func validateADFChildren(nodes []adfNode) error {
 // textToADF turns plain text (v2 bodies) into an ADF doc: one paragraph per
 // line, so v2 writes read back identically through v2.
 func textToADF(text string) json.RawMessage {
-	content := []map[string]any{}
-	for _, line := range strings.Split(text, "\n") {
-		p := map[string]any{"type": "paragraph"}
-		if line != "" {
-			p["content"] = []map[string]any{{"type": "text", "text": line}}
-		}
-		content = append(content, p)
+	type node struct {
+		Type    string `json:"type"`
+		Version int    `json:"version,omitempty"`
+		Text    string `json:"text,omitempty"`
+		Content []node `json:"content,omitempty"`
 	}
-	raw, _ := json.Marshal(map[string]any{"type": "doc", "version": 1, "content": content})
+	doc := node{Type: "doc", Version: 1, Content: []node{}}
+	for _, line := range strings.Split(text, "\n") {
+		p := node{Type: "paragraph"}
+		if line != "" {
+			p.Content = []node{{Type: "text", Text: line}}
+		}
+		doc.Content = append(doc.Content, p)
+	}
+	raw, _ := json.Marshal(doc)
 	return raw
 }
 

@@ -131,7 +131,7 @@ func newEnv(t *testing.T) *env {
 	sim.SetURL(srv.URL)
 	site := sim.AddSite("acme")
 	if _, err := site.Seed(SeedData{
-		Users: []User{{AccountID: "alice", DisplayName: "Alice"}, {AccountID: "bob", DisplayName: "Bob"}},
+		Users:    []User{{AccountID: "alice", DisplayName: "Alice"}, {AccountID: "bob", DisplayName: "Bob"}},
 		Projects: []ProjectSpec{{Key: "WORK", Name: "Work"}, {Key: "BILL", Name: "Billing", WorkflowName: "invoice"}},
 	}); err != nil {
 		t.Fatal(err)

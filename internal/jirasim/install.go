@@ -257,11 +257,11 @@ func (s *Sim) signLifecycle(inst *installation, u *url.URL) (string, error) {
 	}
 	now := s.now()
 	claims := jwt.MapClaims{
-		"iss": inst.ClientKey,
-		"aud": []string{inst.AppBaseURL},
-		"iat": now.Unix(),
-		"exp": now.Add(3 * time.Minute).Unix(),
-		"qsh": connect.QSHForURL(http.MethodPost, u, basePath),
+		"iss":     inst.ClientKey,
+		"aud":     []string{inst.AppBaseURL},
+		"iat":     now.Unix(),
+		"exp":     now.Add(3 * time.Minute).Unix(),
+		"qsh":     connect.QSHForURL(http.MethodPost, u, basePath),
 		"context": map[string]any{},
 	}
 	tok := jwt.NewWithClaims(jwt.SigningMethodRS256, claims)

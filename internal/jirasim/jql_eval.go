@@ -395,13 +395,18 @@ func compileOrder(keys []orderKey) (func(a, b *issue) int, error) {
 		}
 		cmps = append(cmps, f)
 	}
+	// Ties break on id, in the direction of the first sort key.
+	tieDesc := keys[0].desc
 	return func(a, b *issue) int {
 		for _, f := range cmps {
 			if c := f(a, b); c != 0 {
 				return c
 			}
 		}
-		return cmpInt(b.id, a.id)
+		if tieDesc {
+			return cmpInt(b.id, a.id)
+		}
+		return cmpInt(a.id, b.id)
 	}, nil
 }
 

@@ -23,7 +23,8 @@ type token struct {
 	pos  int // 1-based character position, as Jira reports it
 }
 
-// jqlError is a JQL failure carrying Jira's exact message.
+// jqlError is a failure carrying Jira's exact user-facing message (JQL
+// errors, invalid transitions), which is why it keeps Jira's wording.
 type jqlError struct{ msg string }
 
 func (e *jqlError) Error() string { return e.msg }

@@ -72,7 +72,7 @@ func parseJQL(q string) (*jqlQuery, error) {
 }
 
 func (p *jqlParser) peek() token { return p.toks[p.i] }
-func (p *jqlParser) next() token  { t := p.toks[p.i]; p.i++; return t }
+func (p *jqlParser) next() token { t := p.toks[p.i]; p.i++; return t }
 
 func (p *jqlParser) parseOr() (jqlNode, error) {
 	left, err := p.parseAnd()

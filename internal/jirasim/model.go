@@ -1,8 +1,8 @@
 package jirasim
 
 import (
-	"strconv"
 	"encoding/json"
+	"strconv"
 	"time"
 )
 
@@ -79,15 +79,15 @@ type issue struct {
 }
 
 type worklog struct {
-	id       int64
-	issueID  int64
-	author   string
-	updater  string
-	started  time.Time
-	seconds  int64
-	comment  json.RawMessage // ADF doc or nil
-	created  time.Time
-	updated  time.Time
+	id      int64
+	issueID int64
+	author  string
+	updater string
+	started time.Time
+	seconds int64
+	comment json.RawMessage // ADF doc or nil
+	created time.Time
+	updated time.Time
 }
 
 type comment struct {

@@ -228,9 +228,9 @@ func (st *Site) worklogJSON(wl *worklog, v2 bool) map[string]any {
 func (st *Site) commentJSON(c *comment, v2 bool) map[string]any {
 	id := strconv.FormatInt(c.id, 10)
 	return map[string]any{
-		"self":   st.apiBase(v2) + "/issue/" + strconv.FormatInt(c.issueID, 10) + "/comment/" + id,
-		"id":     id, "author": st.userJSON(c.author), "updateAuthor": st.userJSON(c.author),
-		"body":   renderRich(c.body, v2), "created": formatTime(c.created), "updated": formatTime(c.updated),
+		"self": st.apiBase(v2) + "/issue/" + strconv.FormatInt(c.issueID, 10) + "/comment/" + id,
+		"id":   id, "author": st.userJSON(c.author), "updateAuthor": st.userJSON(c.author),
+		"body": renderRich(c.body, v2), "created": formatTime(c.created), "updated": formatTime(c.updated),
 		"jsdPublic": true,
 	}
 }

@@ -134,7 +134,7 @@ func (st *Site) runJQL(jql string) ([]*issue, error) {
 		return nil, err
 	}
 	if q.where == nil {
-		return nil, errors.New(msgUnbounded)
+		return nil, &jqlError{msgUnbounded}
 	}
 	pred, cmp, err := st.compileJQL(q)
 	if err != nil {

@@ -24,8 +24,6 @@ func parseJiraTime(s string) (time.Time, error) {
 	return time.Time{}, fmt.Errorf("cannot parse %q", s)
 }
 
-func epochMillis(t time.Time) int64 { return t.UnixMilli() }
-
 // Jira's default time tracking: 8-hour days, 5-day weeks.
 const (
 	secondsPerDay  = 8 * 3600

@@ -105,7 +105,7 @@ func (st *Site) transitionLocked(is *issue, id, actor string) error {
 		}
 	}
 	if tr == nil {
-		return fmt.Errorf("Transition id '%s' is not valid for this issue.", id)
+		return &jqlError{fmt.Sprintf("Transition id '%s' is not valid for this issue.", id)}
 	}
 	from := is.status
 	to := st.statuses[strings.ToLower(tr.To)]
