@@ -53,3 +53,23 @@ func TestPruneJobEndToEnd(t *testing.T) {
 		}
 	}
 }
+
+// TestRegisterHelpers checks that the app's one-line wiring yields a client
+// that can start: every periodic job has its worker.
+func TestRegisterHelpers(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	workers := river.NewWorkers()
+	jobs.AddPruneWorker(workers, e.db)
+	client := startClient(t, e.pool, workers, jobs.Config{PeriodicJobs: jobs.PeriodicJobs()})
+	events, cancel := client.Subscribe(river.EventKindJobCompleted, river.EventKindJobFailed)
+	defer cancel()
+	select {
+	case ev := <-events:
+		if ev.Kind != river.EventKindJobCompleted || ev.Job.Kind != (jobs.PruneArgs{}).Kind() {
+			t.Fatalf("first job: %s %s", ev.Kind, ev.Job.Kind)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("no periodic job ran")
+	}
+}
