@@ -1,0 +1,166 @@
+// Package app builds Remit's object graph from a Config: the one place
+// where storage, jobs, the Connect protocol and the HTTP edge are wired.
+// cmd/remit and the end-to-end tests both use it.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/riverqueue/river"
+
+	root "github.com/remitapp/remit"
+	"github.com/remitapp/remit/internal/config"
+	"github.com/remitapp/remit/internal/connect"
+	"github.com/remitapp/remit/internal/httpapi"
+	"github.com/remitapp/remit/internal/jobs"
+	"github.com/remitapp/remit/internal/secretbox"
+	"github.com/remitapp/remit/internal/store"
+	"github.com/remitapp/remit/internal/webhook"
+)
+
+// Options are the seams tests use; production passes the zero value.
+type Options struct {
+	Now        func() time.Time
+	HTTPClient *http.Client // for fetching install keys; default has a timeout
+	Registry   *prometheus.Registry
+}
+
+// App is a running Remit: HTTP edge plus background workers.
+type App struct {
+	Config   config.Config
+	Logger   *slog.Logger
+	DB       *store.DB
+	Jobs     *river.Client[pgx.Tx]
+	Server   *httpapi.Server
+	Registry *prometheus.Registry
+	now      func() time.Time
+}
+
+// New connects to the database, migrates it and builds the graph. It
+// starts nothing; Run does.
+func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opts Options) (*App, error) {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.HTTPClient == nil {
+		opts.HTTPClient = &http.Client{Timeout: 10 * time.Second}
+	}
+	if opts.Registry == nil {
+		opts.Registry = prometheus.NewRegistry()
+		opts.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	}
+	key := cfg.EncryptionKey
+	if key == nil {
+		var err error
+		if key, err = secretbox.DevKey(cfg.DevKeyPath); err != nil {
+			return nil, fmt.Errorf("dev encryption key: %w", err)
+		}
+		logger.Warn("using a local development encryption key", slog.String("path", cfg.DevKeyPath))
+	}
+	box, err := secretbox.New(key)
+	if err != nil {
+		return nil, err
+	}
+	db, err := store.Open(ctx, cfg.DatabaseURL, box, store.Options{Logger: logger, Now: opts.Now, TenantCacheTTL: 5 * time.Second})
+	if err != nil {
+		return nil, err
+	}
+	if err := store.Migrate(ctx, db.Pool(), logger); err != nil {
+		db.Close()
+		return nil, err
+	}
+	descriptor, err := connect.RenderDescriptor(root.DescriptorTemplate, cfg.AppKey, cfg.BaseURL.String())
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+
+	workers := river.NewWorkers()
+	webhooks := jobs.NewWebhookWorker(logger)
+	river.AddWorker(workers, webhooks)
+	jobs.AddPruneWorker(workers, db)
+	client, err := jobs.NewClient(db.Pool(), workers, jobs.Config{
+		Logger:       logger,
+		Concurrency:  cfg.Workers,
+		PeriodicJobs: jobs.PeriodicJobs(),
+	})
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+
+	a := &App{Config: cfg, Logger: logger, DB: db, Jobs: client, Registry: opts.Registry, now: opts.Now}
+	a.Server = httpapi.New(httpapi.Deps{
+		Logger:     logger,
+		Now:        opts.Now,
+		AppKey:     cfg.AppKey,
+		BaseURL:    cfg.BaseURL,
+		Descriptor: descriptor,
+		Requests:   &connect.Verifier{Tenants: db, BasePath: cfg.BaseURL.Path, Now: opts.Now},
+		Installs: &connect.InstallVerifier{
+			Keys:    &connect.KeyFetcher{URL: cfg.ConnectKeysURL, Client: opts.HTTPClient},
+			BaseURL: cfg.BaseURL.String(),
+			Now:     opts.Now,
+		},
+		Tenants:  db,
+		Webhooks: &webhook.Intake{DB: db, Jobs: client, Now: opts.Now},
+		Ready:    a.ready,
+		Registry: opts.Registry,
+	})
+	return a, nil
+}
+
+func (a *App) ready(ctx context.Context) error {
+	if err := a.DB.Ping(ctx); err != nil {
+		return errors.New("database unreachable")
+	}
+	current, latest, err := store.MigrationStatus(ctx, a.DB.Pool())
+	if err != nil {
+		return errors.New("migration status unknown")
+	}
+	if current < latest {
+		return fmt.Errorf("migrations pending: at %d of %d", current, latest)
+	}
+	return nil
+}
+
+// Run serves HTTP on ln and runs the workers until ctx ends, then drains:
+// in-flight requests get up to grace to finish, running jobs likewise.
+func (a *App) Run(ctx context.Context, ln net.Listener, grace time.Duration) error {
+	srv := httpapi.NewHTTPServer(ln.Addr().String(), a.Server.Handler())
+	if err := a.Jobs.Start(ctx); err != nil {
+		return fmt.Errorf("start workers: %w", err)
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	a.Logger.Info("remit serving", slog.String("addr", ln.Addr().String()), slog.String("base_url", a.Config.BaseURL.String()))
+
+	var serveErr error
+	select {
+	case <-ctx.Done():
+	case serveErr = <-errc:
+	}
+	a.Logger.Info("shutting down", slog.Duration("grace", grace))
+	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), grace)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		a.Logger.Warn("http shutdown incomplete", slog.String("error", err.Error()))
+	}
+	jobs.Stop(shutdownCtx, a.Jobs)
+	if serveErr != nil && !errors.Is(serveErr, http.ErrServerClosed) {
+		return serveErr
+	}
+	return nil
+}
+
+// Close releases the database pool.
+func (a *App) Close() { a.DB.Close() }

@@ -1,0 +1,153 @@
+// Package apptest starts a whole Remit stack for end-to-end tests: a fresh
+// PostgreSQL database, Remit itself on a loopback listener (built by
+// app.New, exactly as in production), and optionally the Jira simulator.
+package apptest
+
+import (
+	"context"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/remitapp/remit/internal/app"
+	"github.com/remitapp/remit/internal/config"
+	"github.com/remitapp/remit/internal/jirasim"
+	"github.com/remitapp/remit/internal/pgtest"
+)
+
+// Options shape the stack.
+type Options struct {
+	// KeysURL overrides where install keys come from; empty means the
+	// simulator's key endpoint (and so requires WithSim).
+	KeysURL string
+	// WithSim starts the Jira simulator.
+	WithSim bool
+	// Env adds or overrides environment variables for Remit's config.
+	Env map[string]string
+	// Now is Remit's clock; nil means time.Now.
+	Now func() time.Time
+}
+
+// Stack is a running Remit with its database and, optionally, simulator.
+type Stack struct {
+	URL    string // Remit's base URL
+	DBURL  string
+	Pool   *pgxpool.Pool // a separate pool for assertions
+	App    *app.App
+	Sim    *jirasim.Sim
+	SimURL string
+
+	stop     context.CancelFunc
+	done     chan error
+	stopOnce sync.Once
+	runErr   error
+}
+
+// Stop shuts Remit down as SIGTERM would and returns what Run returned.
+// It is safe to call more than once; cleanup calls it too.
+func (s *Stack) Stop() error {
+	s.stopOnce.Do(func() {
+		s.stop()
+		s.runErr = <-s.done
+		s.App.Close()
+	})
+	return s.runErr
+}
+
+// Start brings the stack up and registers its teardown with t.Cleanup.
+func Start(t testing.TB, opts Options) *Stack {
+	t.Helper()
+	s := &Stack{DBURL: pgtest.NewDB(t)}
+	ctx, cancel := context.WithCancel(context.Background())
+
+	logger := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	if os.Getenv("REMIT_TEST_VERBOSE") != "" {
+		logger = slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
+
+	if opts.WithSim {
+		s.Sim = jirasim.New(jirasim.Options{})
+		srv := httptest.NewServer(s.Sim.Handler())
+		s.Sim.SetURL(srv.URL)
+		s.SimURL = srv.URL
+		t.Cleanup(func() { srv.Close(); s.Sim.Close() })
+		if opts.KeysURL == "" {
+			opts.KeysURL = srv.URL + "/connect-install-keys"
+		}
+	}
+	if opts.KeysURL == "" {
+		t.Fatal("apptest: KeysURL or WithSim is required")
+	}
+
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.URL = "http://" + ln.Addr().String()
+	env := map[string]string{
+		"DATABASE_URL":           s.DBURL,
+		"REMIT_BASE_URL":         s.URL,
+		"REMIT_ENCRYPTION_KEY":   "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
+		"REMIT_CONNECT_KEYS_URL": opts.KeysURL,
+		"REMIT_WORKERS":          "4",
+	}
+	for k, v := range opts.Env {
+		env[k] = v
+	}
+	cfg, err := config.FromEnv(func(k string) string { return env[k] }, config.Need{Database: true, Secrets: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := app.New(ctx, cfg, logger, app.Options{Now: opts.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.App = a
+	s.stop, s.done = cancel, make(chan error, 1)
+	go func() { s.done <- a.Run(ctx, ln, 5*time.Second) }()
+	t.Cleanup(func() {
+		if err := s.Stop(); err != nil {
+			t.Errorf("remit stopped with error: %v", err)
+		}
+	})
+
+	s.Pool, err = pgxpool.New(context.Background(), s.DBURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Pool.Close)
+	waitReady(t, s.URL)
+	return s
+}
+
+func waitReady(t testing.TB, base string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		resp, err := http.Get(base + "/readyz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return
+			}
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatalf("remit at %s never became ready", base)
+}
+
+// testWriter sends log output to t.Log so it shows only for failing tests.
+type testWriter struct{ t testing.TB }
+
+func (w testWriter) Write(p []byte) (int, error) {
+	w.t.Helper()
+	w.t.Log(string(p))
+	return len(p), nil
+}
