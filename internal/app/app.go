@@ -21,11 +21,15 @@ import (
 	"github.com/remitapp/remit/internal/config"
 	"github.com/remitapp/remit/internal/connect"
 	"github.com/remitapp/remit/internal/httpapi"
+	"github.com/remitapp/remit/internal/jira"
 	"github.com/remitapp/remit/internal/jobs"
 	"github.com/remitapp/remit/internal/secretbox"
 	"github.com/remitapp/remit/internal/store"
 	"github.com/remitapp/remit/internal/webhook"
 )
+
+// Version is the build's version, set with -ldflags "-X .../app.Version=…".
+var Version = "dev"
 
 // Options are the seams tests use; production passes the zero value.
 type Options struct {
@@ -41,6 +45,8 @@ type App struct {
 	DB       *store.DB
 	Jobs     *river.Client[pgx.Tx]
 	Server   *httpapi.Server
+	Jira     *jira.Factory     // signed, rate-limit-aware clients per tenant
+	Perms    *jira.Permissions // cached permission checks
 	Registry *prometheus.Registry
 	now      func() time.Time
 }
@@ -99,6 +105,15 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opts Optio
 	}
 
 	a := &App{Config: cfg, Logger: logger, DB: db, Jobs: client, Registry: opts.Registry, now: opts.Now}
+	a.Jira = &jira.Factory{
+		AppKey:  cfg.AppKey,
+		Version: Version,
+		HTTP:    &http.Client{Transport: http.DefaultTransport},
+		Metrics: jira.NewMetrics(opts.Registry),
+		Logger:  logger,
+		Now:     opts.Now,
+	}
+	a.Perms = &jira.Permissions{Clients: a.Jira, Now: opts.Now}
 	a.Server = httpapi.New(httpapi.Deps{
 		Logger:     logger,
 		Now:        opts.Now,
