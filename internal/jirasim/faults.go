@@ -162,13 +162,11 @@ func (s *Sim) applyFault(w *statusRecorder, r *http.Request, rule FaultRule, nex
 		}
 		writeError(w, status, "Service Unavailable")
 	case FaultCloseBefore:
-		w.status = 0
-		closeConn(w.ResponseWriter)
+		w.status, w.hangUp = 0, true
 	case FaultDropAfterCommit:
 		bw := &discardWriter{header: http.Header{}, status: http.StatusOK}
 		next.ServeHTTP(bw, r)
-		w.status = bw.status
-		closeConn(w.ResponseWriter)
+		w.status, w.hangUp = bw.status, true
 	}
 	return string(rule.Kind)
 }

@@ -228,3 +228,11 @@ func adfDoc(text string) map[string]any {
 	return map[string]any{"type": "doc", "version": 1, "content": []any{
 		map[string]any{"type": "paragraph", "content": []any{map[string]any{"type": "text", "text": text}}}}}
 }
+
+func signedAuth(e *env, method string, req *http.Request) string {
+	tok, err := connect.SignRequest(e.inst.SharedSecret, e.inst.AppKey, "", method, req.URL, e.site.ContextPath(), e.clock.Now(), 3*time.Minute)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return "JWT " + tok
+}

@@ -120,6 +120,9 @@ func (s *Sim) middleware(next http.Handler) http.Handler {
 		st.log.add(RequestRecord{Time: s.now(), Method: r.Method, Path: rel, Endpoint: info.endpoint,
 			Status: rec.status, Duration: time.Since(start), Fault: fault})
 		st.mu.Unlock()
+		if rec.hangUp { // after logging, so the log is complete when the client sees the error
+			closeConn(w)
+		}
 	})
 }
 
@@ -158,6 +161,7 @@ type statusRecorder struct {
 	http.ResponseWriter
 	status  int
 	written bool
+	hangUp  bool // close the connection instead of responding (faults)
 }
 
 func (sr *statusRecorder) WriteHeader(code int) {

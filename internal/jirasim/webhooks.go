@@ -26,6 +26,7 @@ type delivery struct {
 	body       []byte
 	identifier string
 	retry      int
+	attempted  chan struct{} // closed after the first attempt, for ordered release
 }
 
 // WebhookDelivery is one delivery attempt as logged by the simulator.
@@ -112,9 +113,7 @@ func (q *webhookQueue) enqueue(d *delivery) {
 			release, q.held = q.held, nil
 		}
 		q.mu.Unlock()
-		for i := len(release) - 1; i >= 0; i-- {
-			q.push(release[i])
-		}
+		q.releaseReversed(release)
 	case WebhookDelay:
 		q.mu.Unlock()
 		time.AfterFunc(f.Delay, func() { q.push(d) })
@@ -122,6 +121,26 @@ func (q *webhookQueue) enqueue(d *delivery) {
 		q.mu.Unlock()
 		q.push(d)
 	}
+}
+
+// releaseReversed sends held deliveries newest first, each after the
+// previous one's first attempt, so the app really sees them reordered.
+func (q *webhookQueue) releaseReversed(held []*delivery) {
+	if len(held) == 0 {
+		return
+	}
+	go func() {
+		for i := len(held) - 1; i >= 0; i-- {
+			d := held[i]
+			d.attempted = make(chan struct{})
+			q.push(d)
+			select {
+			case <-d.attempted:
+			case <-q.done:
+				return
+			}
+		}
+	}()
 }
 
 func (q *webhookQueue) push(d *delivery) {
@@ -158,9 +177,13 @@ func (q *webhookQueue) deliver(d *delivery) {
 	q.mu.Lock()
 	q.log = append(q.log, rec)
 	q.mu.Unlock()
+	if d.attempted != nil {
+		close(d.attempted)
+	}
 	if retryable(status) && d.retry+1 < q.attempts {
 		next := *d
 		next.retry++
+		next.attempted = nil
 		time.AfterFunc(q.backoff<<d.retry, func() { q.push(&next) })
 		return
 	}
@@ -208,9 +231,7 @@ func (q *webhookQueue) flush(ctx context.Context) error {
 	release := q.held
 	q.held = nil
 	q.mu.Unlock()
-	for i := len(release) - 1; i >= 0; i-- {
-		q.push(release[i])
-	}
+	q.releaseReversed(release)
 	tick := time.NewTicker(2 * time.Millisecond)
 	defer tick.Stop()
 	for {

@@ -119,12 +119,13 @@ func TestWorklogUpdatedFeed(t *testing.T) {
 		t.Fatalf("seen %d worklogs in %d pages", len(seen), pages)
 	}
 	// Deletions show up in /worklog/deleted once a minute old.
-	if err := e.site.DeleteWorklog(fmt.Sprint(feed.Values[0].WorklogID)); err != nil {
+	gone := feed.Values[0].WorklogID
+	if err := e.site.DeleteWorklog(fmt.Sprint(gone)); err != nil {
 		t.Fatal(err)
 	}
 	e.clock.Add(61 * time.Second)
 	e.mustCall("GET", "/rest/api/3/worklog/deleted?since=0", nil, 200, &feed)
-	if len(feed.Values) != 1 || feed.Values[0].WorklogID != feed.Values[0].WorklogID {
+	if len(feed.Values) != 1 || feed.Values[0].WorklogID != gone {
 		t.Fatalf("deleted feed = %+v", feed.Values)
 	}
 }
