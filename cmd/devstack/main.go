@@ -1,0 +1,179 @@
+// Command devstack is what `make run` starts: a throw-away PostgreSQL
+// cluster, the Jira simulator with a seeded demo site, and Remit itself,
+// installed into the simulator through a real signed install. Ctrl-C
+// stops everything and removes the temporary directory.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/remitapp/remit/internal/app"
+	"github.com/remitapp/remit/internal/config"
+	"github.com/remitapp/remit/internal/jirasim"
+	"github.com/remitapp/remit/internal/pgtest"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "devstack:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("devstack", flag.ContinueOnError)
+	remitAddr := fs.String("remit", "127.0.0.1:8080", "address Remit listens on")
+	jiraAddr := fs.String("jira", "127.0.0.1:9090", "address the Jira simulator listens on")
+	verbose := fs.Bool("v", false, "log every request")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	level := slog.LevelWarn
+	if *verbose {
+		level = slog.LevelInfo
+	}
+	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+
+	dir, err := os.MkdirTemp("", "remit-devstack-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	// PostgreSQL runs as its own user when we are root; it must be able
+	// to reach its data directory inside ours.
+	if err := os.Chmod(dir, 0o755); err != nil {
+		return err
+	}
+
+	fmt.Fprintln(stdout, "starting PostgreSQL…")
+	cluster, err := pgtest.StartCluster(ctx, filepath.Join(dir, "pg"), logger)
+	if err != nil {
+		return fmt.Errorf("postgres: %w", err)
+	}
+	defer cluster.Stop()
+	dbURL, err := createDatabase(ctx, cluster, "remit")
+	if err != nil {
+		return err
+	}
+
+	jiraLn, err := net.Listen("tcp", *jiraAddr)
+	if err != nil {
+		return fmt.Errorf("jira simulator: %w (is something else on %s? pass -jira)", err, *jiraAddr)
+	}
+	remitLn, err := net.Listen("tcp", *remitAddr)
+	if err != nil {
+		return fmt.Errorf("remit: %w (is something else on %s? pass -remit)", err, *remitAddr)
+	}
+	simURL, remitURL := "http://"+jiraLn.Addr().String(), "http://"+remitLn.Addr().String()
+
+	sim := jirasim.New(jirasim.Options{Logger: logger})
+	defer sim.Close()
+	sim.SetURL(simURL)
+	site, err := sim.SeedDemo()
+	if err != nil {
+		return fmt.Errorf("seed demo site: %w", err)
+	}
+	simSrv := &http.Server{Handler: sim.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = simSrv.Serve(jiraLn) }()
+	defer simSrv.Close()
+
+	env := map[string]string{
+		"REMIT_ENV":              "dev",
+		"DATABASE_URL":           dbURL,
+		"REMIT_BASE_URL":         remitURL,
+		"REMIT_LISTEN":           remitLn.Addr().String(),
+		"REMIT_CONNECT_KEYS_URL": simURL + "/connect-install-keys",
+		"REMIT_DEV_KEY_FILE":     filepath.Join(dir, "dev-key"),
+	}
+	cfg, err := config.FromEnv(func(k string) string { return env[k] }, config.Need{Database: true, Secrets: true})
+	if err != nil {
+		return err
+	}
+	a, err := app.New(ctx, cfg, logger, app.Options{})
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	runCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { done <- a.Run(runCtx, remitLn, 10*time.Second) }()
+
+	if err := waitReady(ctx, remitURL+"/readyz"); err != nil {
+		return err
+	}
+	inst, err := site.InstallApp(ctx, remitURL)
+	if err != nil {
+		return fmt.Errorf("install Remit into the simulator: %w", err)
+	}
+
+	fmt.Fprintf(stdout, `
+Remit is running.
+
+  Remit                %s   (descriptor: %s/atlassian-connect.json)
+  Jira simulator       %s
+  demo site            %s   (installed as clientKey %s)
+  PostgreSQL           %s
+
+Press Ctrl-C to stop; everything lives in %s and is removed on exit.
+`, remitURL, remitURL, simURL, site.BaseURL(), inst.ClientKey, dbURL, dir)
+
+	select {
+	case <-ctx.Done():
+	case err := <-done:
+		if err != nil {
+			return err
+		}
+		return errors.New("remit stopped unexpectedly")
+	}
+	fmt.Fprintln(stdout, "\nstopping…")
+	cancel()
+	return <-done
+}
+
+func createDatabase(ctx context.Context, c *pgtest.Cluster, name string) (string, error) {
+	conn, err := pgx.Connect(ctx, c.URL("postgres"))
+	if err != nil {
+		return "", err
+	}
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{name}.Sanitize()); err != nil {
+		return "", err
+	}
+	return c.URL(name), nil
+}
+
+func waitReady(ctx context.Context, url string) error {
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		resp, err := http.Get(url)
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return nil
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+	return fmt.Errorf("remit did not become ready at %s", url)
+}
