@@ -7,7 +7,10 @@ BIN   := bin
 
 all: build
 
+# deps: Debian packages the tests need (pdftotext, chromium) and Node packages
+# from the lock files. Idempotent; quiet when everything is present.
 deps: tools/jwtref/node_modules/.package-lock.json
+	@scripts/deps.sh
 
 tools/jwtref/node_modules/.package-lock.json: tools/jwtref/package.json tools/jwtref/package-lock.json
 	npm ci --prefix tools/jwtref --no-audit --no-fund --loglevel=error

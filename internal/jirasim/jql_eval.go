@@ -140,6 +140,8 @@ func (st *Site) compileClause(c clauseNode) (predicate, error) {
 			}
 			return is.updated
 		})
+	case "worklogdate":
+		return st.worklogDateMatch(c)
 	}
 	if strings.HasPrefix(field, "issue.property[") {
 		return st.propertyMatch(c)
@@ -218,6 +220,31 @@ func (st *Site) dateMatch(c clauseNode, get func(*issue) time.Time) (predicate, 
 		return nil, &jqlError{fmt.Sprintf("Date value '%s' for field '%s' is invalid. Valid formats include: 'yyyy/MM/dd HH:mm', 'yyyy-MM-dd HH:mm', 'yyyy/MM/dd', 'yyyy-MM-dd', or a period format e.g. '-5d', '4w 2d'.", c.values[0].text, c.field)}
 	}
 	return func(is *issue) bool { return compareOp(c.op, get(is).Compare(at)) }, nil
+}
+
+// worklogDateMatch is Jira's worklogDate: an issue matches when any of its
+// worklogs was started on a calendar day (in the site's zone, UTC here)
+// that satisfies the comparison. Each clause is judged on its own, so
+// `worklogDate >= a AND worklogDate <= b` may be met by two different
+// worklogs, as in Jira.
+func (st *Site) worklogDateMatch(c clauseNode) (predicate, error) {
+	if c.op == "in" || c.op == "not in" || c.op == "~" || c.op == "!~" || c.op == "is" || c.op == "is not" {
+		return nil, opUnsupported(c.op, c.field)
+	}
+	at, err := parseJQLDate(c.values[0].text, st.sim.now())
+	if err != nil {
+		return nil, &jqlError{fmt.Sprintf("Date value '%s' for field '%s' is invalid. Valid formats include: 'yyyy/MM/dd HH:mm', 'yyyy-MM-dd HH:mm', 'yyyy/MM/dd', 'yyyy-MM-dd', or a period format e.g. '-5d', '4w 2d'.", c.values[0].text, c.field)}
+	}
+	day := func(t time.Time) string { return t.UTC().Format(time.DateOnly) }
+	want := day(at)
+	return func(is *issue) bool {
+		for _, wl := range is.worklogs {
+			if compareOp(c.op, strings.Compare(day(wl.started), want)) {
+				return true
+			}
+		}
+		return false
+	}, nil
 }
 
 func compareOp(op string, cmp int) bool {

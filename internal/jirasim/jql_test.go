@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestParseJQL(t *testing.T) {
@@ -63,6 +64,14 @@ func TestEvaluateJQL(t *testing.T) {
 	w3 := e.issue(IssueSpec{Status: "Done"})
 	b1 := e.issue(IssueSpec{Project: "BILL", Properties: map[string]json.RawMessage{"remit-invoice": json.RawMessage(`{"number":"INV-7","total":120.5}`)}})
 	b2 := e.issue(IssueSpec{Project: "BILL", Status: "Sent", Properties: map[string]json.RawMessage{"remit-invoice": json.RawMessage(`{"number":"INV-8","total":99}`)}})
+	for _, wl := range []WorklogSpec{
+		{Issue: w1, Author: "alice", Started: time.Date(2026, 10, 31, 23, 30, 0, 0, time.UTC), TimeSpentSeconds: 60},
+		{Issue: w2, Author: "alice", Started: time.Date(2026, 11, 2, 8, 0, 0, 0, time.UTC), TimeSpentSeconds: 60},
+	} {
+		if _, err := e.site.AddWorklog(wl); err != nil {
+			t.Fatal(err)
+		}
+	}
 
 	tests := []struct {
 		jql  string
@@ -83,6 +92,11 @@ func TestEvaluateJQL(t *testing.T) {
 		{jql: `issue.property[remit-invoice].total > 100`, want: []string{b1}},
 		{jql: "project = WORK AND NOT labels is EMPTY ORDER BY key", want: []string{w1, w2}},
 		{jql: "project = BILL ORDER BY created ASC", want: []string{b1, b2}},
+		{jql: `project = WORK AND worklogDate >= "2026-10-31" AND worklogDate <= "2026-10-31"`, want: []string{w1}},
+		{jql: `project = WORK AND worklogDate > "2026-10-31" ORDER BY key`, want: []string{w2}},
+		{jql: `project = WORK AND worklogDate >= 2026-10-01 ORDER BY key`, want: []string{w1, w2}},
+		{jql: `worklogDate < "2026-10-31"`, want: nil},
+		{jql: `worklogDate in ("2026-10-31")`, err: "is not supported"},
 		{jql: "project = NOPE", err: "The value 'NOPE' does not exist for the field 'project'."},
 		{jql: "status = Limbo", err: "The value 'Limbo' does not exist for the field 'status'."},
 		{jql: "colour = red", err: "Field 'colour' does not exist or you do not have permission to view it."},
