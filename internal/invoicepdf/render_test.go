@@ -2,6 +2,7 @@ package invoicepdf
 
 import (
 	"bytes"
+	"errors"
 	"strconv"
 	"strings"
 	"testing"
@@ -202,5 +203,28 @@ func TestRenderRefusesWhatItCannotDraw(t *testing.T) {
 	d.IssueDate = invoice.Date{}
 	if err := Render(&bytes.Buffer{}, d); err == nil || !strings.Contains(err.Error(), "issue date") {
 		t.Errorf("no issue date: %v", err)
+	}
+}
+
+// TestRenderConcurrently backs the promise that handlers may render in
+// parallel: run with -race, every result must equal a sequential render.
+func TestRenderConcurrently(t *testing.T) {
+	d := newDocument("EUR", manyLines(30, "EUR")...)
+	want := render(t, d)
+	errs := make(chan error, 8)
+	for range 8 {
+		go func() {
+			var buf bytes.Buffer
+			err := Render(&buf, d)
+			if err == nil && !bytes.Equal(buf.Bytes(), want) {
+				err = errors.New("a concurrent render differs from a sequential one")
+			}
+			errs <- err
+		}()
+	}
+	for range 8 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
 	}
 }
