@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"maps"
 	"reflect"
 	"slices"
 	"testing"
@@ -36,6 +37,7 @@ func TestTenantIsolation(t *testing.T) {
 		for _, id := range []string{"INV-1", "INV-2"} {
 			must(t, e.db.AppendAudit(ctx, nil, a, store.AuditEntry{Actor: "acc-a", Entity: "invoice", EntityID: id, Action: "create"}))
 		}
+		seedBilling(t, e, a)
 		return e
 	}
 	// tenantA reads A's row straight from the database.
@@ -47,6 +49,7 @@ func TestTenantIsolation(t *testing.T) {
 	auditRowsOfA := func(t *testing.T, e env) int {
 		return count(t, e.pool, `SELECT count(*) FROM audit_log WHERE client_key = $1`, a)
 	}
+	wantAuditRowsOfA := 2 + seededAuditRows
 
 	checks := map[string]func(t *testing.T, e env){
 		"UpsertInstall": func(t *testing.T, e env) {
@@ -94,8 +97,8 @@ func TestTenantIsolation(t *testing.T) {
 		},
 		"AppendAudit": func(t *testing.T, e env) {
 			must(t, e.db.AppendAudit(ctx, nil, b, store.AuditEntry{Actor: "acc-b", Entity: "invoice", EntityID: "INV-1", Action: "void"}))
-			if n := auditRowsOfA(t, e); n != 2 {
-				t.Fatalf("A has %d audit rows after B appended, want 2", n)
+			if n := auditRowsOfA(t, e); n != wantAuditRowsOfA {
+				t.Fatalf("A has %d audit rows after B appended, want %d", n, wantAuditRowsOfA)
 			}
 		},
 		"AuditEntries": func(t *testing.T, e env) {
@@ -114,11 +117,13 @@ func TestTenantIsolation(t *testing.T) {
 			if _, err := e.db.PurgeAudit(ctx, nil, b); err != nil {
 				t.Fatal(err)
 			}
-			if n := auditRowsOfA(t, e); n != 2 {
-				t.Fatalf("purging B left A with %d audit rows, want 2", n)
+			if n := auditRowsOfA(t, e); n != wantAuditRowsOfA {
+				t.Fatalf("purging B left A with %d audit rows, want %d", n, wantAuditRowsOfA)
 			}
 		},
 	}
+
+	maps.Copy(checks, billingIsolationChecks(a, b))
 
 	typ := reflect.TypeFor[*store.DB]()
 	for i := range typ.NumMethod() {

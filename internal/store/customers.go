@@ -1,0 +1,202 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/remitapp/remit/internal/invoice"
+	"github.com/remitapp/remit/internal/money"
+	"github.com/remitapp/remit/internal/remit"
+)
+
+// customerColumns is the column list scanCustomer reads.
+const customerColumns = `id, name, jql, currency, hourly_rate, rate_overrides, tax_rate_percent,
+	payment_terms_days, billing_email, escalation_emails, late_fee_policy`
+
+// CreateCustomer inserts c for the tenant, sets c.ID and records the
+// creation in the audit log in the same transaction (a nil tx runs in one
+// of its own). The caller validates c first (invoice.Customer.Validate).
+// A customer in use with the same name, ignoring case, is remit.Conflict.
+func (db *DB) CreateCustomer(ctx context.Context, tx pgx.Tx, clientKey string, c *invoice.Customer, actor string) error {
+	const op = "store.CreateCustomer"
+	overrides, err := encodeOverrides(c.RateOverrides)
+	if err != nil {
+		return fmt.Errorf("%s: %w", op, err)
+	}
+	return db.inTx(ctx, tx, func(tx pgx.Tx) error {
+		now := db.now()
+		var id int64
+		err := tx.QueryRow(ctx, `
+			INSERT INTO customers (client_key, name, jql, currency, hourly_rate, rate_overrides, tax_rate_percent,
+				payment_terms_days, billing_email, escalation_emails, late_fee_policy, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)
+			RETURNING id`,
+			clientKey, c.Name, c.JQL, string(c.Currency), numeric(c.HourlyRate), overrides, numeric(c.TaxRatePercent),
+			c.PaymentTermsDays, c.BillingEmail, nonNil(c.EscalationEmails), c.LateFeePolicy, now).Scan(&id)
+		if err != nil {
+			return customerWriteError(op, c.Name, err)
+		}
+		c.ID = id
+		return db.auditCustomer(ctx, tx, clientKey, actor, "create", nil, c)
+	})
+}
+
+// UpdateCustomer replaces the customer c.ID of the tenant with c, and
+// records before and after in the audit log. An unknown, archived or other
+// tenant's id is remit.NotFound; a name clash is remit.Conflict.
+func (db *DB) UpdateCustomer(ctx context.Context, tx pgx.Tx, clientKey string, c *invoice.Customer, actor string) error {
+	const op = "store.UpdateCustomer"
+	overrides, err := encodeOverrides(c.RateOverrides)
+	if err != nil {
+		return fmt.Errorf("%s: %w", op, err)
+	}
+	return db.inTx(ctx, tx, func(tx pgx.Tx) error {
+		before, err := scanCustomer(tx.QueryRow(ctx, `SELECT `+customerColumns+`
+			FROM customers WHERE client_key = $1 AND id = $2 AND archived_at IS NULL FOR UPDATE`, clientKey, c.ID))
+		if errors.Is(err, pgx.ErrNoRows) {
+			return errNotFoundf(op, "no customer %d", c.ID)
+		}
+		if err != nil {
+			return classify(op, err)
+		}
+		_, err = tx.Exec(ctx, `
+			UPDATE customers SET name = $3, jql = $4, currency = $5, hourly_rate = $6, rate_overrides = $7,
+				tax_rate_percent = $8, payment_terms_days = $9, billing_email = $10, escalation_emails = $11,
+				late_fee_policy = $12, updated_at = $13
+			WHERE client_key = $1 AND id = $2`,
+			clientKey, c.ID, c.Name, c.JQL, string(c.Currency), numeric(c.HourlyRate), overrides, numeric(c.TaxRatePercent),
+			c.PaymentTermsDays, c.BillingEmail, nonNil(c.EscalationEmails), c.LateFeePolicy, db.now())
+		if err != nil {
+			return customerWriteError(op, c.Name, err)
+		}
+		return db.auditCustomer(ctx, tx, clientKey, actor, "update", &before, c)
+	})
+}
+
+// Customer returns one of the tenant's customers in use. An unknown,
+// archived or other tenant's id is remit.NotFound, so nothing new is
+// billed to an archived customer.
+func (db *DB) Customer(ctx context.Context, clientKey string, id int64) (invoice.Customer, error) {
+	const op = "store.Customer"
+	c, err := scanCustomer(db.pool.QueryRow(ctx, `SELECT `+customerColumns+`
+		FROM customers WHERE client_key = $1 AND id = $2 AND archived_at IS NULL`, clientKey, id))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return invoice.Customer{}, errNotFoundf(op, "no customer %d", id)
+	}
+	if err != nil {
+		return invoice.Customer{}, classify(op, err)
+	}
+	return c, nil
+}
+
+// ListCustomers returns one page of the tenant's customers in use, oldest
+// first, and the cursor of the next page ("" on the last page). A cursor
+// that did not come from this method is remit.Invalid.
+func (db *DB) ListCustomers(ctx context.Context, clientKey string, page Page) ([]invoice.Customer, string, error) {
+	const op = "store.ListCustomers"
+	after, _, err := page.afterID(op)
+	if err != nil {
+		return nil, "", err
+	}
+	limit := page.limit()
+	rows, err := db.pool.Query(ctx, `SELECT `+customerColumns+`
+		FROM customers WHERE client_key = $1 AND archived_at IS NULL AND id > $2
+		ORDER BY id LIMIT $3`, clientKey, after, limit+1)
+	if err != nil {
+		return nil, "", classify(op, err)
+	}
+	items, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (invoice.Customer, error) {
+		return scanCustomer(row)
+	})
+	if err != nil {
+		return nil, "", classify(op, err)
+	}
+	items, next := pageOf(items, limit, func(c invoice.Customer) int64 { return c.ID })
+	return items, next, nil
+}
+
+// ArchiveCustomer retires a customer: it leaves lists and cannot be billed
+// again, but stays in the database for the invoices that name it (the
+// API's DELETE maps here). An unknown, already archived or other tenant's
+// id is remit.NotFound.
+func (db *DB) ArchiveCustomer(ctx context.Context, tx pgx.Tx, clientKey string, id int64, actor string) error {
+	const op = "store.ArchiveCustomer"
+	return db.inTx(ctx, tx, func(tx pgx.Tx) error {
+		now := db.now()
+		before, err := scanCustomer(tx.QueryRow(ctx, `
+			UPDATE customers SET archived_at = $3, updated_at = $3
+			WHERE client_key = $1 AND id = $2 AND archived_at IS NULL
+			RETURNING `+customerColumns, clientKey, id, now))
+		if errors.Is(err, pgx.ErrNoRows) {
+			return errNotFoundf(op, "no customer %d", id)
+		}
+		if err != nil {
+			return classify(op, err)
+		}
+		return db.auditCustomer(ctx, tx, clientKey, actor, "archive", &before, nil)
+	})
+}
+
+// scanCustomer reads one row of customerColumns.
+func scanCustomer(row pgx.Row) (invoice.Customer, error) {
+	var c invoice.Customer
+	var currency string
+	var overrides []byte
+	err := row.Scan(&c.ID, &c.Name, &c.JQL, &currency, dec(&c.HourlyRate), &overrides, dec(&c.TaxRatePercent),
+		&c.PaymentTermsDays, &c.BillingEmail, &c.EscalationEmails, &c.LateFeePolicy)
+	if err != nil {
+		return invoice.Customer{}, err
+	}
+	c.Currency = money.Currency(currency)
+	if c.RateOverrides, err = decodeOverrides(overrides); err != nil {
+		return invoice.Customer{}, fmt.Errorf("customer %d: %w", c.ID, err)
+	}
+	return c, nil
+}
+
+// customerWriteError names the clash when a write hits the unique name index.
+func customerWriteError(op, name string, err error) error {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) && pgErr.Code == pgUniqueViolation {
+		return &remit.Error{Kind: remit.Conflict, Op: op, Msg: fmt.Sprintf("a customer named %q already exists", name),
+			Fields: map[string]string{"name": "is already used by another customer"}, Err: err}
+	}
+	return classify(op, err)
+}
+
+// auditCustomer appends the audit entry of a customer change.
+func (db *DB) auditCustomer(ctx context.Context, tx pgx.Tx, clientKey, actor, action string, before, after *invoice.Customer) error {
+	var id int64
+	var b, a json.RawMessage
+	var err error
+	if before != nil {
+		id = before.ID
+		if b, err = json.Marshal(customerDocOf(before)); err != nil {
+			return fmt.Errorf("store: encode customer: %w", err)
+		}
+	}
+	if after != nil {
+		id = after.ID
+		if a, err = json.Marshal(customerDocOf(after)); err != nil {
+			return fmt.Errorf("store: encode customer: %w", err)
+		}
+	}
+	return db.AppendAudit(ctx, tx, clientKey, AuditEntry{
+		At: db.now(), Actor: actor, Entity: "customer", EntityID: strconv.FormatInt(id, 10), Action: action,
+		Before: b, After: a,
+	})
+}
+
+// nonNil stores an absent list as an empty array, as the column requires.
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
