@@ -56,7 +56,7 @@ func newEnv(t *testing.T, opts store.Options) env {
 	return env{db: store.New(pool, box, opts), pool: pool, box: box, clock: clock}
 }
 
-func testBox(t *testing.T, fill byte) *secretbox.Box {
+func testBox(t testing.TB, fill byte) *secretbox.Box {
 	t.Helper()
 	box, err := secretbox.New(bytes.Repeat([]byte{fill}, secretbox.KeySize))
 	if err != nil {
@@ -78,7 +78,7 @@ func tenantFixture(clientKey string) remit.Tenant {
 	}
 }
 
-func install(t *testing.T, db *store.DB, clientKey string) remit.Tenant {
+func install(t testing.TB, db *store.DB, clientKey string) remit.Tenant {
 	t.Helper()
 	got, err := db.UpsertInstall(context.Background(), tenantFixture(clientKey))
 	if err != nil {
