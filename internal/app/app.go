@@ -18,10 +18,12 @@ import (
 	"github.com/riverqueue/river"
 
 	root "github.com/remitapp/remit"
+	"github.com/remitapp/remit/internal/billing"
 	"github.com/remitapp/remit/internal/config"
 	"github.com/remitapp/remit/internal/connect"
 	"github.com/remitapp/remit/internal/httpapi"
 	"github.com/remitapp/remit/internal/jira"
+	"github.com/remitapp/remit/internal/jirasync"
 	"github.com/remitapp/remit/internal/jobs"
 	"github.com/remitapp/remit/internal/secretbox"
 	"github.com/remitapp/remit/internal/store"
@@ -47,6 +49,7 @@ type App struct {
 	Server   *httpapi.Server
 	Jira     *jira.Factory     // signed, rate-limit-aware clients per tenant
 	Perms    *jira.Permissions // cached permission checks
+	Billing  *billing.Service
 	Registry *prometheus.Registry
 	now      func() time.Time
 }
@@ -90,7 +93,16 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opts Optio
 		return nil, err
 	}
 
+	jiraClients := &jira.Factory{
+		AppKey:  cfg.AppKey,
+		Version: Version,
+		HTTP:    &http.Client{Transport: http.DefaultTransport},
+		Metrics: jira.NewMetrics(opts.Registry),
+		Logger:  logger,
+		Now:     opts.Now,
+	}
 	workers := river.NewWorkers()
+	river.AddWorker(workers, &jirasync.Worker{DB: db, Jira: jiraClients, Now: opts.Now, Logger: logger})
 	webhooks := jobs.NewWebhookWorker(logger)
 	river.AddWorker(workers, webhooks)
 	jobs.AddPruneWorker(workers, db)
@@ -104,16 +116,9 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opts Optio
 		return nil, err
 	}
 
-	a := &App{Config: cfg, Logger: logger, DB: db, Jobs: client, Registry: opts.Registry, now: opts.Now}
-	a.Jira = &jira.Factory{
-		AppKey:  cfg.AppKey,
-		Version: Version,
-		HTTP:    &http.Client{Transport: http.DefaultTransport},
-		Metrics: jira.NewMetrics(opts.Registry),
-		Logger:  logger,
-		Now:     opts.Now,
-	}
+	a := &App{Config: cfg, Logger: logger, DB: db, Jobs: client, Jira: jiraClients, Registry: opts.Registry, now: opts.Now}
 	a.Perms = &jira.Permissions{Clients: a.Jira, Now: opts.Now}
+	a.Billing = &billing.Service{DB: db, Jobs: client, Jira: a.Jira, Perms: a.Perms, Now: opts.Now, Logger: logger}
 	a.Server = httpapi.New(httpapi.Deps{
 		Logger:     logger,
 		Now:        opts.Now,
@@ -128,6 +133,7 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opts Optio
 		},
 		Tenants:  db,
 		Webhooks: &webhook.Intake{DB: db, Jobs: client, Now: opts.Now},
+		Billing:  a.Billing,
 		Ready:    a.ready,
 		Registry: opts.Registry,
 	})

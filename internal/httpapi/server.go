@@ -11,6 +11,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/remitapp/remit/internal/billing"
 	"github.com/remitapp/remit/internal/connect"
 	"github.com/remitapp/remit/internal/remit"
 )
@@ -41,6 +42,7 @@ type Deps struct {
 	Installs   *connect.InstallVerifier
 	Tenants    Tenants
 	Webhooks   Webhooks
+	Billing    *billing.Service
 	Ready      func(ctx context.Context) error
 	Registry   *prometheus.Registry
 }
@@ -90,8 +92,7 @@ func (s *Server) routes() {
 	wh.POST("/jira", s.webhook)
 
 	// Our iframes → our API: context tokens (qsh = context-qsh).
-	api := e.Group("/api/v1", s.requireToken(connect.ContextToken))
-	api.GET("/me", s.me)
+	s.apiRoutes(e.Group("/api/v1", s.requireToken(connect.ContextToken)))
 }
 
 // NewHTTPServer wraps h with the timeouts a public server needs.

@@ -1,0 +1,77 @@
+package billing
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/remitapp/remit/internal/store"
+)
+
+// IssueBilling is what the work issue panel shows: time logged on the
+// issue, how much of it is billed and unbilled, and its invoices.
+type IssueBilling struct {
+	IssueKey        string
+	LoggedSeconds   int64
+	BilledSeconds   int64
+	UnbilledSeconds int64
+	Invoices        []store.IssueInvoice
+}
+
+type issueWorklogs struct {
+	Total    int `json:"total"`
+	Worklogs []struct {
+		ID               string `json:"id"`
+		TimeSpentSeconds int64  `json:"timeSpentSeconds"`
+	} `json:"worklogs"`
+}
+
+// IssueBilling answers for one work issue. Logged time comes from Jira;
+// billed time is the logged time of worklogs that a non-void invoice bills.
+func (s *Service) IssueBilling(ctx context.Context, a Actor, issueKey string) (IssueBilling, error) {
+	set, err := s.configured(ctx, a.Tenant)
+	if err != nil {
+		return IssueBilling{}, err
+	}
+	if err := s.requireRead(ctx, a, set.BillingProjectKey); err != nil {
+		return IssueBilling{}, err
+	}
+	c, err := s.Jira.For(a.Tenant)
+	if err != nil {
+		return IssueBilling{}, err
+	}
+	out := IssueBilling{IssueKey: issueKey}
+	var ids []int64
+	secs := map[int64]int64{}
+	for startAt := 0; ; {
+		var page issueWorklogs
+		q := url.Values{"startAt": {strconv.Itoa(startAt)}, "maxResults": {"5000"}}
+		if _, err := c.Do(ctx, http.MethodGet, "/rest/api/3/issue/"+url.PathEscape(issueKey)+"/worklog", q, nil, &page); err != nil {
+			return out, err
+		}
+		for _, w := range page.Worklogs {
+			id, err := strconv.ParseInt(w.ID, 10, 64)
+			if err != nil {
+				continue
+			}
+			ids = append(ids, id)
+			secs[id] = w.TimeSpentSeconds
+			out.LoggedSeconds += w.TimeSpentSeconds
+		}
+		startAt += len(page.Worklogs)
+		if len(page.Worklogs) == 0 || startAt >= page.Total {
+			break
+		}
+	}
+	billed, err := s.DB.BilledWorklogs(ctx, a.Tenant.ClientKey, ids)
+	if err != nil {
+		return out, err
+	}
+	for id := range billed {
+		out.BilledSeconds += secs[id]
+	}
+	out.UnbilledSeconds = out.LoggedSeconds - out.BilledSeconds
+	out.Invoices, err = s.DB.IssueBilling(ctx, a.Tenant.ClientKey, issueKey)
+	return out, err
+}

@@ -1,0 +1,51 @@
+package billing
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/riverqueue/river"
+
+	"github.com/remitapp/remit/internal/jira"
+	"github.com/remitapp/remit/internal/remit"
+	"github.com/remitapp/remit/internal/store"
+)
+
+// JiraClients gives a Jira client for a tenant.
+type JiraClients interface {
+	For(t remit.Tenant) (*jira.Client, error)
+}
+
+// Authorizer answers the permission questions of SPEC §3.
+type Authorizer interface {
+	CanRead(ctx context.Context, t remit.Tenant, accountID, project string) (bool, error)
+	CanManage(ctx context.Context, t remit.Tenant, accountID, project string) (bool, error)
+	CanAdmin(ctx context.Context, t remit.Tenant, accountID string) (bool, error)
+}
+
+// Service is the billing use cases for all tenants.
+type Service struct {
+	DB     *store.DB
+	Jobs   *river.Client[pgx.Tx]
+	Jira   JiraClients
+	Perms  Authorizer
+	Now    func() time.Time
+	Logger *slog.Logger
+}
+
+// Actor is who is acting: the tenant and the user's accountId (from the
+// context token), or a system actor such as "jira" or "system".
+type Actor struct {
+	Tenant    remit.Tenant
+	AccountID string
+}
+
+// Name is how the audit log records the actor.
+func (a Actor) Name() string {
+	if a.AccountID == "" {
+		return "system"
+	}
+	return a.AccountID
+}

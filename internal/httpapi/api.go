@@ -1,0 +1,65 @@
+package httpapi
+
+import (
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/remitapp/remit/internal/billing"
+	"github.com/remitapp/remit/internal/store"
+)
+
+// actor is the tenant and user of the context token on an /api request.
+func actor(c echo.Context) billing.Actor {
+	return billing.Actor{Tenant: tenantOf(c), AccountID: claimsOf(c).Subject}
+}
+
+// list is the shape of every paginated list (SPEC §7).
+type list[T any] struct {
+	Items      []T     `json:"items"`
+	NextCursor *string `json:"nextCursor"`
+}
+
+func newList[T any](items []T, next string) list[T] {
+	if items == nil {
+		items = []T{}
+	}
+	l := list[T]{Items: items}
+	if next != "" {
+		l.NextCursor = &next
+	}
+	return l
+}
+
+// pageOf reads ?limit= and ?cursor=.
+func pageOf(c echo.Context) (store.Page, error) {
+	p := store.Page{Cursor: c.QueryParam("cursor")}
+	if s := c.QueryParam("limit"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > 200 {
+			return p, fieldset{"limit": "must be a whole number from 1 to 200"}.err()
+		}
+		p.Limit = n
+	}
+	return p, nil
+}
+
+// apiRoutes registers the JSON API the iframes call (context tokens).
+func (s *Server) apiRoutes(api *echo.Group) {
+	api.GET("/me", s.me)
+	api.GET("/settings", s.getSettings)
+	api.PUT("/settings", s.putSettings)
+	api.GET("/customers", s.listCustomers)
+	api.POST("/customers", s.createCustomer)
+	api.GET("/customers/:id", s.getCustomer)
+	api.PUT("/customers/:id", s.putCustomer)
+	api.DELETE("/customers/:id", s.deleteCustomer)
+	api.POST("/invoices/preview", s.previewInvoice)
+	api.POST("/invoices", s.createInvoice)
+	api.GET("/invoices", s.listInvoices)
+	api.GET("/invoices/by-issue/:issueKey", s.invoiceByIssue)
+	api.GET("/invoices/:id", s.getInvoice)
+	api.GET("/invoices/:id/pdf", s.invoicePDF)
+	api.POST("/invoices/:id/void", s.voidInvoice)
+	api.GET("/issues/:issueKey/billing", s.issueBilling)
+}

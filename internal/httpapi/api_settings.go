@@ -1,0 +1,35 @@
+package httpapi
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/remitapp/remit/internal/invoice"
+)
+
+type settingsJSON struct {
+	invoice.Settings
+	Configured bool `json:"configured"`
+}
+
+func (s *Server) getSettings(c echo.Context) error {
+	set, ok, err := s.deps.Billing.Settings(c.Request().Context(), actor(c))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, settingsJSON{set, ok})
+}
+
+// putSettings takes the whole settings object; omitted fields take defaults.
+func (s *Server) putSettings(c echo.Context) error {
+	var in invoice.Settings
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	set, err := s.deps.Billing.PutSettings(c.Request().Context(), actor(c), in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, settingsJSON{set, true})
+}

@@ -1,0 +1,254 @@
+package jirasync
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/riverqueue/river"
+
+	"github.com/remitapp/remit/internal/invoice"
+	"github.com/remitapp/remit/internal/jira"
+	"github.com/remitapp/remit/internal/remit"
+	"github.com/remitapp/remit/internal/store"
+)
+
+// Clients gives a Jira client for a tenant.
+type Clients interface {
+	For(t remit.Tenant) (*jira.Client, error)
+}
+
+// Worker runs SyncArgs jobs.
+type Worker struct {
+	river.WorkerDefaults[SyncArgs]
+	DB     *store.DB
+	Jira   Clients
+	Now    func() time.Time
+	Logger *slog.Logger
+}
+
+// Timeout allows for linking many billed issues under rate limits.
+func (w *Worker) Timeout(*river.Job[SyncArgs]) time.Duration { return 10 * time.Minute }
+
+// Work makes the invoice's Jira issue match the invoice: it finds or
+// creates the issue (never two), links the billed issues, writes the
+// remit-invoice property and moves the issue to the status the invoice is
+// in. Every step is idempotent, so a retry after any failure is safe.
+func (w *Worker) Work(ctx context.Context, job *river.Job[SyncArgs]) error {
+	a := job.Args
+	log := w.Logger.With(slog.String("client_key", a.ClientKey), slog.Int64("invoice_id", a.InvoiceID), slog.Int("attempt", job.Attempt))
+	t, err := w.DB.TenantByClientKey(ctx, a.ClientKey)
+	if remit.IsKind(err, remit.NotFound) || (err == nil && t.State == remit.TenantUninstalled) {
+		log.InfoContext(ctx, "tenant gone; invoice not synced to Jira")
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if !t.Enabled {
+		return river.JobSnooze(time.Hour) // Remit is disabled on the site; try again later
+	}
+	st, err := w.DB.JiraSyncState(ctx, a.ClientKey, a.InvoiceID)
+	if remit.IsKind(err, remit.NotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if st.Deleted {
+		return nil
+	}
+	set, ok, err := w.DB.GetSettings(ctx, a.ClientKey)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return river.JobCancel(errors.New("no settings"))
+	}
+	c, err := w.Jira.For(t)
+	if err != nil {
+		return err
+	}
+	today := invoice.DateOf(w.Now().In(set.Location()))
+	inv := st.Invoice
+
+	problem, err := w.sync(ctx, c, a.ClientKey, &st, set, today)
+	if errors.Is(err, errIssueDeleted) {
+		log.WarnContext(ctx, "invoice issue was deleted in Jira; the invoice stays", slog.String("issue_key", inv.IssueKey))
+		return w.DB.InTx(ctx, func(tx pgx.Tx) error { return w.DB.MarkInvoiceIssueDeleted(ctx, tx, a.ClientKey, a.InvoiceID) })
+	}
+	if err != nil {
+		if apiErr, ok := jira.AsAPIError(err); ok && apiErr.RetryAfter > 0 {
+			log.InfoContext(ctx, "jira asked us to wait", slog.Duration("retry_after", apiErr.RetryAfter))
+			return river.JobSnooze(apiErr.RetryAfter)
+		}
+		return err
+	}
+	current, err := w.DB.MarkJiraSynced(ctx, a.ClientKey, a.InvoiceID, st.Version, problem)
+	if err != nil {
+		return err
+	}
+	if problem != "" {
+		log.WarnContext(ctx, "invoice issue not fully in step", slog.String("problem", problem))
+	}
+	if current > st.Version {
+		return river.JobSnooze(time.Second) // changed while we worked: go again
+	}
+	return nil
+}
+
+var errIssueDeleted = errors.New("invoice issue deleted in Jira")
+
+// sync does the steps; problem is a condition people must fix in Jira
+// (a workflow without the transition), which retrying cannot.
+func (w *Worker) sync(ctx context.Context, c *jira.Client, clientKey string, st *store.JiraSync, set invoice.Settings, today invoice.Date) (problem string, err error) {
+	inv := st.Invoice
+	if inv.IssueKey == "" {
+		key, id, err := w.findOrCreate(ctx, c, inv, set, today)
+		if err != nil {
+			return "", err
+		}
+		err = w.DB.InTx(ctx, func(tx pgx.Tx) error { return w.DB.SetInvoiceIssue(ctx, tx, clientKey, inv.ID, key, id) })
+		if err != nil {
+			return "", err
+		}
+		inv.IssueKey, st.Invoice.IssueKey, st.IssueID = key, key, id
+	}
+	if !st.LinksDone {
+		if err := w.link(ctx, c, inv); err != nil {
+			return "", err
+		}
+		if err := w.DB.MarkJiraLinksDone(ctx, clientKey, inv.ID); err != nil {
+			return "", err
+		}
+	}
+	path := "/rest/api/3/issue/" + url.PathEscape(inv.IssueKey) + "/properties/" + PropertyKey
+	if _, err := c.Do(ctx, http.MethodPut, path, nil, PropertyOf(inv, today), nil); err != nil {
+		if remit.IsKind(err, remit.NotFound) {
+			return "", errIssueDeleted
+		}
+		return "", err
+	}
+	return w.moveTo(ctx, c, inv.IssueKey, TargetStatus(inv, today, set.Statuses))
+}
+
+// findOrCreate looks the issue up by its property first: a create whose
+// answer was lost may have happened, and an invoice gets one issue only.
+func (w *Worker) findOrCreate(ctx context.Context, c *jira.Client, inv invoice.Invoice, set invoice.Settings, today invoice.Date) (key, id string, err error) {
+	var found struct {
+		Issues []struct {
+			ID  string `json:"id"`
+			Key string `json:"key"`
+		} `json:"issues"`
+	}
+	jql := fmt.Sprintf(`project = "%s" AND issue.property[%s].number = "%s"`, set.BillingProjectKey, PropertyKey, jqlEscape(inv.Number))
+	body := map[string]any{"jql": jql, "fields": []string{"id"}, "maxResults": 2}
+	if _, err := c.Do(ctx, http.MethodPost, "/rest/api/3/search/jql", nil, body, &found); err != nil {
+		return "", "", err
+	}
+	if len(found.Issues) > 0 {
+		return found.Issues[0].Key, found.Issues[0].ID, nil
+	}
+	create := map[string]any{
+		"fields": map[string]any{
+			"project":     map[string]string{"key": set.BillingProjectKey},
+			"issuetype":   map[string]string{"name": set.InvoiceIssueType},
+			"summary":     Summary(inv),
+			"description": Description(inv),
+		},
+		"properties": []any{map[string]any{"key": PropertyKey, "value": PropertyOf(inv, today)}},
+	}
+	var created struct {
+		ID  string `json:"id"`
+		Key string `json:"key"`
+	}
+	if _, err := c.Do(ctx, http.MethodPost, "/rest/api/3/issue", nil, create, &created); err != nil {
+		var unc *jira.UncertainError
+		if errors.As(err, &unc) {
+			// The create may have happened; Jira's search index can lag a
+			// fresh issue, so look again a little later before creating.
+			return "", "", river.JobSnooze(15 * time.Second)
+		}
+		return "", "", err
+	}
+	return created.Key, created.ID, nil
+}
+
+// link relates the invoice issue to each billed issue. Jira answers 201
+// for a link that already exists, so repeating this is harmless.
+func (w *Worker) link(ctx context.Context, c *jira.Client, inv invoice.Invoice) error {
+	seen := map[string]bool{}
+	for _, l := range inv.Lines {
+		if seen[l.IssueKey] {
+			continue
+		}
+		seen[l.IssueKey] = true
+		body := map[string]any{
+			"type":         map[string]string{"name": "Relates"},
+			"inwardIssue":  map[string]string{"key": inv.IssueKey},
+			"outwardIssue": map[string]string{"key": l.IssueKey},
+		}
+		_, err := c.Do(ctx, http.MethodPost, "/rest/api/3/issueLink", nil, body, nil)
+		if remit.IsKind(err, remit.NotFound) {
+			continue // the billed issue was deleted since; nothing to link
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// moveTo transitions the issue to the status named target by finding a
+// transition whose target status has that name (case-insensitively).
+func (w *Worker) moveTo(ctx context.Context, c *jira.Client, key, target string) (problem string, err error) {
+	if target == "" {
+		return "", nil
+	}
+	var is struct {
+		Fields struct {
+			Status struct {
+				Name string `json:"name"`
+			} `json:"status"`
+		} `json:"fields"`
+	}
+	base := "/rest/api/3/issue/" + url.PathEscape(key)
+	if _, err := c.Do(ctx, http.MethodGet, base, url.Values{"fields": {"status"}}, nil, &is); err != nil {
+		if remit.IsKind(err, remit.NotFound) {
+			return "", errIssueDeleted
+		}
+		return "", err
+	}
+	if strings.EqualFold(is.Fields.Status.Name, target) {
+		return "", nil
+	}
+	var tr struct {
+		Transitions []struct {
+			ID string `json:"id"`
+			To struct {
+				Name string `json:"name"`
+			} `json:"to"`
+		} `json:"transitions"`
+	}
+	if _, err := c.Do(ctx, http.MethodGet, base+"/transitions", nil, nil, &tr); err != nil {
+		return "", err
+	}
+	for _, t := range tr.Transitions {
+		if strings.EqualFold(t.To.Name, target) {
+			_, err := c.Do(ctx, http.MethodPost, base+"/transitions", nil, map[string]any{"transition": map[string]string{"id": t.ID}}, nil)
+			return "", err
+		}
+	}
+	return fmt.Sprintf("no transition leads from %q to %q on %s; check the workflow or the status names in Remit's settings", is.Fields.Status.Name, target, key), nil
+}
+
+// jqlEscape escapes a value for a double-quoted JQL string.
+func jqlEscape(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s)
+}

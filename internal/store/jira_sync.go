@@ -1,0 +1,81 @@
+package store
+
+import (
+	"context"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/remitapp/remit/internal/invoice"
+)
+
+// JiraSync is what the sync job needs to make an invoice's Jira issue
+// match the invoice.
+type JiraSync struct {
+	Invoice       invoice.Invoice // with lines
+	IssueID       string
+	Deleted       bool  // people deleted the issue; the invoice stays
+	Version       int64 // bumped by every change to the invoice
+	SyncedVersion int64 // the version Jira last matched
+	LinksDone     bool  // the billed issues are linked
+	Problem       string
+}
+
+// JiraSyncState reads an invoice with its sync bookkeeping.
+func (db *DB) JiraSyncState(ctx context.Context, clientKey string, id int64) (JiraSync, error) {
+	const op = "store.JiraSyncState"
+	inv, err := db.Invoice(ctx, clientKey, id)
+	if err != nil {
+		return JiraSync{}, err
+	}
+	s := JiraSync{Invoice: inv}
+	err = db.pool.QueryRow(ctx, `
+		SELECT coalesce(jira_issue_id, ''), jira_deleted, jira_version, jira_synced_version, jira_links_done, coalesce(jira_problem, '')
+		FROM invoices WHERE client_key = $1 AND id = $2`, clientKey, id).
+		Scan(&s.IssueID, &s.Deleted, &s.Version, &s.SyncedVersion, &s.LinksDone, &s.Problem)
+	if err != nil {
+		return JiraSync{}, classify(op, err)
+	}
+	return s, nil
+}
+
+// BumpJiraVersion marks the invoice as changed since Jira last matched
+// it; call it in the transaction that enqueues the sync job.
+func (db *DB) BumpJiraVersion(ctx context.Context, tx pgx.Tx, clientKey string, id int64) error {
+	const op = "store.BumpJiraVersion"
+	tag, err := db.on(tx).Exec(ctx, `UPDATE invoices SET jira_version = jira_version + 1 WHERE client_key = $1 AND id = $2`, clientKey, id)
+	if err != nil {
+		return classify(op, err)
+	}
+	if tag.RowsAffected() == 0 {
+		return errNotFoundf(op, "no invoice %d", id)
+	}
+	return nil
+}
+
+// MarkJiraLinksDone records that the billed issues are linked.
+func (db *DB) MarkJiraLinksDone(ctx context.Context, clientKey string, id int64) error {
+	const op = "store.MarkJiraLinksDone"
+	tag, err := db.pool.Exec(ctx, `UPDATE invoices SET jira_links_done = true WHERE client_key = $1 AND id = $2`, clientKey, id)
+	if err != nil {
+		return classify(op, err)
+	}
+	if tag.RowsAffected() == 0 {
+		return errNotFoundf(op, "no invoice %d", id)
+	}
+	return nil
+}
+
+// MarkJiraSynced records that Jira matches version (and any problem that
+// stops it matching fully, "" for none) and returns the invoice's current
+// version: when it is higher, the invoice changed meanwhile.
+func (db *DB) MarkJiraSynced(ctx context.Context, clientKey string, id, version int64, problem string) (int64, error) {
+	const op = "store.MarkJiraSynced"
+	var current int64
+	err := db.pool.QueryRow(ctx, `
+		UPDATE invoices SET jira_synced_version = greatest(jira_synced_version, $3), jira_problem = nullif($4, '')
+		WHERE client_key = $1 AND id = $2 RETURNING jira_version`, clientKey, id, version, problem).Scan(&current)
+	if err != nil {
+		return 0, classify(op, err)
+	}
+	return current, nil
+}

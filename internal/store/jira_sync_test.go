@@ -1,0 +1,77 @@
+package store_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/remitapp/remit/internal/remit"
+	"github.com/remitapp/remit/internal/store"
+)
+
+// jiraSyncIsolationChecks: B's calls with A's invoice id find nothing and
+// change nothing of A's.
+func jiraSyncIsolationChecks(a, b string) map[string]func(t *testing.T, e env) {
+	ctx := context.Background()
+	guard := func(check func(t *testing.T, e env, id int64)) func(t *testing.T, e env) {
+		return func(t *testing.T, e env) {
+			id := idOf(t, e, "invoices", a)
+			before := billingState(t, e, a)
+			check(t, e, id)
+			if after := billingState(t, e, a); after != before {
+				t.Fatalf("B's call changed A's rows:\nbefore %s\n after %s", before, after)
+			}
+		}
+	}
+	return map[string]func(t *testing.T, e env){
+		"JiraSyncState": guard(func(t *testing.T, e env, id int64) {
+			_, err := e.db.JiraSyncState(ctx, b, id)
+			wantKind(t, err, remit.NotFound)
+		}),
+		"BumpJiraVersion": guard(func(t *testing.T, e env, id int64) {
+			wantKind(t, e.db.BumpJiraVersion(ctx, nil, b, id), remit.NotFound)
+		}),
+		"MarkJiraLinksDone": guard(func(t *testing.T, e env, id int64) {
+			wantKind(t, e.db.MarkJiraLinksDone(ctx, b, id), remit.NotFound)
+		}),
+		"MarkJiraSynced": guard(func(t *testing.T, e env, id int64) {
+			_, err := e.db.MarkJiraSynced(ctx, b, id, 99, "")
+			wantKind(t, err, remit.NotFound)
+		}),
+	}
+}
+
+// TestJiraSyncVersions walks the bookkeeping: a new invoice is one version
+// ahead of Jira; syncing records it; a bump while syncing shows up as a
+// higher current version; links and problems are remembered.
+func TestJiraSyncVersions(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	e := newEnv(t, store.Options{})
+	install(t, e.db, "t1")
+	seedBilling(t, e, "t1")
+	id := idOf(t, e, "invoices", "t1")
+	st, err := e.db.JiraSyncState(ctx, "t1", id)
+	must(t, err)
+	if st.Version != 1 || st.SyncedVersion != 0 || st.LinksDone || st.Invoice.IssueKey != "BILL-1" || st.IssueID != "40001" || len(st.Invoice.Lines) == 0 {
+		t.Fatalf("fresh state %+v", st)
+	}
+	must(t, e.db.BumpJiraVersion(ctx, nil, "t1", id)) // a change lands while a sync of version 1 runs
+	cur, err := e.db.MarkJiraSynced(ctx, "t1", id, 1, "no transition")
+	must(t, err)
+	if cur != 2 {
+		t.Fatalf("current version %d, want 2", cur)
+	}
+	must(t, e.db.MarkJiraLinksDone(ctx, "t1", id))
+	st, err = e.db.JiraSyncState(ctx, "t1", id)
+	must(t, err)
+	if st.SyncedVersion != 1 || !st.LinksDone || st.Problem != "no transition" {
+		t.Fatalf("after sync %+v", st)
+	}
+	if _, err := e.db.MarkJiraSynced(ctx, "t1", id, 2, ""); err != nil {
+		t.Fatal(err)
+	}
+	st, _ = e.db.JiraSyncState(ctx, "t1", id)
+	if st.SyncedVersion != 2 || st.Problem != "" {
+		t.Fatalf("after second sync %+v", st)
+	}
+}
