@@ -31,9 +31,13 @@ func (s *Service) requireManage(ctx context.Context, a Actor, billingProject str
 	return nil
 }
 
-// requireRead allows anyone who can browse the billing project.
+// requireRead allows anyone who can browse the billing project, and
+// anyone who may manage its invoices.
 func (s *Service) requireRead(ctx context.Context, a Actor, billingProject string) error {
 	ok, err := s.Perms.CanRead(ctx, a.Tenant, a.AccountID, billingProject)
+	if err == nil && !ok {
+		ok, err = s.Perms.CanManage(ctx, a.Tenant, a.AccountID, billingProject)
+	}
 	if err != nil {
 		return err
 	}

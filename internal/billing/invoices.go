@@ -234,4 +234,3 @@ func (s *Service) Void(ctx context.Context, a Actor, id int64) (invoice.Invoice,
 	}
 	return s.DB.Invoice(ctx, a.Tenant.ClientKey, id)
 }
-

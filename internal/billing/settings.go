@@ -128,4 +128,3 @@ func hasOrderBy(jql string) bool {
 	}
 	return strings.Contains(" "+strings.Join(strings.Fields(strings.ToLower(b.String())), " ")+" ", " order by ")
 }
-

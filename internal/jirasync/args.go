@@ -6,30 +6,24 @@ package jirasync
 
 import (
 	"github.com/riverqueue/river"
-	"github.com/riverqueue/river/rivertype"
 )
 
-// SyncArgs asks for one invoice's Jira issue to match the invoice. The
-// job is idempotent and unique per invoice while queued or running; a
-// change made while it runs is caught by the version check at its end.
+// SyncArgs asks for one invoice's Jira issue to match the invoice. Every
+// change to an invoice enqueues one in its transaction. The jobs are not
+// unique (River cannot enqueue a job while an identical one is still
+// marked running, which would lose a change made at the end of a run);
+// instead they take turns through a lease on the invoice row, and a job
+// that finds Jira already at the invoice's version does nothing.
 type SyncArgs struct {
-	ClientKey string `json:"clientKey" river:"unique"`
-	InvoiceID int64  `json:"invoiceId" river:"unique"`
+	ClientKey string `json:"clientKey"`
+	InvoiceID int64  `json:"invoiceId"`
 }
 
 // Kind names the job.
 func (SyncArgs) Kind() string { return "invoice_jira_sync" }
 
-// InsertOpts makes the job unique per invoice among jobs not yet finished.
+// InsertOpts gives Jira outages a long retry budget (River backs off
+// polynomially: 25 attempts span about three weeks).
 func (SyncArgs) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{
-		MaxAttempts: 25,
-		UniqueOpts: river.UniqueOpts{
-			ByArgs: true,
-			ByState: []rivertype.JobState{
-				rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateRunning,
-				rivertype.JobStateRetryable, rivertype.JobStateScheduled,
-			},
-		},
-	}
+	return river.InsertOpts{MaxAttempts: 25}
 }

@@ -34,7 +34,12 @@ type Worker struct {
 }
 
 // Timeout allows for linking many billed issues under rate limits.
-func (w *Worker) Timeout(*river.Job[SyncArgs]) time.Duration { return 10 * time.Minute }
+func (w *Worker) Timeout(*river.Job[SyncArgs]) time.Duration { return syncTimeout }
+
+const (
+	syncTimeout = 10 * time.Minute
+	leaseFor    = syncTimeout + 5*time.Minute // outlives any run, so two never overlap
+)
 
 // Work makes the invoice's Jira issue match the invoice: it finds or
 // creates the issue (never two), links the billed issues, writes the
@@ -59,6 +64,25 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[SyncArgs]) error {
 		return nil
 	}
 	if err != nil {
+		return err
+	}
+	if st.Deleted || (st.Invoice.IssueKey != "" && st.SyncedVersion >= st.Version && st.Problem == "") {
+		return nil // nothing to do, or nothing we may do
+	}
+	ok, err := w.DB.ClaimJiraSync(ctx, a.ClientKey, a.InvoiceID, w.Now().Add(leaseFor))
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return river.JobSnooze(5 * time.Second) // another job is syncing this invoice
+	}
+	defer func() {
+		if err := w.DB.ReleaseJiraSync(context.WithoutCancel(ctx), a.ClientKey, a.InvoiceID); err != nil {
+			log.ErrorContext(ctx, "release sync lease", slog.String("error", err.Error()))
+		}
+	}()
+	// Re-read under the lease: the job that held it may have synced already.
+	if st, err = w.DB.JiraSyncState(ctx, a.ClientKey, a.InvoiceID); err != nil {
 		return err
 	}
 	if st.Deleted {

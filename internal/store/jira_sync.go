@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -78,4 +79,25 @@ func (db *DB) MarkJiraSynced(ctx context.Context, clientKey string, id, version 
 		return 0, classify(op, err)
 	}
 	return current, nil
+}
+
+// ClaimJiraSync takes the invoice's sync lease until until, unless another
+// job holds an unexpired one; ok says whether it was taken.
+func (db *DB) ClaimJiraSync(ctx context.Context, clientKey string, id int64, until time.Time) (bool, error) {
+	const op = "store.ClaimJiraSync"
+	tag, err := db.pool.Exec(ctx, `
+		UPDATE invoices SET jira_sync_lease = $3
+		WHERE client_key = $1 AND id = $2 AND (jira_sync_lease IS NULL OR jira_sync_lease < $4)`,
+		clientKey, id, until, db.now())
+	if err != nil {
+		return false, classify(op, err)
+	}
+	return tag.RowsAffected() == 1, nil
+}
+
+// ReleaseJiraSync gives the lease back.
+func (db *DB) ReleaseJiraSync(ctx context.Context, clientKey string, id int64) error {
+	const op = "store.ReleaseJiraSync"
+	_, err := db.pool.Exec(ctx, `UPDATE invoices SET jira_sync_lease = NULL WHERE client_key = $1 AND id = $2`, clientKey, id)
+	return classify(op, err)
 }

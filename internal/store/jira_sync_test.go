@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/remitapp/remit/internal/remit"
 	"github.com/remitapp/remit/internal/store"
@@ -32,6 +33,24 @@ func jiraSyncIsolationChecks(a, b string) map[string]func(t *testing.T, e env) {
 		}),
 		"MarkJiraLinksDone": guard(func(t *testing.T, e env, id int64) {
 			wantKind(t, e.db.MarkJiraLinksDone(ctx, b, id), remit.NotFound)
+		}),
+		"ClaimJiraSync": guard(func(t *testing.T, e env, id int64) {
+			ok, err := e.db.ClaimJiraSync(ctx, b, id, e.clock.Now().Add(time.Hour))
+			if err != nil || ok {
+				t.Fatalf("B claimed A's invoice: %v %v", ok, err)
+			}
+		}),
+		"ReleaseJiraSync": guard(func(t *testing.T, e env, id int64) {
+			ok, err := e.db.ClaimJiraSync(ctx, a, id, e.clock.Now().Add(time.Hour))
+			if err != nil || !ok {
+				t.Fatalf("A could not claim: %v %v", ok, err)
+			}
+			before := billingState(t, e, a)
+			must(t, e.db.ReleaseJiraSync(ctx, b, id))
+			if billingState(t, e, a) != before {
+				t.Fatal("B released A's lease")
+			}
+			must(t, e.db.ReleaseJiraSync(ctx, a, id))
 		}),
 		"MarkJiraSynced": guard(func(t *testing.T, e env, id int64) {
 			_, err := e.db.MarkJiraSynced(ctx, b, id, 99, "")
@@ -73,5 +92,21 @@ func TestJiraSyncVersions(t *testing.T) {
 	st, _ = e.db.JiraSyncState(ctx, "t1", id)
 	if st.SyncedVersion != 2 || st.Problem != "" {
 		t.Fatalf("after second sync %+v", st)
+	}
+	// The lease: one holder at a time, free again after release or expiry.
+	now := e.clock.Now()
+	for i, want := range []bool{true, false} {
+		ok, err := e.db.ClaimJiraSync(ctx, "t1", id, now.Add(time.Minute))
+		if err != nil || ok != want {
+			t.Fatalf("claim %d = %v, %v; want %v", i, ok, err, want)
+		}
+	}
+	e.clock.Advance(2 * time.Minute)
+	if ok, _ := e.db.ClaimJiraSync(ctx, "t1", id, e.clock.Now().Add(time.Minute)); !ok {
+		t.Fatal("expired lease not reclaimable")
+	}
+	must(t, e.db.ReleaseJiraSync(ctx, "t1", id))
+	if ok, _ := e.db.ClaimJiraSync(ctx, "t1", id, e.clock.Now().Add(time.Minute)); !ok {
+		t.Fatal("released lease not reclaimable")
 	}
 }
