@@ -38,6 +38,12 @@ type Options struct {
 	Now        func() time.Time
 	HTTPClient *http.Client // for fetching install keys; default has a timeout
 	Registry   *prometheus.Registry
+	// JobRetryPolicy overrides River's retry spacing (tests shorten it).
+	JobRetryPolicy river.ClientRetryPolicy
+	// SyncRecheck is how long the Jira sync waits before looking again for
+	// an issue whose create answer was lost (default 15 s, for Jira's
+	// search index to catch up).
+	SyncRecheck time.Duration
 }
 
 // App is a running Remit: HTTP edge plus background workers.
@@ -102,7 +108,7 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opts Optio
 		Now:     opts.Now,
 	}
 	workers := river.NewWorkers()
-	river.AddWorker(workers, &jirasync.Worker{DB: db, Jira: jiraClients, Now: opts.Now, Logger: logger})
+	river.AddWorker(workers, &jirasync.Worker{DB: db, Jira: jiraClients, Now: opts.Now, Logger: logger, Recheck: opts.SyncRecheck})
 	webhooks := jobs.NewWebhookWorker(logger)
 	river.AddWorker(workers, webhooks)
 	jobs.AddPruneWorker(workers, db)
@@ -110,6 +116,7 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opts Optio
 		Logger:       logger,
 		Concurrency:  cfg.Workers,
 		PeriodicJobs: jobs.PeriodicJobs(),
+		RetryPolicy:  opts.JobRetryPolicy,
 	})
 	if err != nil {
 		db.Close()

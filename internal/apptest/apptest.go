@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river/rivertype"
 
 	"github.com/remitapp/remit/internal/app"
 	"github.com/remitapp/remit/internal/config"
@@ -105,7 +106,7 @@ func Start(t testing.TB, opts Options) *Stack {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := app.New(ctx, cfg, logger, app.Options{Now: opts.Now})
+	a, err := app.New(ctx, cfg, logger, app.Options{Now: opts.Now, JobRetryPolicy: fastRetries{}, SyncRecheck: 200 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -150,4 +151,13 @@ func (w testWriter) Write(p []byte) (int, error) {
 	w.t.Helper()
 	w.t.Log(string(p))
 	return len(p), nil
+}
+
+// fastRetries retries failed jobs after 100 ms × attempt (at most 1 s), so
+// fault tests finish in seconds; River's scheduler still only promotes
+// retryable jobs every few seconds.
+type fastRetries struct{}
+
+func (fastRetries) NextRetry(job *rivertype.JobRow) time.Time {
+	return time.Now().Add(min(time.Duration(job.Attempt)*100*time.Millisecond, time.Second))
 }

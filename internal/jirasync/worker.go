@@ -1,6 +1,7 @@
 package jirasync
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -31,6 +32,9 @@ type Worker struct {
 	Jira   Clients
 	Now    func() time.Time
 	Logger *slog.Logger
+	// Recheck is how long to wait before searching again for an issue
+	// whose create answer was lost; zero means 15 s.
+	Recheck time.Duration
 }
 
 // Timeout allows for linking many billed issues under rate limits.
@@ -197,7 +201,7 @@ func (w *Worker) findOrCreate(ctx context.Context, c *jira.Client, inv invoice.I
 		if errors.As(err, &unc) {
 			// The create may have happened; Jira's search index can lag a
 			// fresh issue, so look again a little later before creating.
-			return "", "", river.JobSnooze(15 * time.Second)
+			return "", "", river.JobSnooze(cmp.Or(w.Recheck, 15*time.Second))
 		}
 		return "", "", err
 	}

@@ -34,6 +34,10 @@ type Config struct {
 	// PeriodicJobs are scheduled by the elected leader only, so replicas do
 	// not multiply them.
 	PeriodicJobs []*river.PeriodicJob
+	// RetryPolicy spaces out retries of failed jobs; nil means River's
+	// default (attempt⁴ seconds with jitter: 25 attempts span about three
+	// weeks, which outlasts any Jira outage). Tests pass a faster one.
+	RetryPolicy river.ClientRetryPolicy
 }
 
 // NewClient builds a River client on pool. With workers == nil it is
@@ -44,7 +48,7 @@ func NewClient(pool *pgxpool.Pool, workers *river.Workers, cfg Config) (*river.C
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	rc := &river.Config{Logger: logger}
+	rc := &river.Config{Logger: logger, RetryPolicy: cfg.RetryPolicy}
 	if workers == nil {
 		if len(cfg.Queues) > 0 || len(cfg.PeriodicJobs) > 0 {
 			return nil, errors.New("jobs.NewClient: an insert-only client (no workers) cannot have queues or periodic jobs")
