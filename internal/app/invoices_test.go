@@ -290,7 +290,12 @@ func splitKey(k string) (string, int) {
 // waitIssue waits for the invoice issue carrying number to reach status.
 func waitIssue(t *testing.T, b *billingSite, number, status string) jirasim.IssueView {
 	t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
+	return waitIssueWithin(t, b, number, status, 15*time.Second)
+}
+
+func waitIssueWithin(t *testing.T, b *billingSite, number, status string, within time.Duration) jirasim.IssueView {
+	t.Helper()
+	deadline := time.Now().Add(within)
 	var last string
 	for time.Now().Before(deadline) {
 		for _, is := range b.Site.Site.Issues() {
@@ -320,3 +325,5 @@ func countIssues(b *billingSite, project string) int {
 	}
 	return n
 }
+
+func itoa(n int64) string { return fmt.Sprint(n) }

@@ -176,7 +176,7 @@ func (w *Worker) findOrCreate(ctx context.Context, c *jira.Client, inv invoice.I
 		} `json:"issues"`
 	}
 	jql := fmt.Sprintf(`project = "%s" AND issue.property[%s].number = "%s"`, set.BillingProjectKey, PropertyKey, jqlEscape(inv.Number))
-	body := map[string]any{"jql": jql, "fields": []string{"id"}, "maxResults": 2}
+	body := map[string]any{"jql": jql, "fields": []string{"key"}, "maxResults": 2}
 	if _, err := c.Do(ctx, http.MethodPost, "/rest/api/3/search/jql", nil, body, &found); err != nil {
 		return "", "", err
 	}
