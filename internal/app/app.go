@@ -18,6 +18,7 @@ import (
 	"github.com/riverqueue/river"
 
 	root "github.com/remitapp/remit"
+	"github.com/remitapp/remit/frontend"
 	"github.com/remitapp/remit/internal/billing"
 	"github.com/remitapp/remit/internal/config"
 	"github.com/remitapp/remit/internal/connect"
@@ -143,6 +144,9 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opts Optio
 		Billing:  a.Billing,
 		Ready:    a.ready,
 		Registry: opts.Registry,
+
+		ConnectJSURL: cfg.ConnectJSURL,
+		Assets:       frontend.Assets(),
 	})
 	return a, nil
 }

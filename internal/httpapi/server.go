@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"context"
+	"io/fs"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -45,6 +46,12 @@ type Deps struct {
 	Billing    *billing.Service
 	Ready      func(ctx context.Context) error
 	Registry   *prometheus.Registry
+	// ConnectJSURL is the Connect JavaScript API the iframe pages load
+	// (REMIT_CONNECT_JS_URL); the pages' CSP allows scripts from its origin.
+	ConnectJSURL string
+	// Assets is the built frontend served under /static/ (frontend.Assets);
+	// nil serves no pages.
+	Assets fs.FS
 }
 
 // Server is Remit's HTTP surface.
@@ -90,6 +97,9 @@ func (s *Server) routes() {
 	// Jira → Remit: webhooks carry request tokens (computed qsh).
 	wh := e.Group("/webhooks", s.requireToken(connect.RequestToken))
 	wh.POST("/jira", s.webhook)
+
+	// Jira → Remit: iframe pages (request tokens in ?jwt=) and their assets.
+	s.pageRoutes(e)
 
 	// Our iframes → our API: context tokens (qsh = context-qsh).
 	s.apiRoutes(e.Group("/api/v1", s.requireToken(connect.ContextToken)))
