@@ -44,6 +44,10 @@ type Invoice struct {
 	Lines       []Line
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
+	// Loaded with the invoice's details only (not in lists):
+	Payments []Payment       // oldest first
+	Plan     []Installment   // the payment plan by due date; nil when there is none
+	Review   []WorklogChange // billed worklogs changed in Jira since, by worklog id
 }
 
 // Balance is what is still owed: total plus late fees minus payments.

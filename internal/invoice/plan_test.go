@@ -1,0 +1,107 @@
+package invoice
+
+import (
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/remitapp/remit/internal/remit"
+)
+
+func TestCheckPlan(t *testing.T) {
+	t.Parallel()
+	inv := &Invoice{Number: "INV-1", Currency: "USD", Status: StatusPartiallyPaid, Total: dec("100.00"), Paid: dec("10.00"), LateFees: dec("0"),
+		IssueDate: Date{2026, 11, 16}, DueDate: Date{2026, 12, 16}}
+	in := func(date, amount string) InstallmentInput {
+		d, _ := ParseDate(date)
+		return InstallmentInput{DueDate: d, Amount: amount}
+	}
+	tests := []struct {
+		name      string
+		inv       *Invoice
+		ins       []InstallmentInput
+		wantField string // "" = valid
+	}{
+		{"one installment of the balance", inv, []InstallmentInput{in("2026-12-16", "90.00")}, ""},
+		{"three installments", inv, []InstallmentInput{in("2026-11-16", "30.00"), in("2026-12-16", "30.00"), in("2027-01-16", "30.00")}, ""},
+		{"empty", inv, nil, "installments"},
+		{"short of the balance", inv, []InstallmentInput{in("2026-12-16", "89.99")}, "installments"},
+		{"over the balance", inv, []InstallmentInput{in("2026-12-16", "45.00"), in("2027-01-16", "45.01")}, "installments"},
+		{"same dates", inv, []InstallmentInput{in("2026-12-16", "45.00"), in("2026-12-16", "45.00")}, "installments[1].dueDate"},
+		{"decreasing dates", inv, []InstallmentInput{in("2027-01-16", "45.00"), in("2026-12-16", "45.00")}, "installments[1].dueDate"},
+		{"before issue", inv, []InstallmentInput{in("2026-11-15", "90.00")}, "installments[0].dueDate"},
+		{"no date", inv, []InstallmentInput{{Amount: "90.00"}}, "installments[0].dueDate"},
+		{"zero amount", inv, []InstallmentInput{in("2026-12-16", "0"), in("2027-01-16", "90.00")}, "installments[0].amount"},
+		{"negative amount", inv, []InstallmentInput{in("2026-12-16", "-10.00"), in("2027-01-16", "100.00")}, "installments[0].amount"},
+		{"sub-cent amount", inv, []InstallmentInput{in("2026-12-16", "45.005"), in("2027-01-16", "44.995")}, "installments[0].amount"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := CheckPlan(tt.inv, tt.ins)
+			if tt.wantField == "" {
+				if err != nil || len(got) != len(tt.ins) {
+					t.Fatalf("CheckPlan = %v, %v", got, err)
+				}
+				for _, g := range got {
+					if !g.Paid.IsZero() || g.Settled() {
+						t.Fatalf("new installment not unpaid: %+v", g)
+					}
+				}
+				return
+			}
+			var re *remit.Error
+			if !errors.As(err, &re) || re.Kind != remit.Unprocessable || re.Fields[tt.wantField] == "" {
+				t.Fatalf("err = %v, want unprocessable naming %s", err, tt.wantField)
+			}
+		})
+	}
+	paid := *inv
+	paid.Status = StatusPaid
+	if _, err := CheckPlan(&paid, []InstallmentInput{in("2026-12-16", "90.00")}); !remit.IsKind(err, remit.Unprocessable) {
+		t.Fatalf("plan for a paid invoice: %v", err)
+	}
+}
+
+func TestSettle(t *testing.T) {
+	t.Parallel()
+	at := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
+	plan := func(paid ...string) []Installment {
+		out := make([]Installment, len(paid))
+		for i, p := range paid {
+			out[i] = Installment{DueDate: Date{2026, 12 + time.Month(i), 1}, Amount: dec("30.00"), Paid: dec(p)}
+			if dec(p).Equal(dec("30.00")) {
+				out[i].SettledAt = &at
+			}
+		}
+		return out
+	}
+	tests := []struct {
+		name        string
+		ins         []Installment
+		amount      string
+		wantPaid    []string
+		wantSettled []bool
+	}{
+		{"part of the first", plan("0", "0", "0"), "10.00", []string{"10", "0", "0"}, []bool{false, false, false}},
+		{"exactly the first", plan("0", "0", "0"), "30.00", []string{"30", "0", "0"}, []bool{true, false, false}},
+		{"spills into the second", plan("0", "0", "0"), "45.00", []string{"30", "15", "0"}, []bool{true, false, false}},
+		{"finishes a partly paid one first", plan("20.00", "0", "0"), "25.00", []string{"30", "15", "0"}, []bool{true, false, false}},
+		{"skips settled ones", plan("30.00", "0", "0"), "30.00", []string{"30", "30", "0"}, []bool{true, true, false}},
+		{"everything", plan("0", "0", "0"), "90.00", []string{"30", "30", "30"}, []bool{true, true, true}},
+		{"more than the plan", plan("0", "0", "0"), "95.00", []string{"30", "30", "30"}, []bool{true, true, true}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			before := append([]Installment(nil), tt.ins...)
+			got := Settle(tt.ins, dec(tt.amount), at)
+			for i := range got {
+				if !got[i].Paid.Equal(dec(tt.wantPaid[i])) || got[i].Settled() != tt.wantSettled[i] {
+					t.Fatalf("installment %d: paid %s settled %v; want %s %v", i, got[i].Paid, got[i].Settled(), tt.wantPaid[i], tt.wantSettled[i])
+				}
+				if !tt.ins[i].Paid.Equal(before[i].Paid) {
+					t.Fatal("Settle modified its input")
+				}
+			}
+		})
+	}
+}
