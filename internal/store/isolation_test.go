@@ -125,6 +125,7 @@ func TestTenantIsolation(t *testing.T) {
 
 	maps.Copy(checks, billingIsolationChecks(a, b))
 	maps.Copy(checks, jiraSyncIsolationChecks(a, b))
+	maps.Copy(checks, paymentIsolationChecks(a, b))
 
 	typ := reflect.TypeFor[*store.DB]()
 	for i := range typ.NumMethod() {

@@ -1,0 +1,153 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/remitapp/remit/internal/invoice"
+	"github.com/remitapp/remit/internal/remit"
+)
+
+// pgCheckViolation is PostgreSQL's code for a failed CHECK constraint.
+const pgCheckViolation = "23514"
+
+// AddPayment records a payment against an invoice in tx and raises the
+// invoice's paid amount by it, setting status (the caller computed it
+// with invoice.StatusAfterPaid under InvoiceForUpdate's lock). It sets
+// p.ID and p.RecordedAt. A payment that would take the paid amount past
+// the total is refused by the database itself (remit.Unprocessable), so
+// no race can leave a negative balance. An unknown invoice is
+// remit.NotFound.
+func (db *DB) AddPayment(ctx context.Context, tx pgx.Tx, clientKey string, invoiceID int64, p *invoice.Payment, status invoice.Status) error {
+	const op = "store.AddPayment"
+	if !p.Amount.IsPositive() || p.Method == "" || p.PaidOn.IsZero() || p.RecordedBy == "" {
+		return remit.Errorf(remit.Invalid, op, "a payment needs a positive amount, a date, a method and who recorded it")
+	}
+	return db.inTx(ctx, tx, func(tx pgx.Tx) error {
+		now := db.now()
+		tag, err := tx.Exec(ctx, `
+			UPDATE invoices SET paid = paid + $3, status = $4, updated_at = $5,
+				next_action_at = CASE WHEN $4 IN ('open', 'partially_paid') THEN next_action_at END
+			WHERE client_key = $1 AND id = $2`, clientKey, invoiceID, numeric(p.Amount), string(status), now)
+		if err != nil {
+			return paymentError(op, err)
+		}
+		if tag.RowsAffected() == 0 {
+			return errNotFoundf(op, "no invoice %d", invoiceID)
+		}
+		err = tx.QueryRow(ctx, `
+			INSERT INTO payments (client_key, invoice_id, amount, paid_on, method, reference, recorded_by, recorded_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id, recorded_at`,
+			clientKey, invoiceID, numeric(p.Amount), pgDate(p.PaidOn), p.Method, p.Reference, p.RecordedBy, now).
+			Scan(&p.ID, &p.RecordedAt)
+		return paymentError(op, err)
+	})
+}
+
+// paymentError turns the paid-within-total CHECK into the business error
+// it stands for.
+func paymentError(op string, err error) error {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) && pgErr.Code == pgCheckViolation {
+		return remit.FieldErrors(remit.Unprocessable, op, "the payment is more than the balance",
+			map[string]string{"amount": "is more than the balance"})
+	}
+	return classify(op, err)
+}
+
+// Payments lists an invoice's payments, oldest first. An invoice of
+// another tenant has none.
+func (db *DB) Payments(ctx context.Context, clientKey string, invoiceID int64) ([]invoice.Payment, error) {
+	const op = "store.Payments"
+	rows, err := db.pool.Query(ctx, `
+		SELECT id, amount, paid_on, method, reference, recorded_by, recorded_at
+		FROM payments WHERE client_key = $1 AND invoice_id = $2 ORDER BY id`, clientKey, invoiceID)
+	if err != nil {
+		return nil, classify(op, err)
+	}
+	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (invoice.Payment, error) {
+		var p invoice.Payment
+		err := row.Scan(&p.ID, dec(&p.Amount), date(&p.PaidOn), &p.Method, &p.Reference, &p.RecordedBy, &p.RecordedAt)
+		return p, err
+	})
+	if err != nil {
+		return nil, classify(op, err)
+	}
+	return out, nil
+}
+
+// SetInvoiceStatus moves an invoice to status (a write-off, say; voids go
+// through VoidInvoice, which also releases worklogs). Leaving the open
+// states clears the follow-up engine's next action. The caller checks the
+// transition with invoice.Apply under InvoiceForUpdate's lock and writes
+// the audit entry.
+func (db *DB) SetInvoiceStatus(ctx context.Context, tx pgx.Tx, clientKey string, id int64, status invoice.Status) error {
+	const op = "store.SetInvoiceStatus"
+	tag, err := db.on(tx).Exec(ctx, `
+		UPDATE invoices SET status = $3, updated_at = $4,
+			next_action_at = CASE WHEN $3 IN ('open', 'partially_paid') THEN next_action_at END
+		WHERE client_key = $1 AND id = $2`, clientKey, id, string(status), db.now())
+	if err != nil {
+		return classify(op, err)
+	}
+	if tag.RowsAffected() == 0 {
+		return errNotFoundf(op, "no invoice %d", id)
+	}
+	return nil
+}
+
+// SetInvoiceDisputed sets or clears the disputed flag, which pauses the
+// invoice's follow-ups.
+func (db *DB) SetInvoiceDisputed(ctx context.Context, tx pgx.Tx, clientKey string, id int64, disputed bool) error {
+	const op = "store.SetInvoiceDisputed"
+	tag, err := db.on(tx).Exec(ctx, `UPDATE invoices SET disputed = $3, updated_at = $4 WHERE client_key = $1 AND id = $2`,
+		clientKey, id, disputed, db.now())
+	if err != nil {
+		return classify(op, err)
+	}
+	if tag.RowsAffected() == 0 {
+		return errNotFoundf(op, "no invoice %d", id)
+	}
+	return nil
+}
+
+// InvoiceIDByIssue finds the invoice behind an invoice issue by its key
+// or, when the key changed (the issue moved), by its id, for webhooks.
+// remit.NotFound when the issue is not an invoice issue of the tenant.
+func (db *DB) InvoiceIDByIssue(ctx context.Context, clientKey, issueID, issueKey string) (int64, error) {
+	const op = "store.InvoiceIDByIssue"
+	var id int64
+	err := db.pool.QueryRow(ctx, `
+		SELECT id FROM invoices WHERE client_key = $1 AND jira_issue_key = $2
+		UNION ALL
+		SELECT id FROM invoices WHERE client_key = $1 AND jira_issue_id = $3 AND $3 <> ''
+		LIMIT 1`, clientKey, issueKey, issueID).Scan(&id)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return 0, errNotFoundf(op, "no invoice for issue %s (%s)", issueKey, issueID)
+	}
+	if err != nil {
+		return 0, classify(op, err)
+	}
+	return id, nil
+}
+
+// ClaimJiraEvent records that a Jira event of instant at is being
+// applied to the invoice and reports whether it is newer than every
+// event applied before; an older or equal one (a late or repeated
+// delivery) must change nothing. Call it in the transaction that applies
+// the event, so a rollback un-claims it.
+func (db *DB) ClaimJiraEvent(ctx context.Context, tx pgx.Tx, clientKey string, id int64, at time.Time) (bool, error) {
+	const op = "store.ClaimJiraEvent"
+	tag, err := db.on(tx).Exec(ctx, `
+		UPDATE invoices SET jira_event_at = $3
+		WHERE client_key = $1 AND id = $2 AND (jira_event_at IS NULL OR jira_event_at < $3)`,
+		clientKey, id, at)
+	if err != nil {
+		return false, classify(op, err)
+	}
+	return tag.RowsAffected() == 1, nil
+}

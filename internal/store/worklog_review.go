@@ -1,0 +1,103 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/shopspring/decimal"
+
+	"github.com/remitapp/remit/internal/invoice"
+	"github.com/remitapp/remit/internal/remit"
+)
+
+// BilledWorklog is a worklog on a non-void invoice, with what the
+// invoice billed for it.
+type BilledWorklog struct {
+	WorklogID int64
+	InvoiceID int64
+	IssueID   string
+	IssueKey  string
+	Seconds   int64           // as Jira reported them when billed
+	Rate      decimal.Decimal // the rate of the line that bills it
+}
+
+// BilledWorklog looks a worklog up by id among the tenant's billed
+// worklogs (void invoices release theirs). ok is false when no invoice
+// bills it.
+func (db *DB) BilledWorklog(ctx context.Context, clientKey string, worklogID int64) (BilledWorklog, bool, error) {
+	const op = "store.BilledWorklog"
+	b := BilledWorklog{WorklogID: worklogID}
+	err := db.pool.QueryRow(ctx, `
+		SELECT b.invoice_id, b.issue_id, l.issue_key, b.seconds, l.rate
+		FROM billed_worklogs b
+		JOIN invoice_lines l ON l.client_key = b.client_key AND l.invoice_id = b.invoice_id AND b.worklog_id = ANY (l.worklog_ids)
+		WHERE b.client_key = $1 AND b.worklog_id = $2
+		LIMIT 1`, clientKey, worklogID).Scan(&b.InvoiceID, &b.IssueID, &b.IssueKey, &b.Seconds, dec(&b.Rate))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return BilledWorklog{}, false, nil
+	}
+	if err != nil {
+		return BilledWorklog{}, false, classify(op, err)
+	}
+	return b, true, nil
+}
+
+// FlagWorklogChange flags the invoice for review and records c under its
+// worklog id, unless a change with a newer or equal webhook timestamp is
+// already recorded (a late delivery). With onlyIfKnown it records c only
+// over an earlier change of the same worklog: a worklog edited back to
+// its billed time updates its entry, but an edit that never changed the
+// time flags nothing. applied reports whether anything was written; the
+// invoice's amounts are never touched.
+func (db *DB) FlagWorklogChange(ctx context.Context, tx pgx.Tx, clientKey string, invoiceID int64, c invoice.WorklogChange, onlyIfKnown bool) (applied bool, err error) {
+	const op = "store.FlagWorklogChange"
+	doc, err := json.Marshal(c)
+	if err != nil {
+		return false, fmt.Errorf("%s: encode: %w", op, err)
+	}
+	tag, err := db.on(tx).Exec(ctx, `
+		UPDATE invoices SET needs_review = true, updated_at = $7,
+			needs_review_detail = coalesce(needs_review_detail, '{}'::jsonb) || jsonb_build_object('worklogs',
+				coalesce(needs_review_detail -> 'worklogs', '{}'::jsonb) || jsonb_build_object($3::text, $4::jsonb))
+		WHERE client_key = $1 AND id = $2
+		  AND coalesce((needs_review_detail -> 'worklogs' -> $3::text ->> 'timestamp')::bigint, -1) < $5
+		  AND (NOT $6 OR coalesce(needs_review_detail -> 'worklogs', '{}'::jsonb) ? $3::text)`,
+		clientKey, invoiceID, strconv.FormatInt(c.WorklogID, 10), string(doc), c.Timestamp, onlyIfKnown, db.now())
+	if err != nil {
+		return false, classify(op, err)
+	}
+	return tag.RowsAffected() == 1, nil
+}
+
+// WorklogReview returns the recorded changes of an invoice's billed
+// worklogs, by worklog id.
+func (db *DB) WorklogReview(ctx context.Context, clientKey string, invoiceID int64) ([]invoice.WorklogChange, error) {
+	const op = "store.WorklogReview"
+	var raw []byte
+	err := db.pool.QueryRow(ctx, `
+		SELECT needs_review_detail -> 'worklogs' FROM invoices WHERE client_key = $1 AND id = $2`, clientKey, invoiceID).Scan(&raw)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, errNotFoundf(op, "no invoice %d", invoiceID)
+	}
+	if err != nil {
+		return nil, classify(op, err)
+	}
+	if len(raw) == 0 {
+		return nil, nil
+	}
+	var byID map[string]invoice.WorklogChange
+	if err := json.Unmarshal(raw, &byID); err != nil {
+		return nil, remit.Wrap(remit.Internal, op, err)
+	}
+	out := make([]invoice.WorklogChange, 0, len(byID))
+	for _, c := range byID {
+		out = append(out, c)
+	}
+	slices.SortFunc(out, func(a, b invoice.WorklogChange) int { return int(a.WorklogID - b.WorklogID) })
+	return out, nil
+}
