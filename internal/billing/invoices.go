@@ -152,7 +152,7 @@ func (s *Service) Create(ctx context.Context, a Actor, req GenerateRequest) (inv
 	}
 	s.Logger.InfoContext(ctx, "invoice created", "client_key", a.Tenant.ClientKey, "invoice_id", inv.ID,
 		"number", inv.Number, "worklogs", len(d.Worklogs), "jira_requests", d.Stats.Requests)
-	return s.DB.Invoice(ctx, a.Tenant.ClientKey, inv.ID)
+	return inv, nil // exactly what was committed; no need to read it back
 }
 
 // Invoice returns one invoice with its lines.

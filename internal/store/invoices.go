@@ -15,12 +15,10 @@ import (
 	"github.com/remitapp/remit/internal/remit"
 )
 
-// insertInvoiceSQL writes an invoice, its lines and its billed worklogs in
-// one statement, so even 10,000 worklogs cost a single round trip. Lines
-// and worklogs arrive as parallel arrays; each line's worklog ids travel
-// as one array literal in a text[] because SQL arrays cannot be ragged.
-// Worklogs already billed are skipped (DO NOTHING) and counted, so the
-// caller learns which ones clash without an aborted transaction.
+// insertInvoiceSQL writes an invoice and its lines in one statement. Lines
+// arrive as parallel arrays; each line's worklog ids travel as one array
+// literal in a text[] because SQL arrays cannot be ragged. The billed
+// worklogs follow by COPY (see InsertInvoice).
 const insertInvoiceSQL = `
 WITH inv AS (
 	INSERT INTO invoices (client_key, number, customer_id, customer_name, status, disputed, needs_review,
@@ -36,14 +34,8 @@ WITH inv AS (
 	FROM inv, unnest($21::text[], $22::text[], $23::text[], $24::bigint[], $25::numeric[], $26::numeric[],
 		$27::numeric[], $28::text[]) WITH ORDINALITY
 		AS l(issue_key, issue_id, description, seconds, hours, rate, amount, worklog_ids, pos)
-), billed AS (
-	INSERT INTO billed_worklogs (client_key, worklog_id, invoice_id, issue_id, seconds)
-	SELECT $1, w.id, inv.id, w.issue_id, w.seconds
-	FROM inv, unnest($29::bigint[], $30::text[], $31::bigint[]) AS w(id, issue_id, seconds)
-	ON CONFLICT (client_key, worklog_id) DO NOTHING
-	RETURNING 1
 )
-SELECT inv.id, inv.created_at, inv.updated_at, (SELECT count(*) FROM billed) FROM inv`
+SELECT inv.id, inv.created_at, inv.updated_at FROM inv`
 
 // InsertInvoice persists an issued invoice with its lines and the
 // worklogs it bills, and records the creation in the audit log, all in tx
@@ -67,15 +59,16 @@ func (db *DB) InsertInvoice(ctx context.Context, tx pgx.Tx, clientKey string, in
 		pgDate(inv.IssueDate), pgDate(inv.DueDate), pgDate(inv.Period.Start), pgDate(inv.Period.End), actor, db.now(),
 	}
 	args = append(args, lineArrays(inv.Lines)...)
-	args = append(args, worklogArrays(worklogs)...)
 	return db.inTx(ctx, tx, func(tx pgx.Tx) error {
-		var billed int
-		err := tx.QueryRow(ctx, insertInvoiceSQL, args...).Scan(&inv.ID, &inv.CreatedAt, &inv.UpdatedAt, &billed)
+		err := tx.QueryRow(ctx, insertInvoiceSQL, args...).Scan(&inv.ID, &inv.CreatedAt, &inv.UpdatedAt)
 		if err != nil {
 			return classify(op, err)
 		}
-		if billed != len(worklogs) {
-			return db.alreadyBilled(ctx, tx, op, clientKey, inv.ID, worklogs)
+		if err := copyBilled(ctx, tx, clientKey, inv.ID, worklogs); err != nil {
+			if remit.IsKind(err, remit.Conflict) {
+				return db.alreadyBilled(ctx, tx, op, clientKey, inv.ID, worklogs)
+			}
+			return fmt.Errorf("%s: %w", op, err)
 		}
 		after, err := json.Marshal(invoiceDocOf(inv, len(worklogs)))
 		if err != nil {
@@ -206,13 +199,25 @@ func lineArrays(lines []invoice.Line) []any {
 	return []any{keys, ids, descs, secs, numerics(hours), numerics(rates), numerics(amounts), wls}
 }
 
-// worklogArrays turns worklogs into the parallel arrays $29..$31.
-func worklogArrays(worklogs []invoice.Worklog) []any {
-	ids, issues, secs := make([]int64, len(worklogs)), make([]string, len(worklogs)), make([]int64, len(worklogs))
-	for i, w := range worklogs {
-		ids[i], issues[i], secs[i] = w.ID, w.IssueID, w.Seconds
+// copyBilled records the billed worklogs with COPY, several times faster
+// than an INSERT for 10,000 rows. It runs under a savepoint so that a
+// worklog already billed (the primary key refuses it) leaves the
+// transaction usable for finding out which one; that case is Conflict.
+func copyBilled(ctx context.Context, tx pgx.Tx, clientKey string, invoiceID int64, worklogs []invoice.Worklog) error {
+	sp, err := tx.Begin(ctx)
+	if err != nil {
+		return err
 	}
-	return []any{ids, issues, secs}
+	_, err = sp.CopyFrom(ctx, pgx.Identifier{"billed_worklogs"}, []string{"client_key", "worklog_id", "invoice_id", "issue_id", "seconds"},
+		pgx.CopyFromSlice(len(worklogs), func(i int) ([]any, error) {
+			w := worklogs[i]
+			return []any{clientKey, w.ID, invoiceID, w.IssueID, w.Seconds}, nil
+		}))
+	if err != nil {
+		_ = sp.Rollback(ctx)
+		return classify("copy billed worklogs", err)
+	}
+	return sp.Commit(ctx)
 }
 
 // invoiceDoc is an invoice as the audit log records it: the headline
