@@ -127,6 +127,11 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opts Optio
 	a := &App{Config: cfg, Logger: logger, DB: db, Jobs: client, Jira: jiraClients, Registry: opts.Registry, now: opts.Now}
 	a.Perms = &jira.Permissions{Clients: a.Jira, Now: opts.Now}
 	a.Billing = &billing.Service{DB: db, Jobs: client, Jira: a.Jira, Perms: a.Perms, Now: opts.Now, Logger: logger}
+	// Jira's webhooks drive payments, voids and review flags (SPEC §6);
+	// the worker has not started yet, so registering here is in time.
+	for event, h := range a.Billing.WebhookHandlers() {
+		webhooks.Handle(event, func(ctx context.Context, w jobs.WebhookArgs) error { return h(ctx, w.ClientKey, w.Payload) })
+	}
 	a.Server = httpapi.New(httpapi.Deps{
 		Logger:     logger,
 		Now:        opts.Now,

@@ -61,5 +61,12 @@ func (s *Server) apiRoutes(api *echo.Group) {
 	api.GET("/invoices/:id", s.getInvoice)
 	api.GET("/invoices/:id/pdf", s.invoicePDF)
 	api.POST("/invoices/:id/void", s.voidInvoice)
+	api.POST("/invoices/:id/payments", s.recordPayment)
+	api.PUT("/invoices/:id/plan", s.putPlan)
+	api.POST("/invoices/:id/uncollectible", s.invoiceChange(s.deps.Billing.WriteOff))
+	api.POST("/invoices/:id/dispute", s.invoiceChange(s.deps.Billing.Dispute))
+	api.DELETE("/invoices/:id/dispute", s.invoiceChange(s.deps.Billing.Undispute))
+	api.GET("/invoices/:id/audit", s.invoiceAudit)
+	api.GET("/reports/aging", s.aging)
 	api.GET("/issues/:issueKey/billing", s.issueBilling)
 }

@@ -16,35 +16,36 @@ import (
 
 // invoiceJSON is the invoice shape of SPEC §7.
 type invoiceJSON struct {
-	ID             int64      `json:"id,omitempty"`
-	Number         string     `json:"number,omitempty"`
-	CustomerID     int64      `json:"customerId"`
-	CustomerName   string     `json:"customerName"`
-	Status         string     `json:"status"`
-	Overdue        bool       `json:"overdue"`
-	DaysOverdue    int        `json:"daysOverdue"`
-	Disputed       bool       `json:"disputed"`
-	NeedsReview    bool       `json:"needsReview"`
-	Currency       string     `json:"currency"`
-	Subtotal       string     `json:"subtotal"`
-	Tax            string     `json:"tax"`
-	TaxRatePercent string     `json:"taxRatePercent"`
-	Total          string     `json:"total"`
-	Paid           string     `json:"paid"`
-	LateFees       string     `json:"lateFees"`
-	Balance        string     `json:"balance"`
-	IssueDate      *string    `json:"issueDate"`
-	DueDate        *string    `json:"dueDate"`
-	PeriodStart    *string    `json:"periodStart"`
-	PeriodEnd      *string    `json:"periodEnd"`
-	IssueKey       *string    `json:"issueKey"`
-	Lines          []lineJSON `json:"lines,omitempty"`
-	Payments       []any      `json:"payments"`
-	Plan           any        `json:"plan"`
-	Worklogs       int        `json:"worklogCount,omitempty"`
-	AlreadyBilled  int        `json:"alreadyBilledWorklogs,omitempty"`
-	JiraRequests   int        `json:"jiraRequests,omitempty"`
-	CreatedAt      string     `json:"createdAt,omitempty"`
+	ID             int64                   `json:"id,omitempty"`
+	Number         string                  `json:"number,omitempty"`
+	CustomerID     int64                   `json:"customerId"`
+	CustomerName   string                  `json:"customerName"`
+	Status         string                  `json:"status"`
+	Overdue        bool                    `json:"overdue"`
+	DaysOverdue    int                     `json:"daysOverdue"`
+	Disputed       bool                    `json:"disputed"`
+	NeedsReview    bool                    `json:"needsReview"`
+	Currency       string                  `json:"currency"`
+	Subtotal       string                  `json:"subtotal"`
+	Tax            string                  `json:"tax"`
+	TaxRatePercent string                  `json:"taxRatePercent"`
+	Total          string                  `json:"total"`
+	Paid           string                  `json:"paid"`
+	LateFees       string                  `json:"lateFees"`
+	Balance        string                  `json:"balance"`
+	IssueDate      *string                 `json:"issueDate"`
+	DueDate        *string                 `json:"dueDate"`
+	PeriodStart    *string                 `json:"periodStart"`
+	PeriodEnd      *string                 `json:"periodEnd"`
+	IssueKey       *string                 `json:"issueKey"`
+	Lines          []lineJSON              `json:"lines,omitempty"`
+	Payments       []paymentJSON           `json:"payments"`
+	Plan           *planJSON               `json:"plan"`
+	ReviewDetail   []invoice.WorklogChange `json:"needsReviewDetail"`
+	Worklogs       int                     `json:"worklogCount,omitempty"`
+	AlreadyBilled  int                     `json:"alreadyBilledWorklogs,omitempty"`
+	JiraRequests   int                     `json:"jiraRequests,omitempty"`
+	CreatedAt      string                  `json:"createdAt,omitempty"`
 }
 
 type lineJSON struct {
@@ -66,7 +67,13 @@ func invoiceOut(inv invoice.Invoice, today invoice.Date, withLines bool) invoice
 		Paid: m(inv.Paid), LateFees: m(inv.LateFees), Balance: m(inv.Balance()),
 		IssueDate: dateString(inv.IssueDate), DueDate: dateString(inv.DueDate),
 		PeriodStart: dateString(inv.Period.Start), PeriodEnd: dateString(inv.Period.End),
-		Payments: []any{},
+		Payments: make([]paymentJSON, len(inv.Payments)), Plan: planOut(inv.Plan, cur), ReviewDetail: inv.Review,
+	}
+	for i, p := range inv.Payments {
+		out.Payments[i] = paymentOut(p, cur)
+	}
+	if out.ReviewDetail == nil {
+		out.ReviewDetail = []invoice.WorklogChange{}
 	}
 	if inv.IssueKey != "" {
 		k := inv.IssueKey
@@ -143,6 +150,9 @@ func (s *Server) createInvoice(c echo.Context) error {
 func (s *Server) respondInvoice(c echo.Context, status int, inv invoice.Invoice) error {
 	today, err := s.deps.Billing.Today(c.Request().Context(), tenantOf(c))
 	if err != nil {
+		return err
+	}
+	if err := s.deps.Billing.LoadDetails(c.Request().Context(), tenantOf(c).ClientKey, &inv); err != nil {
 		return err
 	}
 	c.Response().Header().Set("Location", s.deps.BaseURL.String()+"/api/v1/invoices/"+strconv.FormatInt(inv.ID, 10))

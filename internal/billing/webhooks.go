@@ -1,0 +1,277 @@
+package billing
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/remitapp/remit/internal/invoice"
+	"github.com/remitapp/remit/internal/remit"
+)
+
+// ActorJira is the audit actor of changes that Jira's webhooks cause (a
+// person acting in Jira rather than in Remit).
+const ActorJira = "jira"
+
+// WebhookHandler processes one delivered Jira event of a tenant.
+type WebhookHandler func(ctx context.Context, clientKey string, payload []byte) error
+
+// WebhookHandlers are the Jira events billing reacts to (SPEC §6), by
+// webhookEvent name. Each is idempotent and tolerates late deliveries:
+// applying one twice, or an older one after a newer one, changes nothing.
+func (s *Service) WebhookHandlers() map[string]WebhookHandler {
+	return map[string]WebhookHandler{
+		"jira:issue_updated": s.IssueUpdated,
+		"jira:issue_deleted": s.IssueDeleted,
+		"worklog_updated":    func(ctx context.Context, k string, p []byte) error { return s.WorklogChanged(ctx, k, p, false) },
+		"worklog_deleted":    func(ctx context.Context, k string, p []byte) error { return s.WorklogChanged(ctx, k, p, true) },
+	}
+}
+
+// issueEvent is the part of jira:issue_updated and jira:issue_deleted
+// that billing reads.
+type issueEvent struct {
+	Timestamp int64 `json:"timestamp"`
+	User      *struct {
+		AccountID   string `json:"accountId"`
+		AccountType string `json:"accountType"`
+	} `json:"user"`
+	Issue struct {
+		ID  string `json:"id"`
+		Key string `json:"key"`
+	} `json:"issue"`
+	Changelog *struct {
+		Items []struct {
+			Field    string `json:"field"`
+			ToString string `json:"toString"`
+		} `json:"items"`
+	} `json:"changelog"`
+}
+
+// statusTo is the status the changelog moved the issue to, if it did.
+func (ev issueEvent) statusTo() (string, bool) {
+	if ev.Changelog == nil {
+		return "", false
+	}
+	for _, it := range ev.Changelog.Items {
+		if strings.EqualFold(it.Field, "status") {
+			return it.ToString, true
+		}
+	}
+	return "", false
+}
+
+// eventTime is when Jira says the event happened (its timestamp in
+// milliseconds), which orders deliveries; now when it is missing.
+func eventTime(ms int64, now func() time.Time) time.Time {
+	if ms <= 0 {
+		return now()
+	}
+	return time.UnixMilli(ms)
+}
+
+// IssueUpdated applies a person's move of an invoice issue in Jira: to
+// the paid status it records a payment of the balance (method
+// jira-transition), to the void status it voids the invoice when that is
+// allowed and otherwise records why not. Moves by Remit's own app user,
+// to other statuses, of issues that are no invoice's, to the status the
+// invoice is already in, and older than a move already applied are
+// ignored.
+func (s *Service) IssueUpdated(ctx context.Context, clientKey string, payload []byte) error {
+	const op = "billing.IssueUpdated"
+	var ev issueEvent
+	if err := json.Unmarshal(payload, &ev); err != nil {
+		return remit.Wrap(remit.Invalid, op, err)
+	}
+	to, moved := ev.statusTo()
+	if !moved || (ev.User != nil && ev.User.AccountType == "app") {
+		return nil
+	}
+	set, ok, err := s.webhookSettings(ctx, clientKey)
+	if err != nil || !ok {
+		return err
+	}
+	var action invoice.Action
+	switch {
+	case set.Statuses.Paid != "" && strings.EqualFold(to, set.Statuses.Paid):
+		action = "pay"
+	case set.Statuses.Void != "" && strings.EqualFold(to, set.Statuses.Void):
+		action = invoice.ActionVoid
+	default:
+		return nil
+	}
+	id, err := s.DB.InvoiceIDByIssue(ctx, clientKey, ev.Issue.ID, ev.Issue.Key)
+	if remit.IsKind(err, remit.NotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	at := eventTime(ev.Timestamp, s.Now)
+	by := ""
+	if ev.User != nil {
+		by = ev.User.AccountID
+	}
+	log := s.Logger.With(slog.String("client_key", clientKey), slog.Int64("invoice_id", id), slog.String("issue_key", ev.Issue.Key))
+	return s.DB.InTx(ctx, func(tx pgx.Tx) error {
+		inv, err := s.DB.InvoiceForUpdate(ctx, tx, clientKey, id)
+		if err != nil {
+			return err
+		}
+		if (action == "pay" && inv.Status == invoice.StatusPaid) || (action == invoice.ActionVoid && inv.Status == invoice.StatusVoid) {
+			return nil // Remit already agrees with Jira
+		}
+		fresh, err := s.DB.ClaimJiraEvent(ctx, tx, clientKey, id, at)
+		if err != nil || !fresh {
+			return err
+		}
+		moveNote := fmt.Sprintf("issue %s moved to %q in Jira by %s", ev.Issue.Key, to, by)
+		var refused error
+		if action == "pay" {
+			if !inv.Open() || !inv.Balance().IsPositive() {
+				refused = fmt.Errorf("invoice %s is %s and takes no payments", inv.Number, inv.Status)
+			} else {
+				paidOn := invoice.DateOf(at.In(set.Location()))
+				if paidOn.Before(inv.IssueDate) {
+					paidOn = inv.IssueDate
+				}
+				p := invoice.Payment{Amount: inv.Balance(), PaidOn: paidOn, Method: invoice.MethodJiraTransition,
+					Reference: moveNote, RecordedBy: ActorJira}
+				if err := s.applyPayment(ctx, tx, clientKey, inv, &p); err != nil {
+					return err
+				}
+				log.InfoContext(ctx, "payment recorded from a Jira transition", slog.String("amount", p.Amount.String()))
+			}
+		} else {
+			if _, err := invoice.Apply(inv, invoice.ActionVoid); err != nil {
+				refused = err
+			} else if err := s.DB.VoidInvoice(ctx, tx, clientKey, id, ActorJira); err != nil {
+				return err
+			} else {
+				log.InfoContext(ctx, "invoice voided from a Jira transition")
+			}
+		}
+		if refused != nil {
+			// Leave the invoice as it is, say why in the audit log, and let
+			// the sync job move the issue back where the workflow allows.
+			after := stateOf(inv)
+			after.Note = moveNote + "; not applied: " + refused.Error()
+			if err := s.audit(ctx, tx, clientKey, ActorJira, "jira_status_refused", id, stateOf(inv), after); err != nil {
+				return err
+			}
+			log.InfoContext(ctx, "Jira status change not applied", slog.String("reason", refused.Error()))
+		}
+		return s.syncLater(ctx, tx, clientKey, id)
+	})
+}
+
+// IssueDeleted flags the invoice whose issue people deleted; the invoice
+// itself stays (money is never lost).
+func (s *Service) IssueDeleted(ctx context.Context, clientKey string, payload []byte) error {
+	const op = "billing.IssueDeleted"
+	var ev issueEvent
+	if err := json.Unmarshal(payload, &ev); err != nil {
+		return remit.Wrap(remit.Invalid, op, err)
+	}
+	if ok, err := s.webhookTenant(ctx, clientKey); err != nil || !ok {
+		return err
+	}
+	id, err := s.DB.InvoiceIDByIssue(ctx, clientKey, ev.Issue.ID, ev.Issue.Key)
+	if remit.IsKind(err, remit.NotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	st, err := s.DB.JiraSyncState(ctx, clientKey, id)
+	if err != nil || st.Deleted {
+		return err // already flagged: a repeated event changes nothing
+	}
+	s.Logger.WarnContext(ctx, "invoice issue deleted in Jira; the invoice stays",
+		slog.String("client_key", clientKey), slog.Int64("invoice_id", id), slog.String("issue_key", ev.Issue.Key))
+	return s.DB.MarkInvoiceIssueDeleted(ctx, nil, clientKey, id)
+}
+
+// worklogEvent is the part of worklog_updated and worklog_deleted that
+// billing reads; like Jira's, it names the issue by id only.
+type worklogEvent struct {
+	Timestamp int64 `json:"timestamp"`
+	Worklog   struct {
+		ID               string `json:"id"`
+		IssueID          string `json:"issueId"`
+		TimeSpentSeconds int64  `json:"timeSpentSeconds"`
+	} `json:"worklog"`
+}
+
+// WorklogChanged flags the invoice that bills a worklog changed or
+// deleted in Jira for review, with the difference in seconds and money.
+// The invoice's amounts never change. A change of a worklog no invoice
+// bills, an edit that left its time alone, and a delivery older than the
+// change already recorded for that worklog change nothing.
+func (s *Service) WorklogChanged(ctx context.Context, clientKey string, payload []byte, deleted bool) error {
+	const op = "billing.WorklogChanged"
+	var ev worklogEvent
+	if err := json.Unmarshal(payload, &ev); err != nil {
+		return remit.Wrap(remit.Invalid, op, err)
+	}
+	wid, err := strconv.ParseInt(ev.Worklog.ID, 10, 64)
+	if err != nil {
+		return remit.Errorf(remit.Invalid, op, "worklog id %q is not a number", ev.Worklog.ID)
+	}
+	if ok, err := s.webhookTenant(ctx, clientKey); err != nil || !ok {
+		return err
+	}
+	bw, billed, err := s.DB.BilledWorklog(ctx, clientKey, wid)
+	if err != nil || !billed {
+		return err
+	}
+	inv, err := s.DB.Invoice(ctx, clientKey, bw.InvoiceID)
+	if err != nil {
+		return err
+	}
+	issueID := bw.IssueID
+	if ev.Worklog.IssueID != "" {
+		issueID = ev.Worklog.IssueID
+	}
+	c := invoice.NewWorklogChange(wid, issueID, bw.IssueKey, bw.Seconds, ev.Worklog.TimeSpentSeconds, deleted, bw.Rate, inv.Currency, eventTime(ev.Timestamp, s.Now))
+	return s.DB.InTx(ctx, func(tx pgx.Tx) error {
+		applied, err := s.DB.FlagWorklogChange(ctx, tx, clientKey, inv.ID, c, c.DiffSeconds == 0)
+		if err != nil || !applied {
+			return err
+		}
+		before := stateOf(inv)
+		before.Note = fmt.Sprintf("worklog %d billed %d s", wid, bw.Seconds)
+		if err := s.audit(ctx, tx, clientKey, ActorJira, "worklog_changed", inv.ID, before, c); err != nil {
+			return err
+		}
+		return s.syncLater(ctx, tx, clientKey, inv.ID)
+	})
+}
+
+// webhookTenant reports whether the tenant is still installed and
+// enabled; events of others are dropped.
+func (s *Service) webhookTenant(ctx context.Context, clientKey string) (bool, error) {
+	t, err := s.DB.TenantByClientKey(ctx, clientKey)
+	if remit.IsKind(err, remit.NotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return t.Active(), nil
+}
+
+// webhookSettings is the tenant's settings for a status event; ok is
+// false when the tenant is gone or not configured.
+func (s *Service) webhookSettings(ctx context.Context, clientKey string) (invoice.Settings, bool, error) {
+	if ok, err := s.webhookTenant(ctx, clientKey); err != nil || !ok {
+		return invoice.Settings{}, false, err
+	}
+	return s.DB.GetSettings(ctx, clientKey)
+}
