@@ -21,6 +21,10 @@ type Facts struct {
 	Balance decimal.Decimal
 	// LateFees are the fees already on the invoice.
 	LateFees decimal.Decimal
+	// PaidOn is the date (tenant's zone) of the payment that settled the
+	// invoice; zero when open or unknown. Steps whose day came after it
+	// are not cancelled, only those a payment overtook.
+	PaidOn invoice.Date
 	// Installments, when the invoice has a payment plan: each is chased
 	// on its own ladder. Empty = the invoice is chased as a whole.
 	Installments []Installment
@@ -35,6 +39,7 @@ type Installment struct {
 	ID      int64
 	DueDate invoice.Date
 	Balance decimal.Decimal // unpaid principal of this installment
+	PaidOn  invoice.Date    // when it was settled, as Facts.PaidOn
 }
 
 // EventStatus is the outcome recorded for a planned action.

@@ -21,7 +21,7 @@ func TestLateFee(t *testing.T) {
 	}
 	plan := func(cur money.Currency, a, b string) Facts {
 		f := whole(cur, "1000.00", "1000.00")
-		f.Installments = []Installment{{1, date("2026-03-31"), dec(a)}, {2, date("2026-04-30"), dec(b)}}
+		f.Installments = []Installment{{ID: 1, DueDate: date("2026-03-31"), Balance: dec(a)}, {ID: 2, DueDate: date("2026-04-30"), Balance: dec(b)}}
 		return f
 	}
 	cases := []struct {

@@ -63,6 +63,7 @@ type target struct {
 	installment int64
 	due         invoice.Date
 	settled     bool
+	paidOn      invoice.Date
 }
 
 type stepKey struct {
@@ -78,7 +79,8 @@ type stepKey struct {
 //
 // Nothing is planned for void, uncollectible or disputed invoices, or for
 // inactive or unlicensed tenants. For a paid invoice or installment, the
-// steps whose day has come and that have not run are cancelled. When
+// steps whose day had come by the payment (PaidOn; by asOf when unknown)
+// and that have not run are cancelled. When
 // several message steps are due at once, only the latest is sent; the
 // earlier ones are skipped, except for their state actions (transition,
 // late fee, label), which run unless a later due step does the same.
@@ -108,6 +110,9 @@ func Plan(in PlanInput) PlanResult {
 				continue
 			}
 			day := t.due.AddDays(s.OffsetDays)
+			if t.settled && !t.paidOn.IsZero() && t.paidOn.Before(day) {
+				break // its day came after the payment: nothing to cancel
+			}
 			if today.Before(day) {
 				if !t.settled {
 					r.noteNext(s.Key, t.installment, day.Start(loc))
@@ -133,11 +138,15 @@ func Plan(in PlanInput) PlanResult {
 // plan, else the invoice itself.
 func targets(f Facts, paid bool) []target {
 	if len(f.Installments) == 0 {
-		return []target{{0, f.DueDate, paid || !f.Balance.IsPositive()}}
+		return []target{{0, f.DueDate, paid || !f.Balance.IsPositive(), f.PaidOn}}
 	}
 	out := make([]target, len(f.Installments))
 	for i, in := range f.Installments {
-		out[i] = target{in.ID, in.DueDate, paid || !in.Balance.IsPositive()}
+		paidOn := in.PaidOn
+		if paid && paidOn.IsZero() {
+			paidOn = f.PaidOn
+		}
+		out[i] = target{in.ID, in.DueDate, paid || !in.Balance.IsPositive(), paidOn}
 	}
 	return out
 }
