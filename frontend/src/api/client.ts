@@ -1,0 +1,181 @@
+// The one module that knows how Remit's pages reach Remit's API: which
+// transport (Connect iframe with context JWTs, or Forge's invokeRemote),
+// how tokens are obtained and refreshed, and how errors read. Pages call
+// api.get/post/put/del/blob and never see a token.
+
+import { ApiError, problemError, unreachable } from './problem';
+import { TokenCache, type TokenFetcher } from './token';
+
+export { ApiError } from './problem';
+
+/** RawResponse is what a transport returns for one request. */
+export interface RawResponse {
+  status: number;
+  statusText: string;
+  contentType: string | null;
+  text(): Promise<string>;
+  blob(): Promise<Blob>;
+}
+
+/** Transport sends one request to Remit's /api/v1 and handles auth. */
+export interface Transport {
+  readonly kind: 'connect' | 'forge';
+  send(method: string, path: string, body?: unknown): Promise<RawResponse>;
+}
+
+type FetchFn = (input: string, init: RequestInit) => Promise<Response>;
+
+/** connectTransport calls the API over fetch with `Authorization: JWT`,
+ * a context token from the host cached until shortly before it expires,
+ * and one retry with a fresh token when Remit answers 401. */
+export function connectTransport(opts: {
+  getToken: TokenFetcher;
+  fetch?: FetchFn;
+  apiBase?: string;
+  now?: () => number;
+}): Transport {
+  const tokens = new TokenCache(opts.getToken, opts.now);
+  const doFetch: FetchFn = opts.fetch ?? ((u, i) => fetch(u, i));
+  // Relative to the page (/pages/x → /api/v1), whatever path Remit is served under.
+  const base = () => opts.apiBase ?? new URL('../api/v1', document.baseURI).pathname.replace(/\/$/, '');
+  const once = async (method: string, path: string, body: unknown, fresh: boolean): Promise<Response> => {
+    const token = await tokens.get(fresh);
+    const headers: Record<string, string> = { Authorization: `JWT ${token}`, Accept: 'application/json' };
+    const init: RequestInit = { method, headers, credentials: 'omit', cache: 'no-store' };
+    if (body !== undefined) {
+      headers['Content-Type'] = 'application/json';
+      init.body = JSON.stringify(body);
+    }
+    try {
+      return await doFetch(base() + path, init);
+    } catch (err) {
+      throw unreachable(err);
+    }
+  };
+  return {
+    kind: 'connect',
+    async send(method, path, body) {
+      let resp = await once(method, path, body, false);
+      if (resp.status === 401) {
+        resp = await once(method, path, body, true);
+      }
+      return {
+        status: resp.status,
+        statusText: resp.statusText,
+        contentType: resp.headers.get('Content-Type'),
+        text: () => resp.text(),
+        blob: () => resp.blob(),
+      };
+    },
+  };
+}
+
+/** InvokeRemote is @forge/bridge's invokeRemote, as Forge Custom UI has it. */
+export type InvokeRemote = (req: {
+  path: string;
+  method: string;
+  body?: unknown;
+  headers?: Record<string, string>;
+}) => Promise<{ status: number; headers?: Record<string, string>; body?: unknown }>;
+
+/** forgeTransport sends requests through Forge, which signs them with a
+ * Forge invocation token; the pages do not change. */
+export function forgeTransport(invokeRemote: InvokeRemote): Transport {
+  return {
+    kind: 'forge',
+    async send(method, path, body) {
+      let r: Awaited<ReturnType<InvokeRemote>>;
+      try {
+        r = await invokeRemote({ path: '/api/v1' + path, method, body, headers: { Accept: 'application/json' } });
+      } catch (err) {
+        throw unreachable(err);
+      }
+      const ct = r.headers?.['content-type'] ?? r.headers?.['Content-Type'] ?? 'application/json';
+      const text = typeof r.body === 'string' ? r.body : JSON.stringify(r.body ?? null);
+      return {
+        status: r.status,
+        statusText: '',
+        contentType: ct,
+        text: async () => text,
+        blob: async () => new Blob([text], { type: ct }),
+      };
+    },
+  };
+}
+
+/** ApiClient is what pages use: JSON in, JSON out, ApiError on failure. */
+export class ApiClient {
+  constructor(readonly transport: Transport) {}
+
+  private async call(method: string, path: string, body?: unknown): Promise<RawResponse> {
+    const r = await this.transport.send(method, path, body);
+    if (r.status < 200 || r.status > 299) {
+      throw problemError(r.status, r.statusText, r.contentType, await r.text());
+    }
+    return r;
+  }
+
+  private async json<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const r = await this.call(method, path, body);
+    if (r.status === 204) return undefined as T;
+    const text = await r.text();
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+
+  get<T>(path: string): Promise<T> {
+    return this.json<T>('GET', path);
+  }
+  post<T>(path: string, body?: unknown): Promise<T> {
+    return this.json<T>('POST', path, body ?? {});
+  }
+  put<T>(path: string, body: unknown): Promise<T> {
+    return this.json<T>('PUT', path, body);
+  }
+  del<T>(path: string): Promise<T> {
+    return this.json<T>('DELETE', path);
+  }
+
+  /** optional answers null instead of failing when Remit says 404, for
+   * endpoints a deployment may not have yet (timeline, policy, aging). */
+  async optional<T>(path: string): Promise<T | null> {
+    try {
+      return await this.get<T>(path);
+    } catch (err) {
+      if (err instanceof ApiError && (err.status === 404 || err.status === 405)) return null;
+      throw err;
+    }
+  }
+
+  /** blob fetches a file (the invoice PDF) with the same authentication. */
+  async blob(path: string): Promise<Blob> {
+    const r = await this.call('GET', path);
+    return r.blob();
+  }
+}
+
+interface ConnectHost {
+  context?: { getToken?: (cb: (token: string) => void) => void };
+}
+
+/** createClient picks the transport the page runs under: Connect when the
+ * Connect JS API is present, Forge when a bridge was registered. */
+export function createClient(win: { AP?: ConnectHost; remitForgeInvoke?: InvokeRemote } = window as never): ApiClient {
+  const ap = win.AP;
+  if (ap?.context?.getToken) {
+    const getToken = ap.context.getToken.bind(ap.context);
+    return new ApiClient(
+      connectTransport({
+        getToken: () =>
+          new Promise<string>((resolve, reject) => {
+            const timer = setTimeout(() => reject(new ApiError(0, 'No token', 'Jira did not provide a session token. Reload the page.')), 15_000);
+            getToken((tok) => {
+              clearTimeout(timer);
+              resolve(tok);
+            });
+          }),
+      }),
+    );
+  }
+  if (win.remitForgeInvoke) return new ApiClient(forgeTransport(win.remitForgeInvoke));
+  throw new ApiError(0, 'No host', 'This page must be opened inside Jira.');
+}

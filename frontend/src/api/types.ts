@@ -1,0 +1,155 @@
+// The API's shapes (SPEC §7) as the pages use them.
+
+export type InvoiceStatus = 'open' | 'partially_paid' | 'paid' | 'void' | 'uncollectible';
+
+export interface Line {
+  issueKey: string;
+  description: string;
+  hours: string;
+  rate: string;
+  amount: string;
+}
+
+export interface Payment {
+  id?: number;
+  amount: string;
+  paidOn: string;
+  method: string;
+  reference?: string;
+}
+
+export interface Installment {
+  dueDate: string;
+  amount: string;
+  paid?: string;
+  status?: string;
+}
+
+export interface Invoice {
+  id: number;
+  number: string;
+  customerId: number;
+  customerName: string;
+  status: InvoiceStatus;
+  overdue: boolean;
+  daysOverdue: number;
+  disputed: boolean;
+  needsReview: boolean;
+  currency: string;
+  subtotal: string;
+  tax: string;
+  taxRatePercent: string;
+  total: string;
+  paid: string;
+  lateFees: string;
+  balance: string;
+  issueDate: string | null;
+  dueDate: string | null;
+  periodStart: string | null;
+  periodEnd: string | null;
+  issueKey: string | null;
+  lines?: Line[];
+  payments: Payment[];
+  plan: { installments: Installment[] } | Installment[] | null;
+  worklogCount?: number;
+  alreadyBilledWorklogs?: number;
+}
+
+export interface List<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export interface TimelineEvent {
+  step: string;
+  action: string;
+  status: 'done' | 'skipped' | 'failed' | 'cancelled';
+  at: string;
+  detail?: string;
+  installment?: number | null;
+}
+
+export interface Timeline {
+  events: TimelineEvent[];
+  next: { step: string; dueAt: string; action?: string } | null;
+}
+
+export interface IssueBilling {
+  issueKey: string;
+  hoursLogged: string;
+  hoursBilled: string;
+  hoursUnbilled: string;
+  invoices: {
+    id: number;
+    number: string;
+    status: InvoiceStatus;
+    disputed: boolean;
+    currency: string;
+    dueDate: string | null;
+    invoiceIssueKey: string | null;
+    hours: string;
+    amount: string;
+  }[];
+}
+
+export interface Customer {
+  id: number;
+  name: string;
+  jql: string;
+  currency: string;
+  hourlyRate: string;
+  rateOverrides: { accounts: Record<string, string> | null; projects: Record<string, string> | null };
+  taxRatePercent: string;
+  paymentTermsDays: number | null;
+  billingEmail: string;
+  escalationEmails: string[] | null;
+  lateFeePolicy: string | null;
+}
+
+export interface Settings {
+  billingProjectKey: string;
+  invoiceIssueType: string;
+  statuses: { open: string; overdue: string; paid: string; void: string };
+  currency: string;
+  timezone: string;
+  paymentTermsDays: number;
+  numberFormat: string;
+  seller: { name: string; address: string; taxId: string; email: string };
+  billableJql: string;
+  roundingMinutes: number;
+  followupSchedule: string;
+  configured?: boolean;
+}
+
+export interface PolicyStep {
+  key: string;
+  offsetDays: number;
+  actions: { type: string; [k: string]: unknown }[];
+}
+
+export interface Policy {
+  steps: PolicyStep[];
+  lateFee?: string | { preset?: string } | null;
+  [k: string]: unknown;
+}
+
+export interface AgingRow {
+  customerId?: number;
+  customerName?: string;
+  customer?: string;
+  currency: string;
+  current: string;
+  d1_30?: string;
+  d31_60?: string;
+  d61_90?: string;
+  d90plus?: string;
+  [bucket: string]: unknown;
+}
+
+export interface AgingReport {
+  asOf: string;
+  rows?: AgingRow[];
+  customers?: AgingRow[];
+  totals?: AgingRow[] | AgingRow;
+  dso?: string | number | null;
+}

@@ -1,0 +1,124 @@
+import Button from '@atlaskit/button/default/button';
+import DynamicTable from '@atlaskit/dynamic-table';
+import Select from '@atlaskit/select';
+import { Inline, Stack } from '@atlaskit/primitives';
+import { token } from '@atlaskit/tokens';
+import { useEffect, useState } from 'react';
+import type { ApiClient } from '../api/client';
+import type { Customer, Invoice, List } from '../api/types';
+import { goToIssue } from '../host';
+import { formatDate, overdueLabel } from '../format/dates';
+import { formatMoney } from '../format/money';
+import { CustomerSelect } from './CustomerSelect';
+import { ErrorMessage } from './ErrorMessage';
+import { Field } from './Field';
+import { StatusLozenge } from './StatusLozenge';
+
+const STATUSES = [
+  { label: 'Any status', value: '' },
+  { label: 'Open', value: 'open' },
+  { label: 'Partially paid', value: 'partially_paid' },
+  { label: 'Paid', value: 'paid' },
+  { label: 'Void', value: 'void' },
+  { label: 'Written off', value: 'uncollectible' },
+];
+
+const PAGE = 25;
+
+/** InvoiceList is the filterable, paged list of the tenant's invoices. */
+export function InvoiceList({ api, customers, refresh }: { api: ApiClient; customers: Customer[]; refresh: number }) {
+  const [status, setStatus] = useState('');
+  const [customerId, setCustomerId] = useState<number | null>(null);
+  const [overdue, setOverdue] = useState(false);
+  const [items, setItems] = useState<Invoice[]>([]);
+  const [cursor, setCursor] = useState<string | null>(null);
+  const [loading, setLoading] = useState(true);
+  const [error, setError] = useState<Error>();
+
+  const query = (after: string | null) => {
+    const q = new URLSearchParams({ limit: String(PAGE) });
+    if (status) q.set('status', status);
+    if (customerId) q.set('customerId', String(customerId));
+    if (overdue) q.set('overdue', 'true');
+    if (after) q.set('cursor', after);
+    return `/invoices?${q.toString()}`;
+  };
+
+  const load = async (after: string | null) => {
+    setLoading(true);
+    setError(undefined);
+    try {
+      const page = await api.get<List<Invoice>>(query(after));
+      setItems((prev) => (after ? [...prev, ...page.items] : page.items));
+      setCursor(page.nextCursor);
+    } catch (err) {
+      setError(err instanceof Error ? err : new Error(String(err)));
+    } finally {
+      setLoading(false);
+    }
+  };
+
+  useEffect(() => {
+    void load(null);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [status, customerId, overdue, refresh]);
+
+  const head = {
+    cells: [
+      { key: 'number', content: 'Invoice' },
+      { key: 'customer', content: 'Customer' },
+      { key: 'status', content: 'Status' },
+      { key: 'due', content: 'Due' },
+      { key: 'total', content: 'Total' },
+      { key: 'balance', content: 'Balance' },
+    ],
+  };
+  const rows = items.map((inv) => ({
+    key: String(inv.id),
+    cells: [
+      {
+        key: 'number',
+        content: inv.issueKey ? (
+          <a href={`#${inv.issueKey}`} onClick={(e) => { e.preventDefault(); goToIssue(inv.issueKey!); }} style={{ color: token('color.link') }}>
+            {inv.number}
+          </a>
+        ) : (
+          inv.number
+        ),
+      },
+      { key: 'customer', content: inv.customerName },
+      { key: 'status', content: <StatusLozenge status={inv.status} overdue={inv.overdue} disputed={inv.disputed} /> },
+      { key: 'due', content: `${formatDate(inv.dueDate)}${inv.overdue ? ` · ${overdueLabel(inv.daysOverdue)}` : ''}` },
+      { key: 'total', content: formatMoney(inv.total, inv.currency) },
+      { key: 'balance', content: formatMoney(inv.balance, inv.currency) },
+    ],
+  }));
+
+  return (
+    <Stack space="space.150">
+      <Inline space="space.200" alignBlock="end" shouldWrap>
+        <div style={{ minWidth: 180 }}>
+          <Field id="filter-status" label="Status">
+            <Select inputId="filter-status" options={STATUSES} value={STATUSES.find((s) => s.value === status) ?? null} onChange={(o) => setStatus(o?.value ?? '')} />
+          </Field>
+        </div>
+        <div style={{ minWidth: 220 }}>
+          <Field id="filter-customer" label="Customer">
+            <CustomerSelect id="filter-customer" customers={customers} value={customerId} onChange={setCustomerId} allowEmpty />
+          </Field>
+        </div>
+        <label style={{ display: 'flex', gap: token('space.075'), alignItems: 'center', font: token('font.body'), marginBlockEnd: token('space.200') }}>
+          <input type="checkbox" checked={overdue} onChange={(e) => setOverdue(e.currentTarget.checked)} />
+          Overdue only
+        </label>
+      </Inline>
+      {error ? <ErrorMessage error={error} title="Invoices could not be loaded" /> : null}
+      <DynamicTable head={head} rows={rows} isLoading={loading && items.length === 0} emptyView={<p>No invoices match these filters.</p>} label="Invoices" />
+      {cursor ? (
+        <Button onClick={() => void load(cursor)} isLoading={loading}>
+          Load more
+        </Button>
+      ) : null}
+    </Stack>
+  );
+}

@@ -1,0 +1,138 @@
+import Button from '@atlaskit/button/default/button';
+import { Inline, Stack } from '@atlaskit/primitives';
+import { token } from '@atlaskit/tokens';
+import { useState } from 'react';
+import type { ApiClient } from '../api/client';
+import type { Invoice, Timeline } from '../api/types';
+import { flag, licensed, type PageContext } from '../host';
+import { formatDate, overdueLabel } from '../format/dates';
+import { formatMoney } from '../format/money';
+import { ErrorMessage } from './ErrorMessage';
+import { Figures } from './Figures';
+import { LicenceNotice } from './LicenceNotice';
+import { PaymentForm } from './PaymentForm';
+import { PaymentPlan } from './PaymentPlan';
+import { StatusLozenge } from './StatusLozenge';
+import { TimelineView } from './TimelineView';
+import { useLoad } from './useLoad';
+
+const OPEN = new Set(['open', 'partially_paid']);
+
+/** InvoicePanel is the issue panel of an invoice issue: state, money,
+ * due date, plan, follow-up timeline and the actions a manager takes. */
+export function InvoicePanel({ ctx, api, initial }: { ctx: PageContext; api: ApiClient; initial: Invoice }) {
+  const [inv, setInv] = useState(initial);
+  const [paying, setPaying] = useState(false);
+  const [busy, setBusy] = useState('');
+  const [failure, setFailure] = useState<Error>();
+  // The timeline endpoint may not exist on every deployment: 404 hides it.
+  const timeline = useLoad(() => api.optional<Timeline>(`/invoices/${inv.id}/timeline`), [inv.id, inv.paid, inv.disputed]);
+  const canWrite = licensed(ctx);
+  const open = OPEN.has(inv.status);
+  const m = (v: string) => formatMoney(v, inv.currency);
+
+  const run = async (label: string, fn: () => Promise<Invoice>, done: string) => {
+    setBusy(label);
+    setFailure(undefined);
+    try {
+      setInv(await fn());
+      flag(done, `${inv.number}`);
+    } catch (err) {
+      setFailure(err instanceof Error ? err : new Error(String(err)));
+    } finally {
+      setBusy('');
+    }
+  };
+
+  const toggleDispute = () =>
+    run(
+      'dispute',
+      async () => {
+        await (inv.disputed ? api.del(`/invoices/${inv.id}/dispute`) : api.post(`/invoices/${inv.id}/dispute`, {}));
+        return api.get<Invoice>(`/invoices/${inv.id}`);
+      },
+      inv.disputed ? 'Follow-ups resumed' : 'Invoice marked disputed; follow-ups paused',
+    );
+
+  const downloadPDF = async () => {
+    setBusy('pdf');
+    setFailure(undefined);
+    try {
+      const blob = await api.blob(`/invoices/${inv.id}/pdf`);
+      const url = URL.createObjectURL(blob);
+      const a = document.createElement('a');
+      a.href = url;
+      a.download = `${inv.number}.pdf`;
+      document.body.appendChild(a);
+      a.click();
+      a.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    } catch (err) {
+      setFailure(err instanceof Error ? err : new Error(String(err)));
+    } finally {
+      setBusy('');
+    }
+  };
+
+  const due = inv.dueDate ? formatDate(inv.dueDate) : '—';
+  const late = inv.overdue && open ? overdueLabel(inv.daysOverdue) : '';
+  const rows: [string, React.ReactNode, ('danger' | 'strong')?][] = [
+    ['Total', m(inv.total)],
+    ['Paid', m(inv.paid)],
+  ];
+  if (inv.lateFees && !/^0(\.0+)?$/.test(inv.lateFees)) rows.push(['Late fees', m(inv.lateFees)]);
+  rows.push(['Balance', m(inv.balance), inv.overdue && open ? 'danger' : 'strong']);
+  rows.push(['Due', late ? `${due} · ${late}` : due, late ? 'danger' : undefined]);
+
+  return (
+    <Stack space="space.200" testId="invoice-panel">
+      <Stack space="space.075">
+        <div style={{ display: 'flex', justifyContent: 'space-between', alignItems: 'baseline', gap: token('space.100'), flexWrap: 'wrap' }}>
+          <span style={{ font: token('font.heading.small') }} data-testid="invoice-number">
+            {inv.number}
+          </span>
+          <StatusLozenge status={inv.status} overdue={inv.overdue && open} disputed={inv.disputed} needsReview={inv.needsReview} />
+        </div>
+        <span style={{ font: token('font.body.small'), color: token('color.text.subtle') }}>
+          {inv.customerName}
+          {inv.periodStart && inv.periodEnd ? ` · ${formatDate(inv.periodStart)} – ${formatDate(inv.periodEnd)}` : ''}
+        </span>
+      </Stack>
+      {!canWrite ? <LicenceNotice /> : null}
+      <Figures rows={rows} testId="invoice-figures" />
+      <PaymentPlan invoice={inv} />
+      {timeline.data ? <TimelineView timeline={timeline.data} timezone={ctx.timezone} /> : null}
+      {timeline.error ? <ErrorMessage error={timeline.error} title="Follow-up history unavailable" /> : null}
+      {failure ? <ErrorMessage error={failure} /> : null}
+      {paying ? (
+        <PaymentForm
+          api={api}
+          invoice={inv}
+          timezone={ctx.timezone}
+          onCancel={() => setPaying(false)}
+          onDone={(next) => {
+            setInv(next);
+            setPaying(false);
+            flag('Payment recorded', `${next.number}: balance ${formatMoney(next.balance, next.currency)}`);
+          }}
+        />
+      ) : (
+        <Inline space="space.100" shouldWrap>
+          {open ? (
+            <Button appearance="primary" isDisabled={!canWrite || busy !== ''} onClick={() => setPaying(true)}>
+              Record payment
+            </Button>
+          ) : null}
+          {open ? (
+            <Button isDisabled={!canWrite || busy !== ''} isLoading={busy === 'dispute'} onClick={() => void toggleDispute()}>
+              {inv.disputed ? 'Resume follow-ups' : 'Dispute / pause'}
+            </Button>
+          ) : null}
+          <Button isDisabled={busy !== ''} isLoading={busy === 'pdf'} onClick={() => void downloadPDF()}>
+            Download PDF
+          </Button>
+        </Inline>
+      )}
+    </Stack>
+  );
+}

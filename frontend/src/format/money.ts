@@ -1,0 +1,55 @@
+// Money as the API sends it: decimal strings in a currency's minor unit.
+
+/** Minor-unit exponents that differ from 2 (ISO 4217). */
+const EXPONENTS: Record<string, number> = {
+  BIF: 0, CLP: 0, DJF: 0, GNF: 0, ISK: 0, JPY: 0, KMF: 0, KRW: 0, PYG: 0, RWF: 0, UGX: 0, UYI: 0,
+  VND: 0, VUV: 0, XAF: 0, XOF: 0, XPF: 0,
+  BHD: 3, IQD: 3, JOD: 3, KWD: 3, LYD: 3, OMR: 3, TND: 3,
+  CLF: 4, UYW: 4,
+};
+
+/** exponent is the number of decimals a currency's amounts carry. */
+export function exponent(currency: string): number {
+  return EXPONENTS[currency.toUpperCase()] ?? 2;
+}
+
+/** formatMoney shows an amount with the currency's symbol, grouping and
+ * exactly its minor-unit decimals, without going through floating point. */
+export function formatMoney(amount: string, currency: string, locale = 'en-US'): string {
+  const e = exponent(currency);
+  const fmt = new Intl.NumberFormat(locale, {
+    style: 'currency',
+    currency,
+    minimumFractionDigits: e,
+    maximumFractionDigits: e,
+  });
+  // Intl formats a decimal string exactly (no float rounding).
+  return fmt.format(normalise(amount, e) as unknown as number);
+}
+
+/** normalise pads or checks a decimal string to e decimals. */
+function normalise(amount: string, e: number): string {
+  const m = /^(-?)(\d+)(?:\.(\d*))?$/.exec(amount.trim());
+  if (!m) return '0';
+  const [, sign = '', int = '0', frac = ''] = m;
+  return e === 0 ? `${sign}${int}${frac ? '.' + frac : ''}` : `${sign}${int}.${frac.padEnd(e, '0')}`;
+}
+
+/** ParsedAmount is the result of reading a person's amount input. */
+export type ParsedAmount = { ok: true; value: string } | { ok: false; message: string };
+
+/** parseAmount reads what a person typed ("1,234.5") into the API's form
+ * ("1234.50"), refusing more decimals than the currency has. */
+export function parseAmount(input: string, currency: string): ParsedAmount {
+  const e = exponent(currency);
+  const s = input.trim().replace(/[,\s]/g, '');
+  const m = /^(\d+)(?:\.(\d*))?$/.exec(s);
+  if (!m) return { ok: false, message: 'Enter an amount such as ' + (e === 0 ? '1200' : '1200.' + '0'.repeat(e)) };
+  const [, int = '0', frac = ''] = m;
+  if (frac.length > e) {
+    return { ok: false, message: e === 0 ? `${currency} has no decimals` : `${currency} has at most ${e} decimals` };
+  }
+  const value = e === 0 ? String(BigInt(int)) : `${BigInt(int)}.${frac.padEnd(e, '0')}`;
+  if (/^0(\.0*)?$/.test(value)) return { ok: false, message: 'Enter an amount greater than zero' };
+  return { ok: true, value };
+}

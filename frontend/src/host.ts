@@ -1,0 +1,73 @@
+// The page's host: the context Jira put in the iframe URL (rendered into
+// data attributes by Remit) and the few Connect JS calls the pages make.
+// Everything degrades to a no-op when the host API is missing.
+
+interface APFlag {
+  close?: () => void;
+}
+
+/** ConnectAP is the part of the Connect JavaScript API Remit uses. */
+export interface ConnectAP {
+  context?: { getToken?: (cb: (token: string) => void) => void };
+  resize?: (width?: string, height?: string) => void;
+  sizeToParent?: () => void;
+  navigator?: { go?: (target: string, context: Record<string, unknown>) => void };
+  flag?: { create?: (opts: { title: string; body?: string; type?: string; close?: string }) => APFlag };
+}
+
+declare global {
+  interface Window {
+    AP?: ConnectAP;
+  }
+}
+
+/** PageContext is what Jira told Remit about where the page is shown. */
+export interface PageContext {
+  page: string;
+  issueKey: string;
+  projectKey: string;
+  /** "active", "none" (unlicensed: read-only) or "" (not reported). */
+  lic: string;
+  timezone: string;
+  siteUrl: string;
+}
+
+/** readContext reads the page context from the root element. */
+export function readContext(el: HTMLElement): PageContext {
+  const d = el.dataset;
+  return {
+    page: d.page ?? '',
+    issueKey: d.issueKey ?? '',
+    projectKey: d.projectKey ?? '',
+    lic: d.lic ?? '',
+    timezone: d.timezone || 'UTC',
+    siteUrl: (d.siteUrl ?? '').replace(/\/$/, ''),
+  };
+}
+
+/** licensed is false only when Jira says the site has no licence. */
+export function licensed(ctx: PageContext): boolean {
+  return ctx.lic !== 'none';
+}
+
+/** resizeToContent tells the host the page's height, so Jira sizes the
+ * iframe to the content instead of showing a scroll bar. */
+export function resizeToContent(): void {
+  const h = Math.ceil(document.documentElement.getBoundingClientRect().height);
+  window.AP?.resize?.('100%', `${h}px`);
+}
+
+/** goToIssue opens an issue in Jira (the whole page, not the iframe). */
+export function goToIssue(issueKey: string): void {
+  window.AP?.navigator?.go?.('issue', { issueKey });
+}
+
+/** goToAdmin opens Remit's admin page in Jira. */
+export function goToAdmin(): void {
+  window.AP?.navigator?.go?.('addonModule', { moduleKey: 'remit-admin' });
+}
+
+/** flag shows a Jira flag (a toast) when the host supports it. */
+export function flag(title: string, body: string, type: 'success' | 'error' | 'info' = 'success'): void {
+  window.AP?.flag?.create?.({ title, body, type, close: 'auto' });
+}

@@ -1,0 +1,32 @@
+import Spinner from '@atlaskit/spinner';
+import { ApiError, type ApiClient } from '../api/client';
+import type { Invoice, IssueBilling } from '../api/types';
+import { ErrorMessage } from '../components/ErrorMessage';
+import { InvoicePanel } from '../components/InvoicePanel';
+import { useLoad } from '../components/useLoad';
+import { WorkPanel } from '../components/WorkPanel';
+import type { PageContext } from '../host';
+
+type Loaded = { kind: 'invoice'; invoice: Invoice } | { kind: 'work'; billing: IssueBilling };
+
+/** IssuePanel decides which panel an issue gets: the invoice panel when
+ * the issue is an invoice issue, else the work panel. */
+export function IssuePanel({ ctx, api }: { ctx: PageContext; api: ApiClient }) {
+  const key = encodeURIComponent(ctx.issueKey);
+  const state = useLoad<Loaded>(async () => {
+    try {
+      return { kind: 'invoice', invoice: await api.get<Invoice>(`/invoices/by-issue/${key}`) };
+    } catch (err) {
+      if (!(err instanceof ApiError) || err.status !== 404) throw err;
+    }
+    return { kind: 'work', billing: await api.get<IssueBilling>(`/issues/${key}/billing`) };
+  }, [key]);
+  return (
+    <main style={{ padding: '2px' }} aria-label="Remit">
+      {state.loading && !state.data ? <Spinner size="medium" label="Loading billing" /> : null}
+      {state.error ? <ErrorMessage error={state.error} title="Remit could not load this issue" /> : null}
+      {state.data?.kind === 'invoice' ? <InvoicePanel ctx={ctx} api={api} initial={state.data.invoice} /> : null}
+      {state.data?.kind === 'work' ? <WorkPanel billing={state.data.billing} /> : null}
+    </main>
+  );
+}
