@@ -3,10 +3,13 @@ package httpapi
 import (
 	"bytes"
 	"errors"
+	"io"
 	"io/fs"
 	"log/slog"
+	"mime"
 	"net/http"
 	"net/url"
+	"path"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -198,6 +201,32 @@ func (s *Server) static(c echo.Context) error {
 	// The pages' CSP does not cover the assets; this keeps an SVG opened
 	// on its own from running anything.
 	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; sandbox")
+	h.Add("Vary", "Accept-Encoding")
+	if acceptsGzip(c.Request()) {
+		// The build writes a .gz beside every script and stylesheet.
+		if f, err := s.deps.Assets.Open(name + ".gz"); err == nil {
+			defer f.Close()
+			if rs, ok := f.(io.ReadSeeker); ok {
+				if ct := mime.TypeByExtension(path.Ext(name)); ct != "" {
+					h.Set(echo.HeaderContentType, ct)
+				}
+				h.Set("Content-Encoding", "gzip")
+				http.ServeContent(c.Response(), c.Request(), name, st.ModTime(), rs)
+				return nil
+			}
+		}
+	}
 	http.ServeFileFS(c.Response(), c.Request(), s.deps.Assets, name)
 	return nil
+}
+
+// acceptsGzip reports whether the client takes gzip-encoded answers.
+func acceptsGzip(r *http.Request) bool {
+	for _, part := range strings.Split(r.Header.Get("Accept-Encoding"), ",") {
+		enc, q, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if strings.EqualFold(strings.TrimSpace(enc), "gzip") && strings.ReplaceAll(q, " ", "") != "q=0" {
+			return true
+		}
+	}
+	return false
 }

@@ -1,6 +1,8 @@
 package httpapi
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"io"
 	"log/slog"
@@ -46,6 +48,7 @@ func testAssets() fstest.MapFS {
 		"assets/client-CCCC.js":       {Data: []byte("export{}")},
 		"assets/issue-panel-DDDD.css": {Data: []byte("body{}")},
 		"remit-icon.svg":              {Data: []byte("<svg xmlns='http://www.w3.org/2000/svg'/>")},
+		"assets/react-BBBB.js.gz":     {Data: gzipped("export{}")},
 	}
 }
 
@@ -263,6 +266,53 @@ func TestPageCSPOrigins(t *testing.T) {
 			csp := pageCSP(tt.connect, tt.tenant)
 			if !strings.Contains(csp+";", tt.frame) || !strings.Contains(csp, tt.scripts) {
 				t.Fatalf("CSP %q", csp)
+			}
+		})
+	}
+}
+
+func gzipped(s string) []byte {
+	var b bytes.Buffer
+	w := gzip.NewWriter(&b)
+	_, _ = w.Write([]byte(s))
+	_ = w.Close()
+	return b.Bytes()
+}
+
+func TestStaticServesPrecompressed(t *testing.T) {
+	f := newPageFixture(t, testAssets())
+	tests := []struct {
+		accept, encoding, body string
+	}{
+		{"gzip, deflate, br", "gzip", "export{}"},
+		{"br", "", "export{}"},
+		{"gzip;q=0", "", "export{}"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.accept, func(t *testing.T) {
+			req, _ := http.NewRequest(http.MethodGet, f.srv.URL+"/static/assets/react-BBBB.js", nil)
+			req.Header.Set("Accept-Encoding", tt.accept)
+			resp, err := (&http.Transport{DisableCompression: true}).RoundTrip(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			raw, _ := io.ReadAll(resp.Body)
+			if got := resp.Header.Get("Content-Encoding"); got != tt.encoding {
+				t.Fatalf("Content-Encoding %q, want %q", got, tt.encoding)
+			}
+			if tt.encoding == "gzip" {
+				zr, err := gzip.NewReader(bytes.NewReader(raw))
+				if err != nil {
+					t.Fatal(err)
+				}
+				raw, _ = io.ReadAll(zr)
+			}
+			if string(raw) != tt.body || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/javascript") {
+				t.Fatalf("body %q, type %q", raw, resp.Header.Get("Content-Type"))
+			}
+			if !strings.Contains(resp.Header.Get("Vary"), "Accept-Encoding") {
+				t.Fatal("no Vary: Accept-Encoding")
 			}
 		})
 	}
