@@ -81,6 +81,7 @@ func (s *Server) recordPayment(c echo.Context) error {
 		return err
 	}
 	f := fieldset{}
+	f.decimal("amount", in.Amount, true) // the syntax here; the currency's decimals in billing
 	req := invoice.PaymentInput{Amount: in.Amount.raw, PaidOn: f.date("paidOn", in.PaidOn, true), Method: in.Method, Reference: in.Reference}
 	if err := f.err(); err != nil {
 		return err
@@ -119,7 +120,9 @@ func (s *Server) putPlan(c echo.Context) error {
 	f := fieldset{}
 	req := make([]invoice.InstallmentInput, len(in.Installments))
 	for i, x := range in.Installments {
-		req[i] = invoice.InstallmentInput{DueDate: f.date("installments["+strconv.Itoa(i)+"].dueDate", x.DueDate, true), Amount: x.Amount.raw}
+		field := "installments[" + strconv.Itoa(i) + "]."
+		f.decimal(field+"amount", x.Amount, true)
+		req[i] = invoice.InstallmentInput{DueDate: f.date(field+"dueDate", x.DueDate, true), Amount: x.Amount.raw}
 	}
 	if err := f.err(); err != nil {
 		return err
