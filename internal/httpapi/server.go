@@ -52,6 +52,11 @@ type Deps struct {
 	// Assets is the built frontend served under /static/ (frontend.Assets);
 	// nil serves no pages.
 	Assets fs.FS
+	// RateLimit is each tenant's token bucket on /api/v1 (zero = defaults).
+	RateLimit RateLimit
+	// APITimeout and WebhookTimeout bound a request's context (zero =
+	// DefaultAPITimeout, DefaultWebhookTimeout).
+	APITimeout, WebhookTimeout time.Duration
 }
 
 // Server is Remit's HTTP surface.
@@ -65,6 +70,12 @@ type Server struct {
 func New(deps Deps) *Server {
 	if deps.Now == nil {
 		deps.Now = time.Now
+	}
+	if deps.APITimeout <= 0 {
+		deps.APITimeout = DefaultAPITimeout
+	}
+	if deps.WebhookTimeout <= 0 {
+		deps.WebhookTimeout = DefaultWebhookTimeout
 	}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
@@ -95,14 +106,14 @@ func (s *Server) routes() {
 	lc.POST("/disabled", s.enabledChanged(false))
 
 	// Jira → Remit: webhooks carry request tokens (computed qsh).
-	wh := e.Group("/webhooks", s.requireToken(connect.RequestToken))
+	wh := e.Group("/webhooks", withDeadline(s.deps.WebhookTimeout), s.requireToken(connect.RequestToken))
 	wh.POST("/jira", s.webhook)
 
 	// Jira → Remit: iframe pages (request tokens in ?jwt=) and their assets.
 	s.pageRoutes(e)
 
 	// Our iframes → our API: context tokens (qsh = context-qsh).
-	s.apiRoutes(e.Group("/api/v1", s.requireToken(connect.ContextToken)))
+	s.apiRoutes(e.Group("/api/v1", withDeadline(s.deps.APITimeout), s.requireToken(connect.ContextToken), s.rateLimit()))
 }
 
 // NewHTTPServer wraps h with the timeouts a public server needs.
