@@ -3,7 +3,7 @@ SHELL := /bin/bash
 GO    ?= go
 BIN   := bin
 
-.PHONY: all build run test test-go lint fuzz bench deps clean
+.PHONY: all build run test test-go lint fuzz bench deps clean frontend frontend-test
 
 all: build
 
@@ -15,7 +15,20 @@ deps: tools/jwtref/node_modules/.package-lock.json
 tools/jwtref/node_modules/.package-lock.json: tools/jwtref/package.json tools/jwtref/package-lock.json
 	npm ci --prefix tools/jwtref --no-audit --no-fund --loglevel=error
 
-build:
+# frontend: the iframe pages (TypeScript, Vite), built into frontend/dist
+# and from there into the Go binary (go:embed). The build fails when the
+# issue panel is over its size budget.
+frontend: frontend/node_modules/.package-lock.json
+	cd frontend && npm run --silent build
+
+frontend/node_modules/.package-lock.json: frontend/package.json frontend/package-lock.json
+	npm ci --prefix frontend --no-audit --no-fund --loglevel=error
+
+# frontend-test: unit tests of the API client and formatting (Vitest).
+frontend-test: frontend/node_modules/.package-lock.json
+	cd frontend && npm test --silent
+
+build: frontend
 	$(GO) build -o $(BIN)/remit ./cmd/remit
 	$(GO) build -o $(BIN)/jirasim ./cmd/jirasim
 	$(GO) build -o $(BIN)/devstack ./cmd/devstack
@@ -27,7 +40,7 @@ run: deps build
 
 # make test: lint, every Go test against one throw-away PostgreSQL cluster,
 # and a short fuzzing pass over the protocol parsers.
-test: deps lint
+test: deps lint frontend frontend-test
 	scripts/test.sh
 
 lint:
