@@ -40,7 +40,8 @@ func (db *DB) SetInvoiceIssue(ctx context.Context, tx pgx.Tx, clientKey string, 
 
 // MarkInvoiceIssueDeleted records that someone deleted the invoice's issue
 // in Jira. The invoice itself stays (money is never lost); the flag and
-// the audit entry let the panel and the log say what happened.
+// the audit entry let the panel and the log say what happened. Marking
+// an invoice already marked changes nothing.
 func (db *DB) MarkInvoiceIssueDeleted(ctx context.Context, tx pgx.Tx, clientKey string, id int64) error {
 	const op = "store.MarkInvoiceIssueDeleted"
 	return db.inTx(ctx, tx, func(tx pgx.Tx) error {
@@ -48,9 +49,17 @@ func (db *DB) MarkInvoiceIssueDeleted(ctx context.Context, tx pgx.Tx, clientKey 
 		var issueKey string
 		err := tx.QueryRow(ctx, `
 			UPDATE invoices SET jira_deleted = true, updated_at = $3
-			WHERE client_key = $1 AND id = $2
+			WHERE client_key = $1 AND id = $2 AND NOT jira_deleted
 			RETURNING coalesce(jira_issue_key, '')`, clientKey, id, now).Scan(&issueKey)
 		if errors.Is(err, pgx.ErrNoRows) {
+			// Already flagged (the webhook and the sync job may both notice): once is enough.
+			var exists bool
+			if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM invoices WHERE client_key = $1 AND id = $2)`, clientKey, id).Scan(&exists); err != nil {
+				return classify(op, err)
+			}
+			if exists {
+				return nil
+			}
 			return errNotFoundf(op, "no invoice %d", id)
 		}
 		if err != nil {
