@@ -3,7 +3,7 @@ SHELL := /bin/bash
 GO    ?= go
 BIN   := bin
 
-.PHONY: all build run test test-go lint fuzz bench deps clean frontend frontend-test
+.PHONY: all build run test test-go lint fuzz bench deps clean manifest frontend frontend-test
 
 all: build
 
@@ -55,6 +55,11 @@ fuzz:
 
 bench:
 	scripts/bench.sh
+
+# manifest: regenerate the Forge manifest.yml from atlassian-connect.json
+# (internal/forge's drift test fails until it is regenerated).
+manifest:
+	$(GO) run ./cmd/remit manifest -o manifest.yml
 
 clean:
 	rm -rf $(BIN)

@@ -22,10 +22,11 @@ import (
 	"github.com/remitapp/remit/internal/store"
 )
 
-const usage = `usage: remit [serve|migrate] [flags]
+const usage = `usage: remit [serve|migrate|manifest] [flags]
 
   serve     serve HTTP and run background workers (default)
   migrate   apply database migrations and exit
+  manifest  write the Forge manifest generated from atlassian-connect.json
 
 Configuration comes from the environment; see README.md.`
 
@@ -49,6 +50,8 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 		return serve(ctx, args, stderr)
 	case "migrate":
 		return migrate(ctx, args, stderr)
+	case "manifest":
+		return manifest(args, os.Stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprintln(stderr, usage)
 		return nil
