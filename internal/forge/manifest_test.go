@@ -173,17 +173,19 @@ func TestValidate(t *testing.T) {
 	}
 	modules := func(m *omap) *omap { x, _ := getMap(m, "modules"); return x }
 	cases := map[string]func(m *omap){
-		"app id not an ARI":     func(m *omap) { app, _ := getMap(m, "app"); app.set("id", "1234") },
-		"no connect key":        func(m *omap) { app, _ := getMap(m, "app"); app.set("connect", newOmap().set("remote", "remit")) },
-		"remote key too long":   func(m *omap) { getList(m, "remotes")[0].(*omap).set("key", strings.Repeat("r", 24)) },
-		"remote without url":    func(m *omap) { getList(m, "remotes")[0].(*omap).set("baseUrl", "/relative") },
-		"endpoint bad remote":   func(m *omap) { getList(modules(m), "endpoint")[0].(*omap).set("remote", "elsewhere") },
-		"trigger bad endpoint":  func(m *omap) { getList(modules(m), "trigger")[0].(*omap).set("endpoint", "nowhere") },
-		"resolver bad endpoint": func(m *omap) { getList(modules(m), "jira:adminPage")[0].(*omap).set("resolver", newOmap().set("endpoint", "x")) },
-		"bad interval":          func(m *omap) { getList(modules(m), "scheduledTrigger")[0].(*omap).set("interval", "minute") },
-		"trigger no events":     func(m *omap) { getList(modules(m), "trigger")[1].(*omap).set("events", []any{}) },
-		"repeated module key":   func(m *omap) { getList(modules(m), "jira:adminPage")[1].(*omap).set("key", "remit-admin") },
-		"no permissions":        func(m *omap) { delete(m.vals, "permissions") },
+		"app id not an ARI":    func(m *omap) { app, _ := getMap(m, "app"); app.set("id", "1234") },
+		"no connect key":       func(m *omap) { app, _ := getMap(m, "app"); app.set("connect", newOmap().set("remote", "remit")) },
+		"remote key too long":  func(m *omap) { getList(m, "remotes")[0].(*omap).set("key", strings.Repeat("r", 24)) },
+		"remote without url":   func(m *omap) { getList(m, "remotes")[0].(*omap).set("baseUrl", "/relative") },
+		"endpoint bad remote":  func(m *omap) { getList(modules(m), "endpoint")[0].(*omap).set("remote", "elsewhere") },
+		"trigger bad endpoint": func(m *omap) { getList(modules(m), "trigger")[0].(*omap).set("endpoint", "nowhere") },
+		"resolver bad endpoint": func(m *omap) {
+			getList(modules(m), "jira:adminPage")[0].(*omap).set("resolver", newOmap().set("endpoint", "x"))
+		},
+		"bad interval":        func(m *omap) { getList(modules(m), "scheduledTrigger")[0].(*omap).set("interval", "minute") },
+		"trigger no events":   func(m *omap) { getList(modules(m), "trigger")[1].(*omap).set("events", []any{}) },
+		"repeated module key": func(m *omap) { getList(modules(m), "jira:adminPage")[1].(*omap).set("key", "remit-admin") },
+		"no permissions":      func(m *omap) { delete(m.vals, "permissions") },
 	}
 	for name, breakIt := range cases {
 		t.Run(name, func(t *testing.T) {
