@@ -45,6 +45,9 @@ type Options struct {
 	// an issue whose create answer was lost (default 15 s, for Jira's
 	// search index to catch up).
 	SyncRecheck time.Duration
+	// APIRateLimit is each tenant's token bucket on /api/v1; the zero
+	// value is httpapi's default, a negative PerSecond turns it off.
+	APIRateLimit httpapi.RateLimit
 }
 
 // App is a running Remit: HTTP edge plus background workers.
@@ -59,6 +62,7 @@ type App struct {
 	Billing  *billing.Service
 	Registry *prometheus.Registry
 	now      func() time.Time
+	jobStats *jobMetrics
 }
 
 // New connects to the database, migrates it and builds the graph. It
@@ -124,7 +128,8 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opts Optio
 		return nil, err
 	}
 
-	a := &App{Config: cfg, Logger: logger, DB: db, Jobs: client, Jira: jiraClients, Registry: opts.Registry, now: opts.Now}
+	a := &App{Config: cfg, Logger: logger, DB: db, Jobs: client, Jira: jiraClients, Registry: opts.Registry, now: opts.Now,
+		jobStats: newJobMetrics(opts.Registry, opts.Now)}
 	a.Perms = &jira.Permissions{Clients: a.Jira, Now: opts.Now}
 	a.Billing = &billing.Service{DB: db, Jobs: client, Jira: a.Jira, Perms: a.Perms, Now: opts.Now, Logger: logger}
 	// Jira's webhooks drive payments, voids and review flags (SPEC §6);
@@ -152,6 +157,7 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opts Optio
 
 		ConnectJSURL: cfg.ConnectJSURL,
 		Assets:       frontend.Assets(),
+		RateLimit:    opts.APIRateLimit,
 	})
 	return a, nil
 }
@@ -174,6 +180,8 @@ func (a *App) ready(ctx context.Context) error {
 // in-flight requests get up to grace to finish, running jobs likewise.
 func (a *App) Run(ctx context.Context, ln net.Listener, grace time.Duration) error {
 	srv := httpapi.NewHTTPServer(ln.Addr().String(), a.Server.Handler())
+	stopJobStats := a.jobStats.watch(a.Jobs)
+	defer stopJobStats()
 	if err := a.Jobs.Start(ctx); err != nil {
 		return fmt.Errorf("start workers: %w", err)
 	}

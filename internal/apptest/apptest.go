@@ -5,6 +5,7 @@ package apptest
 
 import (
 	"context"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -19,6 +20,7 @@ import (
 
 	"github.com/remitapp/remit/internal/app"
 	"github.com/remitapp/remit/internal/config"
+	"github.com/remitapp/remit/internal/httpapi"
 	"github.com/remitapp/remit/internal/jirasim"
 	"github.com/remitapp/remit/internal/pgtest"
 )
@@ -34,6 +36,12 @@ type Options struct {
 	Env map[string]string
 	// Now is Remit's clock; nil means time.Now.
 	Now func() time.Time
+	// LogWriter, when set, receives all of Remit's logs (debug level, JSON
+	// as in production) instead of t.Log, so a test can inspect them.
+	LogWriter io.Writer
+	// APIRateLimit is the per-tenant API limit; the zero value turns it
+	// off, since tests fire many calls at once from one site.
+	APIRateLimit httpapi.RateLimit
 }
 
 // Stack is a running Remit with its database and, optionally, simulator.
@@ -72,6 +80,12 @@ func Start(t testing.TB, opts Options) *Stack {
 	if os.Getenv("REMIT_TEST_VERBOSE") != "" {
 		logger = slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
+	if opts.LogWriter != nil {
+		logger = slog.New(slog.NewJSONHandler(opts.LogWriter, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
+	if opts.APIRateLimit == (httpapi.RateLimit{}) {
+		opts.APIRateLimit = httpapi.RateLimit{PerSecond: -1}
+	}
 
 	if opts.WithSim {
 		s.Sim = jirasim.New(jirasim.Options{})
@@ -106,7 +120,7 @@ func Start(t testing.TB, opts Options) *Stack {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := app.New(ctx, cfg, logger, app.Options{Now: opts.Now, JobRetryPolicy: fastRetries{}, SyncRecheck: 200 * time.Millisecond})
+	a, err := app.New(ctx, cfg, logger, app.Options{Now: opts.Now, JobRetryPolicy: fastRetries{}, SyncRecheck: 200 * time.Millisecond, APIRateLimit: opts.APIRateLimit})
 	if err != nil {
 		t.Fatal(err)
 	}
