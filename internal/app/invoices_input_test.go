@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/shopspring/decimal"
+
 	"github.com/remitapp/remit/internal/apptest"
 	"github.com/remitapp/remit/internal/jirasim"
 )
@@ -228,6 +230,13 @@ func TestInvoicePDF(t *testing.T) {
 	if r := b.API(t, "POST", "/invoices", map[string]any{"customerId": acmeID, "periodStart": periodStart, "periodEnd": periodEnd}, &inv); r.StatusCode != 201 {
 		t.Fatalf("create: %d", r.StatusCode)
 	}
+	first := decimal.RequireFromString("10.00")
+	rest := decimal.RequireFromString(inv.Total).Sub(first)
+	plan := map[string]any{"installments": []map[string]string{
+		{"dueDate": "2026-12-20", "amount": first.StringFixed(2)}, {"dueDate": "2027-01-20", "amount": rest.StringFixed(2)}}}
+	if r := b.API(t, "PUT", "/invoices/"+itoa(inv.ID)+"/plan", plan, nil); r.StatusCode != 200 {
+		t.Fatalf("plan: %d %v", r.StatusCode, apptest.Problem(t, r))
+	}
 	r := b.API(t, "GET", "/invoices/"+itoa(inv.ID)+"/pdf", nil, nil)
 	if r.StatusCode != 200 || r.Header.Get("Content-Type") != "application/pdf" || !strings.Contains(r.Header.Get("Content-Disposition"), inv.Number+".pdf") {
 		t.Fatalf("pdf: %d %s %s", r.StatusCode, r.Header.Get("Content-Type"), r.Header.Get("Content-Disposition"))
@@ -243,7 +252,8 @@ func TestInvoicePDF(t *testing.T) {
 		t.Fatal(err)
 	}
 	text := string(out)
-	for _, want := range []string{inv.Number, inv.Subtotal, inv.Tax, inv.Total, "Remit Consulting LLC", "Acme", "2026-10-15", "ACME task 1 <b>&amp;</b>"} {
+	for _, want := range []string{inv.Number, inv.Subtotal, inv.Tax, inv.Total, "Remit Consulting LLC", "Acme", "2026-10-15", "ACME task 1 <b>&amp;</b>",
+		"Payment plan", "2027-01-20", rest.StringFixed(2)} {
 		if !strings.Contains(text, want) {
 			t.Errorf("PDF text lacks %q", want)
 		}

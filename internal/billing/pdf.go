@@ -14,6 +14,9 @@ func (s *Service) PDF(ctx context.Context, a Actor, id int64) ([]byte, string, e
 	if err != nil {
 		return nil, "", err
 	}
+	if err := s.LoadDetails(ctx, a.Tenant.ClientKey, &inv); err != nil {
+		return nil, "", err
+	}
 	set, err := s.configured(ctx, a.Tenant)
 	if err != nil {
 		return nil, "", err
@@ -32,6 +35,9 @@ func (s *Service) PDF(ctx context.Context, a Actor, id int64) ([]byte, string, e
 		LateFees: inv.LateFees, Paid: inv.Paid, Total: inv.Total, Balance: inv.Balance(),
 		PaymentInstructions: paymentInstructions(set.Seller.Name, inv.Number),
 		SiteURL:             a.Tenant.LinkURL(),
+	}
+	for _, in := range inv.Plan {
+		doc.Installments = append(doc.Installments, invoicepdf.Installment{DueDate: in.DueDate, Amount: in.Amount})
 	}
 	var buf bytes.Buffer
 	if err := invoicepdf.Render(&buf, doc); err != nil {
