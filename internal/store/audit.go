@@ -21,7 +21,7 @@ const (
 type AuditEntry struct {
 	ID       int64           // assigned by the database; ignored by AppendAudit
 	At       time.Time       // zero means the store's clock
-	Actor    string          // an Atlassian accountId, "system" or "jira-webhook"
+	Actor    string          // an Atlassian accountId, "system" or "jira"
 	Entity   string          // e.g. "invoice", "payment", "tenant"
 	EntityID string          // the entity's id within the tenant
 	Action   string          // e.g. "create", "void", "record_payment"

@@ -109,7 +109,7 @@ func TestInvoiceIssueLink(t *testing.T) {
 	}
 	entries, err := e.db.AuditEntries(ctx, "t1", store.AuditFilter{Entity: "invoice", EntityID: fmt.Sprint(inv.ID)})
 	must(t, err)
-	if last := entries[len(entries)-1]; last.Action != "issue_deleted" || last.Actor != "jira-webhook" {
+	if last := entries[len(entries)-1]; last.Action != "issue_deleted" || last.Actor != "jira" {
 		t.Fatalf("last audit entry %+v", last)
 	}
 	wantKind(t, e.db.MarkInvoiceIssueDeleted(ctx, nil, "t1", 999), remit.NotFound)

@@ -14,7 +14,7 @@ import (
 )
 
 // actorJiraWebhook is the audit actor of changes that Jira's webhooks cause.
-const actorJiraWebhook = "jira-webhook"
+const actorJiraWebhook = "jira"
 
 // SetInvoiceIssue links an invoice to the Jira issue created for it, once
 // the issue job has created it; a later call (a re-created issue) replaces
