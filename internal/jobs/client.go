@@ -48,7 +48,11 @@ func NewClient(pool *pgxpool.Pool, workers *river.Workers, cfg Config) (*river.C
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	rc := &river.Config{Logger: logger, RetryPolicy: cfg.RetryPolicy}
+	// River fetches at most once per FetchCooldown, taking as many jobs as
+	// there are idle workers, so the cooldown caps throughput at
+	// workers/cooldown: 10 workers at River's default 100 ms is only 100
+	// jobs/s, too few for a burst of webhooks. 10 ms allows 1,000/s.
+	rc := &river.Config{Logger: logger, RetryPolicy: cfg.RetryPolicy, FetchCooldown: 10 * time.Millisecond}
 	if workers == nil {
 		if len(cfg.Queues) > 0 || len(cfg.PeriodicJobs) > 0 {
 			return nil, errors.New("jobs.NewClient: an insert-only client (no workers) cannot have queues or periodic jobs")
