@@ -14,6 +14,7 @@ import (
 // globalMethods act across tenants or on the connection itself, on purpose.
 var globalMethods = []string{
 	"ActiveTenants", "Close", "InTx", "Ping", "Pool", "PruneWebhookDeliveries",
+	"UninstalledBefore", // the retention sweep lists every tenant past retention
 }
 
 // TestTenantIsolation gives every tenant-scoped method of *store.DB a check
@@ -126,6 +127,7 @@ func TestTenantIsolation(t *testing.T) {
 	maps.Copy(checks, billingIsolationChecks(a, b))
 	maps.Copy(checks, jiraSyncIsolationChecks(a, b))
 	maps.Copy(checks, paymentIsolationChecks(a, b))
+	maps.Copy(checks, forgeIsolationChecks(a, b))
 
 	typ := reflect.TypeFor[*store.DB]()
 	for i := range typ.NumMethod() {
