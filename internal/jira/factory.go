@@ -34,6 +34,10 @@ type Factory struct {
 	Timeout     time.Duration
 	Sleep       func(ctx context.Context, d time.Duration) error // tests inject a recorder
 
+	// Forge gives the system token of tenants reached only through Forge
+	// (no Connect shared secret); nil means such tenants get no client.
+	Forge ForgeTokens
+
 	mu     sync.Mutex
 	pacers map[string]*Pacer
 	ids    projectIDCache
@@ -49,6 +53,9 @@ func (f *Factory) For(t remit.Tenant) (*Client, error) {
 	base, err := url.Parse(t.BaseURL)
 	if err != nil || (base.Scheme != "https" && base.Scheme != "http") || base.Host == "" {
 		return nil, remit.Errorf(remit.Invalid, op, "tenant %s has an invalid base URL", t.ClientKey)
+	}
+	if t.SharedSecret == "" && f.Forge != nil && t.InstallationID != "" {
+		return f.forForge(t)
 	}
 	if t.SharedSecret == "" {
 		return nil, remit.Errorf(remit.Invalid, op, "tenant %s has no shared secret", t.ClientKey)

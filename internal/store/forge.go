@@ -2,8 +2,6 @@ package store
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"time"
 
@@ -23,8 +21,10 @@ const ForgeClientKeyPrefix = "forge:"
 // then attaches both ids and marks the tenant installed and enabled again,
 // which also restores a tenant uninstalled within the retention period.
 // Only when neither matches is a new tenant created, keyed
-// "forge:<cloudId>", with a random shared secret nobody knows, so no
-// Connect token can ever be verified for it. created reports that case.
+// "forge:<cloudId>", with no Connect shared secret: the Connect verifier
+// refuses every token of a tenant without one, and the Jira client
+// factory reaches it through its Forge system token. created reports
+// that case.
 func (db *DB) UpsertForgeInstall(ctx context.Context, t remit.Tenant) (out remit.Tenant, created bool, err error) {
 	const op = "store.UpsertForgeInstall"
 	fields := map[string]string{}
@@ -49,9 +49,7 @@ func (db *DB) UpsertForgeInstall(ctx context.Context, t remit.Tenant) (out remit
 		switch {
 		case errors.Is(err, pgx.ErrNoRows):
 			clientKey, created = ForgeClientKeyPrefix+t.CloudID, true
-			secret := make([]byte, 32)
-			_, _ = rand.Read(secret)
-			sealed := db.box.Seal([]byte(hex.EncodeToString(secret)), []byte(clientKey))
+			sealed := db.box.Seal(nil, []byte(clientKey))
 			_, err = tx.Exec(ctx, `
 				INSERT INTO tenants (client_key, app_key, base_url, display_url, product_type, shared_secret_enc,
 					cloud_id, installation_id, state, enabled, installed_at, updated_at)
