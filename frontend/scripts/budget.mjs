@@ -29,6 +29,9 @@ for (const chunk of Object.values(manifest)) {
   for (const css of chunk.css ?? []) gzipSize(css);
 }
 
+// vite empties dist/; the placeholder keeps go:embed working in a clean clone.
+writeFileSync(join(dist, '.gitkeep'), '');
+
 let failed = false;
 for (const [key, chunk] of Object.entries(manifest)) {
   if (!chunk.isEntry) continue;

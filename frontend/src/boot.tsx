@@ -30,7 +30,7 @@ export function boot(page: (ctx: PageContext, api: ApiClient) => ReactElement): 
     queued = true;
     requestAnimationFrame(() => {
       queued = false;
-      resizeToContent();
+      resizeToContent(el);
     });
-  }).observe(document.body);
+  }).observe(el);
 }

@@ -50,11 +50,13 @@ export function licensed(ctx: PageContext): boolean {
   return ctx.lic !== 'none';
 }
 
-/** resizeToContent tells the host the page's height, so Jira sizes the
- * iframe to the content instead of showing a scroll bar. */
-export function resizeToContent(): void {
-  const h = Math.ceil(document.documentElement.getBoundingClientRect().height);
-  window.AP?.resize?.('100%', `${h}px`);
+/** resizeToContent tells the host the height of the page's content (the
+ * root element, not the viewport), so Jira sizes the iframe to it instead
+ * of showing a scroll bar. */
+export function resizeToContent(root: HTMLElement): void {
+  const style = getComputedStyle(document.body);
+  const h = Math.ceil(root.getBoundingClientRect().height + parseFloat(style.marginTop) + parseFloat(style.marginBottom));
+  window.AP?.resize?.('100%', `${Math.max(h, 1)}px`);
 }
 
 /** goToIssue opens an issue in Jira (the whole page, not the iframe). */

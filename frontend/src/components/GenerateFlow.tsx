@@ -153,7 +153,7 @@ export function GenerateFlow({ api, customers, today, disabled, onCreated }: {
           <p data-testid="created">
             Total {formatMoney(created.total, created.currency)}, due {formatDate(created.dueDate)}.{' '}
             {created.issueKey ? (
-              <a href={`#${created.issueKey}`} data-testid="created-issue" onClick={(e) => { e.preventDefault(); goToIssue(created.issueKey!); }}>
+              <a href={`#${created.issueKey}`} data-testid="created-issue" style={{ textDecoration: 'underline' }} onClick={(e) => { e.preventDefault(); goToIssue(created.issueKey!); }}>
                 Open {created.issueKey}
               </a>
             ) : busy === 'issue' ? (

@@ -1,0 +1,186 @@
+package browsertest
+
+import (
+	"bytes"
+	"compress/gzip"
+	"encoding/json"
+	"fmt"
+	"html"
+	"io/fs"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+
+	"github.com/remitapp/remit/frontend"
+)
+
+// panelBundle is the issue panel's JS and CSS as the build emitted them:
+// its entry and every chunk it imports statically.
+func panelBundle(t *testing.T) (js, css []byte) {
+	t.Helper()
+	assets := frontend.Assets()
+	raw, err := fs.ReadFile(assets, ".vite/manifest.json")
+	if err != nil {
+		t.Fatalf("frontend not built (run make frontend): %v", err)
+	}
+	var m map[string]struct {
+		File    string   `json:"file"`
+		Name    string   `json:"name"`
+		IsEntry bool     `json:"isEntry"`
+		Imports []string `json:"imports"`
+		CSS     []string `json:"css"`
+	}
+	if err := json.Unmarshal(raw, &m); err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	var walk func(key string)
+	walk = func(key string) {
+		c, ok := m[key]
+		if !ok || seen[key] {
+			return
+		}
+		seen[key] = true
+		b, _ := fs.ReadFile(assets, c.File)
+		js = append(js, b...)
+		for _, f := range c.CSS {
+			b, _ := fs.ReadFile(assets, f)
+			css = append(css, b...)
+		}
+		for _, imp := range c.Imports {
+			walk(imp)
+		}
+	}
+	for k, c := range m {
+		if c.IsEntry && c.Name == "issue-panel" {
+			walk(k)
+		}
+	}
+	if len(js) == 0 {
+		t.Fatal("no issue-panel entry in the manifest")
+	}
+	return js, css
+}
+
+// staticTwin serves a static page of the panel's size: the same figures
+// as plain HTML, with the panel's CSS inline and its JS carried inert in
+// the page, gzip-compressed like Remit's assets.
+func staticTwin(t *testing.T, figures map[string]string) string {
+	t.Helper()
+	js, css := panelBundle(t)
+	var page strings.Builder
+	page.WriteString(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>static</title><style>`)
+	page.Write(bytes.ReplaceAll(css, []byte("</"), []byte("<\\/")))
+	page.WriteString(`</style></head><body><dl>`)
+	for _, k := range []string{"Total", "Paid", "Balance", "Due"} {
+		fmt.Fprintf(&page, `<dt>%s</dt><dd elementtiming="invoice-figures">%s</dd>`, k, html.EscapeString(figures[k]))
+	}
+	page.WriteString(`</dl><script type="text/plain">`)
+	page.Write(bytes.ReplaceAll(js, []byte("</"), []byte("<\\/")))
+	page.WriteString(`</script></body></html>`)
+	var gz bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&gz, gzip.BestCompression)
+	_, _ = zw.Write([]byte(page.String()))
+	_ = zw.Close()
+	body := gz.Bytes()
+	t.Logf("static twin: %d KB raw, %d KB gzipped", page.Len()/1024, len(body)/1024)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Header().Set("Content-Encoding", "gzip")
+		w.Header().Set("Cache-Control", "no-store")
+		_, _ = w.Write(body)
+	}))
+	t.Cleanup(srv.Close)
+	return srv.URL
+}
+
+// paintedJS resolves to when the figures were painted, in ms since the
+// epoch, from the Element Timing API, or 0 when they are not yet.
+const paintedJS = `new Promise(resolve => {
+  const o = new PerformanceObserver(list => {
+    const e = list.getEntries().find(e => e.identifier === 'invoice-figures');
+    if (e) { o.disconnect(); resolve(performance.timeOrigin + (e.renderTime || e.loadTime)); }
+  });
+  o.observe({type: 'element', buffered: true});
+  setTimeout(() => { o.disconnect(); resolve(0); }, 30);
+})`
+
+// testPanelLoadTime measures the time from navigating to the Jira issue
+// view until the panel's figures are painted, against the time a static
+// page of the same size (served without caching) takes to paint the same
+// figures. It reports the panel with the browser cache off and on, and
+// holds the usual case, a warm cache, to at most twice the static page.
+func (d *demo) testPanelLoadTime(t *testing.T) {
+	b := d.b
+	b.t = t
+	b.Run("cache off", network.Enable(), network.SetCacheDisabled(true))
+	issue := d.host("/browse/" + *d.overdue.IssueKey)
+
+	var figures map[string]string
+	panel := func() time.Duration {
+		b.Run("blank", chromedp.Navigate("about:blank"))
+		b.Run("open issue view", chromedp.Navigate(issue))
+		var origin float64
+		b.Run("time origin", chromedp.Evaluate(`performance.timeOrigin`, &origin))
+		var painted float64
+		deadline := time.Now().Add(20 * time.Second)
+		for painted == 0 && time.Now().Before(deadline) {
+			_ = b.InFrame(panelFrame, paintedJS, &painted)
+			if painted == 0 {
+				time.Sleep(10 * time.Millisecond)
+			}
+		}
+		if painted == 0 {
+			t.Fatal("panel figures never painted")
+		}
+		if figures == nil {
+			_ = b.InFrame(panelFrame, fmt.Sprintf(figuresJS, "invoice-figures"), &figures)
+		}
+		return time.Duration((painted - origin) * float64(time.Millisecond))
+	}
+	var static string
+	twin := func() time.Duration {
+		b.Run("blank", chromedp.Navigate("about:blank"))
+		b.Run("open static twin", chromedp.Navigate(static))
+		var origin, painted float64
+		b.Run("time origin", chromedp.Evaluate(`performance.timeOrigin`, &origin))
+		deadline := time.Now().Add(10 * time.Second)
+		for painted == 0 && time.Now().Before(deadline) {
+			b.Run("paint time", chromedp.Evaluate(paintedJS, &painted, func(p *runtime.EvaluateParams) *runtime.EvaluateParams { return p.WithAwaitPromise(true) }))
+		}
+		return time.Duration((painted - origin) * float64(time.Millisecond))
+	}
+
+	panel() // warm-up: Remit's caches, the permission cache, JIT
+	static = staticTwin(t, figures)
+	twin()
+	const runs = 7
+	median := func(f func() time.Duration) (time.Duration, []time.Duration) {
+		var ds []time.Duration
+		for range runs {
+			ds = append(ds, f().Round(100*time.Microsecond))
+		}
+		slices.Sort(ds)
+		return ds[runs/2], ds
+	}
+	s, ss := median(twin)
+	cold, cs := median(panel)
+	// With the cache on, as a person who has opened any issue before has
+	// it: Remit's hashed bundles are cacheable for a year.
+	b.Run("cache on", network.SetCacheDisabled(false))
+	panel()
+	warm, ws := median(panel)
+	t.Logf("static page of the same size: %v (runs %v)", s, ss)
+	t.Logf("issue panel figures, cold cache: %v (runs %v), %.2f× the static page", cold, cs, float64(cold)/float64(s))
+	t.Logf("issue panel figures, warm cache: %v (runs %v), %.2f× the static page", warm, ws, float64(warm)/float64(s))
+	if warm > 2*s {
+		t.Errorf("with a warm cache the panel paints its figures in %v, over twice the %v of a static page of the same size", warm, s)
+	}
+}
