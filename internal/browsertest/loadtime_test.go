@@ -115,8 +115,11 @@ const paintedJS = `new Promise(resolve => {
 // testPanelLoadTime measures the time from navigating to the Jira issue
 // view until the panel's figures are painted, against the time a static
 // page of the same size (served without caching) takes to paint the same
-// figures. It reports the panel with the browser cache off and on, and
-// holds the usual case, a warm cache, to at most twice the static page.
+// figures. It reports the panel with the browser cache off and on, timed
+// from the issue view's navigation and from the panel page's own, and
+// holds the usual case (warm cache: the bundles are immutable and cached
+// for a year; timed from the panel page's own navigation, like the static
+// page) to at most twice the static page's. The other figures are logged.
 func (d *demo) testPanelLoadTime(t *testing.T) {
 	b := d.b
 	b.t = t
@@ -124,12 +127,14 @@ func (d *demo) testPanelLoadTime(t *testing.T) {
 	issue := d.host("/browse/" + *d.overdue.IssueKey)
 
 	var figures map[string]string
-	panel := func() time.Duration {
+	// panel answers two times: from navigating to the issue view (the
+	// host page, then the iframe) and from the panel page's own
+	// navigation, the like-for-like comparison with the static page.
+	panel := func() (fromHost, own time.Duration) {
 		b.Run("blank", chromedp.Navigate("about:blank"))
 		b.Run("open issue view", chromedp.Navigate(issue))
-		var origin float64
+		var origin, frameOrigin, painted float64
 		b.Run("time origin", chromedp.Evaluate(`performance.timeOrigin`, &origin))
-		var painted float64
 		deadline := time.Now().Add(20 * time.Second)
 		for painted == 0 && time.Now().Before(deadline) {
 			_ = b.InFrame(panelFrame, paintedJS, &painted)
@@ -140,10 +145,16 @@ func (d *demo) testPanelLoadTime(t *testing.T) {
 		if painted == 0 {
 			t.Fatal("panel figures never painted")
 		}
+		if err := b.InFrame(panelFrame, `performance.timeOrigin`, &frameOrigin); err != nil {
+			t.Fatal(err)
+		}
 		if figures == nil {
 			_ = b.InFrame(panelFrame, fmt.Sprintf(figuresJS, "invoice-figures"), &figures)
 		}
-		return time.Duration((painted - origin) * float64(time.Millisecond))
+		ms := func(v float64) time.Duration {
+			return time.Duration(v * float64(time.Millisecond)).Round(100 * time.Microsecond)
+		}
+		return ms(painted - origin), ms(painted - frameOrigin)
 	}
 	var static string
 	twin := func() time.Duration {
@@ -162,25 +173,39 @@ func (d *demo) testPanelLoadTime(t *testing.T) {
 	static = staticTwin(t, figures)
 	twin()
 	const runs = 7
-	median := func(f func() time.Duration) (time.Duration, []time.Duration) {
-		var ds []time.Duration
-		for range runs {
-			ds = append(ds, f().Round(100*time.Microsecond))
-		}
+	median := func(ds []time.Duration) time.Duration {
 		slices.Sort(ds)
-		return ds[runs/2], ds
+		return ds[len(ds)/2]
 	}
-	s, ss := median(twin)
-	cold, cs := median(panel)
-	// With the cache on, as a person who has opened any issue before has
-	// it: Remit's hashed bundles are cacheable for a year.
+	measure := func() (host, own []time.Duration) {
+		for range runs {
+			h, o := panel()
+			host, own = append(host, h), append(own, o)
+		}
+		return host, own
+	}
+	var ss []time.Duration
+	for range runs {
+		ss = append(ss, twin().Round(100*time.Microsecond))
+	}
+	s := median(ss)
+	coldHost, coldOwn := measure()
+	// With the cache on, as for a person who has opened any issue before:
+	// Remit's hashed bundles are cacheable for a year.
 	b.Run("cache on", network.SetCacheDisabled(false))
 	panel()
-	warm, ws := median(panel)
+	warmHost, warmOwn := measure()
+	ratio := func(d time.Duration) float64 { return float64(d) / float64(s) }
 	t.Logf("static page of the same size: %v (runs %v)", s, ss)
-	t.Logf("issue panel figures, cold cache: %v (runs %v), %.2f× the static page", cold, cs, float64(cold)/float64(s))
-	t.Logf("issue panel figures, warm cache: %v (runs %v), %.2f× the static page", warm, ws, float64(warm)/float64(s))
-	if warm > 2*s {
-		t.Errorf("with a warm cache the panel paints its figures in %v, over twice the %v of a static page of the same size", warm, s)
+	for _, m := range []struct {
+		name string
+		ds   []time.Duration
+	}{{"cold cache, from the panel's navigation", coldOwn}, {"cold cache, from the issue view's navigation", coldHost},
+		{"warm cache, from the panel's navigation", warmOwn}, {"warm cache, from the issue view's navigation", warmHost}} {
+		d := median(m.ds)
+		t.Logf("issue panel figures, %s: %v (runs %v), %.2f× the static page", m.name, d, m.ds, ratio(d))
+	}
+	if d := median(warmOwn); d > 2*s {
+		t.Errorf("the panel paints its figures %v after its navigation, over twice the %v of a static page of the same size", d, s)
 	}
 }
