@@ -99,6 +99,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		"REMIT_BASE_URL":         remitURL,
 		"REMIT_LISTEN":           remitLn.Addr().String(),
 		"REMIT_CONNECT_KEYS_URL": simURL + "/connect-install-keys",
+		"REMIT_CONNECT_JS_URL":   sim.ConnectJSURL(),
 		"REMIT_DEV_KEY_FILE":     filepath.Join(dir, "dev-key"),
 	}
 	cfg, err := config.FromEnv(func(k string) string { return env[k] }, config.Need{Database: true, Secrets: true})
@@ -118,9 +119,17 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err := waitReady(ctx, remitURL+"/readyz"); err != nil {
 		return err
 	}
+	if err := site.SetPermissions(demoAdmin, []string{"ADMINISTER"}, nil); err != nil {
+		return err
+	}
 	inst, err := site.InstallApp(ctx, remitURL)
 	if err != nil {
 		return fmt.Errorf("install Remit into the simulator: %w", err)
+	}
+	fmt.Fprintln(stdout, "seeding the demo: settings, a customer and an overdue invoice…")
+	invoiceIssue, err := seedDemo(ctx, remitURL, inst, time.Now().UTC())
+	if err != nil {
+		return fmt.Errorf("seed the demo through Remit's API: %w", err)
 	}
 
 	fmt.Fprintf(stdout, `
@@ -131,8 +140,17 @@ Remit is running.
   demo site            %s   (installed as clientKey %s)
   PostgreSQL           %s
 
+Open Jira's issue view with Remit's panel (an overdue invoice):
+
+  %s/browse/%s
+
+  invoices page        %s/projects/BILL/remit
+  work issue           %s/browse/ACME-1
+  Remit settings       %s/admin/remit
+
 Press Ctrl-C to stop; everything lives in %s and is removed on exit.
-`, remitURL, remitURL, simURL, site.BaseURL(), inst.ClientKey, dbURL, dir)
+`, remitURL, remitURL, simURL, site.BaseURL(), inst.ClientKey, dbURL,
+		site.BaseURL(), invoiceIssue, site.BaseURL(), site.BaseURL(), site.BaseURL(), dir)
 
 	select {
 	case <-ctx.Done():
