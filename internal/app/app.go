@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -26,6 +27,8 @@ import (
 	"github.com/remitapp/remit/internal/jira"
 	"github.com/remitapp/remit/internal/jirasync"
 	"github.com/remitapp/remit/internal/jobs"
+	"github.com/remitapp/remit/internal/privacy"
+	"github.com/remitapp/remit/internal/remit"
 	"github.com/remitapp/remit/internal/secretbox"
 	"github.com/remitapp/remit/internal/store"
 	"github.com/remitapp/remit/internal/webhook"
@@ -60,9 +63,12 @@ type App struct {
 	Jira     *jira.Factory     // signed, rate-limit-aware clients per tenant
 	Perms    *jira.Permissions // cached permission checks
 	Billing  *billing.Service
+	Privacy  *privacy.Service // personal data reporting, retention, export
 	Registry *prometheus.Registry
 	now      func() time.Time
 	jobStats *jobMetrics
+	// heartbeat is what the Forge scheduled trigger runs (SetHeartbeat).
+	heartbeat atomic.Pointer[func(ctx context.Context, t remit.Tenant) error]
 }
 
 // New connects to the database, migrates it and builds the graph. It
@@ -111,8 +117,13 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opts Optio
 		Metrics: jira.NewMetrics(opts.Registry),
 		Logger:  logger,
 		Now:     opts.Now,
+		Forge:   db, // Forge-only tenants: bearer system tokens instead of JWT
 	}
+	priv := &privacy.Service{DB: db, Jira: jiraClients, Now: opts.Now, Logger: logger,
+		Retention: time.Duration(cfg.RetentionDays) * 24 * time.Hour}
 	workers := river.NewWorkers()
+	river.AddWorker(workers, &privacy.SweepWorker{Service: priv})
+	river.AddWorker(workers, &privacy.ReportWorker{Service: priv})
 	river.AddWorker(workers, &jirasync.Worker{DB: db, Jira: jiraClients, Now: opts.Now, Logger: logger, Recheck: opts.SyncRecheck})
 	webhooks := jobs.NewWebhookWorker(logger)
 	river.AddWorker(workers, webhooks)
@@ -120,7 +131,7 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opts Optio
 	client, err := jobs.NewClient(db.Pool(), workers, jobs.Config{
 		Logger:       logger,
 		Concurrency:  cfg.Workers,
-		PeriodicJobs: jobs.PeriodicJobs(),
+		PeriodicJobs: append(jobs.PeriodicJobs(), privacy.PeriodicJobs()...),
 		RetryPolicy:  opts.JobRetryPolicy,
 	})
 	if err != nil {
@@ -132,6 +143,8 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opts Optio
 		jobStats: newJobMetrics(opts.Registry, opts.Now)}
 	a.Perms = &jira.Permissions{Clients: a.Jira, Now: opts.Now}
 	a.Billing = &billing.Service{DB: db, Jobs: client, Jira: a.Jira, Perms: a.Perms, Now: opts.Now, Logger: logger}
+	priv.Perms = a.Perms
+	a.Privacy = priv
 	// Jira's webhooks drive payments, voids and review flags (SPEC §6);
 	// the worker has not started yet, so registering here is in time.
 	for event, h := range a.Billing.WebhookHandlers() {
@@ -158,6 +171,8 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opts Optio
 		ConnectJSURL: cfg.ConnectJSURL,
 		Assets:       frontend.Assets(),
 		RateLimit:    opts.APIRateLimit,
+		Forge:        a.forgeEdge(db, opts.HTTPClient),
+		Export:       priv.Export,
 	})
 	return a, nil
 }

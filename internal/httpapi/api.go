@@ -69,4 +69,5 @@ func (s *Server) apiRoutes(api *echo.Group) {
 	api.GET("/invoices/:id/audit", s.invoiceAudit)
 	api.GET("/reports/aging", s.aging)
 	api.GET("/issues/:issueKey/billing", s.issueBilling)
+	api.GET("/export", s.export)
 }

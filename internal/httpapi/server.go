@@ -57,6 +57,10 @@ type Deps struct {
 	// APITimeout and WebhookTimeout bound a request's context (zero =
 	// DefaultAPITimeout, DefaultWebhookTimeout).
 	APITimeout, WebhookTimeout time.Duration
+	// Forge is the Forge Remote surface; nil keeps it off.
+	Forge *ForgeEdge
+	// Export serves GET /api/v1/export; nil answers 404.
+	Export Exporter
 }
 
 // Server is Remit's HTTP surface.
@@ -114,6 +118,10 @@ func (s *Server) routes() {
 
 	// Our iframes → our API: context tokens (qsh = context-qsh).
 	s.apiRoutes(e.Group("/api/v1", withDeadline(s.deps.APITimeout), s.requireToken(connect.ContextToken), s.rateLimit()))
+
+	// Forge → Remit: invocation tokens (RS256 FIT) on lifecycle, events,
+	// the scheduled trigger and invokeRemote calls of the same API.
+	s.forgeRoutes(e)
 }
 
 // NewHTTPServer wraps h with the timeouts a public server needs.

@@ -73,6 +73,7 @@ func (s *Sim) routes() http.Handler {
 	api("GET /serverInfo", s.serverInfo)
 
 	s.controlRoutes(mux)
+	s.forgeRoutes(mux)
 	s.demoHostRoutes(mux)
 	return s.middleware(mux)
 }

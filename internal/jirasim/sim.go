@@ -61,6 +61,7 @@ type Sim struct {
 
 	hooks   *webhookQueue
 	handler http.Handler
+	forge   forgeState // Forge platform: FIT keys, installations, privacy API
 }
 
 // New starts a simulator with a fresh RSA-2048 install signing key and its

@@ -1,0 +1,234 @@
+package httpapi
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"io"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/remitapp/remit/internal/connect"
+	"github.com/remitapp/remit/internal/forge"
+	"github.com/remitapp/remit/internal/remit"
+)
+
+// ForgeTenants is what the Forge routes need of tenant storage.
+type ForgeTenants interface {
+	UpsertForgeInstall(ctx context.Context, t remit.Tenant) (remit.Tenant, bool, error)
+	TenantByInstallationID(ctx context.Context, installationID string) (remit.Tenant, error)
+	SaveForgeToken(ctx context.Context, clientKey, apiBaseURL, token string, expiresAt time.Time) error
+	MarkTenantUninstalled(ctx context.Context, clientKey string, at time.Time) error
+}
+
+// ForgeEdge wires the Forge Remote entry points; a nil Deps.Forge (no
+// REMIT_FORGE_APP_ID) leaves them unregistered.
+type ForgeEdge struct {
+	Verifier *forge.Verifier
+	Tenants  ForgeTenants
+	// Heartbeat runs for the tenant on every scheduled trigger; the
+	// follow-up engine fills it in (nil does nothing).
+	Heartbeat func(ctx context.Context, t remit.Tenant) error
+	// TokenLifetime is how long a system token is assumed to stay valid
+	// after an invocation brought it; zero means 50 minutes.
+	TokenLifetime time.Duration
+}
+
+const ctxInvocation = "remit.forge_invocation"
+
+// forgeRoutes registers the Forge Remote surface: lifecycle, product
+// events and the scheduled trigger (POST, from Forge), and the JSON API as
+// invokeRemote calls it, on the very handlers /api/v1 uses.
+func (s *Server) forgeRoutes(e *echo.Echo) {
+	if s.deps.Forge == nil {
+		return
+	}
+	e.POST(forge.RouteLifecycle, s.forgeLifecycle)
+	e.POST(forge.RouteEvents, s.forgeEvent, withDeadline(s.deps.WebhookTimeout), s.requireFIT(false))
+	e.POST(forge.RouteScheduled, s.forgeScheduled, s.requireFIT(false))
+	s.apiRoutes(e.Group(forge.RouteAPI+"/v1", withDeadline(s.deps.APITimeout), s.requireFIT(true), s.rateLimit()))
+}
+
+// verifyFIT checks the token and the system token every Remit endpoint
+// asks for in the manifest; Jira calls are impossible without the latter.
+func (s *Server) verifyFIT(c echo.Context) (forge.Invocation, error) {
+	inv, err := s.deps.Forge.Verifier.Verify(c.Request().Context(), c.Request())
+	if err == nil && inv.SystemToken == "" {
+		err = remit.Errorf(remit.Unauthorized, "forge", "missing system token")
+	}
+	if err != nil {
+		if remit.KindOf(err) == remit.Unauthorized {
+			s.deps.Logger.InfoContext(c.Request().Context(), "forge token refused",
+				"request_id", requestID(c), "route", c.Path(), "reason", err.Error())
+			return inv, unauthorized(err)
+		}
+		return inv, err
+	}
+	return inv, nil
+}
+
+// requireFIT authenticates a Forge invocation of a known, active
+// installation, keeps its system token for later Jira calls and puts the
+// tenant (and, for UI calls, the user) where the API handlers look.
+func (s *Server) requireFIT(needUser bool) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			inv, err := s.verifyFIT(c)
+			if err != nil {
+				return err
+			}
+			ctx := c.Request().Context()
+			t, err := s.deps.Forge.Tenants.TenantByInstallationID(ctx, inv.InstallationID)
+			switch {
+			case remit.IsKind(err, remit.NotFound):
+				return unauthorized(remit.Errorf(remit.Unauthorized, "forge", "unknown installation"))
+			case err != nil:
+				return err
+			case !t.Active():
+				return unauthorized(remit.Errorf(remit.Unauthorized, "forge", "tenant not installed"))
+			case needUser && inv.Principal == "":
+				return unauthorized(remit.Errorf(remit.Unauthorized, "forge", "invocation has no user"))
+			}
+			if err := s.keepToken(ctx, t.ClientKey, inv); err != nil {
+				return err
+			}
+			c.Set(ctxTenant, t)
+			c.Set(ctxClaims, connect.Claims{Issuer: t.ClientKey, Subject: inv.Principal, Context: inv.Context, ExpiresAt: inv.ExpiresAt})
+			c.Set(ctxInvocation, inv)
+			return next(c)
+		}
+	}
+}
+
+func (s *Server) keepToken(ctx context.Context, clientKey string, inv forge.Invocation) error {
+	life := s.deps.Forge.TokenLifetime
+	if life <= 0 {
+		life = 50 * time.Minute
+	}
+	return s.deps.Forge.Tenants.SaveForgeToken(ctx, clientKey, inv.APIBaseURL, inv.SystemToken, s.deps.Now().Add(life))
+}
+
+// forgeLifecycle handles avi:forge:installed:app, upgraded and
+// uninstalled. An install attaches to the tenant with the same
+// installationId or cloudId (a Connect site adopting Forge keeps its
+// invoices), else creates a Forge-only tenant; it works without any
+// Connect lifecycle callback.
+func (s *Server) forgeLifecycle(c echo.Context) error {
+	inv, err := s.verifyFIT(c)
+	if err != nil {
+		return err
+	}
+	body, err := io.ReadAll(c.Request().Body)
+	if err != nil {
+		return err
+	}
+	var ev struct {
+		EventType string `json:"eventType"`
+		ID        string `json:"id"`
+	}
+	if err := json.Unmarshal(body, &ev); err != nil {
+		return remit.Errorf(remit.Invalid, "forge.lifecycle", "body must be a JSON lifecycle event")
+	}
+	if ev.ID != "" && ev.ID != inv.InstallationID {
+		return unauthorized(remit.Errorf(remit.Unauthorized, "forge.lifecycle", "event is for another installation"))
+	}
+	ctx := c.Request().Context()
+	switch ev.EventType {
+	case forge.EventInstalled, forge.EventUpgraded:
+		site := inv.SiteURL
+		if site == "" {
+			site = inv.APIBaseURL
+		}
+		t, created, err := s.deps.Forge.Tenants.UpsertForgeInstall(ctx, remit.Tenant{
+			AppKey: s.deps.AppKey, BaseURL: site, CloudID: inv.CloudID, InstallationID: inv.InstallationID})
+		if err != nil {
+			return err
+		}
+		if err := s.keepToken(ctx, t.ClientKey, inv); err != nil {
+			return err
+		}
+		s.deps.Logger.InfoContext(ctx, "forge installation", "request_id", requestID(c), "client_key", t.ClientKey,
+			"event", ev.EventType, "new_tenant", created)
+	case forge.EventUninstalled:
+		t, err := s.deps.Forge.Tenants.TenantByInstallationID(ctx, inv.InstallationID)
+		if remit.IsKind(err, remit.NotFound) {
+			return c.NoContent(http.StatusNoContent)
+		}
+		if err != nil {
+			return err
+		}
+		if err := s.deps.Forge.Tenants.MarkTenantUninstalled(ctx, t.ClientKey, s.deps.Now()); err != nil {
+			return err
+		}
+	default:
+		return remit.Errorf(remit.Invalid, "forge.lifecycle", "unknown lifecycle event %q", ev.EventType)
+	}
+	return c.NoContent(http.StatusNoContent)
+}
+
+// forgeEvent takes a Forge product event and hands it to the same durable
+// webhook intake as Connect webhooks, in the Connect shape the billing
+// handlers read. Forge retries with a new token but the same body, so the
+// body's hash is the delivery identifier.
+func (s *Server) forgeEvent(c echo.Context) error {
+	body, err := io.ReadAll(c.Request().Body)
+	if err != nil {
+		return err
+	}
+	event, payload, err := connectShape(body, s.deps.Now())
+	if err != nil {
+		return err
+	}
+	sum := sha256.Sum256(body)
+	first, err := s.deps.Webhooks.Accept(c.Request().Context(), tenantOf(c).ClientKey, "forge:"+hex.EncodeToString(sum[:]), event, payload)
+	if err != nil {
+		return err
+	}
+	outcome := "accepted"
+	if !first {
+		outcome = "duplicate"
+	}
+	s.metrics.webhooks.WithLabelValues(eventLabel(event), outcome).Inc()
+	return c.NoContent(http.StatusNoContent)
+}
+
+// connectShape turns a Forge product event into the Connect webhook body
+// the billing handlers read: webhookEvent, a millisecond timestamp, and
+// the user from atlassianId; issue, changelog and worklog pass through.
+func connectShape(body []byte, now time.Time) (string, []byte, error) {
+	var ev map[string]json.RawMessage
+	if err := json.Unmarshal(body, &ev); err != nil {
+		return "", nil, remit.Errorf(remit.Invalid, "forge.event", "body must be a JSON event")
+	}
+	var typ string
+	_ = json.Unmarshal(ev["eventType"], &typ)
+	event, ok := forge.ProductEvents[typ]
+	if !ok {
+		return "", nil, remit.Errorf(remit.Invalid, "forge.event", "unsupported event %q", typ)
+	}
+	ev["webhookEvent"], _ = json.Marshal(event)
+	if _, ok := ev["timestamp"]; !ok {
+		ev["timestamp"], _ = json.Marshal(now.UnixMilli())
+	}
+	var user string
+	if json.Unmarshal(ev["atlassianId"], &user) == nil && user != "" {
+		ev["user"], _ = json.Marshal(map[string]string{"accountId": user})
+	}
+	out, err := json.Marshal(ev)
+	return event, out, err
+}
+
+// forgeScheduled is the scheduled trigger: an authenticated heartbeat
+// that lets the follow-up engine run for the tenant even if its own
+// schedule stalled.
+func (s *Server) forgeScheduled(c echo.Context) error {
+	if h := s.deps.Forge.Heartbeat; h != nil {
+		if err := h(c.Request().Context(), tenantOf(c)); err != nil {
+			return err
+		}
+	}
+	return c.NoContent(http.StatusNoContent)
+}

@@ -1,0 +1,177 @@
+package jirasim
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/remitapp/remit/internal/forge"
+)
+
+// ForgeApp is a Forge app as its manifest describes it: its ARI, the
+// Connect key it adopts (app.connect.key) and the base URL of its remote.
+type ForgeApp struct {
+	ID         string
+	ConnectKey string
+	RemoteURL  string
+}
+
+// ForgeInstallation is what a Forge app learns about one installation.
+type ForgeInstallation struct {
+	ID          string // ari:cloud:ecosystem::installation/<uuid>
+	AppID       string
+	CloudID     string
+	SiteURL     string
+	APIBaseURL  string // <sim>/ex/jira/<cloudId>
+	SystemToken string // x-forge-oauth-system
+}
+
+// InstallForgeApp installs a Forge app on the site: a fresh installation
+// id and system token, the app's Jira user (shared with the Connect
+// installation of the same key, so a Connect app adopting Forge stays one
+// app) and the avi:forge:installed:app trigger posted to the remote with a
+// FIT. A Forge-only install sends no Connect lifecycle callback.
+func (st *Site) InstallForgeApp(ctx context.Context, app ForgeApp) (ForgeInstallation, error) {
+	s := st.sim
+	st.mu.Lock()
+	inst, ok := st.installs[app.ConnectKey]
+	if !ok || !inst.installed {
+		ck, known := st.clientKeys[app.ConnectKey]
+		if !known {
+			ck = newUUID()
+			st.clientKeys[app.ConnectKey] = ck
+		}
+		inst = &installation{
+			Installation: Installation{AppKey: app.ConnectKey, ClientKey: ck, SharedSecret: newSecret(), AppBaseURL: app.RemoteURL},
+			desc:         descriptor{Key: app.ConnectKey, Name: app.ConnectKey, BaseURL: app.RemoteURL},
+			installed:    true, enabled: true,
+			appUser: User{AccountID: "557058:" + newUUID(), DisplayName: app.ConnectKey, AccountType: "app", TimeZone: "UTC"},
+		}
+		st.installs[app.ConnectKey] = inst
+		st.users[inst.appUser.AccountID] = &inst.appUser
+	}
+	st.mu.Unlock()
+
+	fi := &forgeInstall{site: st, app: app, installed: true, ForgeInstallation: ForgeInstallation{
+		ID: "ari:cloud:ecosystem::installation/" + newUUID(), AppID: app.ID, CloudID: st.cloudID,
+		SiteURL: st.BaseURL(), APIBaseURL: s.URL() + "/ex/jira/" + st.cloudID, SystemToken: "fst-" + randomHex(24),
+	}}
+	fi.expires = s.now().Add(forgeTokenTTL)
+	s.forge.mu.Lock()
+	if s.forge.installs == nil {
+		s.forge.installs, s.forge.tokens = map[string]*forgeInstall{}, map[string]*forgeInstall{}
+	}
+	s.forge.installs[fi.ID] = fi
+	s.forge.tokens[fi.SystemToken] = fi
+	s.forge.mu.Unlock()
+
+	status, err := st.sendForge(ctx, fi, forge.RouteLifecycle, "", lifecyclePayload(fi, forge.EventInstalled))
+	if err != nil {
+		return ForgeInstallation{}, err
+	}
+	if status/100 != 2 {
+		return ForgeInstallation{}, fmt.Errorf("forge install: remote answered %d", status)
+	}
+	return fi.ForgeInstallation, nil
+}
+
+// UninstallForgeApp removes the installation: its system token stops
+// working and avi:forge:uninstalled:app is posted.
+func (st *Site) UninstallForgeApp(ctx context.Context, installationID string) error {
+	fi, err := st.sim.forgeInstall(installationID)
+	if err != nil {
+		return err
+	}
+	_, err = st.sendForge(ctx, fi, forge.RouteLifecycle, "", lifecyclePayload(fi, forge.EventUninstalled))
+	st.sim.forge.mu.Lock()
+	fi.installed = false
+	delete(st.sim.forge.tokens, fi.SystemToken)
+	st.sim.forge.mu.Unlock()
+	st.mu.Lock()
+	if inst, ok := st.installs[fi.app.ConnectKey]; ok && inst.AppBaseURL == fi.app.RemoteURL && inst.desc.Lifecycle == nil {
+		inst.installed = false // a Forge-only app leaves with its Forge installation
+	}
+	st.mu.Unlock()
+	return err
+}
+
+// SendForgeEvent posts a product event (e.g. avi:jira:updated:issue) to the
+// remote's event endpoint with a FIT and returns the remote's status.
+func (st *Site) SendForgeEvent(ctx context.Context, installationID, eventType string, payload map[string]any) (int, error) {
+	fi, err := st.sim.forgeInstall(installationID)
+	if err != nil {
+		return 0, err
+	}
+	body := map[string]any{"eventType": eventType}
+	for k, v := range payload {
+		body[k] = v
+	}
+	return st.sendForge(ctx, fi, forge.RouteEvents, "", body)
+}
+
+// FireScheduledTrigger posts the scheduled trigger to the remote.
+func (st *Site) FireScheduledTrigger(ctx context.Context, installationID string) (int, error) {
+	fi, err := st.sim.forgeInstall(installationID)
+	if err != nil {
+		return 0, err
+	}
+	return st.sendForge(ctx, fi, forge.RouteScheduled, "", map[string]any{"context": map[string]any{"cloudId": fi.CloudID}})
+}
+
+// InvokeRemote calls the remote as a Custom UI page's invokeRemote does:
+// any method, a path below the remote, a FIT naming the user as principal.
+func (st *Site) InvokeRemote(ctx context.Context, installationID, principal, method, path string, body []byte) (*http.Response, error) {
+	fi, err := st.sim.forgeInstall(installationID)
+	if err != nil {
+		return nil, err
+	}
+	tok := st.sim.SignFIT(st.sim.FITClaims(fi.ForgeInstallation, principal))
+	req, err := http.NewRequestWithContext(ctx, method, strings.TrimSuffix(fi.app.RemoteURL, "/")+path, bytes.NewReader(body))
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Authorization", "Bearer "+tok)
+	req.Header.Set(forge.HeaderSystemToken, fi.SystemToken)
+	req.Header.Set("Content-Type", "application/json")
+	return st.sim.client.Do(req)
+}
+
+func (s *Sim) forgeInstall(id string) (*forgeInstall, error) {
+	s.forge.mu.Lock()
+	defer s.forge.mu.Unlock()
+	fi, ok := s.forge.installs[id]
+	if !ok || !fi.installed {
+		return nil, fmt.Errorf("no Forge installation %s", id)
+	}
+	return fi, nil
+}
+
+func lifecyclePayload(fi *forgeInstall, event string) map[string]any {
+	return map[string]any{"eventType": event, "id": fi.ID, "installerAccountId": "557058:installer",
+		"app": map[string]any{"id": fi.AppID, "version": "1"}}
+}
+
+// sendForge posts an event or trigger to the remote, POST only, with a
+// FIT and the system token, as Forge Remote does.
+func (st *Site) sendForge(ctx context.Context, fi *forgeInstall, route, principal string, payload map[string]any) (int, error) {
+	body, _ := json.Marshal(payload)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, strings.TrimSuffix(fi.app.RemoteURL, "/")+route, bytes.NewReader(body))
+	if err != nil {
+		return 0, err
+	}
+	req.Header.Set("Authorization", "Bearer "+st.sim.SignFIT(st.sim.FITClaims(fi.ForgeInstallation, principal)))
+	req.Header.Set(forge.HeaderSystemToken, fi.SystemToken)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := st.sim.client.Do(req)
+	if err != nil {
+		return 0, fmt.Errorf("forge %s: %w", route, err)
+	}
+	defer resp.Body.Close()
+	_, _ = io.Copy(io.Discard, resp.Body)
+	st.sim.log.InfoContext(ctx, "forge invocation", slogSite(st), "route", route, "status", resp.StatusCode)
+	return resp.StatusCode, nil
+}
