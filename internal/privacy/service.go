@@ -41,7 +41,9 @@ type Service struct {
 // should resume after After (its Retry-After).
 type RetryLater struct{ After time.Duration }
 
-func (e *RetryLater) Error() string { return "personal data reporting rate limited; retry after " + e.After.String() }
+func (e *RetryLater) Error() string {
+	return "personal data reporting rate limited; retry after " + e.After.String()
+}
 
 // Report is what one reporting run did for a tenant.
 type Report struct {
