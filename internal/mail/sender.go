@@ -203,4 +203,3 @@ func classify(ctx context.Context, err error) *Error {
 	}
 	return &Error{Temporary: temporary, Code: code, Err: err}
 }
-

@@ -64,7 +64,7 @@ func StartMode(t testing.TB, mode Mode) *Server {
 	srv := smtp.NewServer(s)
 	srv.Domain = "localhost"
 	srv.ErrorLog = log.New(io.Discard, "", 0) // failures reach the test through the client
-	srv.AllowInsecureAuth = true // plain mode tests credentials too; go-mail only sends them to localhost
+	srv.AllowInsecureAuth = true              // plain mode tests credentials too; go-mail only sends them to localhost
 	srv.ReadTimeout, srv.WriteTimeout = 10*time.Second, 10*time.Second
 	srv.MaxMessageBytes = 25 << 20
 	var err error
