@@ -22,11 +22,12 @@ import (
 	"github.com/remitapp/remit/internal/store"
 )
 
-const usage = `usage: remit [serve|migrate|manifest] [flags]
+const usage = `usage: remit [serve|migrate|manifest|healthcheck] [flags]
 
   serve     serve HTTP and run background workers (default)
   migrate   apply database migrations and exit
   manifest  write the Forge manifest generated from atlassian-connect.json
+  healthcheck  exit 0 when the local Remit answers /healthz (the image has no curl)
 
 Configuration comes from the environment; see README.md.`
 
@@ -52,6 +53,8 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 		return migrate(ctx, args, stderr)
 	case "manifest":
 		return manifest(args, os.Stdout, stderr)
+	case "healthcheck":
+		return healthcheck(ctx, os.Getenv("REMIT_LISTEN"))
 	case "help", "-h", "--help":
 		fmt.Fprintln(stderr, usage)
 		return nil
