@@ -1,6 +1,7 @@
 package browsertest
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -27,6 +28,7 @@ func TestPages(t *testing.T) {
 	t.Run("GenerateFlow", d.testGenerateFlow)
 	t.Run("AdminPage", d.testAdminPage)
 	t.Run("GetStarted", d.testGetStarted)
+	t.Run("RecordPayment", d.testRecordPayment)
 	t.Run("PanelLoadTime", d.testPanelLoadTime)
 }
 
@@ -253,4 +255,60 @@ func (d *demo) testGetStarted(t *testing.T) {
 	b.Settle(frame)
 	b.Screenshot("get-started")
 	b.Axe(frame)
+}
+
+// testRecordPayment: a partial payment typed into the panel updates its
+// figures and, through the sync job, the invoice issue's Jira property.
+func (d *demo) testRecordPayment(t *testing.T) {
+	b := d.b
+	b.t = t
+	inv := d.overdue
+	b.Run("open issue view", chromedp.Navigate(d.host("/browse/"+*inv.IssueKey)))
+	b.WaitInFrame("record payment button", panelFrame, fmt.Sprintf(clickButton, "Record payment"), 20*time.Second)
+	b.WaitInFrame("payment form", panelFrame, `document.getElementById('pay-amount')`, 5*time.Second)
+	for id, v := range map[string]string{"pay-amount": "500", "pay-ref": "WIRE-4711"} {
+		var got string
+		if err := b.InFrame(panelFrame, fmt.Sprintf(setInput, id, v), &got); err != nil || got != v {
+			t.Fatalf("set %s: %q %v", id, got, err)
+		}
+	}
+	b.Settle(panelFrame)
+	b.Screenshot("payment-form")
+	b.WaitInFrame("submit payment", panelFrame, `(() => { const f = document.querySelector('form[aria-label="Record payment"]'); if (!f) return false; f.requestSubmit(); return true; })()`, 5*time.Second)
+	b.WaitInFrame("paid figure", panelFrame, `document.querySelector('[data-figure=Paid]')?.textContent === '$500.00'`, 20*time.Second)
+
+	var after invoiceJSON
+	if r := d.site.API(t, "GET", fmt.Sprintf("/invoices/%d", inv.ID), nil, &after); r.StatusCode != 200 {
+		t.Fatalf("invoice: %d", r.StatusCode)
+	}
+	if after.Paid != "500.00" || after.Status != "partially_paid" {
+		t.Fatalf("after the payment the API shows paid %s, status %s", after.Paid, after.Status)
+	}
+	var balance string
+	if err := b.InFrame(panelFrame, `document.querySelector('[data-figure=Balance]').textContent`, &balance); err != nil || balance != usd(after.Balance) {
+		t.Fatalf("panel balance %q (%v), want %q", balance, err, usd(after.Balance))
+	}
+	var text string
+	_ = b.InFrame(panelFrame, `document.querySelector('[data-testid=invoice-panel]').innerText`, &text)
+	if !strings.Contains(text, "Partially paid") {
+		t.Errorf("panel does not say Partially paid:\n%s", text)
+	}
+	// The Jira property follows through the durable sync job.
+	deadline := time.Now().Add(20 * time.Second)
+	var prop struct {
+		Status  string
+		Balance json.Number
+	}
+	for time.Now().Before(deadline) {
+		if is, ok := d.site.Site.Issue(*inv.IssueKey); ok && json.Unmarshal(is.Properties["remit-invoice"], &prop) == nil && prop.Balance.String() == after.Balance {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if prop.Balance.String() != after.Balance || prop.Status != "partially_paid" {
+		t.Fatalf("Jira property shows balance %s status %q, want %s partially_paid", prop.Balance, prop.Status, after.Balance)
+	}
+	b.Settle(panelFrame)
+	b.Screenshot("after-payment")
+	b.Axe(panelFrame)
 }
