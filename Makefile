@@ -3,7 +3,7 @@ SHELL := /bin/bash
 GO    ?= go
 BIN   := bin
 
-.PHONY: all build run test test-go lint fuzz bench deps clean manifest frontend frontend-test
+.PHONY: all build run test test-go lint fuzz bench bench-peer bench-soak deps clean manifest frontend frontend-test
 
 all: build
 
@@ -55,6 +55,17 @@ fuzz:
 
 bench:
 	scripts/bench.sh
+
+# Load scripts (minutes each; not part of make test). Figures and commands
+# are in docs/performance.md.
+bench-peer: bench/ace/node_modules/.package-lock.json
+	$(GO) run ./bench/cmd/webhookpeer
+
+bench-soak:
+	$(GO) run ./bench/cmd/webhooksoak
+
+bench/ace/node_modules/.package-lock.json: bench/ace/package.json bench/ace/package-lock.json
+	npm ci --prefix bench/ace --no-audit --no-fund --loglevel=error
 
 # manifest: regenerate the Forge manifest.yml from atlassian-connect.json
 # (internal/forge's drift test fails until it is regenerated).
