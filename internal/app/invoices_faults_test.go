@@ -75,3 +75,29 @@ func TestInvoiceSavedWhileJiraDown(t *testing.T) {
 		t.Fatalf("%d invoice issues after recovery, want 1", n)
 	}
 }
+
+// TestOverdueInvoiceIssueReachesOverdue: an invoice created already past
+// its due date must end in the overdue status, although the workflow has
+// no transition from the initial status straight there (Open → Sent →
+// Overdue).
+func TestOverdueInvoiceIssueReachesOverdue(t *testing.T) {
+	t.Parallel()
+	s := apptest.Start(t, apptest.Options{WithSim: true})
+	b := newBillingSite(t, s, "late")
+	acmeID, _ := b.configure(t)
+	var inv invoiceResp
+	body := map[string]any{"customerId": acmeID, "periodStart": periodStart, "periodEnd": periodEnd, "issueDate": "2026-11-15", "dueDate": "2026-11-16"}
+	if r := b.API(t, "POST", "/invoices", body, &inv); r.StatusCode != 201 {
+		t.Fatalf("create: %d %v", r.StatusCode, apptest.Problem(t, r))
+	}
+	is := waitIssue(t, b, inv.Number, "Overdue")
+	var path []string
+	for _, tr := range b.Site.Site.TransitionHistory() {
+		if tr.IssueKey == is.Key {
+			path = append(path, tr.To)
+		}
+	}
+	if len(path) != 2 || path[0] != "Sent" || path[1] != "Overdue" {
+		t.Fatalf("transitions %v, want [Sent Overdue]", path)
+	}
+}

@@ -163,7 +163,7 @@ func (w *Worker) sync(ctx context.Context, c *jira.Client, clientKey string, st 
 		}
 		return "", err
 	}
-	return w.moveTo(ctx, c, inv.IssueKey, TargetStatus(inv, today, set.Statuses))
+	return w.moveTo(ctx, c, inv.IssueKey, TargetStatus(inv, today, set.Statuses), set.Statuses.Open)
 }
 
 // findOrCreate looks the issue up by its property first: a create whose
@@ -234,11 +234,39 @@ func (w *Worker) link(ctx context.Context, c *jira.Client, inv invoice.Invoice) 
 }
 
 // moveTo transitions the issue to the status named target by finding a
-// transition whose target status has that name (case-insensitively).
-func (w *Worker) moveTo(ctx context.Context, c *jira.Client, key, target string) (problem string, err error) {
+// transition whose target status has that name (case-insensitively). A
+// workflow may not lead there directly (Open → Sent → Overdue): then it
+// goes through the invoice's open status first, the one step every
+// invoice workflow has, at most twice.
+func (w *Worker) moveTo(ctx context.Context, c *jira.Client, key, target, via string) (problem string, err error) {
 	if target == "" {
 		return "", nil
 	}
+	base := "/rest/api/3/issue/" + url.PathEscape(key)
+	for hop := 0; ; hop++ {
+		current, transitions, err := w.statusAndTransitions(ctx, c, base)
+		if err != nil {
+			return "", err
+		}
+		if strings.EqualFold(current, target) {
+			return "", nil
+		}
+		next := transitions[strings.ToLower(target)]
+		if next == "" && hop < 2 && via != "" && !strings.EqualFold(current, via) {
+			next = transitions[strings.ToLower(via)]
+		}
+		if next == "" {
+			return fmt.Sprintf("no transition leads from %q to %q on %s; check the workflow or the status names in Remit's settings", current, target, key), nil
+		}
+		if _, err := c.Do(ctx, http.MethodPost, base+"/transitions", nil, map[string]any{"transition": map[string]string{"id": next}}, nil); err != nil {
+			return "", err
+		}
+	}
+}
+
+// statusAndTransitions reads the issue's status and the transitions
+// available from it, by lower-cased target status name.
+func (w *Worker) statusAndTransitions(ctx context.Context, c *jira.Client, base string) (string, map[string]string, error) {
 	var is struct {
 		Fields struct {
 			Status struct {
@@ -246,15 +274,11 @@ func (w *Worker) moveTo(ctx context.Context, c *jira.Client, key, target string)
 			} `json:"status"`
 		} `json:"fields"`
 	}
-	base := "/rest/api/3/issue/" + url.PathEscape(key)
 	if _, err := c.Do(ctx, http.MethodGet, base, url.Values{"fields": {"status"}}, nil, &is); err != nil {
 		if remit.IsKind(err, remit.NotFound) {
-			return "", errIssueDeleted
+			return "", nil, errIssueDeleted
 		}
-		return "", err
-	}
-	if strings.EqualFold(is.Fields.Status.Name, target) {
-		return "", nil
+		return "", nil, err
 	}
 	var tr struct {
 		Transitions []struct {
@@ -265,15 +289,15 @@ func (w *Worker) moveTo(ctx context.Context, c *jira.Client, key, target string)
 		} `json:"transitions"`
 	}
 	if _, err := c.Do(ctx, http.MethodGet, base+"/transitions", nil, nil, &tr); err != nil {
-		return "", err
+		return "", nil, err
 	}
+	byTarget := map[string]string{}
 	for _, t := range tr.Transitions {
-		if strings.EqualFold(t.To.Name, target) {
-			_, err := c.Do(ctx, http.MethodPost, base+"/transitions", nil, map[string]any{"transition": map[string]string{"id": t.ID}}, nil)
-			return "", err
+		if _, seen := byTarget[strings.ToLower(t.To.Name)]; !seen {
+			byTarget[strings.ToLower(t.To.Name)] = t.ID
 		}
 	}
-	return fmt.Sprintf("no transition leads from %q to %q on %s; check the workflow or the status names in Remit's settings", is.Fields.Status.Name, target, key), nil
+	return is.Fields.Status.Name, byTarget, nil
 }
 
 // jqlEscape escapes a value for a double-quoted JQL string.
