@@ -25,6 +25,9 @@ func (a *App) forgeEdge(db *store.DB, client *http.Client) *httpapi.ForgeEdge {
 		},
 		Tenants:   db,
 		Heartbeat: a.runHeartbeat,
+		SiteCloudID: func(ctx context.Context, siteURL string) (string, error) {
+			return forge.SiteCloudID(ctx, client, siteURL)
+		},
 	}
 }
 

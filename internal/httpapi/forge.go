@@ -22,6 +22,8 @@ type ForgeTenants interface {
 	TenantByInstallationID(ctx context.Context, installationID string) (remit.Tenant, error)
 	SaveForgeToken(ctx context.Context, clientKey, apiBaseURL, token string, expiresAt time.Time) error
 	MarkTenantUninstalled(ctx context.Context, clientKey string, at time.Time) error
+	TenantsWithoutCloudID(ctx context.Context, baseURL string) ([]string, error)
+	SetTenantCloudID(ctx context.Context, clientKey, cloudID string) error
 }
 
 // ForgeEdge wires the Forge Remote entry points; a nil Deps.Forge (no
@@ -32,6 +34,9 @@ type ForgeEdge struct {
 	// Heartbeat runs for the tenant on every scheduled trigger; the
 	// follow-up engine fills it in (nil does nothing).
 	Heartbeat func(ctx context.Context, t remit.Tenant) error
+	// SiteCloudID asks a site for its cloudId (forge.SiteCloudID), to
+	// match a Connect tenant whose cloudId Remit does not know yet.
+	SiteCloudID func(ctx context.Context, siteURL string) (string, error)
 	// TokenLifetime is how long a system token is assumed to stay valid
 	// after an invocation brought it; zero means 50 minutes.
 	TokenLifetime time.Duration
@@ -142,6 +147,9 @@ func (s *Server) forgeLifecycle(c echo.Context) error {
 		if site == "" {
 			site = inv.APIBaseURL
 		}
+		if err := s.claimConnectTenant(ctx, inv); err != nil {
+			return err
+		}
 		t, created, err := s.deps.Forge.Tenants.UpsertForgeInstall(ctx, remit.Tenant{
 			AppKey: s.deps.AppKey, BaseURL: site, CloudID: inv.CloudID, InstallationID: inv.InstallationID})
 		if err != nil {
@@ -231,4 +239,34 @@ func (s *Server) forgeScheduled(c echo.Context) error {
 		}
 	}
 	return c.NoContent(http.StatusNoContent)
+}
+
+// claimConnectTenant gives a Connect tenant of the installation's site its
+// cloudId, once the site itself confirms it, so the installation attaches
+// to that tenant (and its invoices) instead of creating a new one.
+func (s *Server) claimConnectTenant(ctx context.Context, inv forge.Invocation) error {
+	edge := s.deps.Forge
+	if inv.SiteURL == "" || edge.SiteCloudID == nil {
+		return nil
+	}
+	if _, err := edge.Tenants.TenantByInstallationID(ctx, inv.InstallationID); err == nil {
+		return nil
+	}
+	keys, err := edge.Tenants.TenantsWithoutCloudID(ctx, inv.SiteURL)
+	if err != nil || len(keys) == 0 {
+		return err
+	}
+	cloud, err := edge.SiteCloudID(ctx, inv.SiteURL)
+	if err != nil {
+		s.deps.Logger.WarnContext(ctx, "site cloudId unknown", "error", err.Error())
+		return nil
+	}
+	if cloud != inv.CloudID || len(keys) != 1 {
+		return nil // another site at that URL, or ambiguous: never guess
+	}
+	err = edge.Tenants.SetTenantCloudID(ctx, keys[0], cloud)
+	if remit.IsKind(err, remit.NotFound) {
+		return nil
+	}
+	return err
 }

@@ -37,6 +37,13 @@ type ForgeInstallation struct {
 // FIT. A Forge-only install sends no Connect lifecycle callback.
 func (st *Site) InstallForgeApp(ctx context.Context, app ForgeApp) (ForgeInstallation, error) {
 	s := st.sim
+	// The manifest's connectModules carry the descriptor's entity property
+	// index (webhooks and pages are replaced by Forge modules), so the
+	// simulator reads the index from the remote's descriptor.
+	var index descriptor
+	if _, d, err := s.fetchDescriptor(ctx, app.RemoteURL); err == nil {
+		index.Modules.EntityProperties = d.Modules.EntityProperties
+	}
 	st.mu.Lock()
 	inst, ok := st.installs[app.ConnectKey]
 	if !ok || !inst.installed {
@@ -47,10 +54,11 @@ func (st *Site) InstallForgeApp(ctx context.Context, app ForgeApp) (ForgeInstall
 		}
 		inst = &installation{
 			Installation: Installation{AppKey: app.ConnectKey, ClientKey: ck, SharedSecret: newSecret(), AppBaseURL: app.RemoteURL},
-			desc:         descriptor{Key: app.ConnectKey, Name: app.ConnectKey, BaseURL: app.RemoteURL},
+			desc:         index,
 			installed:    true, enabled: true,
 			appUser: User{AccountID: "557058:" + newUUID(), DisplayName: app.ConnectKey, AccountType: "app", TimeZone: "UTC"},
 		}
+		inst.desc.Key, inst.desc.Name, inst.desc.BaseURL = app.ConnectKey, app.ConnectKey, app.RemoteURL
 		st.installs[app.ConnectKey] = inst
 		st.users[inst.appUser.AccountID] = &inst.appUser
 	}

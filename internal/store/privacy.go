@@ -87,8 +87,9 @@ func (db *DB) MarkAccountsReported(ctx context.Context, clientKey string, accoun
 // EraseAccount removes a closed account's personal data from every table
 // that stores accountIds, in one transaction: its id becomes ErasedAccount
 // in the audit log (actor and documents), invoices, payments and settings,
-// and its rate override is dropped from customers. The account is marked
-// closed so it is never reported again. It returns the rows changed.
+// and its rate override is dropped from customers, and the reporting
+// schedule forgets it, so it is never reported again. It returns the rows
+// changed.
 func (db *DB) EraseAccount(ctx context.Context, clientKey, accountID string) (int64, error) {
 	const op = "store.EraseAccount"
 	if accountID == "" || accountID == ErasedAccount {
@@ -114,9 +115,9 @@ func (db *DB) EraseAccount(ctx context.Context, clientKey, accountID string) (in
 			}
 			total += tag.RowsAffected()
 		}
-		_, err := tx.Exec(ctx, `
-			INSERT INTO account_reports (client_key, account_id, status) VALUES ($1, $2, 'closed')
-			ON CONFLICT (client_key, account_id) DO UPDATE SET status = 'closed', next_report_at = NULL`, clientKey, accountID)
+		// The id itself goes too: with the data erased no source yields
+		// it, so it is never reported again.
+		_, err := tx.Exec(ctx, `DELETE FROM account_reports WHERE client_key = $1 AND account_id = $2`, clientKey, accountID)
 		return err
 	})
 	if err != nil {
