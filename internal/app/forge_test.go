@@ -31,10 +31,11 @@ const (
 )
 
 // startForgeStack starts the simulator first, so that Remit can be told
-// where its Forge JWKS is, then Remit with Forge switched on.
+// where its Forge JWKS is, then Remit with Forge switched on. Both run on
+// opts.Now, so a test can move time for Remit and Jira alike.
 func startForgeStack(t *testing.T, opts apptest.Options) *apptest.Stack {
 	t.Helper()
-	sim := jirasim.New(jirasim.Options{})
+	sim := jirasim.New(jirasim.Options{Now: opts.Now})
 	srv := httptest.NewServer(sim.Handler())
 	sim.SetURL(srv.URL)
 	t.Cleanup(func() { srv.Close(); sim.Close() })

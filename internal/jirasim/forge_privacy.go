@@ -81,6 +81,7 @@ func (s *Sim) reportAccountsConnect(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if _, err := st.authenticate(r); err != nil {
+		s.log.InfoContext(r.Context(), "rejected report token", slogSite(st), "reason", err.Error())
 		writeError(w, http.StatusUnauthorized, msgNotAuthenticated)
 		return
 	}
