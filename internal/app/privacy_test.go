@@ -37,15 +37,6 @@ func (c *testClock) Advance(d time.Duration) {
 	c.offset += d
 }
 
-// waitStartSweep waits for the privacy sweep the leader runs at start,
-// so that it cannot race the runs a test makes itself.
-func waitStartSweep(t *testing.T, s *apptest.Stack) {
-	t.Helper()
-	eventually(t, "the start-up privacy sweep", func() bool {
-		return count(t, s, `SELECT count(*) FROM river_job WHERE kind = 'privacy_sweep' AND state = 'completed'`) > 0
-	})
-}
-
 // rowsMentioning counts, over every table of the schema, the rows whose
 // text contains needle: the proof that erasure left nothing behind.
 func rowsMentioning(t *testing.T, s *apptest.Stack, needle string) map[string]int {
@@ -77,7 +68,6 @@ func TestClosedAccountErasedEverywhere(t *testing.T) {
 	t.Parallel()
 	clock := &testClock{}
 	s := startForgeStack(t, apptest.Options{Now: clock.Now})
-	waitStartSweep(t, s)
 	ctx := context.Background()
 	const closer = "557058:closer"
 	cs := s.InstallSite(t, "privacy", forgeSeed(), closer)

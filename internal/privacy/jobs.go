@@ -85,9 +85,11 @@ func (w *ReportWorker) Work(ctx context.Context, job *river.Job[ReportArgs]) err
 	return err
 }
 
-// PeriodicJobs is the daily sweep, also run at leader start.
+// PeriodicJobs is the daily sweep. It does not run at leader start: a
+// deploy must not call every site at once, and a day's delay is well
+// inside the 7-day cycle.
 func PeriodicJobs() []*river.PeriodicJob {
 	return []*river.PeriodicJob{river.NewPeriodicJob(river.PeriodicInterval(sweepInterval),
 		func() (river.JobArgs, *river.InsertOpts) { return SweepArgs{}, nil },
-		&river.PeriodicJobOpts{ID: "privacy_sweep", RunOnStart: true})}
+		&river.PeriodicJobOpts{ID: "privacy_sweep"})}
 }
