@@ -244,3 +244,22 @@ func TestExport(t *testing.T) {
 		t.Fatalf("non-admin export: %d", r.StatusCode)
 	}
 }
+
+// TestPrivacySweepJob runs the daily sweep as River runs it: it enqueues a
+// report job per active tenant, which reports the tenant's accounts.
+func TestPrivacySweepJob(t *testing.T) {
+	t.Parallel()
+	s := startForgeStack(t, apptest.Options{})
+	cs := s.InstallSite(t, "swept", forgeSeed(), admin)
+	configureAndInvoice(t, func(method, path string, body, out any) int { return cs.API(t, method, path, body, out).StatusCode })
+	if _, err := s.App.Jobs.Insert(context.Background(), privacy.SweepArgs{}, nil); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "a report from the sweep", func() bool {
+		reports, _ := s.Sim.AccountReports()
+		return len(reports) == 1 && reports[0].Site == "swept" && len(reports[0].Accounts) == 2 // admin and alice
+	})
+	eventually(t, "the report job to complete", func() bool {
+		return count(t, s, `SELECT count(*) FROM river_job WHERE kind = 'privacy_report' AND state = 'completed'`) == 1
+	})
+}
