@@ -15,6 +15,7 @@ import (
 var globalMethods = []string{
 	"ActiveTenants", "Close", "InTx", "Ping", "Pool", "PruneWebhookDeliveries",
 	"UninstalledBefore", // the retention sweep lists every tenant past retention
+	"FollowupTenants",   // the follow-up scheduler evaluates every active tenant's schedule
 }
 
 // TestTenantIsolation gives every tenant-scoped method of *store.DB a check
@@ -128,6 +129,7 @@ func TestTenantIsolation(t *testing.T) {
 	maps.Copy(checks, jiraSyncIsolationChecks(a, b))
 	maps.Copy(checks, paymentIsolationChecks(a, b))
 	maps.Copy(checks, forgeIsolationChecks(a, b))
+	maps.Copy(checks, followupIsolationChecks(a, b))
 
 	typ := reflect.TypeFor[*store.DB]()
 	for i := range typ.NumMethod() {

@@ -1,0 +1,219 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/remitapp/remit/internal/remit"
+)
+
+// The statuses of a follow-up event. Queued events wait for their job;
+// the others are final.
+const (
+	EventQueued    = "queued"
+	EventDone      = "done"
+	EventSkipped   = "skipped"
+	EventFailed    = "failed"
+	EventCancelled = "cancelled"
+)
+
+// FollowupEvent is one action the follow-up engine decided for an invoice
+// (Installment 0) or one of its installments, and what came of it.
+type FollowupEvent struct {
+	ID          int64
+	InvoiceID   int64
+	Installment int64
+	Step        string
+	Action      string
+	Status      string
+	Reconcile   bool
+	Detail      string
+	AsOf        time.Time // the sweep instant that decided it
+	CreatedAt   time.Time
+	At          time.Time // when its status last changed
+	Attempts    int
+	Payload     json.RawMessage // what the action first sent, nil until then
+}
+
+// NewFollowupEvent is an event a sweep records.
+type NewFollowupEvent struct {
+	Installment int64
+	Step        string
+	Action      string
+	Status      string
+	Reconcile   bool
+	Detail      string
+}
+
+const followupEventColumns = `id, invoice_id, installment_id, step, action, status, reconcile, detail, as_of, created_at, at, attempts, payload`
+
+func scanFollowupEvent(row pgx.Row) (FollowupEvent, error) {
+	var e FollowupEvent
+	err := row.Scan(&e.ID, &e.InvoiceID, &e.Installment, &e.Step, &e.Action, &e.Status, &e.Reconcile, &e.Detail,
+		&e.AsOf, &e.CreatedAt, &e.At, &e.Attempts, &e.Payload)
+	return e, err
+}
+
+func collectFollowupEvents(op string, rows pgx.Rows, err error) ([]FollowupEvent, error) {
+	if err != nil {
+		return nil, classify(op, err)
+	}
+	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (FollowupEvent, error) { return scanFollowupEvent(row) })
+	if err != nil {
+		return nil, classify(op, err)
+	}
+	return out, nil
+}
+
+// InsertFollowupEvents records a sweep's decisions for one invoice in tx
+// and returns the events it inserted. An event whose (invoice,
+// installment, step, action) is already recorded is left out, which is
+// the database's guarantee that no action runs twice: the caller enqueues
+// jobs only for the events returned. An invoice of another tenant is
+// remit.NotFound.
+func (db *DB) InsertFollowupEvents(ctx context.Context, tx pgx.Tx, clientKey string, invoiceID int64, asOf time.Time, evs []NewFollowupEvent) ([]FollowupEvent, error) {
+	const op = "store.InsertFollowupEvents"
+	if len(evs) == 0 {
+		return nil, nil
+	}
+	n := len(evs)
+	inst := make([]int64, n)
+	steps, actions, statuses, details := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+	recon := make([]bool, n)
+	for i, e := range evs {
+		inst[i], steps[i], actions[i], statuses[i], details[i], recon[i] = e.Installment, e.Step, e.Action, e.Status, e.Detail, e.Reconcile
+	}
+	now := db.now()
+	rows, err := db.on(tx).Query(ctx, `
+		INSERT INTO followup_events (client_key, invoice_id, installment_id, step, action, status, reconcile, detail, as_of, created_at, at)
+		SELECT $1, i.id, u.installment_id, u.step, u.action, u.status, u.reconcile, u.detail, $3, $4, $4
+		FROM invoices i, unnest($5::bigint[], $6::text[], $7::text[], $8::text[], $9::bool[], $10::text[])
+			AS u(installment_id, step, action, status, reconcile, detail)
+		WHERE i.client_key = $1 AND i.id = $2
+		ORDER BY u.step, u.installment_id, u.action
+		ON CONFLICT (client_key, invoice_id, installment_id, step, action) DO NOTHING
+		RETURNING `+followupEventColumns, clientKey, invoiceID, asOf, now, inst, steps, actions, statuses, recon, details)
+	out, err := collectFollowupEvents(op, rows, err)
+	if err != nil {
+		return nil, err
+	}
+	if len(out) == 0 {
+		var exists bool
+		if err := db.on(tx).QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM invoices WHERE client_key = $1 AND id = $2)`, clientKey, invoiceID).Scan(&exists); err != nil {
+			return nil, classify(op, err)
+		}
+		if !exists {
+			return nil, errNotFoundf(op, "no invoice %d", invoiceID)
+		}
+	}
+	return out, nil
+}
+
+// FollowupEvents lists an invoice's recorded events in the order they
+// were recorded, in tx when given. Another tenant's invoice has none.
+func (db *DB) FollowupEvents(ctx context.Context, tx pgx.Tx, clientKey string, invoiceID int64) ([]FollowupEvent, error) {
+	const op = "store.FollowupEvents"
+	rows, err := db.on(tx).Query(ctx, `SELECT `+followupEventColumns+`
+		FROM followup_events WHERE client_key = $1 AND invoice_id = $2 ORDER BY id`, clientKey, invoiceID)
+	return collectFollowupEvents(op, rows, err)
+}
+
+// FollowupEventsByID reads events by id, for waiting on a sweep's
+// actions; ids of other tenants are left out.
+func (db *DB) FollowupEventsByID(ctx context.Context, clientKey string, ids []int64) ([]FollowupEvent, error) {
+	const op = "store.FollowupEventsByID"
+	rows, err := db.pool.Query(ctx, `SELECT `+followupEventColumns+`
+		FROM followup_events WHERE client_key = $1 AND id = ANY($2) ORDER BY id`, clientKey, ids)
+	return collectFollowupEvents(op, rows, err)
+}
+
+// FollowupEvent reads one event. An unknown or other tenant's id is
+// remit.NotFound.
+func (db *DB) FollowupEvent(ctx context.Context, clientKey string, id int64) (FollowupEvent, error) {
+	const op = "store.FollowupEvent"
+	e, err := scanFollowupEvent(db.pool.QueryRow(ctx, `SELECT `+followupEventColumns+`
+		FROM followup_events WHERE client_key = $1 AND id = $2`, clientKey, id))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return e, errNotFoundf(op, "no follow-up event %d", id)
+	}
+	if err != nil {
+		return e, classify(op, err)
+	}
+	return e, nil
+}
+
+// StartFollowupAttempt counts an attempt of a queued event's action and
+// keeps payload as what the action sends unless an earlier attempt kept
+// one already; it returns the event as it stands, whose Payload is what
+// this attempt must send. An event no longer queued comes back unchanged
+// (its Status says so). An unknown or other tenant's id is remit.NotFound.
+func (db *DB) StartFollowupAttempt(ctx context.Context, clientKey string, id int64, payload json.RawMessage) (FollowupEvent, error) {
+	const op = "store.StartFollowupAttempt"
+	var p any
+	if payload != nil {
+		p = string(payload)
+	}
+	e, err := scanFollowupEvent(db.pool.QueryRow(ctx, `
+		UPDATE followup_events SET attempts = attempts + 1, payload = coalesce(payload, $3::jsonb)
+		WHERE client_key = $1 AND id = $2 AND status = 'queued'
+		RETURNING `+followupEventColumns, clientKey, id, p))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return db.FollowupEvent(ctx, clientKey, id)
+	}
+	if err != nil {
+		return e, classify(op, err)
+	}
+	return e, nil
+}
+
+// SetFollowupPayload replaces a queued event's payload in tx, for an
+// action that records what it waits for in the transaction that starts it.
+func (db *DB) SetFollowupPayload(ctx context.Context, tx pgx.Tx, clientKey string, id int64, payload json.RawMessage) error {
+	const op = "store.SetFollowupPayload"
+	tag, err := db.on(tx).Exec(ctx, `UPDATE followup_events SET payload = $3::jsonb WHERE client_key = $1 AND id = $2 AND status = 'queued'`,
+		clientKey, id, string(payload))
+	if err != nil {
+		return classify(op, err)
+	}
+	if tag.RowsAffected() == 0 {
+		return remit.Errorf(remit.Conflict, op, "follow-up event %d is not queued", id)
+	}
+	return nil
+}
+
+// FinishFollowupEvent records the outcome of a queued event, in tx when
+// given. Only the first outcome counts: finished reports whether this call
+// recorded it (false when the event was no longer queued).
+func (db *DB) FinishFollowupEvent(ctx context.Context, tx pgx.Tx, clientKey string, id int64, status, detail string) (finished bool, err error) {
+	const op = "store.FinishFollowupEvent"
+	switch status {
+	case EventDone, EventSkipped, EventFailed, EventCancelled:
+	default:
+		return false, remit.Errorf(remit.Invalid, op, "%q is not a final status", status)
+	}
+	tag, err := db.on(tx).Exec(ctx, `
+		UPDATE followup_events SET status = $3, detail = $4, at = $5
+		WHERE client_key = $1 AND id = $2 AND status = 'queued'`, clientKey, id, status, detail, db.now())
+	if err != nil {
+		return false, classify(op, err)
+	}
+	return tag.RowsAffected() == 1, nil
+}
+
+// FollowupActionQueued reports whether an action of that kind is still
+// queued for the invoice, so that a step's messages can wait for its
+// late fee and state it.
+func (db *DB) FollowupActionQueued(ctx context.Context, clientKey string, invoiceID int64, action string) (bool, error) {
+	const op = "store.FollowupActionQueued"
+	var queued bool
+	err := db.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM followup_events
+		WHERE client_key = $1 AND invoice_id = $2 AND action = $3 AND status = 'queued')`, clientKey, invoiceID, action).Scan(&queued)
+	if err != nil {
+		return false, classify(op, err)
+	}
+	return queued, nil
+}

@@ -1,0 +1,120 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/remitapp/remit/internal/remit"
+)
+
+// The licence states iframe page loads carry (lic=active|none).
+const (
+	LicenceActive = "active"
+	LicenceNone   = "none"
+)
+
+// RecordLicence keeps the licence state a page load of the tenant
+// carried. It writes only when the state changed, since every page load
+// reports it. An unknown tenant is remit.NotFound.
+func (db *DB) RecordLicence(ctx context.Context, clientKey, licence string) error {
+	const op = "store.RecordLicence"
+	if licence != LicenceActive && licence != LicenceNone {
+		return remit.Errorf(remit.Invalid, op, "licence must be active or none, not %q", licence)
+	}
+	_, err := db.pool.Exec(ctx, `
+		INSERT INTO tenant_licences (client_key, licence, seen_at) VALUES ($1, $2, $3)
+		ON CONFLICT (client_key) DO UPDATE SET licence = EXCLUDED.licence, seen_at = EXCLUDED.seen_at
+		WHERE tenant_licences.licence <> EXCLUDED.licence`, clientKey, licence, db.now())
+	return classify(op, err)
+}
+
+// TenantLicence is the licence state the tenant's page loads last
+// carried, "" when none ever did (then the tenant counts as licensed).
+func (db *DB) TenantLicence(ctx context.Context, clientKey string) (string, error) {
+	const op = "store.TenantLicence"
+	var lic string
+	err := db.pool.QueryRow(ctx, `SELECT licence FROM tenant_licences WHERE client_key = $1`, clientKey).Scan(&lic)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "", nil
+	}
+	return lic, classify(op, err)
+}
+
+// FollowupTenant is what the follow-up scheduler needs of a tenant: its
+// schedule and zone from the settings, its licence state and the last
+// scheduled instant for which a sweep was enqueued (nil = never).
+type FollowupTenant struct {
+	ClientKey   string
+	Timezone    string
+	Schedule    string
+	Licence     string
+	LastInstant *time.Time
+}
+
+const followupTenantSelect = `
+	SELECT t.client_key, coalesce(s.doc->>'timezone', ''), coalesce(s.doc->>'followupSchedule', ''),
+		coalesce(l.licence, ''), f.last_instant
+	FROM tenants t
+	JOIN settings s ON s.client_key = t.client_key
+	LEFT JOIN tenant_licences l ON l.client_key = t.client_key
+	LEFT JOIN followup_schedules f ON f.client_key = t.client_key
+	WHERE t.state = 'installed' AND t.enabled`
+
+func scanFollowupTenant(row pgx.Row) (FollowupTenant, error) {
+	var ft FollowupTenant
+	err := row.Scan(&ft.ClientKey, &ft.Timezone, &ft.Schedule, &ft.Licence, &ft.LastInstant)
+	return ft, err
+}
+
+// FollowupTenants lists every installed, enabled tenant that saved its
+// settings, for the scheduler that runs every minute on the leader.
+func (db *DB) FollowupTenants(ctx context.Context) ([]FollowupTenant, error) {
+	const op = "store.FollowupTenants"
+	rows, err := db.pool.Query(ctx, followupTenantSelect+` ORDER BY t.client_key`)
+	if err != nil {
+		return nil, classify(op, err)
+	}
+	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (FollowupTenant, error) { return scanFollowupTenant(row) })
+	if err != nil {
+		return nil, classify(op, err)
+	}
+	return out, nil
+}
+
+// FollowupTenant reads one tenant's schedule; false when the tenant is
+// not installed and enabled or never saved its settings.
+func (db *DB) FollowupTenant(ctx context.Context, clientKey string) (FollowupTenant, bool, error) {
+	const op = "store.FollowupTenant"
+	ft, err := scanFollowupTenant(db.pool.QueryRow(ctx, followupTenantSelect+` AND t.client_key = $1`, clientKey))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return ft, false, nil
+	}
+	if err != nil {
+		return ft, false, classify(op, err)
+	}
+	return ft, true, nil
+}
+
+// AdvanceFollowupSchedule moves the tenant's last scheduled instant from
+// from (nil = none yet) to to, in tx, and reports whether it did: false
+// means another replica advanced it first, and the caller must not
+// enqueue the sweep.
+func (db *DB) AdvanceFollowupSchedule(ctx context.Context, tx pgx.Tx, clientKey string, from *time.Time, to time.Time) (bool, error) {
+	const op = "store.AdvanceFollowupSchedule"
+	var tag interface{ RowsAffected() int64 }
+	var err error
+	if from == nil {
+		tag, err = db.on(tx).Exec(ctx, `INSERT INTO followup_schedules (client_key, last_instant) VALUES ($1, $2)
+			ON CONFLICT (client_key) DO NOTHING`, clientKey, to)
+	} else {
+		tag, err = db.on(tx).Exec(ctx, `UPDATE followup_schedules SET last_instant = $3
+			WHERE client_key = $1 AND last_instant = $2`, clientKey, *from, to)
+	}
+	if err != nil {
+		return false, classify(op, err)
+	}
+	return tag.RowsAffected() == 1, nil
+}
