@@ -2,7 +2,6 @@ package connect
 
 import (
 	"encoding/json"
-	"errors"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -45,40 +44,4 @@ func (c *tokenClaims) public() Claims {
 		out.ExpiresAt = c.ExpiresAt.Time
 	}
 	return out
-}
-
-// maxLeeway is the most clock skew Remit tolerates, as Atlassian's own JWT
-// readers do; a longer leeway would stretch a stolen token's life.
-const maxLeeway = 30 * time.Second
-
-// effectiveLeeway applies the default (zero means 30 s) and the cap.
-func effectiveLeeway(l time.Duration) time.Duration {
-	switch {
-	case l == 0 || l > maxLeeway:
-		return maxLeeway
-	case l < 0:
-		return 0
-	default:
-		return l
-	}
-}
-
-// jwtFailure maps a golang-jwt error onto a short message safe to return.
-func jwtFailure(err error) string {
-	switch {
-	case errors.Is(err, jwt.ErrTokenExpired):
-		return "token expired"
-	case errors.Is(err, jwt.ErrTokenUsedBeforeIssued):
-		return "token issued in the future"
-	case errors.Is(err, jwt.ErrTokenNotValidYet):
-		return "token not valid yet"
-	case errors.Is(err, jwt.ErrTokenRequiredClaimMissing):
-		return "token lacks a required claim"
-	case errors.Is(err, jwt.ErrTokenSignatureInvalid):
-		return "invalid signature"
-	case errors.Is(err, jwt.ErrTokenMalformed):
-		return "malformed token"
-	default:
-		return "invalid token"
-	}
 }

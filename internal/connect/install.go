@@ -2,9 +2,7 @@ package connect
 
 import (
 	"context"
-	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"net/http"
 	"net/url"
 	"slices"
@@ -72,7 +70,7 @@ func (v *InstallVerifier) Verify(ctx context.Context, r *http.Request, body []by
 	if v.Now != nil {
 		now = v.Now
 	}
-	alg, kid, err := peekHeader(raw)
+	alg, kid, err := PeekHeader(raw)
 	switch {
 	case err != nil:
 		return LifecyclePayload{}, Claims{}, unauthorized(op, "malformed token", err)
@@ -91,12 +89,12 @@ func (v *InstallVerifier) Verify(ctx context.Context, r *http.Request, body []by
 		jwt.WithValidMethods([]string{jwt.SigningMethodRS256.Alg()}),
 		jwt.WithExpirationRequired(),
 		jwt.WithIssuedAt(),
-		jwt.WithLeeway(effectiveLeeway(v.Leeway)),
+		jwt.WithLeeway(ClampLeeway(v.Leeway)),
 		jwt.WithTimeFunc(now),
 	)
 	keyFunc := func(*jwt.Token) (any, error) { return key, nil }
 	if _, err := parser.ParseWithClaims(raw, &wire, keyFunc); err != nil {
-		return LifecyclePayload{}, Claims{}, unauthorized(op, jwtFailure(err), err)
+		return LifecyclePayload{}, Claims{}, unauthorized(op, FailureReason(err), err)
 	}
 	if err := v.checkClaims(op, r, &wire); err != nil {
 		return LifecyclePayload{}, Claims{}, err
@@ -145,25 +143,4 @@ func basePath(baseURL string) string {
 		return ""
 	}
 	return u.EscapedPath()
-}
-
-// peekHeader reads alg and kid from the unverified JOSE header, so that
-// the algorithm is pinned and the kid checked before any key is fetched.
-func peekHeader(raw string) (alg, kid string, err error) {
-	seg, _, ok := strings.Cut(raw, ".")
-	if !ok {
-		return "", "", errors.New("token has no header segment")
-	}
-	data, err := base64.RawURLEncoding.DecodeString(seg)
-	if err != nil {
-		return "", "", err
-	}
-	var h struct {
-		Alg string `json:"alg"`
-		Kid string `json:"kid"`
-	}
-	if err := json.Unmarshal(data, &h); err != nil {
-		return "", "", err
-	}
-	return h.Alg, h.Kid, nil
 }

@@ -75,7 +75,7 @@ func (v *Verifier) Verify(ctx context.Context, r *http.Request, kind TokenKind) 
 		return remit.Tenant{}, Claims{}, unauthorized(op, "token too large", nil)
 	}
 
-	alg, _, err := peekHeader(raw)
+	alg, _, err := PeekHeader(raw)
 	switch {
 	case err != nil:
 		return remit.Tenant{}, Claims{}, unauthorized(op, "malformed token", err)
@@ -108,14 +108,14 @@ func (v *Verifier) Verify(ctx context.Context, r *http.Request, kind TokenKind) 
 		jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}),
 		jwt.WithExpirationRequired(),
 		jwt.WithIssuedAt(),
-		jwt.WithLeeway(effectiveLeeway(v.Leeway)),
+		jwt.WithLeeway(ClampLeeway(v.Leeway)),
 		jwt.WithTimeFunc(now),
 	)
 	if _, err := parser.ParseWithClaims(raw, &wire, keyFunc); err != nil {
 		if lookupErr != nil {
 			return remit.Tenant{}, Claims{}, lookupErr
 		}
-		return remit.Tenant{}, Claims{}, unauthorized(op, jwtFailure(err), err)
+		return remit.Tenant{}, Claims{}, unauthorized(op, FailureReason(err), err)
 	}
 	if wire.IssuedAt == nil {
 		return remit.Tenant{}, Claims{}, unauthorized(op, "token lacks iat", nil)

@@ -2,7 +2,6 @@ package forge
 
 import (
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/golang-jwt/jwt/v5"
 
+	"github.com/remitapp/remit/internal/connect"
 	"github.com/remitapp/remit/internal/remit"
 )
 
@@ -27,8 +27,6 @@ const (
 // maxTokenBytes bounds the bearer token before any parsing.
 const maxTokenBytes = 16 << 10
 
-// maxLeeway is the most clock skew tolerated, as for Connect tokens.
-const maxLeeway = 30 * time.Second
 
 // Invocation is what a verified FIT says about the call: which app and
 // installation it is for, where to call Jira back and as whom. Handlers
@@ -107,7 +105,7 @@ func (v *Verifier) Verify(ctx context.Context, r *http.Request) (Invocation, err
 	if len(raw) > maxTokenBytes {
 		return Invocation{}, refuse(op, "token too large")
 	}
-	alg, kid, err := peekHeader(raw)
+	alg, kid, err := connect.PeekHeader(raw)
 	switch {
 	case err != nil:
 		return Invocation{}, refuse(op, "malformed token")
@@ -133,12 +131,12 @@ func (v *Verifier) Verify(ctx context.Context, r *http.Request) (Invocation, err
 		jwt.WithAudience(v.AppID),
 		jwt.WithExpirationRequired(),
 		jwt.WithIssuedAt(),
-		jwt.WithLeeway(leeway(v.Leeway)),
+		jwt.WithLeeway(connect.ClampLeeway(v.Leeway)),
 		jwt.WithTimeFunc(now),
 	)
 	var c fitClaims
 	if _, err := parser.ParseWithClaims(raw, &c, func(*jwt.Token) (any, error) { return key, nil }); err != nil {
-		return Invocation{}, refuse(op, failure(err))
+		return Invocation{}, refuse(op, connect.FailureReason(err))
 	}
 	if c.IssuedAt == nil {
 		return Invocation{}, refuse(op, "token lacks iat")
@@ -194,59 +192,6 @@ func (v *Verifier) invocation(op string, r *http.Request, c fitClaims) (Invocati
 		return Invocation{}, refuse(op, "token lacks a valid apiBaseUrl")
 	}
 	return inv, nil
-}
-
-// peekHeader reads alg and kid without verifying anything.
-func peekHeader(raw string) (alg, kid string, err error) {
-	head, _, ok := strings.Cut(raw, ".")
-	if !ok {
-		return "", "", errors.New("not a JWS")
-	}
-	b, err := base64.RawURLEncoding.DecodeString(head)
-	if err != nil {
-		return "", "", err
-	}
-	var h struct {
-		Alg string `json:"alg"`
-		Kid string `json:"kid"`
-	}
-	if err := json.Unmarshal(b, &h); err != nil {
-		return "", "", err
-	}
-	return h.Alg, h.Kid, nil
-}
-
-func leeway(l time.Duration) time.Duration {
-	switch {
-	case l == 0 || l > maxLeeway:
-		return maxLeeway
-	case l < 0:
-		return 0
-	}
-	return l
-}
-
-// failure maps a golang-jwt error to a short caller-safe reason.
-func failure(err error) string {
-	switch {
-	case errors.Is(err, jwt.ErrTokenExpired):
-		return "token expired"
-	case errors.Is(err, jwt.ErrTokenNotValidYet):
-		return "token not valid yet"
-	case errors.Is(err, jwt.ErrTokenUsedBeforeIssued):
-		return "token issued in the future"
-	case errors.Is(err, jwt.ErrTokenInvalidIssuer):
-		return "wrong issuer"
-	case errors.Is(err, jwt.ErrTokenInvalidAudience):
-		return "wrong audience"
-	case errors.Is(err, jwt.ErrTokenRequiredClaimMissing):
-		return "token lacks a required claim"
-	case errors.Is(err, jwt.ErrTokenSignatureInvalid):
-		return "invalid signature"
-	case errors.Is(err, jwt.ErrTokenMalformed):
-		return "malformed token"
-	}
-	return "invalid token"
 }
 
 func refuse(op, msg string) error { return &remit.Error{Kind: remit.Unauthorized, Op: op, Msg: msg} }
