@@ -27,7 +27,6 @@ const (
 // maxTokenBytes bounds the bearer token before any parsing.
 const maxTokenBytes = 16 << 10
 
-
 // Invocation is what a verified FIT says about the call: which app and
 // installation it is for, where to call Jira back and as whom. Handlers
 // read it instead of raw claims.
