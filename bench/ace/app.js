@@ -12,7 +12,7 @@
 //
 // Environment: PORT, AC_LOCAL_BASE_URL, DB_URL (postgres://…),
 // ACE_WORKERS (node processes behind one port; default 1, as ACE's
-// template runs).
+// template runs), ACE_POOL_MAX (database connections per process).
 "use strict";
 
 const cluster = require("node:cluster");
@@ -37,7 +37,11 @@ function serve() {
   app.use(express.json({ limit: "1mb" }));
 
   const quiet = { info() {}, warn() {}, error: console.error };
-  const addon = ace(app, {}, quiet);
+  // ACE_POOL_MAX sizes Sequelize's pool, so the driver can give both
+  // apps the same number of database connections.
+  const poolMax = parseInt(process.env.ACE_POOL_MAX || "10", 10);
+  const overrides = { production: { store: { pool: { max: poolMax, min: Math.min(2, poolMax) } } } };
+  const addon = ace(app, { config: overrides }, quiet);
   const db = addon.schema; // ACE's Sequelize instance on DB_URL
 
   const ready = (async () => {

@@ -47,6 +47,7 @@ type options struct {
 	concurrency int
 	tenants     int
 	aceWorkers  int
+	pool        int
 }
 
 func main() {
@@ -56,6 +57,7 @@ func main() {
 	flag.IntVar(&o.concurrency, "concurrency", 32, "concurrent senders")
 	flag.IntVar(&o.tenants, "tenants", 10, "installed tenants; deliveries rotate over them")
 	flag.IntVar(&o.aceWorkers, "ace-workers", 1, "node processes serving the ACE app (ACE_WORKERS)")
+	flag.IntVar(&o.pool, "pool", 10, "database connections each app may open (per node process for ACE)")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -68,6 +70,7 @@ func main() {
 
 // target is one app under load.
 type target struct {
+	pid     int // the app's process (ACE only; Remit runs in this one)
 	name    string
 	url     string // base URL
 	dbURL   string
@@ -90,20 +93,21 @@ func run(ctx context.Context, o options, out io.Writer, logger *slog.Logger) err
 		tenants[i] = benchkit.NewTenant(i)
 	}
 
-	remit, stopRemit, err := startRemit(ctx, cluster, tenants, logger)
+	remit, stopRemit, err := startRemit(ctx, cluster, tenants, o.pool, logger)
 	if err != nil {
 		return err
 	}
 	defer stopRemit()
-	ace, stopACE, err := startACE(ctx, root, cluster, tenants, o.aceWorkers)
+	ace, stopACE, err := startACE(ctx, root, cluster, tenants, o.aceWorkers, o.pool)
 	if err != nil {
 		return err
 	}
 	defer stopACE()
 
-	fmt.Fprintf(out, "peer benchmark: %d signed webhook deliveries per app after %d warm-up, %d concurrent, %d tenants; ACE on %d node process(es); %s\n",
-		o.requests, o.warmup, o.concurrency, o.tenants, o.aceWorkers, machine())
+	fmt.Fprintf(out, "peer benchmark: %d signed webhook deliveries per app after %d warm-up, %d concurrent, %d tenants; ACE on %d node process(es); %d database connections per process; %s\n",
+		o.requests, o.warmup, o.concurrency, o.tenants, o.aceWorkers, o.pool, machine())
 	results := map[string]loadgen.Result{}
+	cpu := map[string]cpuUse{}
 	for _, t := range []target{remit, ace} {
 		if err := refusesForgery(t); err != nil {
 			return err
@@ -111,10 +115,12 @@ func run(ctx context.Context, o options, out io.Writer, logger *slog.Logger) err
 		if _, err := load(ctx, t, "warm", o.warmup, o.concurrency); err != nil {
 			return fmt.Errorf("%s warm-up: %w", t.name, err)
 		}
+		before := cpuNow(cluster, ace)
 		res, err := load(ctx, t, "run", o.requests, o.concurrency)
 		if err != nil {
 			return fmt.Errorf("%s: %w", t.name, err)
 		}
+		cpu[t.name] = cpuNow(cluster, ace).minus(before, o.requests)
 		if res.Errors > 0 || res.Status[http.StatusNoContent] != o.requests {
 			return fmt.Errorf("%s: not every delivery was accepted: %v", t.name, res)
 		}
@@ -136,7 +142,40 @@ func run(ctx context.Context, o options, out io.Writer, logger *slog.Logger) err
 	}
 	fmt.Fprintf(out, "\nthroughput remit/ace = %.2f×; p99 remit/ace = %.2f\n", r.RPS()/a.RPS(),
 		float64(r.Percentile(99))/float64(a.Percentile(99)))
+	// The Go process is the load generator plus Remit during Remit's run
+	// and the load generator alone during ACE's.
+	gen := cpu["ace"].goProc
+	fmt.Fprintf(out, "CPU per delivery: Remit %v, ACE (node) %v; PostgreSQL %v under Remit, %v under ACE; load generator %v\n",
+		(cpu["remit"].goProc - gen).Round(time.Microsecond), cpu["ace"].node.Round(time.Microsecond),
+		cpu["remit"].postgres.Round(time.Microsecond), cpu["ace"].postgres.Round(time.Microsecond), gen.Round(time.Microsecond))
 	return nil
+}
+
+// cpuUse is processor time by process group.
+type cpuUse struct{ goProc, node, postgres time.Duration }
+
+// cpuNow reads the processor time used so far by this process, the node
+// processes and the PostgreSQL cluster.
+func cpuNow(cluster *pgtest.Cluster, ace target) cpuUse {
+	self, _ := benchkit.CPU(os.Getpid(), false)
+	return cpuUse{goProc: self, node: benchkit.TreeCPU(ace.pid), postgres: benchkit.TreeCPU(postmaster(cluster))}
+}
+
+// minus is the use since before, per delivery.
+func (u cpuUse) minus(before cpuUse, n int) cpuUse {
+	per := func(d time.Duration) time.Duration { return d / time.Duration(n) }
+	return cpuUse{per(u.goProc - before.goProc), per(u.node - before.node), per(u.postgres - before.postgres)}
+}
+
+// postmaster is the pid of the cluster's server process.
+func postmaster(c *pgtest.Cluster) int {
+	b, err := os.ReadFile(filepath.Join(c.Dir(), "data", "postmaster.pid"))
+	if err != nil {
+		return -1
+	}
+	first, _, _ := strings.Cut(string(b), "\n")
+	pid, _ := strconv.Atoi(strings.TrimSpace(first))
+	return pid
 }
 
 // load sends n deliveries with distinct ids (prefix-i) to t.
@@ -204,11 +243,12 @@ func counts(ctx context.Context, t target) (deliveries, jobs int, err error) {
 // serves its HTTP edge. Its workers are not started: the comparison is of
 // the webhook endpoint (ACE's peer has no workers either); the soak test
 // measures the workers.
-func startRemit(ctx context.Context, cluster *pgtest.Cluster, tenants []benchkit.Tenant, logger *slog.Logger) (target, func(), error) {
+func startRemit(ctx context.Context, cluster *pgtest.Cluster, tenants []benchkit.Tenant, pool int, logger *slog.Logger) (target, func(), error) {
 	dbURL, err := benchkit.CreateDatabase(ctx, cluster.URL("postgres"), "remit_peer")
 	if err != nil {
 		return target{}, nil, err
 	}
+	poolURL := dbURL + "&pool_max_conns=" + strconv.Itoa(pool)
 	atl, err := benchkit.NewAtlassian()
 	if err != nil {
 		return target{}, nil, err
@@ -219,7 +259,7 @@ func startRemit(ctx context.Context, cluster *pgtest.Cluster, tenants []benchkit
 		return target{}, nil, err
 	}
 	base := "http://" + ln.Addr().String()
-	env := map[string]string{"DATABASE_URL": dbURL, "REMIT_BASE_URL": base, "REMIT_ENCRYPTION_KEY": benchkit.EncryptionKey(),
+	env := map[string]string{"DATABASE_URL": poolURL, "REMIT_BASE_URL": base, "REMIT_ENCRYPTION_KEY": benchkit.EncryptionKey(),
 		"REMIT_CONNECT_KEYS_URL": atl.KeysURL}
 	cfg, err := config.FromEnv(func(k string) string { return env[k] }, config.Need{Database: true, Secrets: true})
 	if err != nil {
@@ -252,7 +292,7 @@ func startRemit(ctx context.Context, cluster *pgtest.Cluster, tenants []benchkit
 
 // startACE runs bench/ace/app.js with node and writes the tenants into
 // ACE's own store table, as its install route would.
-func startACE(ctx context.Context, root string, cluster *pgtest.Cluster, tenants []benchkit.Tenant, workers int) (target, func(), error) {
+func startACE(ctx context.Context, root string, cluster *pgtest.Cluster, tenants []benchkit.Tenant, workers, pool int) (target, func(), error) {
 	dir := filepath.Join(root, "bench", "ace")
 	if _, err := os.Stat(filepath.Join(dir, "node_modules", "atlassian-connect-express")); err != nil {
 		npm := exec.CommandContext(ctx, "npm", "ci", "--no-audit", "--no-fund", "--loglevel=error")
@@ -274,7 +314,7 @@ func startACE(ctx context.Context, root string, cluster *pgtest.Cluster, tenants
 	node := exec.Command("node", "app.js")
 	node.Dir = dir
 	node.Env = append(os.Environ(), "PORT="+port, "AC_LOCAL_BASE_URL="+base, "DB_URL="+strings.Replace(dbURL, "?sslmode=disable", "", 1),
-		"ACE_WORKERS="+strconv.Itoa(workers))
+		"ACE_WORKERS="+strconv.Itoa(workers), "ACE_POOL_MAX="+strconv.Itoa(pool))
 	node.Stdout, node.Stderr = os.Stderr, os.Stderr
 	node.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := node.Start(); err != nil {
@@ -309,7 +349,7 @@ func startACE(ctx context.Context, root string, cluster *pgtest.Cluster, tenants
 			return target{}, nil, fmt.Errorf("store ACE tenant: %w", err)
 		}
 	}
-	return target{name: "ace", url: base, dbURL: dbURL, tenants: tenants,
+	return target{pid: node.Process.Pid, name: "ace", url: base, dbURL: dbURL, tenants: tenants,
 		count: `SELECT (SELECT count(*) FROM ace_webhook_deliveries), (SELECT count(*) FROM ace_jobs)`}, stop, nil
 }
 

@@ -229,3 +229,67 @@ func WaitHTTP(ctx context.Context, url string) error {
 		}
 	}
 }
+
+// clockTicks is Linux's USER_HZ, the unit of /proc/<pid>/stat times.
+const clockTicks = 100
+
+// CPU is the processor time pid has used (user + system), and with
+// children also that of its exited, reaped children, from /proc.
+func CPU(pid int, children bool) (time.Duration, error) {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return 0, err
+	}
+	// Fields after the command name, which is in parentheses and may hold spaces.
+	s := string(b)
+	f := strings.Fields(s[strings.LastIndexByte(s, ')')+2:])
+	if len(f) < 15 {
+		return 0, fmt.Errorf("short /proc/%d/stat", pid)
+	}
+	last := 13 // utime, stime are fields 14 and 15 of stat: indexes 11 and 12 here
+	if children {
+		last = 15 // cutime, cstime follow
+	}
+	var ticks int64
+	for _, v := range f[11:last] {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			return 0, err
+		}
+		ticks += n
+	}
+	return time.Duration(ticks) * time.Second / clockTicks, nil
+}
+
+// TreeCPU is the processor time of root and every live process below it,
+// plus what their reaped children used.
+func TreeCPU(root int) time.Duration {
+	parent := map[int]int{}
+	entries, _ := os.ReadDir("/proc")
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		b, err := os.ReadFile("/proc/" + e.Name() + "/stat")
+		if err != nil {
+			continue
+		}
+		s := string(b)
+		f := strings.Fields(s[strings.LastIndexByte(s, ')')+2:])
+		if len(f) > 1 {
+			parent[pid], _ = strconv.Atoi(f[1])
+		}
+	}
+	var total time.Duration
+	for pid := range parent {
+		for p := pid; p > 1; p = parent[p] {
+			if p == root {
+				d, _ := CPU(pid, true)
+				total += d
+				break
+			}
+		}
+	}
+	return total
+}
