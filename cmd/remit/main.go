@@ -22,10 +22,11 @@ import (
 	"github.com/remitapp/remit/internal/store"
 )
 
-const usage = `usage: remit [serve|migrate|manifest|healthcheck] [flags]
+const usage = `usage: remit [serve|migrate|followup|manifest|healthcheck] [flags]
 
   serve     serve HTTP and run background workers (default)
   migrate   apply database migrations and exit
+  followup  plan|run --tenant K --as-of T: what the follow-up engine does at an instant
   manifest  write the Forge manifest generated from atlassian-connect.json
   healthcheck  exit 0 when the local Remit answers /healthz (the image has no curl)
 
@@ -51,6 +52,8 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 		return serve(ctx, args, stderr)
 	case "migrate":
 		return migrate(ctx, args, stderr)
+	case "followup":
+		return followup(ctx, args, os.Stdout, stderr)
 	case "manifest":
 		return manifest(args, os.Stdout, stderr)
 	case "healthcheck":

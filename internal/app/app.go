@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -21,12 +22,14 @@ import (
 	root "github.com/remitapp/remit"
 	"github.com/remitapp/remit/frontend"
 	"github.com/remitapp/remit/internal/billing"
+	"github.com/remitapp/remit/internal/chase"
 	"github.com/remitapp/remit/internal/config"
 	"github.com/remitapp/remit/internal/connect"
 	"github.com/remitapp/remit/internal/httpapi"
 	"github.com/remitapp/remit/internal/jira"
 	"github.com/remitapp/remit/internal/jirasync"
 	"github.com/remitapp/remit/internal/jobs"
+	"github.com/remitapp/remit/internal/mail"
 	"github.com/remitapp/remit/internal/privacy"
 	"github.com/remitapp/remit/internal/remit"
 	"github.com/remitapp/remit/internal/secretbox"
@@ -65,8 +68,12 @@ type App struct {
 	Billing  *billing.Service
 	Privacy  *privacy.Service // personal data reporting, retention, export
 	Registry *prometheus.Registry
+	Intake   *webhook.Intake // group-commits webhook deliveries; closed after HTTP drains
 	now      func() time.Time
 	jobStats *jobMetrics
+
+	// Followups is the follow-up engine (sweeps, action jobs, schedule).
+	Followups *chase.Engine
 	// heartbeat is what the Forge scheduled trigger runs (SetHeartbeat).
 	heartbeat atomic.Pointer[func(ctx context.Context, t remit.Tenant) error]
 }
@@ -121,7 +128,15 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opts Optio
 	}
 	priv := &privacy.Service{DB: db, Jira: jiraClients, Now: opts.Now, Logger: logger,
 		Retention: time.Duration(cfg.RetentionDays) * 24 * time.Hour}
+	followups, err := newFollowups(cfg, db, jiraClients, opts, logger)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
 	workers := river.NewWorkers()
+	river.AddWorker(workers, &chase.ActionWorker{Engine: followups})
+	river.AddWorker(workers, &chase.SweepWorker{Engine: followups})
+	river.AddWorker(workers, &chase.ScheduleWorker{Engine: followups})
 	river.AddWorker(workers, &privacy.SweepWorker{Service: priv})
 	river.AddWorker(workers, &privacy.ReportWorker{Service: priv})
 	river.AddWorker(workers, &jirasync.Worker{DB: db, Jira: jiraClients, Now: opts.Now, Logger: logger, Recheck: opts.SyncRecheck})
@@ -131,7 +146,7 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opts Optio
 	client, err := jobs.NewClient(db.Pool(), workers, jobs.Config{
 		Logger:       logger,
 		Concurrency:  cfg.Workers,
-		PeriodicJobs: append(jobs.PeriodicJobs(), privacy.PeriodicJobs()...),
+		PeriodicJobs: append(append(jobs.PeriodicJobs(), privacy.PeriodicJobs()...), chase.PeriodicJobs()...),
 		RetryPolicy:  opts.JobRetryPolicy,
 	})
 	if err != nil {
@@ -142,7 +157,10 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opts Optio
 	a := &App{Config: cfg, Logger: logger, DB: db, Jobs: client, Jira: jiraClients, Registry: opts.Registry, now: opts.Now,
 		jobStats: newJobMetrics(opts.Registry, opts.Now)}
 	a.Perms = &jira.Permissions{Clients: a.Jira, Now: opts.Now}
-	a.Billing = &billing.Service{DB: db, Jobs: client, Jira: a.Jira, Perms: a.Perms, Now: opts.Now, Logger: logger}
+	a.Billing = &billing.Service{DB: db, Jobs: client, Jira: a.Jira, Perms: a.Perms, Now: opts.Now, Logger: logger, Followups: followups}
+	followups.Jobs, followups.Billing = client, a.Billing
+	a.Followups = followups
+	a.SetHeartbeat(followups.Heartbeat)
 	priv.Perms = a.Perms
 	a.Privacy = priv
 	// Jira's webhooks drive payments, voids and review flags (SPEC §6);
@@ -150,6 +168,7 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opts Optio
 	for event, h := range a.Billing.WebhookHandlers() {
 		webhooks.Handle(event, func(ctx context.Context, w jobs.WebhookArgs) error { return h(ctx, w.ClientKey, w.Payload) })
 	}
+	a.Intake = &webhook.Intake{DB: db, Jobs: client, Now: opts.Now}
 	a.Server = httpapi.New(httpapi.Deps{
 		Logger:     logger,
 		Now:        opts.Now,
@@ -163,7 +182,7 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opts Optio
 			Now:     opts.Now,
 		},
 		Tenants:  db,
-		Webhooks: &webhook.Intake{DB: db, Jobs: client, Now: opts.Now},
+		Webhooks: a.Intake,
 		Billing:  a.Billing,
 		Ready:    a.ready,
 		Registry: opts.Registry,
@@ -173,8 +192,27 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opts Optio
 		RateLimit:    opts.APIRateLimit,
 		Forge:        a.forgeEdge(db, opts.HTTPClient),
 		Export:       priv.Export,
+		Followups:    followups,
 	})
 	return a, nil
+}
+
+// newFollowups builds the follow-up engine; e-mail is on when
+// REMIT_SMTP_URL is set. Its Jobs and Billing are set once they exist.
+func newFollowups(cfg config.Config, db *store.DB, clients *jira.Factory, opts Options, logger *slog.Logger) (*chase.Engine, error) {
+	e := &chase.Engine{DB: db, Jira: clients, Now: opts.Now, Logger: logger, Metrics: chase.NewMetrics(opts.Registry)}
+	if cfg.SMTPURL == nil {
+		return e, nil
+	}
+	sender, err := mail.New(mail.Config{URL: cfg.SMTPURL, From: cfg.MailFrom}, logger)
+	if err != nil {
+		return nil, err
+	}
+	e.Mail = sender
+	if _, domain, ok := strings.Cut(cfg.MailFrom, "@"); ok {
+		e.MailDomain = strings.Trim(domain, "> ")
+	}
+	return e, nil
 }
 
 func (a *App) ready(ctx context.Context) error {
@@ -212,7 +250,9 @@ func (a *App) Run(ctx context.Context, ln net.Listener, grace time.Duration) err
 	a.Logger.Info("shutting down", slog.Duration("grace", grace))
 	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), grace)
 	defer cancel()
-	if err := srv.Shutdown(shutdownCtx); err != nil {
+	err := srv.Shutdown(shutdownCtx)
+	a.Intake.Close() // every request the server drained has its delivery committed
+	if err != nil {
 		a.Logger.Warn("http shutdown incomplete", slog.String("error", err.Error()))
 	}
 	jobs.Stop(shutdownCtx, a.Jobs)

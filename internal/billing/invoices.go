@@ -140,6 +140,9 @@ func (s *Service) Create(ctx context.Context, a Actor, req GenerateRequest) (inv
 		if err := s.DB.InsertInvoice(ctx, tx, a.Tenant.ClientKey, &inv, d.Worklogs, a.Name()); err != nil {
 			return err
 		}
+		if err := s.reschedule(ctx, tx, a.Tenant.ClientKey, inv.ID); err != nil {
+			return err
+		}
 		_, err = s.Jobs.InsertTx(ctx, tx, jirasync.SyncArgs{ClientKey: a.Tenant.ClientKey, InvoiceID: inv.ID}, nil)
 		return err
 	})
@@ -221,6 +224,9 @@ func (s *Service) Void(ctx context.Context, a Actor, id int64) (invoice.Invoice,
 			return remit.Errorf(remit.Unprocessable, "billing.Void", "invoice %s is %s with %s paid; only an unpaid open invoice can be voided", inv.Number, inv.Status, inv.Paid.StringFixed(inv.Currency.Exponent()))
 		}
 		if err := s.DB.VoidInvoice(ctx, tx, a.Tenant.ClientKey, id, a.Name()); err != nil {
+			return err
+		}
+		if err := s.reschedule(ctx, tx, a.Tenant.ClientKey, id); err != nil {
 			return err
 		}
 		if err := s.DB.BumpJiraVersion(ctx, tx, a.Tenant.ClientKey, id); err != nil {

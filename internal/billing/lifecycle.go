@@ -82,10 +82,13 @@ func (s *Service) change(ctx context.Context, a Actor, id int64, fn func(tx pgx.
 	return s.Detail(ctx, a.Tenant.ClientKey, id)
 }
 
-// syncLater marks the invoice changed since Jira last matched it and
-// enqueues the job that makes the issue property and status follow, in
-// the caller's transaction.
+// syncLater recomputes the invoice's next follow-up time, marks the
+// invoice changed since Jira last matched it and enqueues the job that
+// makes the issue property and status follow, in the caller's transaction.
 func (s *Service) syncLater(ctx context.Context, tx pgx.Tx, clientKey string, id int64) error {
+	if err := s.reschedule(ctx, tx, clientKey, id); err != nil {
+		return err
+	}
 	if err := s.DB.BumpJiraVersion(ctx, tx, clientKey, id); err != nil {
 		return err
 	}

@@ -6,22 +6,32 @@ import (
 	"fmt"
 
 	"github.com/remitapp/remit/internal/invoicepdf"
+	"github.com/remitapp/remit/internal/remit"
 )
 
-// PDF renders an invoice as a printable PDF.
+// PDF renders an invoice as a printable PDF for someone who may read it.
 func (s *Service) PDF(ctx context.Context, a Actor, id int64) ([]byte, string, error) {
-	inv, err := s.Invoice(ctx, a, id)
+	if _, err := s.Invoice(ctx, a, id); err != nil {
+		return nil, "", err
+	}
+	return s.InvoicePDF(ctx, a.Tenant, id)
+}
+
+// InvoicePDF renders an invoice as a printable PDF without asking who
+// wants it: the follow-up e-mails attach it on the tenant's behalf.
+func (s *Service) InvoicePDF(ctx context.Context, t remit.Tenant, id int64) ([]byte, string, error) {
+	set, err := s.configured(ctx, t)
 	if err != nil {
 		return nil, "", err
 	}
-	if err := s.LoadDetails(ctx, a.Tenant.ClientKey, &inv); err != nil {
-		return nil, "", err
-	}
-	set, err := s.configured(ctx, a.Tenant)
+	inv, err := s.DB.Invoice(ctx, t.ClientKey, id)
 	if err != nil {
 		return nil, "", err
 	}
-	cust, err := s.DB.Customer(ctx, a.Tenant.ClientKey, inv.CustomerID)
+	if err := s.LoadDetails(ctx, t.ClientKey, &inv); err != nil {
+		return nil, "", err
+	}
+	cust, err := s.DB.Customer(ctx, t.ClientKey, inv.CustomerID)
 	if err != nil {
 		return nil, "", err
 	}
@@ -33,8 +43,8 @@ func (s *Service) PDF(ctx context.Context, a Actor, id int64) ([]byte, string, e
 		PaymentTermsDays: inv.IssueDate.DaysUntil(inv.DueDate),
 		Lines:            inv.Lines, Subtotal: inv.Subtotal, Tax: inv.Tax, TaxPercent: inv.TaxPercent,
 		LateFees: inv.LateFees, Paid: inv.Paid, Total: inv.Total, Balance: inv.Balance(),
-		PaymentInstructions: paymentInstructions(set.Seller.Name, inv.Number),
-		SiteURL:             a.Tenant.LinkURL(),
+		PaymentInstructions: PaymentInstructions(set.Seller.Name, inv.Number),
+		SiteURL:             t.LinkURL(),
 	}
 	for _, in := range inv.Plan {
 		doc.Installments = append(doc.Installments, invoicepdf.Installment{DueDate: in.DueDate, Amount: in.Amount})
@@ -46,7 +56,9 @@ func (s *Service) PDF(ctx context.Context, a Actor, id int64) ([]byte, string, e
 	return buf.Bytes(), inv.Number + ".pdf", nil
 }
 
-func paymentInstructions(seller, number string) string {
+// PaymentInstructions is how the invoice asks to be paid, on the PDF and
+// in follow-up messages.
+func PaymentInstructions(seller, number string) string {
 	if seller == "" {
 		return fmt.Sprintf("Please quote invoice number %s with your payment.", number)
 	}

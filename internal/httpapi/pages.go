@@ -66,6 +66,7 @@ func (p *pages) serve(name string) echo.HandlerFunc {
 				"Remit could not verify this page load ("+safeReason(err)+"). Reload the page in Jira.")
 		}
 		c.Set(ctxTenant, tenant)
+		p.recordLicence(c, tenant, licence(c.QueryParam("lic")))
 		b, ok := p.bundles[name]
 		if p.missing != nil || !ok {
 			reason := errNoBundle
@@ -107,6 +108,19 @@ func (p *pages) timezone(c echo.Context, t remit.Tenant) string {
 		return invoice.DefaultTimezone
 	}
 	return set.Timezone
+}
+
+// recordLicence keeps the licence state the page load carried, which
+// pauses the follow-up engine for an unlicensed tenant; a failure to
+// record it is logged and does not stop the page.
+func (p *pages) recordLicence(c echo.Context, t remit.Tenant, lic string) {
+	if lic == "" || p.s.deps.Billing == nil || p.s.deps.Billing.DB == nil {
+		return
+	}
+	if err := p.s.deps.Billing.DB.RecordLicence(c.Request().Context(), t.ClientKey, lic); err != nil {
+		p.s.deps.Logger.WarnContext(c.Request().Context(), "licence state not recorded", slog.String("request_id", requestID(c)),
+			slog.String("client_key", t.ClientKey), slog.String("error", err.Error()))
+	}
 }
 
 // licence keeps the lic parameter Jira adds when the descriptor enables

@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/remitapp/remit/internal/billing"
+	"github.com/remitapp/remit/internal/chase"
 	"github.com/remitapp/remit/internal/connect"
 	"github.com/remitapp/remit/internal/remit"
 )
@@ -61,6 +62,9 @@ type Deps struct {
 	Forge *ForgeEdge
 	// Export serves GET /api/v1/export; nil answers 404.
 	Export Exporter
+	// Followups is the follow-up engine behind /policy, /followups/run and
+	// invoice timelines; nil answers 404.
+	Followups *chase.Engine
 }
 
 // Server is Remit's HTTP surface.

@@ -90,6 +90,16 @@ func TestTenantIsolation(t *testing.T) {
 				t.Fatal("A's delivery made B's delivery with the same identifier a duplicate")
 			}
 		},
+		"RecordWebhookDeliveries": func(t *testing.T, e env) {
+			first, err := e.db.RecordWebhookDeliveries(ctx, nil, e.clock.Now(), []store.WebhookDelivery{
+				{ClientKey: b, Identifier: "wh-shared-id", Event: "jira:issue_updated"},
+				{ClientKey: b, Identifier: "wh-a-only", Event: "jira:issue_updated"},
+			})
+			must(t, err)
+			if !first[0] || !first[1] {
+				t.Fatalf("A's deliveries made B's duplicates: %v", first)
+			}
+		},
 		"WebhookDeliverySeen": func(t *testing.T, e env) {
 			seen, err := e.db.WebhookDeliverySeen(ctx, b, "wh-a-only")
 			must(t, err)

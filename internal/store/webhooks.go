@@ -69,3 +69,53 @@ func (db *DB) PruneWebhookDeliveries(ctx context.Context, olderThan time.Time) (
 		}
 	}
 }
+
+// WebhookDelivery is one delivery to record with RecordWebhookDeliveries.
+type WebhookDelivery struct {
+	ClientKey  string
+	Identifier string
+	Event      string
+}
+
+// RecordWebhookDeliveries records many deliveries, of any tenants, in one
+// statement (webhook intake commits them in groups) and reports for each
+// whether it is the first arrival of its (clientKey, identifier): false
+// for one seen before and for a repeat of an earlier entry in ds. Call it
+// in the transaction that enqueues the jobs of the first arrivals.
+func (db *DB) RecordWebhookDeliveries(ctx context.Context, tx pgx.Tx, at time.Time, ds []WebhookDelivery) ([]bool, error) {
+	const op = "store.RecordWebhookDeliveries"
+	keys, ids, events := make([]string, len(ds)), make([]string, len(ds)), make([]string, len(ds))
+	for i, d := range ds {
+		if d.Identifier == "" {
+			return nil, remit.FieldErrors(remit.Invalid, op, "webhook without identifier", map[string]string{"identifier": "is required"})
+		}
+		keys[i], ids[i], events[i] = d.ClientKey, d.Identifier, d.Event
+	}
+	rows, err := db.on(tx).Query(ctx, `
+		INSERT INTO webhook_deliveries (client_key, identifier, event, received_at)
+		SELECT k, i, e, $4 FROM unnest($1::text[], $2::text[], $3::text[]) AS d(k, i, e)
+		ON CONFLICT (client_key, identifier) DO NOTHING
+		RETURNING client_key, identifier`, keys, ids, events, at)
+	if err != nil {
+		return nil, classify(op, err)
+	}
+	type key struct{ clientKey, identifier string }
+	inserted := map[key]bool{}
+	var k key
+	_, err = pgx.ForEachRow(rows, []any{&k.clientKey, &k.identifier}, func() error {
+		inserted[k] = true
+		return nil
+	})
+	if err != nil {
+		return nil, classify(op, err)
+	}
+	first := make([]bool, len(ds))
+	for i, d := range ds {
+		k := key{d.ClientKey, d.Identifier}
+		if inserted[k] {
+			first[i] = true
+			delete(inserted, k) // a repeat later in ds is not first
+		}
+	}
+	return first, nil
+}

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -140,5 +141,47 @@ func TestPruneWebhookDeliveriesInBatches(t *testing.T) {
 	must(t, err)
 	if n != 12001 {
 		t.Fatalf("pruned %d, want 12001", n)
+	}
+}
+
+// TestRecordWebhookDeliveriesBatch: in one batch, new deliveries are
+// first, ones seen before are not, and a repeat inside the batch is first
+// only once; a rolled-back batch leaves nothing.
+func TestRecordWebhookDeliveriesBatch(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	e := newEnv(t, store.Options{})
+	install(t, e.db, "t1")
+	install(t, e.db, "t2")
+	_, err := e.db.RecordWebhookDelivery(ctx, nil, "t1", "old", "jira:issue_updated", e.clock.Now())
+	must(t, err)
+	first, err := e.db.RecordWebhookDeliveries(ctx, nil, e.clock.Now(), []store.WebhookDelivery{
+		{ClientKey: "t1", Identifier: "new-1", Event: "worklog_updated"},
+		{ClientKey: "t1", Identifier: "old", Event: "jira:issue_updated"},
+		{ClientKey: "t2", Identifier: "old", Event: "jira:issue_updated"}, // same id, other tenant
+		{ClientKey: "t1", Identifier: "new-1", Event: "worklog_updated"},  // repeat within the batch
+		{ClientKey: "t2", Identifier: "new-2", Event: "worklog_deleted"},
+	})
+	must(t, err)
+	if want := []bool{true, false, true, false, true}; fmt.Sprint(first) != fmt.Sprint(want) {
+		t.Fatalf("first = %v, want %v", first, want)
+	}
+	if n := count(t, e.pool, `SELECT count(*) FROM webhook_deliveries`); n != 4 {
+		t.Fatalf("%d rows, want 4", n)
+	}
+	err = e.db.InTx(ctx, func(tx pgx.Tx) error {
+		if _, err := e.db.RecordWebhookDeliveries(ctx, tx, e.clock.Now(), []store.WebhookDelivery{{ClientKey: "t1", Identifier: "rolled-back"}}); err != nil {
+			return err
+		}
+		return errors.New("roll back")
+	})
+	if err == nil {
+		t.Fatal("expected the rollback error")
+	}
+	if seen, _ := e.db.WebhookDeliverySeen(ctx, "t1", "rolled-back"); seen {
+		t.Fatal("rolled-back delivery was kept")
+	}
+	if _, err := e.db.RecordWebhookDeliveries(ctx, nil, e.clock.Now(), []store.WebhookDelivery{{ClientKey: "nobody", Identifier: "x"}}); !remit.IsKind(err, remit.NotFound) {
+		t.Fatalf("unknown tenant: %v", err)
 	}
 }

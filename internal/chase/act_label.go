@@ -1,0 +1,70 @@
+package chase
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+
+	"github.com/remitapp/remit/internal/remit"
+)
+
+// label adds the step's label (payment-hold) to the customer's open work
+// issues: those its JQL selects that are not in a done status. Adding a
+// label an issue has is a no-op, so a retry is harmless.
+func (e *Engine) label(ctx context.Context, ac action) (outcome, error) {
+	name := ac.act.LabelName()
+	c, err := e.Jira.For(ac.tenant)
+	if err != nil {
+		return outcome{}, err
+	}
+	if _, err := e.DB.StartFollowupAttempt(ctx, ac.args.ClientKey, ac.args.EventID, nil); err != nil {
+		return outcome{}, err
+	}
+	jql := "(" + ac.customer.JQL + ") AND statusCategory != Done"
+	added, had := 0, 0
+	token := ""
+	for {
+		body := map[string]any{"jql": jql, "fields": []string{"labels"}, "maxResults": 100}
+		if token != "" {
+			body["nextPageToken"] = token
+		}
+		var page struct {
+			Issues []struct {
+				Key    string `json:"key"`
+				Fields struct {
+					Labels []string `json:"labels"`
+				} `json:"fields"`
+			} `json:"issues"`
+			NextPageToken string `json:"nextPageToken"`
+		}
+		if _, err := c.Do(ctx, http.MethodPost, "/rest/api/3/search/jql", nil, body, &page); err != nil {
+			if remit.IsKind(err, remit.Invalid) {
+				return outcome{}, permanent(fmt.Errorf("the customer's JQL was refused by Jira: %w", err))
+			}
+			return outcome{}, err
+		}
+		for _, is := range page.Issues {
+			if slices.Contains(is.Fields.Labels, name) {
+				had++
+				continue
+			}
+			update := json.RawMessage(fmt.Sprintf(`{"update":{"labels":[{"add":%q}]}}`, name))
+			_, err := c.Do(ctx, http.MethodPut, "/rest/api/3/issue/"+url.PathEscape(is.Key), nil, update, nil)
+			if remit.IsKind(err, remit.NotFound) {
+				continue // deleted since the search
+			}
+			if err != nil {
+				return outcome{}, err
+			}
+			added++
+		}
+		if page.NextPageToken == "" || len(page.Issues) == 0 {
+			break
+		}
+		token = page.NextPageToken
+	}
+	return done("%s added to %d open issues of %s (%d had it)", name, added, ac.customer.Name, had), nil
+}

@@ -1,0 +1,133 @@
+package chase
+
+import (
+	"context"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/remitapp/remit/internal/billing"
+	"github.com/remitapp/remit/internal/followup"
+	"github.com/remitapp/remit/internal/remit"
+)
+
+// RunWait bounds how long POST /followups/run waits for the actions.
+const RunWait = 20 * time.Second
+
+func (e *Engine) requireAdmin(ctx context.Context, a billing.Actor) error {
+	ok, err := e.Billing.Perms.CanAdmin(ctx, a.Tenant, a.AccountID)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return remit.Errorf(remit.Forbidden, "followup", "this needs Jira administrator permission")
+	}
+	return nil
+}
+
+// Policy returns the tenant's follow-up policy (the default ladder when
+// none was saved) and whether it was saved. Site administrators only.
+func (e *Engine) Policy(ctx context.Context, a billing.Actor) (followup.Policy, bool, error) {
+	if err := e.requireAdmin(ctx, a); err != nil {
+		return followup.Policy{}, false, err
+	}
+	return e.DB.GetPolicy(ctx, a.Tenant.ClientKey)
+}
+
+// PutPolicy validates and saves the tenant's policy (422 naming each bad
+// field, nothing saved), and has the next sweep plan every open invoice
+// under it. Site administrators only.
+func (e *Engine) PutPolicy(ctx context.Context, a billing.Actor, p followup.Policy) (followup.Policy, error) {
+	if err := e.requireAdmin(ctx, a); err != nil {
+		return p, err
+	}
+	if err := p.Validate(); err != nil {
+		return p, err
+	}
+	err := e.DB.InTx(ctx, func(tx pgx.Tx) error {
+		if err := e.DB.PutPolicy(ctx, tx, a.Tenant.ClientKey, p, a.Name()); err != nil {
+			return err
+		}
+		// Long past: the next sweep, at whatever instant, plans every open
+		// invoice under the new ladder and stores its true next action time.
+		_, err := e.DB.RescheduleOpenInvoices(ctx, tx, a.Tenant.ClientKey, time.Unix(0, 0).UTC())
+		return err
+	})
+	return p, err
+}
+
+// Run sweeps the tenant at asOf and waits, up to RunWait, until every
+// action it decided has been attempted. Site administrators only.
+func (e *Engine) Run(ctx context.Context, a billing.Actor, asOf time.Time) (SweepResult, error) {
+	if err := e.requireAdmin(ctx, a); err != nil {
+		return SweepResult{}, err
+	}
+	res, err := e.Sweep(ctx, a.Tenant, asOf)
+	if err != nil {
+		return res, err
+	}
+	wctx, cancel := context.WithTimeout(ctx, RunWait)
+	defer cancel()
+	res.Outcomes, err = e.Wait(wctx, a.Tenant.ClientKey, res.Outcomes, nil)
+	return res, err
+}
+
+// TimelineEvent is one recorded action of an invoice.
+type TimelineEvent struct {
+	Step        string
+	Installment int64
+	Action      string
+	Status      string
+	At          time.Time
+	Detail      string
+}
+
+// Timeline is an invoice's follow-up history and what comes next (nil
+// when nothing is planned).
+type Timeline struct {
+	Events []TimelineEvent
+	Next   *NextStep
+}
+
+// NextStep is the next step that will run for an invoice.
+type NextStep struct {
+	Step        string
+	Installment int64
+	DueAt       time.Time
+}
+
+// Timeline returns an invoice's follow-up events and its next step, for
+// anyone who may read invoices.
+func (e *Engine) Timeline(ctx context.Context, a billing.Actor, invoiceID int64) (Timeline, error) {
+	if _, err := e.Billing.Invoice(ctx, a, invoiceID); err != nil {
+		return Timeline{}, err // permission, configuration and existence
+	}
+	set, _, err := e.DB.GetSettings(ctx, a.Tenant.ClientKey)
+	if err != nil {
+		return Timeline{}, err
+	}
+	p, _, err := e.DB.GetPolicy(ctx, a.Tenant.ClientKey)
+	if err != nil {
+		return Timeline{}, err
+	}
+	st, err := e.DB.FollowupState(ctx, nil, a.Tenant.ClientKey, invoiceID)
+	if err != nil {
+		return Timeline{}, err
+	}
+	var tl Timeline
+	for _, ev := range st.Events {
+		tl.Events = append(tl.Events, TimelineEvent{Step: ev.Step, Installment: ev.Installment, Action: ev.Action, Status: ev.Status, At: ev.At, Detail: ev.Detail})
+	}
+	loc := set.Location()
+	in := followup.PlanInput{Facts: factsOf(st, loc), Policy: p, Events: eventsOf(st.Events), AsOf: e.now(), Location: loc}
+	r := followup.Plan(in)
+	if len(r.Run) > 0 {
+		first := r.Run[0]
+		if day, ok := stepDay(in, first.Step, first.Installment); ok {
+			tl.Next = &NextStep{Step: first.Step, Installment: first.Installment, DueAt: day.Start(loc)}
+		}
+	} else if r.Next != nil {
+		tl.Next = &NextStep{Step: r.Next.Step, Installment: r.Next.Installment, DueAt: r.Next.At}
+	}
+	return tl, nil
+}

@@ -1,0 +1,73 @@
+package chase
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/riverqueue/river"
+
+	"github.com/remitapp/remit/internal/billing"
+	"github.com/remitapp/remit/internal/jira"
+	"github.com/remitapp/remit/internal/mail"
+	"github.com/remitapp/remit/internal/remit"
+	"github.com/remitapp/remit/internal/store"
+)
+
+// Clients gives a Jira client for a tenant.
+type Clients interface {
+	For(t remit.Tenant) (*jira.Client, error)
+}
+
+// Mailer sends one e-mail; *mail.Sender is the production one.
+type Mailer interface {
+	Send(ctx context.Context, m mail.Message) error
+}
+
+// DefaultMaxAttempts is the retry budget of one action: with River's
+// polynomial backoff ten attempts span about four hours, past which an
+// action is recorded failed rather than retried for weeks.
+const DefaultMaxAttempts = 10
+
+// Engine is the follow-up engine of all tenants. Its fields are set once
+// by the wiring; Jobs may be set after the workers that hold the Engine
+// are registered.
+type Engine struct {
+	DB      *store.DB
+	Jobs    *river.Client[pgx.Tx]
+	Jira    Clients
+	Billing *billing.Service // invoice PDFs for e-mails; permission checks
+	// Mail sends e-mails; nil means the e-mail channel is off
+	// (REMIT_SMTP_URL unset) and e-mail actions are recorded skipped.
+	Mail Mailer
+	// MailDomain ends the Message-IDs of follow-up e-mails (the domain of
+	// REMIT_MAIL_FROM).
+	MailDomain string
+	Now        func() time.Time
+	Logger     *slog.Logger
+	Metrics    *Metrics
+	// MaxAttempts is each action's retry budget; 0 means DefaultMaxAttempts.
+	MaxAttempts int
+}
+
+func (e *Engine) now() time.Time {
+	if e.Now == nil {
+		return time.Now()
+	}
+	return e.Now()
+}
+
+func (e *Engine) logger() *slog.Logger {
+	if e.Logger == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return e.Logger
+}
+
+func (e *Engine) maxAttempts() int {
+	if e.MaxAttempts <= 0 {
+		return DefaultMaxAttempts
+	}
+	return e.MaxAttempts
+}

@@ -1,0 +1,245 @@
+package chase
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/riverqueue/river"
+
+	"github.com/remitapp/remit/internal/followup"
+	"github.com/remitapp/remit/internal/invoice"
+	"github.com/remitapp/remit/internal/remit"
+	"github.com/remitapp/remit/internal/store"
+)
+
+// sweepBatch is how many due invoices a sweep reads at a time.
+const sweepBatch = 200
+
+// Outcome is one action a sweep decided, with its status as it stands:
+// queued until its job ran, then done, failed, skipped or cancelled. In a
+// plan (Preview) Status is run, skip or cancel.
+type Outcome struct {
+	EventID       int64  `json:"-"`
+	InvoiceID     int64  `json:"invoiceId"`
+	InvoiceNumber string `json:"invoiceNumber"`
+	Installment   int64  `json:"installment"`
+	Step          string `json:"step"`
+	Action        string `json:"action"`
+	Status        string `json:"status"`
+	Reconcile     bool   `json:"reconcile,omitempty"`
+	Detail        string `json:"detail"`
+}
+
+// SweepResult is what a sweep did. Paused says why nothing was done for
+// the tenant ("" when the sweep ran).
+type SweepResult struct {
+	AsOf     time.Time
+	Paused   string
+	Invoices int
+	Outcomes []Outcome
+}
+
+// tenantRun is what a sweep needs of its tenant, read once.
+type tenantRun struct {
+	t      remit.Tenant
+	set    invoice.Settings
+	policy followup.Policy
+	loc    *time.Location
+}
+
+// tenantRun loads the tenant's settings and policy, or says why the
+// engine leaves the tenant alone: uninstalled, disabled, unlicensed or
+// not configured.
+func (e *Engine) tenantRun(ctx context.Context, t remit.Tenant) (tenantRun, string, error) {
+	if !t.Active() {
+		return tenantRun{}, "the tenant is not installed and enabled", nil
+	}
+	lic, err := e.DB.TenantLicence(ctx, t.ClientKey)
+	if err != nil {
+		return tenantRun{}, "", err
+	}
+	if lic == store.LicenceNone {
+		return tenantRun{}, "the tenant's licence is not active", nil
+	}
+	set, ok, err := e.DB.GetSettings(ctx, t.ClientKey)
+	if err != nil {
+		return tenantRun{}, "", err
+	}
+	if !ok || set.BillingProjectKey == "" {
+		return tenantRun{}, "Remit is not configured for the tenant", nil
+	}
+	p, _, err := e.DB.GetPolicy(ctx, t.ClientKey)
+	if err != nil {
+		return tenantRun{}, "", err
+	}
+	return tenantRun{t: t, set: set, policy: p, loc: set.Location()}, "", nil
+}
+
+// Sweep runs the engine for one tenant at asOf: for every invoice whose
+// next action time has come it plans, and in one transaction per invoice
+// records the decisions, enqueues one job per action to run and stores
+// the next action time. It returns the decisions; the jobs run on the
+// workers (see Wait). Sweeping the same instant again, concurrently or
+// later, adds nothing.
+func (e *Engine) Sweep(ctx context.Context, t remit.Tenant, asOf time.Time) (SweepResult, error) {
+	res := SweepResult{AsOf: asOf}
+	run, paused, err := e.tenantRun(ctx, t)
+	if err != nil || paused != "" {
+		res.Paused = paused
+		return res, err
+	}
+	log := e.logger().With(slog.String("client_key", t.ClientKey), slog.Time("as_of", asOf))
+	start := e.now()
+	err = e.eachDue(ctx, t.ClientKey, asOf, func(id int64) error {
+		out, err := e.sweepInvoice(ctx, run, id, asOf)
+		if err != nil {
+			return err
+		}
+		res.Invoices++
+		res.Outcomes = append(res.Outcomes, out...)
+		return nil
+	})
+	log.InfoContext(ctx, "follow-up sweep", slog.Int("invoices", res.Invoices), slog.Int("actions", len(res.Outcomes)),
+		slog.Duration("duration", e.now().Sub(start)))
+	return res, err
+}
+
+// eachDue calls fn for each of the tenant's invoices due at asOf, reading
+// them in keyset-paginated batches.
+func (e *Engine) eachDue(ctx context.Context, clientKey string, asOf time.Time, fn func(id int64) error) error {
+	var cursor *store.DueInvoice
+	for {
+		due, err := e.DB.DueInvoices(ctx, clientKey, asOf, cursor, sweepBatch)
+		if err != nil {
+			return err
+		}
+		for _, d := range due {
+			if err := fn(d.ID); err != nil {
+				return err
+			}
+		}
+		if len(due) < sweepBatch {
+			return nil
+		}
+		cursor = &due[len(due)-1]
+	}
+}
+
+// sweepInvoice plans one invoice under its row lock and records the plan.
+func (e *Engine) sweepInvoice(ctx context.Context, run tenantRun, id int64, asOf time.Time) ([]Outcome, error) {
+	ck := run.t.ClientKey
+	var out []Outcome
+	err := e.DB.InTx(ctx, func(tx pgx.Tx) error {
+		out = nil
+		st, err := e.DB.FollowupState(ctx, tx, ck, id)
+		if remit.IsKind(err, remit.NotFound) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if st.NextActionAt == nil || st.NextActionAt.After(asOf) {
+			return nil // another sweep got here first
+		}
+		in := followup.PlanInput{Facts: factsOf(st, run.loc), Policy: run.policy, Events: eventsOf(st.Events), AsOf: asOf, Location: run.loc}
+		r := followup.Plan(in)
+		var news []store.NewFollowupEvent
+		add := func(ps []followup.Planned, status string) {
+			for _, p := range ps {
+				news = append(news, store.NewFollowupEvent{Installment: p.Installment, Step: p.Step, Action: string(p.Action.Kind),
+					Status: status, Reconcile: p.Reconcile, Detail: p.Reason})
+			}
+		}
+		add(r.Run, store.EventQueued)
+		add(r.Skip, store.EventSkipped)
+		add(r.Cancel, store.EventCancelled)
+		inserted, err := e.DB.InsertFollowupEvents(ctx, tx, ck, id, asOf, news)
+		if err != nil {
+			return err
+		}
+		for _, ev := range inserted {
+			if ev.Status == store.EventQueued {
+				args := ActionArgs{ClientKey: ck, InvoiceID: id, Installment: ev.Installment, Step: ev.Step, Action: ev.Action, EventID: ev.ID, AsOf: asOf}
+				if _, err := e.Jobs.InsertTx(ctx, tx, args, &river.InsertOpts{MaxAttempts: e.maxAttempts(), UniqueOpts: river.UniqueOpts{ByArgs: true}}); err != nil {
+					return err
+				}
+			}
+			out = append(out, outcomeOf(ev, st.Invoice.Number))
+		}
+		in.Events = eventsOf(append(st.Events, inserted...))
+		return e.DB.SetNextActionAt(ctx, tx, ck, id, nextActionAt(in))
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, o := range out {
+		if o.Status != store.EventQueued {
+			e.Metrics.count(o.Step, o.Action, o.Status)
+		}
+	}
+	return out, nil
+}
+
+func outcomeOf(ev store.FollowupEvent, number string) Outcome {
+	return Outcome{EventID: ev.ID, InvoiceID: ev.InvoiceID, InvoiceNumber: number, Installment: ev.Installment,
+		Step: ev.Step, Action: ev.Action, Status: ev.Status, Reconcile: ev.Reconcile, Detail: ev.Detail}
+}
+
+// Reschedule recomputes an invoice's next action time in tx as of now,
+// after a change that may move its ladder (billing calls it for every
+// invoice change). It implements billing.FollowupScheduler.
+func (e *Engine) Reschedule(ctx context.Context, tx pgx.Tx, clientKey string, invoiceID int64) error {
+	set, ok, err := e.DB.GetSettings(ctx, clientKey)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		set = invoice.DefaultSettings()
+	}
+	p, _, err := e.DB.GetPolicy(ctx, clientKey)
+	if err != nil {
+		return err
+	}
+	st, err := e.DB.FollowupState(ctx, tx, clientKey, invoiceID)
+	if err != nil {
+		return err
+	}
+	loc := set.Location()
+	in := followup.PlanInput{Facts: factsOf(st, loc), Policy: p, Events: eventsOf(st.Events), AsOf: e.now(), Location: loc}
+	return e.DB.SetNextActionAt(ctx, tx, clientKey, invoiceID, nextActionAt(in))
+}
+
+// Preview is what a sweep at asOf would decide, without changing
+// anything: Status is run, skip or cancel.
+func (e *Engine) Preview(ctx context.Context, t remit.Tenant, asOf time.Time) (SweepResult, error) {
+	res := SweepResult{AsOf: asOf}
+	run, paused, err := e.tenantRun(ctx, t)
+	if err != nil || paused != "" {
+		res.Paused = paused
+		return res, err
+	}
+	err = e.eachDue(ctx, t.ClientKey, asOf, func(id int64) error {
+		st, err := e.DB.FollowupState(ctx, nil, t.ClientKey, id)
+		if remit.IsKind(err, remit.NotFound) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		r := followup.Plan(followup.PlanInput{Facts: factsOf(st, run.loc), Policy: run.policy, Events: eventsOf(st.Events), AsOf: asOf, Location: run.loc})
+		res.Invoices++
+		for _, g := range []struct {
+			ps     []followup.Planned
+			status string
+		}{{r.Run, "run"}, {r.Skip, "skip"}, {r.Cancel, "cancel"}} {
+			for _, p := range g.ps {
+				res.Outcomes = append(res.Outcomes, Outcome{InvoiceID: id, InvoiceNumber: st.Invoice.Number, Installment: p.Installment,
+					Step: p.Step, Action: string(p.Action.Kind), Status: g.status, Reconcile: p.Reconcile, Detail: p.Reason})
+			}
+		}
+		return nil
+	})
+	return res, err
+}
