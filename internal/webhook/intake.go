@@ -159,6 +159,28 @@ func (in *Intake) commitLoop() {
 }
 
 func (in *Intake) commit(batch []*pending) {
+	first, err := in.commitTx(batch)
+	if err != nil && len(batch) > 1 {
+		// One delivery must not fail its neighbours (a tenant purged
+		// meanwhile, say): commit them one by one instead.
+		for _, p := range batch {
+			in.commit([]*pending{p})
+		}
+		return
+	}
+	if err != nil {
+		err = fmt.Errorf("webhook.Accept: %w", err)
+	}
+	for i, p := range batch {
+		o := outcome{err: err}
+		if err == nil {
+			o.first = first[i]
+		}
+		p.done <- o
+	}
+}
+
+func (in *Intake) commitTx(batch []*pending) ([]bool, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), commitTimeout)
 	defer cancel()
 	ds := make([]store.WebhookDelivery, len(batch))
@@ -186,14 +208,5 @@ func (in *Intake) commit(batch []*pending) {
 		_, err = in.Jobs.InsertManyTx(ctx, tx, params)
 		return err
 	})
-	if err != nil {
-		err = fmt.Errorf("webhook.Accept: %w", err)
-	}
-	for i, p := range batch {
-		o := outcome{err: err}
-		if err == nil {
-			o.first = first[i]
-		}
-		p.done <- o
-	}
+	return first, err
 }
