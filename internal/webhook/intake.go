@@ -17,6 +17,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -51,6 +52,14 @@ type Intake struct {
 	wg    sync.WaitGroup
 	mu    sync.RWMutex
 	shut  bool
+
+	committed, transactions atomic.Int64
+}
+
+// Stats reports how many deliveries were committed in how many
+// transactions since start: their ratio is the group commit's gain.
+func (in *Intake) Stats() (deliveries, transactions int64) {
+	return in.committed.Load(), in.transactions.Load()
 }
 
 type pending struct {
@@ -170,6 +179,9 @@ func (in *Intake) commit(batch []*pending) {
 	}
 	if err != nil {
 		err = fmt.Errorf("webhook.Accept: %w", err)
+	} else {
+		in.committed.Add(int64(len(batch)))
+		in.transactions.Add(1)
 	}
 	for i, p := range batch {
 		o := outcome{err: err}
