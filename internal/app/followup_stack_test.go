@@ -1,0 +1,286 @@
+package app_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river/rivertype"
+
+	"github.com/remitapp/remit/internal/app"
+	"github.com/remitapp/remit/internal/apptest"
+	"github.com/remitapp/remit/internal/config"
+	"github.com/remitapp/remit/internal/connect"
+	"github.com/remitapp/remit/internal/httpapi"
+	"github.com/remitapp/remit/internal/jirasim"
+	"github.com/remitapp/remit/internal/pgtest"
+	"github.com/remitapp/remit/internal/smtptest"
+)
+
+// followClock is the one clock of a follow-up stack: Remit and the Jira
+// simulator both read it, so a test can set the day an invoice is
+// chased on and every token, due date and overdue check agrees. It keeps
+// ticking from the instant it was set to.
+type followClock struct {
+	mu     sync.Mutex
+	offset time.Duration
+}
+
+func (c *followClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return time.Now().Add(c.offset)
+}
+
+func (c *followClock) Set(t time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.offset = time.Until(t)
+}
+
+// followStack is Remit, the simulator and (optionally) an SMTP server on
+// one settable clock. apptest.Start runs on the wall clock, which the
+// simulator's token checks use too; walking an invoice through 80 days
+// needs both on the test's clock.
+type followStack struct {
+	*apptest.Stack
+	clock *followClock
+	smtp  *smtptest.Server // nil: e-mail off
+}
+
+// quickRetries retries failed jobs after 50 ms × attempt, so a test can
+// exhaust an action's retry budget in seconds.
+type quickRetries struct{}
+
+func (quickRetries) NextRetry(job *rivertype.JobRow) time.Time {
+	return time.Now().Add(time.Duration(job.Attempt) * 50 * time.Millisecond)
+}
+
+func startFollowStack(t *testing.T, withSMTP bool) *followStack {
+	t.Helper()
+	f := &followStack{clock: &followClock{}}
+	f.clock.Set(time.Date(2027, 1, 4, 9, 0, 0, 0, time.UTC))
+	dbURL := pgtest.NewDB(t)
+	sim := jirasim.New(jirasim.Options{Now: f.clock.Now})
+	srv := httptest.NewServer(sim.Handler())
+	sim.SetURL(srv.URL)
+	t.Cleanup(func() { srv.Close(); sim.Close() })
+
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	need(t, err)
+	base := "http://" + ln.Addr().String()
+	env := map[string]string{
+		"DATABASE_URL":           dbURL,
+		"REMIT_BASE_URL":         base,
+		"REMIT_ENCRYPTION_KEY":   "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
+		"REMIT_CONNECT_KEYS_URL": srv.URL + "/connect-install-keys",
+		"REMIT_WORKERS":          "8",
+	}
+	if withSMTP {
+		f.smtp = smtptest.Start(t)
+		env["REMIT_SMTP_URL"] = f.smtp.URL().String()
+		env["REMIT_MAIL_FROM"] = "Remit Consulting <billing@remit.example>"
+	}
+	cfg, err := config.FromEnv(func(k string) string { return env[k] }, config.Need{Database: true, Secrets: true})
+	need(t, err)
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	ctx, cancel := context.WithCancel(context.Background())
+	a, err := app.New(ctx, cfg, logger, app.Options{Now: f.clock.Now, JobRetryPolicy: quickRetries{},
+		SyncRecheck: 200 * time.Millisecond, APIRateLimit: httpapi.RateLimit{PerSecond: -1}})
+	need(t, err)
+	done := make(chan error, 1)
+	go func() { done <- a.Run(ctx, ln, 5*time.Second) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("remit stopped with error: %v", err)
+		}
+		a.Close()
+	})
+	pool, err := pgxpool.New(context.Background(), dbURL)
+	need(t, err)
+	t.Cleanup(pool.Close)
+	f.Stack = &apptest.Stack{URL: base, DBURL: dbURL, Pool: pool, App: a, Sim: sim, SimURL: srv.URL}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		resp, err := http.Get(base + "/readyz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				break
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("remit never became ready")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	return f
+}
+
+// api calls Remit's API as the site's user with a context token signed
+// on the stack's clock; a 2xx answer is decoded into out.
+func (f *followStack) api(t *testing.T, site *apptest.Site, method, path string, body, out any) *http.Response {
+	t.Helper()
+	tok, err := connect.SignContext(site.Inst.SharedSecret, site.Inst.ClientKey, site.AccountID, f.clock.Now(), 5*time.Minute)
+	need(t, err)
+	var raw []byte
+	switch b := body.(type) {
+	case nil:
+	case []byte:
+		raw = b
+	default:
+		raw, err = json.Marshal(b)
+		need(t, err)
+	}
+	resp := f.Do(t, method, "/api/v1"+path, "JWT "+tok, raw, nil)
+	if out != nil && resp.StatusCode/100 == 2 {
+		need(t, json.NewDecoder(resp.Body).Decode(out))
+	}
+	return resp
+}
+
+// ok fails the test unless resp has status want.
+func ok(t *testing.T, resp *http.Response, want int, what string) {
+	t.Helper()
+	if resp.StatusCode != want {
+		t.Fatalf("%s: %d, want %d: %v", what, resp.StatusCode, want, apptest.Problem(t, resp))
+	}
+}
+
+// runAction is one action of a POST /followups/run answer.
+type runAction struct {
+	InvoiceID     int64  `json:"invoiceId"`
+	InvoiceNumber string `json:"invoiceNumber"`
+	Installment   int64  `json:"installment"`
+	Step          string `json:"step"`
+	Action        string `json:"action"`
+	Status        string `json:"status"`
+	Reconcile     bool   `json:"reconcile"`
+	Detail        string `json:"detail"`
+}
+
+// run sets the clock to asOf and runs the tenant's follow-ups at asOf.
+func (f *followStack) run(t *testing.T, site *apptest.Site, asOf time.Time) []runAction {
+	t.Helper()
+	f.clock.Set(asOf)
+	var out struct {
+		AsOf    string      `json:"asOf"`
+		Paused  string      `json:"paused"`
+		Actions []runAction `json:"actions"`
+	}
+	ok(t, f.api(t, site, "POST", "/followups/run", map[string]string{"asOf": asOf.Format(time.RFC3339)}, &out), 200, "run "+asOf.Format(time.DateOnly))
+	for _, a := range out.Actions {
+		if a.Status == "queued" {
+			t.Fatalf("run %s: %s/%s still queued", asOf.Format(time.DateOnly), a.Step, a.Action)
+		}
+	}
+	return out.Actions
+}
+
+// followSite is one tenant for a follow-up scenario: a billing project
+// BILL, a work project WORK with open and done issues, and the customer
+// whose work it is.
+type followSite struct {
+	*apptest.Site
+	f        *followStack
+	customer int64
+	email    string // the customer's billing e-mail, unique per site
+}
+
+const followAdmin = "557058:followup-admin"
+
+// newFollowSite installs a site named name whose customer bills hours of
+// work logged on the first day of the period at rate, in currency.
+func (f *followStack) newFollowSite(t *testing.T, name string, hours int64, rate, currency string) *followSite {
+	t.Helper()
+	seed := jirasim.SeedData{
+		Users:    []jirasim.User{{AccountID: "alice", DisplayName: "Alice"}},
+		Projects: []jirasim.ProjectSpec{{Key: "BILL", Name: "Billing", WorkflowName: "invoice"}, {Key: "WORK", Name: "Work"}},
+		Issues: []jirasim.IssueSpec{
+			{Project: "WORK", Summary: "Build the thing"},
+			{Project: "WORK", Summary: "Support"},
+			{Project: "WORK", Summary: "Shipped", Status: "Done"},
+		},
+		Worklogs: []jirasim.WorklogSpec{{Issue: "WORK-1", Author: "alice", Started: time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC), TimeSpentSeconds: hours * 3600}},
+	}
+	site := f.InstallSite(t, name, seed, followAdmin)
+	fs := &followSite{Site: site, f: f, email: "ap@" + name + ".example"}
+	settings := map[string]any{"billingProjectKey": "BILL", "timezone": "UTC", "currency": currency,
+		"seller": map[string]string{"name": "Remit Consulting LLC", "email": "seller@" + name + ".example"}}
+	ok(t, f.api(t, site, "PUT", "/settings", settings, nil), 200, "settings")
+	var c struct{ ID int64 }
+	ok(t, f.api(t, site, "POST", "/customers", map[string]any{"name": "Customer " + name, "jql": "project = WORK", "currency": currency,
+		"hourlyRate": rate, "billingEmail": fs.email, "escalationEmails": []string{"cfo@" + name + ".example", "ceo@" + name + ".example"}}, &c), 201, "customer")
+	fs.customer = c.ID
+	return fs
+}
+
+// invoice creates the customer's invoice for December 2026, issued on
+// issued and due on due, and waits for its Jira issue.
+func (s *followSite) invoice(t *testing.T, issued, due time.Time) (id int64, issueKey string) {
+	t.Helper()
+	s.f.clock.Set(issued)
+	var inv struct {
+		ID     int64
+		Number string
+	}
+	ok(t, s.f.api(t, s.Site, "POST", "/invoices", map[string]any{"customerId": s.customer, "periodStart": "2026-12-01", "periodEnd": "2026-12-31",
+		"issueDate": issued.Format(time.DateOnly), "dueDate": due.Format(time.DateOnly)}, &inv), 201, "create invoice")
+	deadline := time.Now().Add(15 * time.Second)
+	for time.Now().Before(deadline) {
+		for _, is := range s.Site.Site.Issues() {
+			var p struct{ Number string }
+			if is.Project == "BILL" && json.Unmarshal(is.Properties["remit-invoice"], &p) == nil && p.Number == inv.Number && is.Status == "Sent" {
+				return inv.ID, is.Key
+			}
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatalf("invoice issue of %s never appeared", inv.Number)
+	return 0, ""
+}
+
+// mails are the messages the SMTP server accepted for addr (To or Cc).
+func (f *followStack) mails(addr string) []smtptest.Received {
+	var out []smtptest.Received
+	for _, m := range f.smtp.Messages() {
+		for _, to := range m.To {
+			if strings.EqualFold(to, addr) {
+				out = append(out, m)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// day is the instant 09:00 UTC n days after d.
+func day(d time.Time, n int) time.Time { return d.AddDate(0, 0, n).Add(9 * time.Hour) }
+
+// counts tallies a run's actions as "step/action=status".
+func counts(actions []runAction) map[string]int {
+	out := map[string]int{}
+	for _, a := range actions {
+		out[fmt.Sprintf("%s/%s=%s", a.Step, a.Action, a.Status)]++
+	}
+	return out
+}
+
+// need fails the test on err.
+func need(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
