@@ -199,4 +199,3 @@ func eventsOf(t *testing.T, f *followStack, id int64) map[string]string {
 	}
 	return out
 }
-
