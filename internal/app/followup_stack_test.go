@@ -284,3 +284,6 @@ func need(t *testing.T, err error) {
 		t.Fatal(err)
 	}
 }
+
+// jsonOf decodes a response body.
+func jsonOf(resp *http.Response, v any) error { return json.NewDecoder(resp.Body).Decode(v) }
