@@ -72,9 +72,9 @@ func TestFollowupScheduleAndLicence(t *testing.T) {
 		id, _ := s.invoice(t, followIssued, followDue)
 		tenant, err := f.App.DB.TenantByClientKey(ctx, s.Inst.ClientKey)
 		need(t, err)
-		f.clock.Set(time.Date(2027, 2, 1, 8, 0, 0, 0, time.UTC)) // Monday, before 09:00
-		need(t, f.App.Followups.Heartbeat(ctx, tenant))             // first sight: starts from now
-		f.clock.Set(time.Date(2027, 2, 3, 10, 30, 0, 0, time.UTC))  // Wednesday: three instants came
+		f.clock.Set(time.Date(2027, 2, 1, 8, 0, 0, 0, time.UTC))   // Monday, before 09:00
+		need(t, f.App.Followups.Heartbeat(ctx, tenant))            // first sight: starts from now
+		f.clock.Set(time.Date(2027, 2, 3, 10, 30, 0, 0, time.UTC)) // Wednesday: three instants came
 		var wg sync.WaitGroup
 		for range 4 { // replicas and heartbeats racing
 			wg.Add(1)
