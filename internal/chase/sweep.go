@@ -191,14 +191,9 @@ func outcomeOf(ev store.FollowupEvent, number string) Outcome {
 // after a change that may move its ladder (billing calls it for every
 // invoice change). It implements billing.FollowupScheduler.
 func (e *Engine) Reschedule(ctx context.Context, tx pgx.Tx, clientKey string, invoiceID int64) error {
-	set, ok, err := e.DB.GetSettings(ctx, clientKey)
-	if err != nil {
-		return err
-	}
-	if !ok {
-		set = invoice.DefaultSettings()
-	}
-	p, _, err := e.DB.GetPolicy(ctx, clientKey)
+	// Everything is read through tx: the caller holds a connection already,
+	// and taking another from the pool could starve it under load.
+	p, zone, err := e.DB.FollowupTerms(ctx, tx, clientKey)
 	if err != nil {
 		return err
 	}
@@ -206,7 +201,7 @@ func (e *Engine) Reschedule(ctx context.Context, tx pgx.Tx, clientKey string, in
 	if err != nil {
 		return err
 	}
-	loc := set.Location()
+	loc := invoice.Settings{Timezone: zone}.Location()
 	in := followup.PlanInput{Facts: factsOf(st, loc), Policy: p, Events: eventsOf(st.Events), AsOf: e.now(), Location: loc}
 	return e.DB.SetNextActionAt(ctx, tx, clientKey, invoiceID, nextActionAt(in))
 }

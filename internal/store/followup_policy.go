@@ -79,3 +79,31 @@ func (db *DB) RescheduleOpenInvoices(ctx context.Context, tx pgx.Tx, clientKey s
 	}
 	return tag.RowsAffected(), nil
 }
+
+// FollowupTerms reads, in tx when given, what recomputing an invoice's
+// next action time needs of its tenant: the policy (the default ladder
+// when none was saved) and the timezone of the settings ("" when none).
+// Billing calls it inside the transaction of an invoice change, so it
+// must not take a second connection from the pool.
+func (db *DB) FollowupTerms(ctx context.Context, tx pgx.Tx, clientKey string) (followup.Policy, string, error) {
+	const op = "store.FollowupTerms"
+	var doc []byte
+	var tz *string
+	err := db.on(tx).QueryRow(ctx, `SELECT (SELECT doc FROM followup_policies WHERE client_key = $1),
+		(SELECT doc->>'timezone' FROM settings WHERE client_key = $1)`, clientKey).Scan(&doc, &tz)
+	if err != nil {
+		return followup.Policy{}, "", classify(op, err)
+	}
+	p := followup.DefaultPolicy()
+	if doc != nil {
+		p = followup.Policy{}
+		if err := json.Unmarshal(doc, &p); err != nil {
+			return followup.Policy{}, "", fmt.Errorf("%s: decode policy of %q: %w", op, clientKey, err)
+		}
+	}
+	zone := ""
+	if tz != nil {
+		zone = *tz
+	}
+	return p, zone, nil
+}

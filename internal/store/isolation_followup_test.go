@@ -71,6 +71,12 @@ func followupIsolationChecks(a, b string) map[string]func(t *testing.T, e env) {
 			p.Steps = p.Steps[:1]
 			must(t, e.db.PutPolicy(ctx, nil, b, p, "acc-b"))
 		}),
+		"FollowupTerms": guard(func(t *testing.T, e env, _, _ int64) {
+			p, zone, err := e.db.FollowupTerms(ctx, nil, b)
+			if err != nil || zone != "" || len(p.Steps) != len(followup.DefaultPolicy().Steps) {
+				t.Fatalf("B's terms show A's: zone %q, %d steps (err %v)", zone, len(p.Steps), err)
+			}
+		}),
 		"RescheduleOpenInvoices": guard(func(t *testing.T, e env, _, _ int64) {
 			n, err := e.db.RescheduleOpenInvoices(ctx, nil, b, time.Unix(0, 0))
 			if err != nil || n != 0 {
