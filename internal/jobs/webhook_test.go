@@ -16,34 +16,6 @@ import (
 	"github.com/remitapp/remit/internal/remit"
 )
 
-func TestWebhookJobUniquePerTenantAndIdentifier(t *testing.T) {
-	t.Parallel()
-	ctx := context.Background()
-	e := newEnv(t, "site-a", "site-b")
-	client, err := jobs.NewClient(e.pool, nil, jobs.Config{})
-	must(t, err)
-
-	first, err := client.Insert(ctx, jobs.WebhookArgs{ClientKey: "site-a", Identifier: "wh-1", Event: "jira:issue_updated",
-		Payload: json.RawMessage(`{"n":1}`)}, nil)
-	must(t, err)
-	// A redelivery carries the same identifier; its body may differ.
-	again, err := client.Insert(ctx, jobs.WebhookArgs{ClientKey: "site-a", Identifier: "wh-1", Event: "jira:issue_updated",
-		Payload: json.RawMessage(`{"n":2}`)}, nil)
-	must(t, err)
-	if first.UniqueSkippedAsDuplicate || !again.UniqueSkippedAsDuplicate || again.Job.ID != first.Job.ID {
-		t.Fatalf("first skipped=%v, again skipped=%v (ids %d, %d)", first.UniqueSkippedAsDuplicate,
-			again.UniqueSkippedAsDuplicate, first.Job.ID, again.Job.ID)
-	}
-	other, err := client.Insert(ctx, jobs.WebhookArgs{ClientKey: "site-b", Identifier: "wh-1", Event: "jira:issue_updated"}, nil)
-	must(t, err)
-	if other.UniqueSkippedAsDuplicate {
-		t.Fatal("another tenant's delivery with the same identifier was dropped")
-	}
-	if n := count(t, e.pool, `SELECT count(*) FROM river_job WHERE kind = 'webhook'`); n != 2 {
-		t.Fatalf("%d webhook jobs, want 2", n)
-	}
-}
-
 // TestWebhookEnqueueFollowsTransaction is the webhook endpoint's pattern:
 // record the delivery and enqueue its job in one transaction.
 func TestWebhookEnqueueFollowsTransaction(t *testing.T) {

@@ -217,7 +217,7 @@ func (in *Intake) commitTx(batch []*pending) ([]bool, error) {
 		if len(params) == 0 {
 			return nil
 		}
-		_, err = in.Jobs.InsertManyTx(ctx, tx, params)
+		_, err = in.Jobs.InsertManyFastTx(ctx, tx, params)
 		return err
 	})
 	return first, err
