@@ -141,6 +141,7 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opts Optio
 	river.AddWorker(workers, &privacy.ReportWorker{Service: priv})
 	river.AddWorker(workers, &jirasync.Worker{DB: db, Jira: jiraClients, Now: opts.Now, Logger: logger, Recheck: opts.SyncRecheck})
 	webhooks := jobs.NewWebhookWorker(logger)
+	webhooks.LoadPayloadsFrom(db)
 	river.AddWorker(workers, webhooks)
 	jobs.AddPruneWorker(workers, db)
 	client, err := jobs.NewClient(db.Pool(), workers, jobs.Config{
@@ -156,6 +157,7 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opts Optio
 
 	a := &App{Config: cfg, Logger: logger, DB: db, Jobs: client, Jira: jiraClients, Registry: opts.Registry, now: opts.Now,
 		jobStats: newJobMetrics(opts.Registry, opts.Now)}
+	webhooks.OnProcessed(a.jobStats.webhookProcessed)
 	a.Perms = &jira.Permissions{Clients: a.Jira, Now: opts.Now}
 	a.Billing = &billing.Service{DB: db, Jobs: client, Jira: a.Jira, Perms: a.Perms, Now: opts.Now, Logger: logger, Followups: followups}
 	followups.Jobs, followups.Billing = client, a.Billing

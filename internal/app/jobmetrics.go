@@ -87,16 +87,16 @@ func (m *jobMetrics) record(ev *river.Event) {
 		m.duration.WithLabelValues(kind).Observe(ev.JobStats.RunDuration.Seconds())
 		m.wait.WithLabelValues(kind).Observe(ev.JobStats.QueueWaitDuration.Seconds())
 	}
-	if kind == (jobs.WebhookArgs{}).Kind() && ev.Kind == river.EventKindJobCompleted {
-		if stamped, ok := webhookTimestamp(ev.Job.EncodedArgs); ok {
-			done := m.now()
-			if ev.Job.FinalizedAt != nil {
-				done = *ev.Job.FinalizedAt
-			}
-			// Jira's clock is not ours; a delivery stamped in our future
-			// counts as no lag rather than a negative one.
-			m.lag.Observe(max(done.Sub(stamped), 0).Seconds())
-		}
+}
+
+// webhookProcessed observes the lag of a webhook job its handler has just
+// applied: the worker calls it with the delivery's body, which job args
+// do not carry (bodies stay in webhook_deliveries).
+func (m *jobMetrics) webhookProcessed(a jobs.WebhookArgs) {
+	if stamped, ok := webhookTimestamp(a.Payload); ok {
+		// Jira's clock is not ours; a delivery stamped in our future
+		// counts as no lag rather than a negative one.
+		m.lag.Observe(max(m.now().Sub(stamped), 0).Seconds())
 	}
 }
 
@@ -119,16 +119,14 @@ func outcomeOf(ev *river.Event) string {
 	return string(ev.Kind)
 }
 
-// webhookTimestamp reads payload.timestamp (milliseconds since the epoch,
-// as Jira sends it) from a webhook job's arguments.
-func webhookTimestamp(args []byte) (time.Time, bool) {
-	var a struct {
-		Payload struct {
-			Timestamp int64 `json:"timestamp"`
-		} `json:"payload"`
+// webhookTimestamp reads the timestamp Jira puts in a delivery's body
+// (milliseconds since the epoch).
+func webhookTimestamp(body []byte) (time.Time, bool) {
+	var p struct {
+		Timestamp int64 `json:"timestamp"`
 	}
-	if err := json.Unmarshal(args, &a); err != nil || a.Payload.Timestamp <= 0 {
+	if err := json.Unmarshal(body, &p); err != nil || p.Timestamp <= 0 {
 		return time.Time{}, false
 	}
-	return time.UnixMilli(a.Payload.Timestamp), true
+	return time.UnixMilli(p.Timestamp), true
 }

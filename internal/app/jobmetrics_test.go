@@ -1,6 +1,7 @@
 package app
 
 import (
+	"github.com/remitapp/remit/internal/jobs"
 	"strconv"
 	"testing"
 	"time"
@@ -38,10 +39,10 @@ func TestWebhookTimestamp(t *testing.T) {
 		want time.Time
 		ok   bool
 	}{
-		{`{"client_key":"c","payload":{"timestamp":1700000000123,"webhookEvent":"jira:issue_updated"}}`, time.UnixMilli(1700000000123), true},
-		{`{"payload":{"webhookEvent":"jira:issue_updated"}}`, time.Time{}, false},
-		{`{"payload":{"timestamp":-5}}`, time.Time{}, false},
-		{`{"payload":{"timestamp":"soon"}}`, time.Time{}, false},
+		{`{"timestamp":1700000000123,"webhookEvent":"jira:issue_updated"}`, time.UnixMilli(1700000000123), true},
+		{`{"webhookEvent":"jira:issue_updated"}`, time.Time{}, false},
+		{`{"timestamp":-5}`, time.Time{}, false},
+		{`{"timestamp":"soon"}`, time.Time{}, false},
 		{`not json`, time.Time{}, false},
 	}
 	for _, tt := range tests {
@@ -56,17 +57,17 @@ func TestJobMetricsRecord(t *testing.T) {
 	reg := prometheus.NewRegistry()
 	now := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
 	m := newJobMetrics(reg, func() time.Time { return now })
-	finalized := now.Add(-time.Second)
-	stamped := finalized.Add(-3 * time.Second).UnixMilli()
+	stamped := now.Add(-3 * time.Second).UnixMilli()
+	// The worker reports each applied delivery with its body.
+	m.webhookProcessed(jobs.WebhookArgs{Payload: []byte(`{"timestamp":` + strconv.FormatInt(stamped, 10) + `}`)})
+	// Stamped by a Jira clock ahead of ours: no negative lag.
+	m.webhookProcessed(jobs.WebhookArgs{Payload: []byte(`{"timestamp":` + strconv.FormatInt(now.Add(time.Minute).UnixMilli(), 10) + `}`)})
 	events := []*river.Event{
-		{Kind: river.EventKindJobCompleted, Job: &rivertype.JobRow{Kind: "webhook", State: rivertype.JobStateCompleted, FinalizedAt: &finalized,
-			EncodedArgs: []byte(`{"payload":{"timestamp":` + strconv.FormatInt(stamped, 10) + `}}`)}, JobStats: &river.JobStatistics{RunDuration: 20 * time.Millisecond}},
-		// Stamped by a Jira clock ahead of ours: no negative lag.
-		{Kind: river.EventKindJobCompleted, Job: &rivertype.JobRow{Kind: "webhook", State: rivertype.JobStateCompleted,
-			EncodedArgs: []byte(`{"payload":{"timestamp":` + strconv.FormatInt(now.Add(time.Minute).UnixMilli(), 10) + `}}`)}},
+		{Kind: river.EventKindJobCompleted, Job: &rivertype.JobRow{Kind: "webhook", State: rivertype.JobStateCompleted},
+			JobStats: &river.JobStatistics{RunDuration: 20 * time.Millisecond}},
+		{Kind: river.EventKindJobCompleted, Job: &rivertype.JobRow{Kind: "webhook", State: rivertype.JobStateCompleted}},
 		// A failed webhook run is counted but has not applied the delivery.
-		{Kind: river.EventKindJobFailed, Job: &rivertype.JobRow{Kind: "webhook", State: rivertype.JobStateRetryable,
-			EncodedArgs: []byte(`{"payload":{"timestamp":1}}`)}},
+		{Kind: river.EventKindJobFailed, Job: &rivertype.JobRow{Kind: "webhook", State: rivertype.JobStateRetryable}},
 		{Kind: river.EventKindJobFailed, Job: &rivertype.JobRow{Kind: "invoice_jira_sync", State: rivertype.JobStateDiscarded}},
 		{Kind: river.EventKindJobCompleted},
 		nil,

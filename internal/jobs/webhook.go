@@ -20,14 +20,20 @@ import (
 // thing again at about a third of the database cost of a delivery.)
 type WebhookArgs struct {
 	ClientKey  string          `json:"client_key"`
-	Identifier string          `json:"identifier"` // X-Atlassian-Webhook-Identifier
-	Event      string          `json:"event"`                     // webhookEvent; read from Payload when empty
-	Payload    json.RawMessage `json:"payload"`
+	Identifier string          `json:"identifier"`        // X-Atlassian-Webhook-Identifier
+	Event      string          `json:"event"`             // webhookEvent; read from Payload when empty
+	Payload    json.RawMessage `json:"payload,omitempty"` // empty: read from the deliveries table (PayloadSource)
+}
+
+// PayloadSource gives the body of a recorded delivery. The webhook intake
+// keeps bodies out of job args (River indexes args), so the worker loads
+// them here before calling a handler.
+type PayloadSource interface {
+	WebhookPayload(ctx context.Context, clientKey, identifier string) ([]byte, error)
 }
 
 // Kind names the job in river_job; changing it orphans queued jobs.
 func (WebhookArgs) Kind() string { return "webhook" }
-
 
 // WebhookHandler processes one event type. Returning a remit.Invalid or
 // remit.Unprocessable error cancels the job (retrying cannot help); any
@@ -43,6 +49,16 @@ type WebhookWorker struct {
 	logger   *slog.Logger
 	mu       sync.RWMutex
 	handlers map[string]WebhookHandler
+	payloads PayloadSource
+	done     func(WebhookArgs)
+}
+
+// OnProcessed registers fn to be called, with the body loaded, after a
+// handler applied a delivery (metrics of webhook lag use it).
+func (w *WebhookWorker) OnProcessed(fn func(WebhookArgs)) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.done = fn
 }
 
 // NewWebhookWorker returns a worker with no handlers; register them with
@@ -62,9 +78,32 @@ func (w *WebhookWorker) Handle(event string, h WebhookHandler) {
 	w.handlers[event] = h
 }
 
+// LoadPayloadsFrom makes the worker read bodies the args do not carry
+// from src. Call it before the client starts.
+func (w *WebhookWorker) LoadPayloadsFrom(src PayloadSource) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.payloads = src
+}
+
 // Work runs the handler for the job's event.
 func (w *WebhookWorker) Work(ctx context.Context, job *river.Job[WebhookArgs]) error {
 	a := job.Args
+	w.mu.RLock()
+	src := w.payloads
+	w.mu.RUnlock()
+	if len(a.Payload) == 0 && src != nil {
+		body, err := src.WebhookPayload(ctx, a.ClientKey, a.Identifier)
+		if remit.IsKind(err, remit.NotFound) {
+			// Pruned after the retention: the delivery is too old to matter.
+			w.logger.WarnContext(ctx, "webhook body no longer kept; skipped", slog.String("client_key", a.ClientKey), slog.String("webhook_id", a.Identifier))
+			return river.JobCancel(err)
+		}
+		if err != nil {
+			return err
+		}
+		a.Payload = body
+	}
 	event, err := eventName(a)
 	if err != nil {
 		// A payload that is not JSON will not become JSON on retry.
@@ -87,6 +126,12 @@ func (w *WebhookWorker) Work(ctx context.Context, job *river.Job[WebhookArgs]) e
 			return river.JobCancel(err)
 		}
 		return err
+	}
+	w.mu.RLock()
+	done := w.done
+	w.mu.RUnlock()
+	if done != nil {
+		done(a)
 	}
 	return nil
 }

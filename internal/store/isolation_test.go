@@ -100,6 +100,12 @@ func TestTenantIsolation(t *testing.T) {
 				t.Fatalf("A's deliveries made B's duplicates: %v", first)
 			}
 		},
+		"WebhookPayload": func(t *testing.T, e env) {
+			_, err := e.db.RecordWebhookDeliveries(ctx, nil, e.clock.Now(), []store.WebhookDelivery{{ClientKey: a, Identifier: "wh-with-body", Payload: []byte(`{"secret":"a"}`)}})
+			must(t, err)
+			_, err = e.db.WebhookPayload(ctx, b, "wh-with-body")
+			wantKind(t, err, remit.NotFound)
+		},
 		"WebhookDeliverySeen": func(t *testing.T, e env) {
 			seen, err := e.db.WebhookDeliverySeen(ctx, b, "wh-a-only")
 			must(t, err)

@@ -75,6 +75,7 @@ type WebhookDelivery struct {
 	ClientKey  string
 	Identifier string
 	Event      string
+	Payload    []byte // the body as received; the job reads it with WebhookPayload
 }
 
 // RecordWebhookDeliveries records many deliveries, of any tenants, in one
@@ -85,17 +86,18 @@ type WebhookDelivery struct {
 func (db *DB) RecordWebhookDeliveries(ctx context.Context, tx pgx.Tx, at time.Time, ds []WebhookDelivery) ([]bool, error) {
 	const op = "store.RecordWebhookDeliveries"
 	keys, ids, events := make([]string, len(ds)), make([]string, len(ds)), make([]string, len(ds))
+	payloads := make([][]byte, len(ds))
 	for i, d := range ds {
 		if d.Identifier == "" {
 			return nil, remit.FieldErrors(remit.Invalid, op, "webhook without identifier", map[string]string{"identifier": "is required"})
 		}
-		keys[i], ids[i], events[i] = d.ClientKey, d.Identifier, d.Event
+		keys[i], ids[i], events[i], payloads[i] = d.ClientKey, d.Identifier, d.Event, d.Payload
 	}
 	rows, err := db.on(tx).Query(ctx, `
-		INSERT INTO webhook_deliveries (client_key, identifier, event, received_at)
-		SELECT k, i, e, $4 FROM unnest($1::text[], $2::text[], $3::text[]) AS d(k, i, e)
+		INSERT INTO webhook_deliveries (client_key, identifier, event, received_at, payload)
+		SELECT k, i, e, $4, p FROM unnest($1::text[], $2::text[], $3::text[], $5::bytea[]) AS d(k, i, e, p)
 		ON CONFLICT (client_key, identifier) DO NOTHING
-		RETURNING client_key, identifier`, keys, ids, events, at)
+		RETURNING client_key, identifier`, keys, ids, events, at, payloads)
 	if err != nil {
 		return nil, classify(op, err)
 	}
@@ -118,4 +120,18 @@ func (db *DB) RecordWebhookDeliveries(ctx context.Context, tx pgx.Tx, at time.Ti
 		}
 	}
 	return first, nil
+}
+
+// WebhookPayload returns the body of a recorded delivery, for the job
+// that processes it. A delivery pruned meanwhile (older than the
+// retention) or never recorded is remit.NotFound.
+func (db *DB) WebhookPayload(ctx context.Context, clientKey, identifier string) ([]byte, error) {
+	const op = "store.WebhookPayload"
+	var p []byte
+	err := db.pool.QueryRow(ctx, `SELECT payload FROM webhook_deliveries WHERE client_key = $1 AND identifier = $2 AND payload IS NOT NULL`,
+		clientKey, identifier).Scan(&p)
+	if err != nil {
+		return nil, classify(op, err)
+	}
+	return p, nil
 }

@@ -156,7 +156,7 @@ func TestRecordWebhookDeliveriesBatch(t *testing.T) {
 	_, err := e.db.RecordWebhookDelivery(ctx, nil, "t1", "old", "jira:issue_updated", e.clock.Now())
 	must(t, err)
 	first, err := e.db.RecordWebhookDeliveries(ctx, nil, e.clock.Now(), []store.WebhookDelivery{
-		{ClientKey: "t1", Identifier: "new-1", Event: "worklog_updated"},
+		{ClientKey: "t1", Identifier: "new-1", Event: "worklog_updated", Payload: []byte(`{"n":1}`)},
 		{ClientKey: "t1", Identifier: "old", Event: "jira:issue_updated"},
 		{ClientKey: "t2", Identifier: "old", Event: "jira:issue_updated"}, // same id, other tenant
 		{ClientKey: "t1", Identifier: "new-1", Event: "worklog_updated"},  // repeat within the batch
@@ -168,6 +168,12 @@ func TestRecordWebhookDeliveriesBatch(t *testing.T) {
 	}
 	if n := count(t, e.pool, `SELECT count(*) FROM webhook_deliveries`); n != 4 {
 		t.Fatalf("%d rows, want 4", n)
+	}
+	if p, err := e.db.WebhookPayload(ctx, "t1", "new-1"); err != nil || string(p) != `{"n":1}` {
+		t.Fatalf("payload %q, %v", p, err)
+	}
+	if _, err := e.db.WebhookPayload(ctx, "t1", "old"); !remit.IsKind(err, remit.NotFound) {
+		t.Fatalf("delivery recorded without a body: %v", err)
 	}
 	err = e.db.InTx(ctx, func(tx pgx.Tx) error {
 		if _, err := e.db.RecordWebhookDeliveries(ctx, tx, e.clock.Now(), []store.WebhookDelivery{{ClientKey: "t1", Identifier: "rolled-back"}}); err != nil {

@@ -13,7 +13,6 @@ package webhook
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"sync"
@@ -64,7 +63,6 @@ func (in *Intake) Stats() (deliveries, transactions int64) {
 
 type pending struct {
 	delivery store.WebhookDelivery
-	body     []byte
 	done     chan outcome
 }
 
@@ -79,8 +77,7 @@ type outcome struct {
 func (in *Intake) Accept(ctx context.Context, clientKey, identifier, event string, body []byte) (bool, error) {
 	in.once.Do(in.start)
 	p := &pending{
-		delivery: store.WebhookDelivery{ClientKey: clientKey, Identifier: identifier, Event: event},
-		body:     body,
+		delivery: store.WebhookDelivery{ClientKey: clientKey, Identifier: identifier, Event: event, Payload: body},
 		done:     make(chan outcome, 1),
 	}
 	in.mu.RLock()
@@ -208,9 +205,9 @@ func (in *Intake) commitTx(batch []*pending) ([]bool, error) {
 		params := make([]river.InsertManyParams, 0, len(batch))
 		for i, p := range batch {
 			if first[i] {
+				// The body stays in webhook_deliveries; the job reads it there.
 				params = append(params, river.InsertManyParams{Args: jobs.WebhookArgs{
-					ClientKey: p.delivery.ClientKey, Identifier: p.delivery.Identifier,
-					Event: p.delivery.Event, Payload: json.RawMessage(p.body),
+					ClientKey: p.delivery.ClientKey, Identifier: p.delivery.Identifier, Event: p.delivery.Event,
 				}})
 			}
 		}
