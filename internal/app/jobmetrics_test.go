@@ -1,7 +1,6 @@
 package app
 
 import (
-	"github.com/remitapp/remit/internal/jobs"
 	"strconv"
 	"testing"
 	"time"
@@ -10,6 +9,8 @@ import (
 	dto "github.com/prometheus/client_model/go"
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
+
+	"github.com/remitapp/remit/internal/jobs"
 )
 
 func TestJobOutcome(t *testing.T) {
