@@ -84,7 +84,17 @@ func TestClosedAccountErasedEverywhere(t *testing.T) {
 	if code := call("POST", fmt.Sprintf("/invoices/%d/payments", inv.ID), map[string]any{"amount": "100.00", "paidOn": "2026-11-05", "method": "bank-transfer"}, nil); code != 201 && code != 200 {
 		t.Fatalf("payment: %d", code)
 	}
-	if len(rowsMentioning(t, s, closer)) < 4 {
+	var policy map[string]any
+	if code := call("GET", "/policy", nil, &policy); code != 200 {
+		t.Fatalf("policy: %d", code)
+	}
+	if code := call("PUT", "/policy", policy, nil); code != 200 {
+		t.Fatalf("save policy: %d", code)
+	}
+	if rowsMentioning(t, s, closer)["followup_policies"] != 1 {
+		t.Fatalf("the policy does not record who saved it: %v", rowsMentioning(t, s, closer))
+	}
+	if len(rowsMentioning(t, s, closer)) < 5 {
 		t.Fatalf("setup stored %v, want the closer in several tables", rowsMentioning(t, s, closer))
 	}
 	s.Sim.SetAccountStatus(closer, "closed")

@@ -17,12 +17,14 @@ import (
 const ErasedAccount = "closed-account"
 
 // accountSources selects every (accountId, last change) Remit stores for
-// tenant $1: audit actors, who saved the settings, who created invoices,
-// who recorded payments and the per-person rate overrides of customers.
+// tenant $1: audit actors, who saved the settings or the follow-up policy,
+// who created invoices, who recorded payments and the per-person rate
+// overrides of customers.
 // The system actors "system" and "jira" and erased ids are not people.
 const accountSources = `
 	SELECT actor AS account_id, at AS changed_at FROM audit_log WHERE client_key = $1
 	UNION ALL SELECT updated_by, updated_at FROM settings WHERE client_key = $1
+	UNION ALL SELECT updated_by, updated_at FROM followup_policies WHERE client_key = $1
 	UNION ALL SELECT created_by, created_at FROM invoices WHERE client_key = $1
 	UNION ALL SELECT recorded_by, recorded_at FROM payments WHERE client_key = $1
 	UNION ALL SELECT k, updated_at FROM customers, jsonb_object_keys(coalesce(rate_overrides->'accounts', '{}')) AS k
@@ -106,6 +108,7 @@ func (db *DB) EraseAccount(ctx context.Context, clientKey, accountID string) (in
 			`UPDATE invoices SET created_by = $3 WHERE client_key = $1 AND created_by = $2`,
 			`UPDATE payments SET recorded_by = $3 WHERE client_key = $1 AND recorded_by = $2`,
 			`UPDATE settings SET updated_by = $3 WHERE client_key = $1 AND updated_by = $2`,
+			`UPDATE followup_policies SET updated_by = $3 WHERE client_key = $1 AND updated_by = $2`,
 			`UPDATE customers SET rate_overrides = jsonb_set(rate_overrides, '{accounts}', (rate_overrides->'accounts') - $2::text)
 				WHERE client_key = $1 AND rate_overrides->'accounts' ? $2::text AND $3 <> ''`,
 		} {
