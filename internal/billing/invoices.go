@@ -208,35 +208,11 @@ func (s *Service) Today(ctx context.Context, t remit.Tenant) (invoice.Date, erro
 
 // Void voids an open invoice and releases its worklogs for re-billing.
 func (s *Service) Void(ctx context.Context, a Actor, id int64) (invoice.Invoice, error) {
-	set, err := s.configured(ctx, a.Tenant)
-	if err != nil {
-		return invoice.Invoice{}, err
-	}
-	if err := s.requireManage(ctx, a, set.BillingProjectKey); err != nil {
-		return invoice.Invoice{}, err
-	}
-	err = s.DB.InTx(ctx, func(tx pgx.Tx) error {
-		inv, err := s.DB.InvoiceForUpdate(ctx, tx, a.Tenant.ClientKey, id)
-		if err != nil {
-			return err
-		}
+	return s.change(ctx, a, id, func(tx pgx.Tx, inv invoice.Invoice) error {
 		if !inv.Open() || inv.Paid.IsPositive() {
-			return remit.Errorf(remit.Unprocessable, "billing.Void", "invoice %s is %s with %s paid; only an unpaid open invoice can be voided", inv.Number, inv.Status, inv.Paid.StringFixed(inv.Currency.Exponent()))
+			return remit.Errorf(remit.Unprocessable, "billing.Void", "invoice %s is %s with %s paid; only an unpaid open invoice can be voided (write it off instead)",
+				inv.Number, inv.Status, inv.Paid.StringFixed(inv.Currency.Exponent()))
 		}
-		if err := s.DB.VoidInvoice(ctx, tx, a.Tenant.ClientKey, id, a.Name()); err != nil {
-			return err
-		}
-		if err := s.reschedule(ctx, tx, a.Tenant.ClientKey, id); err != nil {
-			return err
-		}
-		if err := s.DB.BumpJiraVersion(ctx, tx, a.Tenant.ClientKey, id); err != nil {
-			return err
-		}
-		_, err = s.Jobs.InsertTx(ctx, tx, jirasync.SyncArgs{ClientKey: a.Tenant.ClientKey, InvoiceID: id}, nil)
-		return err
+		return s.DB.VoidInvoice(ctx, tx, a.Tenant.ClientKey, id, a.Name())
 	})
-	if err != nil {
-		return invoice.Invoice{}, err
-	}
-	return s.DB.Invoice(ctx, a.Tenant.ClientKey, id)
 }
