@@ -149,6 +149,8 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opts Optio
 		Concurrency:  cfg.Workers,
 		PeriodicJobs: append(append(jobs.PeriodicJobs(), privacy.PeriodicJobs()...), chase.PeriodicJobs()...),
 		RetryPolicy:  opts.JobRetryPolicy,
+		// A killed replica's running jobs are retried by the others after this.
+		RescueStuckJobsAfter: cfg.RescueStuckAfter,
 	})
 	if err != nil {
 		db.Close()

@@ -10,6 +10,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Env names the environments Remit knows. Dev relaxes what must be given
@@ -39,6 +40,10 @@ type Config struct {
 	ForgeJWKSURL   string
 	DevKeyPath     string // where the dev encryption key is kept (dev only)
 	RetentionDays  int    // days an uninstalled tenant's data is kept
+	// RescueStuckAfter is how long a job may run before another replica
+	// takes its process for dead and retries it (REMIT_RESCUE_STUCK_AFTER);
+	// 0 keeps River's one hour, which outlasts every job's timeout.
+	RescueStuckAfter time.Duration
 }
 
 // Defaults for the optional variables.
@@ -135,6 +140,13 @@ func FromEnv(getenv func(string) string, need Need) (Config, error) {
 	}
 	if c.RetentionDays, err = positiveInt(getenv, "REMIT_RETENTION_DAYS", DefaultRetentionDays, 3650); err != nil {
 		return c, err
+	}
+	if v := strings.TrimSpace(getenv("REMIT_RESCUE_STUCK_AFTER")); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < time.Second || d > 7*24*time.Hour {
+			return c, fmt.Errorf("REMIT_RESCUE_STUCK_AFTER must be a duration from 1s to 168h (e.g. 1h, 30s), got %q", v)
+		}
+		c.RescueStuckAfter = d
 	}
 	if c.ForgeAppID != "" && !strings.HasPrefix(c.ForgeAppID, "ari:cloud:ecosystem::app/") {
 		return c, fmt.Errorf("REMIT_FORGE_APP_ID must look like ari:cloud:ecosystem::app/<uuid>, got %q", c.ForgeAppID)

@@ -3,6 +3,7 @@ package config
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 const goodKey = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=" // base64 of 32 bytes
@@ -22,7 +23,7 @@ func TestDefaults(t *testing.T) {
 	}
 	if c.Listen != ":8080" || c.BaseURL.String() != "http://localhost:8080" || c.AppKey != "io.remit.jira" ||
 		c.Env != EnvProd || c.Workers != 10 || c.SMTPURL != nil || c.ForgeAppID != "" || len(c.EncryptionKey) != 32 ||
-		c.ConnectKeysURL != DefaultConnectKeysURL || c.RetentionDays != 30 {
+		c.ConnectKeysURL != DefaultConnectKeysURL || c.RetentionDays != 30 || c.RescueStuckAfter != 0 {
 		t.Fatalf("unexpected defaults: %+v", c)
 	}
 }
@@ -51,6 +52,8 @@ func TestErrors(t *testing.T) {
 		{"smtp without port", append(base, "REMIT_SMTP_URL", "smtp://mail", "REMIT_MAIL_FROM", "a@b.c"), Need{}, "port"},
 		{"forge app id", append(base, "REMIT_FORGE_APP_ID", "my-app"), Need{}, "ari:cloud:ecosystem::app/"},
 		{"long app key", append(base, "REMIT_APP_KEY", strings.Repeat("k", 65)), Need{}, "at most 64"},
+		{"rescue not a duration", append(base, "REMIT_RESCUE_STUCK_AFTER", "30"), Need{}, "REMIT_RESCUE_STUCK_AFTER must be a duration"},
+		{"rescue too short", append(base, "REMIT_RESCUE_STUCK_AFTER", "500ms"), Need{}, "REMIT_RESCUE_STUCK_AFTER"},
 		{"keys url", append(base, "REMIT_CONNECT_KEYS_URL", "keys"), Need{}, "REMIT_CONNECT_KEYS_URL must be an absolute URL"},
 	}
 	for _, tc := range cases {
@@ -86,5 +89,15 @@ func TestSMTP(t *testing.T) {
 	}
 	if c.SMTPURL.Host != "mail.example.com:465" || c.SMTPURL.User.Username() != "u" {
 		t.Fatalf("smtp = %v", c.SMTPURL)
+	}
+}
+
+func TestRescueStuckAfter(t *testing.T) {
+	c, err := FromEnv(env("REMIT_RESCUE_STUCK_AFTER", "45s"), Need{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.RescueStuckAfter != 45*time.Second {
+		t.Fatalf("RescueStuckAfter = %v, want 45s", c.RescueStuckAfter)
 	}
 }

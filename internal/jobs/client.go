@@ -38,6 +38,13 @@ type Config struct {
 	// default (attempt⁴ seconds with jitter: 25 attempts span about three
 	// weeks, which outlasts any Jira outage). Tests pass a faster one.
 	RetryPolicy river.ClientRetryPolicy
+	// RescueStuckJobsAfter is how long a job may stay running before River
+	// on another replica takes it for dead (its process was killed) and
+	// retries it; 0 means River's default, one hour. It must outlast the
+	// longest job timeout (a sweep's 30 minutes), or a slow job still
+	// running would be started a second time. Crash tests shorten it so a
+	// SIGKILLed replica's jobs come back within seconds.
+	RescueStuckJobsAfter time.Duration
 }
 
 // NewClient builds a River client on pool. With workers == nil it is
@@ -52,7 +59,16 @@ func NewClient(pool *pgxpool.Pool, workers *river.Workers, cfg Config) (*river.C
 	// there are idle workers, so the cooldown caps throughput at
 	// workers/cooldown: 10 workers at River's default 100 ms is only 100
 	// jobs/s, too few for a burst of webhooks. 10 ms allows 1,000/s.
-	rc := &river.Config{Logger: logger, RetryPolicy: cfg.RetryPolicy, FetchCooldown: 10 * time.Millisecond}
+	rc := &river.Config{Logger: logger, RetryPolicy: cfg.RetryPolicy, FetchCooldown: 10 * time.Millisecond,
+		RescueStuckJobsAfter: cfg.RescueStuckJobsAfter}
+	if cfg.RescueStuckJobsAfter < 0 {
+		return nil, fmt.Errorf("jobs.NewClient: RescueStuckJobsAfter %v is negative", cfg.RescueStuckJobsAfter)
+	}
+	if cfg.RescueStuckJobsAfter > 0 && cfg.RescueStuckJobsAfter < river.JobTimeoutDefault {
+		// River refuses a rescue horizon below the default job timeout;
+		// workers with their own Timeout keep it.
+		rc.JobTimeout = cfg.RescueStuckJobsAfter
+	}
 	if workers == nil {
 		if len(cfg.Queues) > 0 || len(cfg.PeriodicJobs) > 0 {
 			return nil, errors.New("jobs.NewClient: an insert-only client (no workers) cannot have queues or periodic jobs")
