@@ -70,6 +70,7 @@ func (s *Server) apiRoutes(api *echo.Group) {
 	api.GET("/invoices/:id/timeline", s.invoiceTimeline)
 	api.GET("/policy", s.getPolicy)
 	api.PUT("/policy", s.putPolicy)
+	api.POST("/policy/preview", s.previewPolicy)
 	api.POST("/followups/run", s.runFollowups)
 	api.GET("/reports/aging", s.aging)
 	api.GET("/issues/:issueKey/billing", s.issueBilling)
