@@ -84,8 +84,10 @@ func TestFollowupLadder(t *testing.T) {
 			t.Errorf("comment without the invoice number: %q", c.Text)
 		}
 	}
-	if !strings.Contains(comments[7].Text, "Jira administrators") {
-		t.Errorf("last comment %q is not the hand-off", comments[7].Text)
+	// The last step's comment and its note to the administrators are two
+	// jobs of one day; either may land first.
+	if !strings.Contains(comments[6].Text+comments[7].Text, "Jira administrators") {
+		t.Errorf("last comments %q and %q hold no hand-off to the administrators", comments[6].Text, comments[7].Text)
 	}
 	var overdue []string
 	for _, tr := range s.Site.Site.TransitionHistory() {
