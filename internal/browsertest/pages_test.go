@@ -29,6 +29,9 @@ func TestPages(t *testing.T) {
 	t.Run("AdminPage", d.testAdminPage)
 	t.Run("GetStarted", d.testGetStarted)
 	t.Run("RecordPayment", d.testRecordPayment)
+	t.Run("FollowupTimeline", d.testFollowupTimeline)
+	t.Run("DisputePauses", d.testDisputePauses)
+	t.Run("PolicyEditor", d.testPolicyEditor)
 	t.Run("PanelLoadTime", d.testPanelLoadTime)
 }
 

@@ -71,7 +71,7 @@ export interface TimelineEvent {
 
 export interface Timeline {
   events: TimelineEvent[];
-  next: { step: string; dueAt: string; action?: string } | null;
+  next: { step: string; dueAt: string; installment?: number | null } | null;
 }
 
 export interface IssueBilling {
@@ -121,16 +121,49 @@ export interface Settings {
   configured?: boolean;
 }
 
+export interface PolicyAction {
+  type: string;
+  cc?: boolean;
+  status?: string;
+  label?: string;
+}
+
 export interface PolicyStep {
   key: string;
   offsetDays: number;
-  actions: { type: string; [k: string]: unknown }[];
+  actions: PolicyAction[];
+  template?: string;
+  comment?: string;
+  subject?: string;
+  text?: string;
+  html?: string;
 }
 
 export interface Policy {
   steps: PolicyStep[];
-  lateFee?: string | { preset?: string } | null;
+  lateFee?: { preset?: string; [k: string]: unknown } | null;
+  saved?: boolean;
   [k: string]: unknown;
+}
+
+/** PolicyPreview is POST /policy/preview: what a policy would do for a
+ * sample invoice, step by step, with the messages its templates render. */
+export interface PolicyPreview {
+  number: string;
+  customer: string;
+  currency: string;
+  total: string;
+  issueDate: string;
+  dueDate: string;
+  steps: {
+    key: string;
+    offsetDays: number;
+    date: string;
+    actions: (PolicyAction & { outcome: 'run' | 'skipped'; reason?: string })[];
+    comment?: string;
+    email?: { subject: string; text: string };
+    lateFee?: string;
+  }[];
 }
 
 export interface AgingRow {

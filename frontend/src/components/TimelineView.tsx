@@ -28,7 +28,7 @@ export function TimelineView({ timeline, timezone }: { timeline: Timeline; timez
         {events.map((e, i) => {
           const [appearance, label] = STATUS[e.status] ?? ['default', e.status];
           return (
-            <li key={i} style={{ paddingBlock: token('space.075'), borderBlockEnd: `1px solid ${token('color.border')}` }}>
+            <li key={i} data-step={e.step} data-status={e.status} style={{ paddingBlock: token('space.075'), borderBlockEnd: `1px solid ${token('color.border')}` }}>
               <div style={{ display: 'flex', justifyContent: 'space-between', gap: token('space.100') }}>
                 <span style={{ font: token('font.body'), fontWeight: token('font.weight.medium') }}>
                   {stepName(e.step)}
@@ -44,7 +44,7 @@ export function TimelineView({ timeline, timezone }: { timeline: Timeline; timez
           );
         })}
         {timeline.next ? (
-          <li style={{ paddingBlock: token('space.075') }}>
+          <li data-testid="timeline-next" data-step={timeline.next.step} style={{ paddingBlock: token('space.075') }}>
             <div style={{ display: 'flex', justifyContent: 'space-between', gap: token('space.100') }}>
               <span style={{ font: token('font.body'), fontWeight: token('font.weight.medium') }}>{stepName(timeline.next.step)}</span>
               <Lozenge appearance="new">Next</Lozenge>

@@ -61,7 +61,7 @@ export function AdminPage({ ctx, api }: { ctx: PageContext; api: ApiClient }) {
               <Heading size="medium" as="h2">
                 Follow-up policy
               </Heading>
-              <PolicyEditor api={api} initial={policy.data} today={today} disabled={!ok} />
+              <PolicyEditor api={api} initial={policy.data} today={today} termsDays={settings.data?.paymentTermsDays ?? 30} disabled={!ok} />
             </Stack>
           </Box>
         ) : null}
