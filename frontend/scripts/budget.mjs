@@ -33,6 +33,9 @@ for (const chunk of Object.values(manifest)) {
 writeFileSync(join(dist, '.gitkeep'), '');
 
 let failed = false;
+// The Forge transport (@forge/bridge) must stay a lazy chunk: Connect
+// pages never load it.
+const forgeChunk = manifest['src/api/forge.ts']?.file;
 for (const [key, chunk] of Object.entries(manifest)) {
   if (!chunk.isEntry) continue;
   const files = new Set();
@@ -50,6 +53,10 @@ for (const [key, chunk] of Object.entries(manifest)) {
     const s = gzipSize(f);
     raw += s.raw;
     gzip += s.gzip;
+  }
+  if (forgeChunk && files.has(forgeChunk)) {
+    console.error(`budget: ${chunk.name} loads the Forge transport up front; it must stay a lazy import`);
+    failed = true;
   }
   const budget = BUDGETS[chunk.name];
   const over = budget !== undefined && gzip > budget;

@@ -5,32 +5,33 @@ import '@atlaskit/css-reset';
 import { StrictMode, type ReactElement } from 'react';
 import { createRoot } from 'react-dom/client';
 
-import { createClient, type ApiClient } from './api/client';
-import { readContext, resizeToContent, type PageContext } from './host';
+import { connectHost, type ApiClient } from './api/client';
+import { readContext, resizeToContent, withForgeContext, type PageContext } from './host';
 import { applyTheme } from './theme';
 
 /** boot renders page(ctx, api) into #remit-root and keeps the iframe
- * sized to it. */
+ * sized to it. Under Forge the transport and the page context come from
+ * Forge's bridge, loaded first; under Connect nothing extra loads. */
 export function boot(page: (ctx: PageContext, api: ApiClient) => ReactElement): void {
   const el = document.getElementById('remit-root');
   if (!el) return;
   applyTheme();
-  const ctx = readContext(el);
-  let api: ApiClient;
-  try {
-    api = createClient();
-  } catch (err) {
-    el.textContent = err instanceof Error ? err.message : String(err);
-    return;
-  }
-  createRoot(el).render(<StrictMode>{page(ctx, api)}</StrictMode>);
-  let queued = false;
-  new ResizeObserver(() => {
-    if (queued) return;
-    queued = true;
-    requestAnimationFrame(() => {
-      queued = false;
-      resizeToContent(el);
-    });
-  }).observe(el);
+  connectHost().then(
+    ({ api, forge }) => {
+      const ctx = forge ? withForgeContext(readContext(el), forge) : readContext(el);
+      createRoot(el).render(<StrictMode>{page(ctx, api)}</StrictMode>);
+      let queued = false;
+      new ResizeObserver(() => {
+        if (queued) return;
+        queued = true;
+        requestAnimationFrame(() => {
+          queued = false;
+          resizeToContent(el);
+        });
+      }).observe(el);
+    },
+    (err: unknown) => {
+      el.textContent = err instanceof Error ? err.message : String(err);
+    },
+  );
 }

@@ -45,6 +45,22 @@ export function readContext(el: HTMLElement): PageContext {
   };
 }
 
+/** withForgeContext fills the page context from Forge's view context:
+ * a Forge resource page is static HTML, so only the page name is in it. */
+export function withForgeContext(
+  ctx: PageContext,
+  f: { issueKey?: string; projectKey?: string; timezone?: string; siteUrl?: string; licenseActive?: boolean },
+): PageContext {
+  return {
+    ...ctx,
+    issueKey: f.issueKey || ctx.issueKey,
+    projectKey: f.projectKey || ctx.projectKey,
+    timezone: f.timezone || ctx.timezone,
+    siteUrl: (f.siteUrl || ctx.siteUrl).replace(/\/$/, ''),
+    lic: f.licenseActive === undefined ? ctx.lic : f.licenseActive ? 'active' : 'none',
+  };
+}
+
 /** licensed is false only when Jira says the site has no licence. */
 export function licensed(ctx: PageContext): boolean {
   return ctx.lic !== 'none';

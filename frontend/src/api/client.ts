@@ -76,7 +76,27 @@ export type InvokeRemote = (req: {
   method: string;
   body?: unknown;
   headers?: Record<string, string>;
-}) => Promise<{ status: number; headers?: Record<string, string>; body?: unknown }>;
+}) => Promise<{ status: number; headers?: Record<string, string | string[]>; body?: unknown }>;
+
+/** FORGE_API is where Remit serves its API to invokeRemote (the Go
+ * package forge's RouteAPI + "/v1"): the very handlers of /api/v1,
+ * authenticated by Forge invocation tokens instead of Connect JWTs. */
+export const FORGE_API = '/forge/api/v1';
+
+/** forgePath maps an API path (/invoices/7) to its Forge remote path. */
+export function forgePath(path: string): string {
+  return FORGE_API + (path.startsWith('/') ? path : '/' + path);
+}
+
+/** header reads a response header whatever its case; Forge may give a
+ * list of values. */
+function header(headers: Record<string, string | string[]> | undefined, name: string): string | undefined {
+  if (!headers) return undefined;
+  for (const [k, v] of Object.entries(headers)) {
+    if (k.toLowerCase() === name) return Array.isArray(v) ? v.join(',') : v;
+  }
+  return undefined;
+}
 
 /** forgeTransport sends requests through Forge, which signs them with a
  * Forge invocation token; the pages do not change. */
@@ -86,12 +106,12 @@ export function forgeTransport(invokeRemote: InvokeRemote): Transport {
     async send(method, path, body) {
       let r: Awaited<ReturnType<InvokeRemote>>;
       try {
-        r = await invokeRemote({ path: '/api/v1' + path, method, body, headers: { Accept: 'application/json' } });
+        r = await invokeRemote({ path: forgePath(path), method, body, headers: { Accept: 'application/json' } });
       } catch (err) {
         throw unreachable(err);
       }
-      const ct = r.headers?.['content-type'] ?? r.headers?.['Content-Type'] ?? 'application/json';
-      const text = typeof r.body === 'string' ? r.body : JSON.stringify(r.body ?? null);
+      const ct = header(r.headers, 'content-type') ?? 'application/json';
+      const text = typeof r.body === 'string' ? r.body : r.body === undefined || r.body === null ? '' : JSON.stringify(r.body);
       return {
         status: r.status,
         statusText: '',
@@ -157,8 +177,54 @@ interface ConnectHost {
   context?: { getToken?: (cb: (token: string) => void) => void };
 }
 
-/** createClient picks the transport the page runs under: Connect when the
- * Connect JS API is present, Forge when a bridge was registered. */
+/** HostWindow is what transport selection looks at on window. */
+export interface HostWindow {
+  AP?: ConnectHost;
+  /** Forge Custom UI's bridge to the host frame, present only in Forge. */
+  __bridge?: { callBridge?: unknown };
+}
+
+/** hostKind says which Jira runs the page: Connect when the Connect JS
+ * API is present, Forge when Forge's Custom UI bridge is, else none. */
+export function hostKind(win: HostWindow): 'connect' | 'forge' | 'none' {
+  if (win.AP?.context?.getToken) return 'connect';
+  if (typeof win.__bridge?.callBridge === 'function') return 'forge';
+  return 'none';
+}
+
+/** ForgeModule is the lazily loaded part of the Forge transport
+ * (./forge.ts with @forge/bridge), never loaded under Connect. */
+export interface ForgeModule {
+  invokeRemote: InvokeRemote;
+  forgeContext: () => Promise<ForgeContext>;
+}
+
+/** ForgeContext is the part of Forge's view context the pages use. */
+export interface ForgeContext {
+  issueKey?: string;
+  projectKey?: string;
+  timezone?: string;
+  siteUrl?: string;
+  licenseActive?: boolean;
+}
+
+/** connectHost builds the client for whichever host runs the page. The
+ * Forge code (and @forge/bridge) is a separate chunk that loadForge
+ * fetches only inside Forge, so the Connect pages never pay for it. */
+export async function connectHost(
+  win: HostWindow = window as never,
+  loadForge: () => Promise<ForgeModule> = () => import('./forge'),
+): Promise<{ api: ApiClient; forge?: ForgeContext }> {
+  if (hostKind(win) === 'forge') {
+    const mod = await loadForge();
+    const ctx = await mod.forgeContext();
+    return { api: new ApiClient(forgeTransport(mod.invokeRemote)), forge: ctx };
+  }
+  return { api: createClient(win) };
+}
+
+/** createClient is the client for a page under Connect (the Connect JS
+ * API present); remitForgeInvoke lets a host hand in invokeRemote itself. */
 export function createClient(win: { AP?: ConnectHost; remitForgeInvoke?: InvokeRemote } = window as never): ApiClient {
   const ap = win.AP;
   if (ap?.context?.getToken) {
