@@ -32,6 +32,7 @@ const (
 	appARIPrefix       = "ari:cloud:ecosystem::app/"
 	resourceMain       = "main"
 	resourcePath       = "frontend/dist"
+	forgeResourcePath  = "frontend/dist/forge/" // + page: the build's per-page Custom UI resources
 	forgeIcon          = "resource:main;remit-icon.svg"
 	scheduledInterval  = "hour"
 	productEventsKey   = "remit-product-events"
@@ -148,12 +149,22 @@ func endpoint(key, path string) *omap {
 	return e.set("auth", newOmap().set("appSystemToken", newOmap().set("enabled", true)))
 }
 
-func uiModule(key, title string, extra ...[2]any) *omap {
+// UIPages are the frontend pages Forge modules show, each a Custom UI
+// resource of its own (frontend/dist/forge/<page>/index.html, written by
+// the frontend build), by resource key.
+var UIPages = []struct{ Resource, Page string }{
+	{"issue-panel", "issue-panel"},
+	{"project-page", "project"},
+	{"admin-page", "admin"},
+	{"get-started", "get-started"},
+}
+
+func uiModule(key, title, resource string, extra ...[2]any) *omap {
 	m := newOmap().set("key", key).set("title", title)
 	for _, kv := range extra {
 		m.set(kv[0].(string), kv[1])
 	}
-	return m.set("resource", resourceMain).
+	return m.set("resource", resource).
 		set("resolver", newOmap().set("endpoint", endpointUI))
 }
 
@@ -169,12 +180,12 @@ func manifestTree(appID, connectKey, baseURL string, connectModules *omap) *omap
 		evList[i] = e
 	}
 	modules := newOmap().
-		set("jira:issueContext", []any{uiModule("remit-issue-context", "Remit",
+		set("jira:issueContext", []any{uiModule("remit-issue-context", "Remit", UIPages[0].Resource,
 			[2]any{"label", "Invoice"}, [2]any{"icon", forgeIcon})}).
-		set("jira:projectPage", []any{uiModule("remit-invoices", "Invoices", [2]any{"icon", forgeIcon})}).
+		set("jira:projectPage", []any{uiModule("remit-invoices", "Invoices", UIPages[1].Resource, [2]any{"icon", forgeIcon})}).
 		set("jira:adminPage", []any{
-			uiModule("remit-admin", "Remit settings"),
-			uiModule("remit-get-started", "Get started with Remit", [2]any{"useAsGetStarted", true}),
+			uiModule("remit-admin", "Remit settings", UIPages[2].Resource),
+			uiModule("remit-get-started", "Get started with Remit", UIPages[3].Resource, [2]any{"useAsGetStarted", true}),
 		}).
 		set("trigger", []any{
 			newOmap().set("key", productEventsKey).set("endpoint", endpointEvents).set("events", evList),
@@ -200,9 +211,19 @@ func manifestTree(appID, connectKey, baseURL string, connectModules *omap) *omap
 			set("operations", []any{"storage", "compute"})}).
 		set("modules", modules).
 		set("connectModules", connectModules).
-		set("resources", []any{newOmap().set("key", resourceMain).set("path", resourcePath)}).
+		set("resources", resources()).
 		set("permissions", newOmap().
 			set("scopes", []any{"read:jira-work", "write:jira-work", "read:jira-user", "report:personal-data"}))
+}
+
+// resources are the main resource (the build output, for the icon) and
+// one Custom UI resource per page.
+func resources() []any {
+	out := []any{newOmap().set("key", resourceMain).set("path", resourcePath)}
+	for _, p := range UIPages {
+		out = append(out, newOmap().set("key", p.Resource).set("path", forgeResourcePath+p.Page))
+	}
+	return out
 }
 
 // keyPattern is the Forge rule for module, remote and endpoint keys.
@@ -270,6 +291,15 @@ func Validate(m *omap) error {
 		}
 		endpoints[k] = true
 	}
+	declared := map[string]bool{}
+	for _, r := range getList(m, "resources") {
+		rm, _ := r.(*omap)
+		if k, _ := rm.vals["key"].(string); keyPattern.MatchString(k) {
+			declared[k] = true
+		} else {
+			bad("resource key %q must match %s", k, keyPattern)
+		}
+	}
 	seen := map[string]bool{}
 	for _, typ := range modules.keysOrNil() {
 		for _, item := range getList(modules, typ) {
@@ -281,6 +311,9 @@ func Validate(m *omap) error {
 			seen[k] = true
 			if ep, ok := im.vals["endpoint"].(string); ok && !endpoints[ep] {
 				bad("%s %q names an undeclared endpoint %q", typ, k, ep)
+			}
+			if res, ok := im.vals["resource"].(string); ok && !declared[res] {
+				bad("%s %q names an undeclared resource %q", typ, k, res)
 			}
 			if res, ok := getMap(im, "resolver"); ok {
 				if ep, _ := res.vals["endpoint"].(string); !endpoints[ep] {

@@ -228,3 +228,51 @@ func TestScalarQuoting(t *testing.T) {
 		}
 	}
 }
+
+// TestManifestPointsModulesAtPageResources: each Forge UI module shows its
+// own page, a resource at frontend/dist/forge/<page> (the frontend build
+// writes its index.html there) for a page the frontend has an entry for;
+// a module naming an undeclared resource is refused.
+func TestManifestPointsModulesAtPageResources(t *testing.T) {
+	out, err := GenerateManifest(renderedDescriptor(t), ManifestOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{
+		"remit-issue-context": "frontend/dist/forge/issue-panel",
+		"remit-invoices":      "frontend/dist/forge/project",
+		"remit-admin":         "frontend/dist/forge/admin",
+		"remit-get-started":   "frontend/dist/forge/get-started",
+	}
+	m := manifestTree(placeholderAppID, "io.remit.test", "https://remit.test", newOmap())
+	paths := map[string]string{}
+	for _, r := range getList(m, "resources") {
+		rm := r.(*omap)
+		paths[rm.vals["key"].(string)] = rm.vals["path"].(string)
+	}
+	modules, _ := getMap(m, "modules")
+	got := map[string]string{}
+	for _, typ := range []string{"jira:issueContext", "jira:projectPage", "jira:adminPage"} {
+		for _, item := range getList(modules, typ) {
+			im := item.(*omap)
+			got[im.vals["key"].(string)] = paths[im.vals["resource"].(string)]
+		}
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("module resources %v, want %v", got, want)
+	}
+	for _, p := range want {
+		page := strings.TrimPrefix(p, "frontend/dist/forge/")
+		if _, err := os.Stat("../../frontend/src/entries/" + page + ".tsx"); err != nil {
+			t.Errorf("resource %s is for a page the frontend does not build: %v", p, err)
+		}
+		if !strings.Contains(string(out), "path: "+p+"\n") {
+			t.Errorf("manifest lacks resource path %s", p)
+		}
+	}
+	im := getList(modules, "jira:projectPage")[0].(*omap)
+	im.set("resource", "nowhere")
+	if err := Validate(m); err == nil || !strings.Contains(err.Error(), `undeclared resource "nowhere"`) {
+		t.Fatalf("a module naming an undeclared resource: %v", err)
+	}
+}
