@@ -47,9 +47,28 @@ func NewBrowser(t testing.TB) *Browser {
 	if bin == "" {
 		t.Fatal("browsertest: no Chromium found; run scripts/deps.sh (or set REMIT_CHROMIUM)")
 	}
+	profile, err := os.MkdirTemp("", "remit-chromium-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Registered first, so it runs after the browser is closed. Chromium's
+	// helper processes may still be flushing the profile for a moment
+	// after the browser exits, so removal retries briefly.
+	t.Cleanup(func() {
+		for i := 0; ; i++ {
+			err := os.RemoveAll(profile)
+			if err == nil || i == 40 {
+				if err != nil {
+					t.Logf("browsertest: profile left behind: %v", err)
+				}
+				return
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	})
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(bin),
-		chromedp.UserDataDir(t.TempDir()),
+		chromedp.UserDataDir(profile),
 		chromedp.Flag("headless", true),
 		chromedp.Flag("no-sandbox", true),
 		chromedp.Flag("disable-gpu", true),

@@ -39,15 +39,20 @@ type demo struct {
 
 func day(t time.Time) string { return t.UTC().Format(time.DateOnly) }
 
-// newDemo starts everything. Remit's REMIT_CONNECT_JS_URL must be known
-// before the stack starts, while the simulator's port is known only
-// after: a loopback forwarder serves the simulator's all.js meanwhile.
+// newDemo starts everything. Remit's REMIT_CONNECT_JS_URL and
+// REMIT_FORGE_JWKS_URL must be known before the stack starts, while the
+// simulator's port is known only after: a loopback forwarder serves the
+// simulator's all.js and Forge JWKS meanwhile.
 func newDemo(t *testing.T) *demo {
 	t.Helper()
 	var simURL atomic.Value
 	simURL.Store("")
 	fwd := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		resp, err := http.Get(simURL.Load().(string) + "/_demo/all.js")
+		target := r.URL.Path // the Forge JWKS
+		if target == "/all.js" {
+			target = "/_demo/all.js"
+		}
+		resp, err := http.Get(simURL.Load().(string) + target)
 		if err != nil {
 			http.Error(w, err.Error(), http.StatusBadGateway)
 			return
@@ -58,7 +63,8 @@ func newDemo(t *testing.T) *demo {
 		_, _ = io.Copy(w, resp.Body)
 	}))
 	t.Cleanup(fwd.Close)
-	s := apptest.Start(t, apptest.Options{WithSim: true, Env: map[string]string{"REMIT_CONNECT_JS_URL": fwd.URL + "/all.js"}})
+	s := apptest.Start(t, apptest.Options{WithSim: true, Env: map[string]string{"REMIT_CONNECT_JS_URL": fwd.URL + "/all.js",
+		"REMIT_FORGE_APP_ID": forgeAppID, "REMIT_FORGE_JWKS_URL": fwd.URL + jirasim.ForgeJWKSPath}})
 	simURL.Store(s.SimURL)
 
 	now := time.Now().UTC()

@@ -33,6 +33,7 @@ func TestPages(t *testing.T) {
 	t.Run("DisputePauses", d.testDisputePauses)
 	t.Run("PolicyEditor", d.testPolicyEditor)
 	t.Run("PanelLoadTime", d.testPanelLoadTime)
+	t.Run("ForgePanel", d.testForgePanel)
 }
 
 // testInvoicePanel: the overdue invoice's issue shows its figures, its
