@@ -45,6 +45,9 @@ type Options struct {
 	Now        func() time.Time
 	HTTPClient *http.Client // for fetching install keys; default has a timeout
 	Registry   *prometheus.Registry
+	// WrapHandler, when set, wraps the HTTP handler (tests mount a
+	// comparison page on the same server).
+	WrapHandler func(http.Handler) http.Handler
 	// JobRetryPolicy overrides River's retry spacing (tests shorten it).
 	JobRetryPolicy river.ClientRetryPolicy
 	// SyncRecheck is how long the Jira sync waits before looking again for
@@ -70,6 +73,7 @@ type App struct {
 	Registry *prometheus.Registry
 	Intake   *webhook.Intake // group-commits webhook deliveries; closed after HTTP drains
 	now      func() time.Time
+	wrap     func(http.Handler) http.Handler
 	jobStats *jobMetrics
 
 	// Followups is the follow-up engine (sweeps, action jobs, schedule).
@@ -158,7 +162,7 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opts Optio
 	}
 
 	a := &App{Config: cfg, Logger: logger, DB: db, Jobs: client, Jira: jiraClients, Registry: opts.Registry, now: opts.Now,
-		jobStats: newJobMetrics(opts.Registry, opts.Now)}
+		jobStats: newJobMetrics(opts.Registry, opts.Now), wrap: opts.WrapHandler}
 	webhooks.OnProcessed(a.jobStats.webhookProcessed)
 	a.Perms = &jira.Permissions{Clients: a.Jira, Now: opts.Now}
 	a.Billing = &billing.Service{DB: db, Jobs: client, Jira: a.Jira, Perms: a.Perms, Now: opts.Now, Logger: logger, Followups: followups}
@@ -236,7 +240,11 @@ func (a *App) ready(ctx context.Context) error {
 // Run serves HTTP on ln and runs the workers until ctx ends, then drains:
 // in-flight requests get up to grace to finish, running jobs likewise.
 func (a *App) Run(ctx context.Context, ln net.Listener, grace time.Duration) error {
-	srv := httpapi.NewHTTPServer(ln.Addr().String(), a.Server.Handler())
+	h := a.Server.Handler()
+	if a.wrap != nil {
+		h = a.wrap(h)
+	}
+	srv := httpapi.NewHTTPServer(ln.Addr().String(), h)
 	stopJobStats := a.jobStats.watch(a.Jobs)
 	defer stopJobStats()
 	if err := a.Jobs.Start(ctx); err != nil {

@@ -34,6 +34,9 @@ type Options struct {
 	WithSim bool
 	// Env adds or overrides environment variables for Remit's config.
 	Env map[string]string
+	// WrapHandler wraps Remit's HTTP handler (e.g. to serve a comparison
+	// page from the same server).
+	WrapHandler func(http.Handler) http.Handler
 	// Now is Remit's clock; nil means time.Now.
 	Now func() time.Time
 	// LogWriter, when set, receives all of Remit's logs (debug level, JSON
@@ -120,7 +123,7 @@ func Start(t testing.TB, opts Options) *Stack {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := app.New(ctx, cfg, logger, app.Options{Now: opts.Now, JobRetryPolicy: fastRetries{}, SyncRecheck: 200 * time.Millisecond, APIRateLimit: opts.APIRateLimit})
+	a, err := app.New(ctx, cfg, logger, app.Options{Now: opts.Now, JobRetryPolicy: fastRetries{}, SyncRecheck: 200 * time.Millisecond, APIRateLimit: opts.APIRateLimit, WrapHandler: opts.WrapHandler})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -64,7 +64,8 @@ func newDemo(t *testing.T) *demo {
 	}))
 	t.Cleanup(fwd.Close)
 	s := apptest.Start(t, apptest.Options{WithSim: true, Env: map[string]string{"REMIT_CONNECT_JS_URL": fwd.URL + "/all.js",
-		"REMIT_FORGE_APP_ID": forgeAppID, "REMIT_FORGE_JWKS_URL": fwd.URL + jirasim.ForgeJWKSPath}})
+		"REMIT_FORGE_APP_ID": forgeAppID, "REMIT_FORGE_JWKS_URL": fwd.URL + jirasim.ForgeJWKSPath},
+		WrapHandler: baseline.wrap})
 	simURL.Store(s.SimURL)
 
 	now := time.Now().UTC()

@@ -8,9 +8,9 @@ import (
 	"html"
 	"io/fs"
 	"net/http"
-	"net/http/httptest"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -72,7 +72,7 @@ func panelBundle(t *testing.T) (js, css []byte) {
 // staticTwin serves a static page of the panel's size: the same figures
 // as plain HTML, with the panel's CSS inline and its JS carried inert in
 // the page, gzip-compressed like Remit's assets.
-func staticTwin(t *testing.T, figures map[string]string) string {
+func staticTwin(t *testing.T, remitURL string, figures map[string]string) string {
 	t.Helper()
 	js, css := panelBundle(t)
 	var page strings.Builder
@@ -91,14 +91,32 @@ func staticTwin(t *testing.T, figures map[string]string) string {
 	_ = zw.Close()
 	body := gz.Bytes()
 	t.Logf("static twin: %d KB raw, %d KB gzipped", page.Len()/1024, len(body)/1024)
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	baseline.body.Store(&body)
+	return remitURL + baselinePath
+}
+
+// baselinePath is where Remit's own HTTP server serves the static twin in
+// these tests, so that both pages come through the same server.
+const baselinePath = "/_baseline"
+
+// baseline serves the static twin from Remit's server (apptest's
+// WrapHandler); the body is set once the panel's figures are known.
+var baseline = &baselineServer{}
+
+type baselineServer struct{ body atomic.Pointer[[]byte] }
+
+func (bs *baselineServer) wrap(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b := bs.body.Load()
+		if r.URL.Path != baselinePath || b == nil {
+			next.ServeHTTP(w, r)
+			return
+		}
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.Header().Set("Content-Encoding", "gzip")
 		w.Header().Set("Cache-Control", "no-store")
-		_, _ = w.Write(body)
-	}))
-	t.Cleanup(srv.Close)
-	return srv.URL
+		_, _ = w.Write(*b)
+	})
 }
 
 // paintedJS resolves to when the figures were painted, in ms since the
@@ -170,7 +188,7 @@ func (d *demo) testPanelLoadTime(t *testing.T) {
 	}
 
 	panel() // warm-up: Remit's caches, the permission cache, JIT
-	static = staticTwin(t, figures)
+	static = staticTwin(t, d.stack.URL, figures)
 	twin()
 	const runs = 7
 	median := func(ds []time.Duration) time.Duration {
