@@ -3,7 +3,7 @@ SHELL := /bin/bash
 GO    ?= go
 BIN   := bin
 
-.PHONY: all build run test test-go lint fuzz bench bench-peer bench-soak deps clean manifest frontend frontend-test
+.PHONY: all build run test test-go lint fuzz bench bench-peer bench-soak bench-stress bench-sweep bench-chaos deps clean manifest frontend frontend-test
 
 all: build
 
@@ -63,6 +63,18 @@ bench-peer: bench/ace/node_modules/.package-lock.json
 
 bench-soak:
 	$(GO) run ./bench/cmd/webhooksoak
+
+# Follow-up engine: exactly-once under SIGKILL and faults, sweep scaling
+# (10k vs 1M open invoices), and the chaos run (20 sites, kills every 10 s,
+# a PostgreSQL restart, 20 % 429 and 10 % 503 from Jira).
+bench-stress:
+	$(GO) run ./bench/cmd/followupstress
+
+bench-sweep:
+	$(GO) run ./bench/cmd/sweepscale
+
+bench-chaos:
+	$(GO) run ./bench/cmd/chaos
 
 bench/ace/node_modules/.package-lock.json: bench/ace/package.json bench/ace/package-lock.json
 	npm ci --prefix bench/ace --no-audit --no-fund --loglevel=error
