@@ -17,14 +17,17 @@ func RestartPostgres(ctx context.Context, dataDir string) error {
 	if err != nil {
 		return err
 	}
-	args := []string{pgCtl, "restart", "-D", dataDir, "-m", "fast", "-w", "-t", "60"}
+	// The server's output goes to the cluster's log, never to a pipe of
+	// ours: the restarted postmaster keeps it open, and reading it would
+	// wait for as long as the server runs.
+	logPath := filepath.Join(filepath.Dir(dataDir), "postgres.log")
+	args := []string{pgCtl, "restart", "-D", dataDir, "-l", logPath, "-m", "fast", "-w", "-t", "60"}
 	if os.Geteuid() == 0 {
 		// PostgreSQL refuses root; the throw-away cluster runs as postgres.
 		args = append([]string{"runuser", "-u", "postgres", "--"}, args...)
 	}
-	out, err := exec.CommandContext(ctx, args[0], args[1:]...).CombinedOutput()
-	if err != nil {
-		return fmt.Errorf("pg_ctl restart: %w: %s", err, out)
+	if err := exec.CommandContext(ctx, args[0], args[1:]...).Run(); err != nil {
+		return fmt.Errorf("pg_ctl restart (log: %s): %w", logPath, err)
 	}
 	return nil
 }
