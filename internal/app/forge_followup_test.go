@@ -58,6 +58,12 @@ func TestForgeScheduledTriggerRunsFollowUps(t *testing.T) {
 		t.Fatalf("%d comments before the trigger", n)
 	}
 
+	// The engine's own minute tick last ran an hour ago, as when it stalls:
+	// the heartbeat is what must notice the instants missed since.
+	if _, err := s.Pool.Exec(ctx, `INSERT INTO followup_schedules (client_key, last_instant) SELECT client_key, now() - interval '1 hour'
+		FROM tenants WHERE cloud_id = $1 ON CONFLICT (client_key) DO UPDATE SET last_instant = excluded.last_instant`, site.CloudID()); err != nil {
+		t.Fatal(err)
+	}
 	if status, err := site.FireScheduledTrigger(ctx, inst.ID); err != nil || status != http.StatusNoContent {
 		t.Fatalf("scheduled trigger: %d %v", status, err)
 	}
