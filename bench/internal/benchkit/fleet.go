@@ -198,14 +198,18 @@ func (f *Fleet) SweepAll(ctx context.Context, asOf time.Time) (ok int, errs []er
 }
 
 // Pending counts the follow-up work not finished yet: events still
-// queued, and action, sweep and Jira sync jobs not yet final. Both zero
-// means the fleet has drained.
+// queued, and action, sweep and Jira sync jobs not yet final (except
+// sweeps stranded by a kill). Both zero means the fleet has drained.
 func (f *Fleet) Pending(ctx context.Context) (events, jobs int, err error) {
 	if err = f.Pool.QueryRow(ctx, `SELECT count(*) FROM followup_events WHERE status = 'queued'`).Scan(&events); err != nil {
 		return
 	}
+	// A sweep job running for minutes belongs to a killed replica: River
+	// rescues it only after the sweep's 30-minute timeout, and by then its
+	// instant has been swept by others, so it would add nothing.
 	err = f.Pool.QueryRow(ctx, `SELECT count(*) FROM river_job WHERE kind IN ('followup_action', 'followup_sweep', 'invoice_jira_sync')
-		AND state NOT IN ('completed', 'cancelled', 'discarded')`).Scan(&jobs)
+		AND state NOT IN ('completed', 'cancelled', 'discarded')
+		AND NOT (kind = 'followup_sweep' AND state = 'running' AND attempted_at < now() - interval '2 minutes')`).Scan(&jobs)
 	return
 }
 
