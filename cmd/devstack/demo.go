@@ -76,6 +76,12 @@ func seedDemo(ctx context.Context, remitURL string, inst jirasim.Installation, n
 	deadline := time.Now().Add(30 * time.Second)
 	for time.Now().Before(deadline) {
 		if err := api(http.MethodGet, fmt.Sprintf("/invoices/%d", inv.ID), nil, &inv); err == nil && inv.IssueKey != nil {
+			// Run the follow-ups as the schedule would today, so the panel
+			// shows the invoice's timeline: the reminders already due
+			// (comments in Jira; e-mail is off in the demo) and the next step.
+			if err := api(http.MethodPost, "/followups/run", map[string]any{"asOf": now.UTC().Format(time.RFC3339)}, nil); err != nil {
+				return "", fmt.Errorf("follow-up run: %w", err)
+			}
 			return *inv.IssueKey, nil
 		}
 		select {
