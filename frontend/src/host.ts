@@ -45,6 +45,19 @@ export function readContext(el: HTMLElement): PageContext {
   };
 }
 
+/** takeInitial returns the first answer the server rendered into the
+ * page (a JSON script element), once: later loads ask the API. */
+export function takeInitial<T>(doc: Document = document): T | undefined {
+  const el = doc.getElementById('remit-initial');
+  if (!el) return undefined;
+  el.remove();
+  try {
+    return JSON.parse(el.textContent ?? '') as T;
+  } catch {
+    return undefined;
+  }
+}
+
 /** withForgeContext fills the page context from Forge's view context:
  * a Forge resource page is static HTML, so only the page name is in it. */
 export function withForgeContext(

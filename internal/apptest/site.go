@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"net/http"
+	"net/url"
 	"testing"
 	"time"
 
@@ -92,4 +94,30 @@ func Problem(t testing.TB, resp *http.Response) map[string]any {
 		t.Fatalf("not a problem document (%d): %s", resp.StatusCode, buf.String())
 	}
 	return p
+}
+
+// Page loads one of Remit's iframe pages as Jira frames it for the site's
+// user: pathAndQuery signed with a page-load token whose sub is the user
+// (none when the site acts as nobody, AccountID ""). It returns the
+// status and the HTML.
+func (ts *Site) Page(t testing.TB, pathAndQuery string) (int, string) {
+	t.Helper()
+	u, err := url.Parse(ts.Stack.URL + pathAndQuery)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, err := connect.SignPageLoad(ts.Inst.SharedSecret, ts.Inst.ClientKey, ts.AccountID, u, "", time.Now(), 3*time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := u.Query()
+	q.Set("jwt", tok)
+	u.RawQuery = q.Encode()
+	resp, err := http.Get(u.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(body)
 }

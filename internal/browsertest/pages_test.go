@@ -88,13 +88,16 @@ func (d *demo) testInvoicePanel(t *testing.T) {
 
 // testExpiredToken: the host hands the panel an expired context token
 // first; Remit refuses it with 401 and the client fetches a fresh token
-// and retries, so the person sees the figures all the same.
+// and retries, so the person sees the figures and the follow-up timeline
+// (the panel's first API call: the figures come with the page) all the
+// same.
 func (d *demo) testExpiredToken(t *testing.T) {
 	b := d.b
 	b.t = t
 	before := d.count401(t)
 	b.Run("open issue view with a stale token", chromedp.Navigate(d.host("/browse/"+*d.overdue.IssueKey+"?staleTokens=1")))
 	b.WaitInFrame("invoice figures", panelFrame, `document.querySelector('[data-testid=invoice-figures]')`, 20*time.Second)
+	b.WaitInFrame("follow-up timeline", panelFrame, `document.querySelector('[data-testid=timeline]')`, 20*time.Second)
 	var stats struct{ TokensIssued, StaleIssued int }
 	b.Run("host stats", chromedp.Evaluate(`({TokensIssued: remitDemo.tokensIssued, StaleIssued: remitDemo.staleIssued})`, &stats))
 	if stats.StaleIssued != 1 || stats.TokensIssued < 2 {

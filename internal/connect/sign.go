@@ -37,3 +37,19 @@ func SignContext(secret, clientKey, accountID string, now time.Time, ttl time.Du
 	}
 	return jwt.NewWithClaims(jwt.SigningMethodHS256, claims).SignedString([]byte(secret))
 }
+
+// SignPageLoad mints the token Jira puts in an iframe URL for a signed-in
+// user: a request token (qsh of the exact GET) that also names the user
+// in sub. An anonymous viewer's token has no sub.
+func SignPageLoad(secret, clientKey, accountID string, u *url.URL, prefix string, now time.Time, ttl time.Duration) (string, error) {
+	claims := jwt.MapClaims{
+		"iss": clientKey,
+		"iat": now.Unix(),
+		"exp": now.Add(ttl).Unix(),
+		"qsh": QSHForURL("GET", u, prefix),
+	}
+	if accountID != "" {
+		claims["sub"] = accountID
+	}
+	return jwt.NewWithClaims(jwt.SigningMethodHS256, claims).SignedString([]byte(secret))
+}

@@ -287,6 +287,10 @@ func (s *Server) issueBilling(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	return c.JSON(http.StatusOK, issueBillingOut(b))
+}
+
+func issueBillingOut(b billing.IssueBilling) issueBillingJSON {
 	out := issueBillingJSON{
 		IssueKey: b.IssueKey, HoursLogged: money.Hours(b.LoggedSeconds).StringFixed(2),
 		HoursBilled: money.Hours(b.BilledSeconds).StringFixed(2), HoursUnbilled: money.Hours(b.UnbilledSeconds).StringFixed(2),
@@ -302,5 +306,5 @@ func (s *Server) issueBilling(c echo.Context) error {
 		}
 		out.Invoices = append(out.Invoices, j)
 	}
-	return c.JSON(http.StatusOK, out)
+	return out
 }

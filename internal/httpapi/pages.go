@@ -14,6 +14,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/remitapp/remit/internal/billing"
 	"github.com/remitapp/remit/internal/connect"
 	"github.com/remitapp/remit/internal/invoice"
 	"github.com/remitapp/remit/internal/remit"
@@ -55,7 +56,7 @@ func (s *Server) pageRoutes(e *echo.Echo) {
 func (p *pages) serve(name string) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		ctx := c.Request().Context()
-		tenant, _, err := p.s.deps.Requests.Verify(ctx, c.Request(), connect.RequestToken)
+		tenant, claims, err := p.s.deps.Requests.Verify(ctx, c.Request(), connect.RequestToken)
 		if err != nil {
 			if remit.KindOf(err) == remit.Internal {
 				return err
@@ -87,12 +88,15 @@ func (p *pages) serve(name string) echo.HandlerFunc {
 			Licence:    licence(q.Get("lic")),
 			Timezone:   p.timezone(c, tenant),
 			SiteURL:    tenant.LinkURL(),
+			Initial:    p.initialAnswer(c, name, billing.Actor{Tenant: tenant, AccountID: claims.Subject}, q.Get("issueKey")),
 		}
 		var buf bytes.Buffer
 		if err := shellTemplate.Execute(&buf, shell); err != nil {
 			return err
 		}
 		c.Response().Header().Set("Content-Security-Policy", pageCSP(p.s.deps.ConnectJSURL, tenant))
+		// The page carries the user's data and a one-off token in its URL.
+		c.Response().Header().Set("Cache-Control", "no-store")
 		return c.HTMLBlob(http.StatusOK, buf.Bytes())
 	}
 }

@@ -21,6 +21,10 @@ type pageShell struct {
 	Licence    string
 	Timezone   string
 	SiteURL    string
+	// Initial is the page's first API answer, when the server could
+	// compute it (see initialAnswer); html/template writes it as JSON
+	// that cannot end the script element.
+	Initial any
 }
 
 var shellTemplate = template.Must(template.New("shell").Parse(`<!doctype html>
@@ -35,7 +39,8 @@ var shellTemplate = template.Must(template.New("shell").Parse(`<!doctype html>
 {{end}}<script type="module" src="{{.Static}}{{.Bundle.Script}}"></script>
 </head>
 <body>
-<div id="remit-root" data-page="{{.Page}}" data-issue-key="{{.IssueKey}}" data-project-key="{{.ProjectKey}}" data-lic="{{.Licence}}" data-timezone="{{.Timezone}}" data-site-url="{{.SiteURL}}"></div>
+{{with .Initial}}<script type="application/json" id="remit-initial">{{.}}</script>
+{{end}}<div id="remit-root" data-page="{{.Page}}" data-issue-key="{{.IssueKey}}" data-project-key="{{.ProjectKey}}" data-lic="{{.Licence}}" data-timezone="{{.Timezone}}" data-site-url="{{.SiteURL}}"></div>
 </body>
 </html>
 `))

@@ -1,6 +1,10 @@
 package jirasim
 
-import "net/http"
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"net/http"
+)
 
 // connectJS is the simulator's stand-in for Atlassian's Connect JavaScript
 // API (all.js). Loaded inside an app's iframe, it talks to the demo host
@@ -57,12 +61,25 @@ const connectJS = `(function () {
 `
 
 // serveConnectJS serves the stand-in all.js; apps under test point
-// REMIT_CONNECT_JS_URL (or their equivalent) at <sim>/_demo/all.js.
-func (s *Sim) serveConnectJS(w http.ResponseWriter, _ *http.Request) {
+// REMIT_CONNECT_JS_URL (or their equivalent) at <sim>/_demo/all.js. Like
+// the real script on Atlassian's CDN it is cacheable for a short while
+// and revalidated by ETag after that.
+func (s *Sim) serveConnectJS(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-cache")
+	w.Header().Set("Cache-Control", "public, max-age=300")
+	w.Header().Set("ETag", connectJSETag)
+	if r.Header.Get("If-None-Match") == connectJSETag {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
 	_, _ = w.Write([]byte(connectJS))
 }
+
+// connectJSETag names this build's stand-in all.js.
+var connectJSETag = func() string {
+	sum := sha256.Sum256([]byte(connectJS))
+	return `"` + hex.EncodeToString(sum[:8]) + `"`
+}()
 
 // ConnectJSURL is where the stand-in Connect JS API is served.
 func (s *Sim) ConnectJSURL() string { return s.URL() + "/_demo/all.js" }

@@ -138,8 +138,9 @@ func (st *Site) demoUser(r *http.Request) User {
 
 // iframeURL is the module's URL as Jira renders it into an iframe: the
 // context variables filled in, the standard Connect parameters added, and
-// a request token whose qsh covers exactly that URL.
-func (s *Sim) iframeURL(st *Site, inst *installation, m demoModule, vars map[string]string, lic string) (string, error) {
+// a request token whose qsh covers exactly that URL and whose sub is the
+// viewing user, as Jira signs iframe URLs for a signed-in user.
+func (s *Sim) iframeURL(st *Site, inst *installation, m demoModule, vars map[string]string, lic, accountID string) (string, error) {
 	raw := m.URL
 	for k, v := range vars {
 		raw = strings.ReplaceAll(raw, "{"+k+"}", url.QueryEscape(v))
@@ -160,7 +161,7 @@ func (s *Sim) iframeURL(st *Site, inst *installation, m demoModule, vars map[str
 	q.Set("loc", "en-US")
 	u.RawQuery = q.Encode()
 	appBase, _ := url.Parse(base)
-	tok, err := connect.SignRequest(inst.SharedSecret, inst.ClientKey, "", http.MethodGet, u, appBase.Path, s.now(), 3*time.Minute)
+	tok, err := connect.SignPageLoad(inst.SharedSecret, inst.ClientKey, accountID, u, appBase.Path, s.now(), 3*time.Minute)
 	if err != nil {
 		return "", err
 	}

@@ -92,7 +92,7 @@ func (s *Sim) renderDemo(w http.ResponseWriter, r *http.Request, st *Site, v dem
 		if lic != "none" {
 			lic = "active"
 		}
-		frame, err := s.iframeURL(st, inst, m, vars, lic)
+		frame, err := s.iframeURL(st, inst, m, vars, lic, v.User.AccountID)
 		if err != nil {
 			writeError(w, http.StatusInternalServerError, err.Error())
 			return

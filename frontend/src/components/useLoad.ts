@@ -10,15 +10,22 @@ export interface Loaded<T> {
 }
 
 /** useLoad runs load once (and again on reload), keeping the last data
- * while a reload runs so the page does not flicker. */
-export function useLoad<T>(load: () => Promise<T>, deps: unknown[] = []): Loaded<T> {
-  const [data, setData] = useState<T>();
+ * while a reload runs so the page does not flicker. With initial (an
+ * answer the server rendered into the page) it starts loaded and skips
+ * the first load. */
+export function useLoad<T>(load: () => Promise<T>, deps: unknown[] = [], initial?: T): Loaded<T> {
+  const [data, setData] = useState<T | undefined>(initial);
   const [error, setError] = useState<Error>();
-  const [loading, setLoading] = useState(true);
+  const [loading, setLoading] = useState(initial === undefined);
   const [tick, setTick] = useState(0);
   const loadRef = useRef(load);
   loadRef.current = load;
+  const skipFirst = useRef(initial !== undefined);
   useEffect(() => {
+    if (skipFirst.current) {
+      skipFirst.current = false;
+      return;
+    }
     let live = true;
     setLoading(true);
     loadRef.current().then(

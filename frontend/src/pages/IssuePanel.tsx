@@ -5,9 +5,19 @@ import { ErrorMessage } from '../components/ErrorMessage';
 import { InvoicePanel } from '../components/InvoicePanel';
 import { useLoad } from '../components/useLoad';
 import { WorkPanel } from '../components/WorkPanel';
-import type { PageContext } from '../host';
+import { takeInitial, type PageContext } from '../host';
 
 type Loaded = { kind: 'invoice'; invoice: Invoice } | { kind: 'work'; billing: IssueBilling };
+
+/** initialAnswer is the answer Remit rendered into the page (the same the
+ * API gives), read once: undefined when there is none, null before it
+ * has been read. */
+let initialAnswer: Loaded | undefined | null = null;
+
+function initialFor(issueKey: string): Loaded | undefined {
+  if (initialAnswer === null) initialAnswer = takeInitial<Loaded>();
+  return initialAnswer && matches(initialAnswer, issueKey) ? initialAnswer : undefined;
+}
 
 /** IssuePanel decides which panel an issue gets: the invoice panel when
  * the issue is an invoice issue, else the work panel. */
@@ -20,7 +30,7 @@ export function IssuePanel({ ctx, api }: { ctx: PageContext; api: ApiClient }) {
       if (!(err instanceof ApiError) || err.status !== 404) throw err;
     }
     return { kind: 'work', billing: await api.get<IssueBilling>(`/issues/${key}/billing`) };
-  }, [key]);
+  }, [key], initialFor(ctx.issueKey));
   return (
     <main style={{ padding: '2px' }} aria-label="Remit">
       {state.loading && !state.data ? <Spinner size="medium" label="Loading billing" /> : null}
@@ -29,4 +39,9 @@ export function IssuePanel({ ctx, api }: { ctx: PageContext; api: ApiClient }) {
       {state.data?.kind === 'work' ? <WorkPanel billing={state.data.billing} /> : null}
     </main>
   );
+}
+
+/** matches is whether an initial answer is about this issue. */
+function matches(a: Loaded, issueKey: string): boolean {
+  return a.kind === 'invoice' ? a.invoice.issueKey === issueKey : a.billing.issueKey === issueKey;
 }
