@@ -24,8 +24,11 @@ type ActionWorker struct {
 	Engine *Engine
 }
 
-// actionTimeout leaves room for Jira's rate limits and a slow SMTP server.
-const actionTimeout = 5 * time.Minute
+// actionTimeout leaves room for a couple of Jira rate-limit waits and a
+// slow SMTP server; an attempt cut short is retried (every action is
+// idempotent or looks for its own earlier effect first). It is also how
+// long an action stranded by a killed process waits to be rescued.
+const actionTimeout = 2 * time.Minute
 
 // Timeout bounds one attempt.
 func (w *ActionWorker) Timeout(*river.Job[ActionArgs]) time.Duration { return actionTimeout }

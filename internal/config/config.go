@@ -41,8 +41,9 @@ type Config struct {
 	DevKeyPath     string // where the dev encryption key is kept (dev only)
 	RetentionDays  int    // days an uninstalled tenant's data is kept
 	// RescueStuckAfter is how long a job may run before another replica
-	// takes its process for dead and retries it (REMIT_RESCUE_STUCK_AFTER);
-	// 0 keeps River's one hour, which outlasts every job's timeout.
+	// takes its process for dead and retries it (REMIT_RESCUE_STUCK_AFTER).
+	// River never rescues a job before the job's own timeout has passed
+	// as well, so a short value is safe for long jobs.
 	RescueStuckAfter time.Duration
 }
 
@@ -56,6 +57,9 @@ const (
 	DefaultForgeJWKSURL   = "https://forge.cdn.prod.atlassian-dev.net/.well-known/jwks.json"
 	DefaultWorkers        = 10
 	DefaultRetentionDays  = 30
+	// DefaultRescueStuckAfter brings a job stranded by a killed replica
+	// back within minutes: after this or its own timeout, the longer.
+	DefaultRescueStuckAfter = 2 * time.Minute
 )
 
 // Need says which variables a command requires.
@@ -141,6 +145,7 @@ func FromEnv(getenv func(string) string, need Need) (Config, error) {
 	if c.RetentionDays, err = positiveInt(getenv, "REMIT_RETENTION_DAYS", DefaultRetentionDays, 3650); err != nil {
 		return c, err
 	}
+	c.RescueStuckAfter = DefaultRescueStuckAfter
 	if v := strings.TrimSpace(getenv("REMIT_RESCUE_STUCK_AFTER")); v != "" {
 		d, err := time.ParseDuration(v)
 		if err != nil || d < time.Second || d > 7*24*time.Hour {

@@ -23,7 +23,7 @@ func TestDefaults(t *testing.T) {
 	}
 	if c.Listen != ":8080" || c.BaseURL.String() != "http://localhost:8080" || c.AppKey != "io.remit.jira" ||
 		c.Env != EnvProd || c.Workers != 10 || c.SMTPURL != nil || c.ForgeAppID != "" || len(c.EncryptionKey) != 32 ||
-		c.ConnectKeysURL != DefaultConnectKeysURL || c.RetentionDays != 30 || c.RescueStuckAfter != 0 {
+		c.ConnectKeysURL != DefaultConnectKeysURL || c.RetentionDays != 30 || c.RescueStuckAfter != DefaultRescueStuckAfter {
 		t.Fatalf("unexpected defaults: %+v", c)
 	}
 }

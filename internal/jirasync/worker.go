@@ -35,14 +35,25 @@ type Worker struct {
 	// Recheck is how long to wait before searching again for an issue
 	// whose create answer was lost; zero means 15 s.
 	Recheck time.Duration
+	// Lease is how long an invoice's sync lease lasts unless renewed, and
+	// RenewEvery how often a running sync renews it; zero means leaseFor
+	// and a third of the lease. Tests shorten them.
+	Lease, RenewEvery time.Duration
 }
 
-// Timeout allows for linking many billed issues under rate limits.
+// Timeout bounds one attempt. A sync cut short by it is retried and
+// picks up where it stopped (every step is idempotent), so it need not
+// cover linking hundreds of issues under rate limits in one go; it is
+// also how long a sync stranded by a killed process waits to be rescued.
 func (w *Worker) Timeout(*river.Job[SyncArgs]) time.Duration { return syncTimeout }
 
 const (
-	syncTimeout = 10 * time.Minute
-	leaseFor    = syncTimeout + 5*time.Minute // outlives any run, so two never overlap
+	syncTimeout = 3 * time.Minute
+	// leaseFor is how long the invoice's sync lease lasts unless renewed;
+	// a running sync renews it every leaseFor/3, so a lease stranded by a
+	// killed process frees up within leaseFor while two syncs of one
+	// invoice never overlap.
+	leaseFor = time.Minute
 )
 
 // Work makes the invoice's Jira issue match the invoice: it finds or
@@ -73,18 +84,15 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[SyncArgs]) error {
 	if st.Deleted || (st.Invoice.IssueKey != "" && st.SyncedVersion >= st.Version && st.Problem == "") {
 		return nil // nothing to do, or nothing we may do
 	}
-	ok, err := w.DB.ClaimJiraSync(ctx, a.ClientKey, a.InvoiceID, w.Now().Add(leaseFor))
+	lease, ok, err := w.DB.ClaimJiraSync(ctx, a.ClientKey, a.InvoiceID, w.Now().Add(w.lease()))
 	if err != nil {
 		return err
 	}
 	if !ok {
 		return river.JobSnooze(5 * time.Second) // another job is syncing this invoice
 	}
-	defer func() {
-		if err := w.DB.ReleaseJiraSync(context.WithoutCancel(ctx), a.ClientKey, a.InvoiceID); err != nil {
-			log.ErrorContext(ctx, "release sync lease", slog.String("error", err.Error()))
-		}
-	}()
+	ctx, stop := w.holdLease(ctx, log, a, lease)
+	defer stop()
 	// Re-read under the lease: the job that held it may have synced already.
 	if st, err = w.DB.JiraSyncState(ctx, a.ClientKey, a.InvoiceID); err != nil {
 		return err
@@ -303,4 +311,69 @@ func (w *Worker) statusAndTransitions(ctx context.Context, c *jira.Client, base 
 // jqlEscape escapes a value for a double-quoted JQL string.
 func jqlEscape(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s)
+}
+
+// holdLease renews the invoice's sync lease every third of its term while the
+// sync runs. The returned context ends when the lease is lost (not
+// renewed in time, or taken over); stop ends the renewals and releases
+// the lease.
+func (w *Worker) holdLease(parent context.Context, log *slog.Logger, a SyncArgs, lease time.Time) (context.Context, func()) {
+	ctx, cancel := context.WithCancelCause(parent)
+	done := make(chan struct{})
+	finished := make(chan time.Time, 1)
+	go func() {
+		held := lease
+		defer func() { finished <- held }()
+		tick := time.NewTicker(w.renewEvery())
+		defer tick.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-ctx.Done():
+				return
+			case <-tick.C:
+			}
+			next, ok, err := w.DB.RenewJiraSync(ctx, a.ClientKey, a.InvoiceID, held, w.Now().Add(w.lease()))
+			switch {
+			case err == nil && ok:
+				held = next
+			case err == nil:
+				log.WarnContext(ctx, "sync lease lost; stopping this attempt")
+				cancel(errLeaseLost)
+				return
+			case w.Now().After(held):
+				log.WarnContext(ctx, "sync lease could not be renewed before it expired; stopping this attempt", slog.String("error", err.Error()))
+				cancel(errLeaseLost)
+				return
+			default:
+				log.WarnContext(ctx, "renew sync lease", slog.String("error", err.Error()))
+			}
+		}
+	}()
+	return ctx, func() {
+		close(done)
+		held := <-finished
+		cancel(nil)
+		if err := w.DB.ReleaseJiraSync(context.WithoutCancel(parent), a.ClientKey, a.InvoiceID, held); err != nil {
+			log.ErrorContext(parent, "release sync lease", slog.String("error", err.Error()))
+		}
+	}
+}
+
+// errLeaseLost ends an attempt whose invoice lease another job holds now.
+var errLeaseLost = errors.New("jira sync lease lost")
+
+func (w *Worker) lease() time.Duration {
+	if w.Lease > 0 {
+		return w.Lease
+	}
+	return leaseFor
+}
+
+func (w *Worker) renewEvery() time.Duration {
+	if w.RenewEvery > 0 {
+		return w.RenewEvery
+	}
+	return w.lease() / 3
 }

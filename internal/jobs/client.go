@@ -40,10 +40,12 @@ type Config struct {
 	RetryPolicy river.ClientRetryPolicy
 	// RescueStuckJobsAfter is how long a job may stay running before River
 	// on another replica takes it for dead (its process was killed) and
-	// retries it; 0 means River's default, one hour. It must outlast the
-	// longest job timeout (a sweep's 30 minutes), or a slow job still
-	// running would be started a second time. Crash tests shorten it so a
-	// SIGKILLed replica's jobs come back within seconds.
+	// retries it; 0 means River's default, one hour. River's rescuer also
+	// leaves a job alone until its own timeout (Timeout on the worker, else
+	// the client's job timeout) has passed, when a live attempt has been
+	// cancelled, so a short horizon never starts a slow job a second time
+	// while it still runs: a stranded job comes back after the longer of
+	// the two, plus up to 30 s (the rescuer's interval).
 	RescueStuckJobsAfter time.Duration
 }
 

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -82,22 +83,49 @@ func (db *DB) MarkJiraSynced(ctx context.Context, clientKey string, id, version 
 }
 
 // ClaimJiraSync takes the invoice's sync lease until until, unless another
-// job holds an unexpired one; ok says whether it was taken.
-func (db *DB) ClaimJiraSync(ctx context.Context, clientKey string, id int64, until time.Time) (bool, error) {
+// job holds an unexpired one; ok says whether it was taken. The lease it
+// returns (the expiry as stored) names this holding: renewing and
+// releasing it succeed only while nobody has taken the lease since.
+func (db *DB) ClaimJiraSync(ctx context.Context, clientKey string, id int64, until time.Time) (lease time.Time, ok bool, err error) {
 	const op = "store.ClaimJiraSync"
-	tag, err := db.pool.Exec(ctx, `
+	err = db.pool.QueryRow(ctx, `
 		UPDATE invoices SET jira_sync_lease = $3
-		WHERE client_key = $1 AND id = $2 AND (jira_sync_lease IS NULL OR jira_sync_lease < $4)`,
-		clientKey, id, until, db.now())
-	if err != nil {
-		return false, classify(op, err)
+		WHERE client_key = $1 AND id = $2 AND (jira_sync_lease IS NULL OR jira_sync_lease < $4)
+		RETURNING jira_sync_lease`,
+		clientKey, id, until, db.now()).Scan(&lease)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return time.Time{}, false, nil
 	}
-	return tag.RowsAffected() == 1, nil
+	if err != nil {
+		return time.Time{}, false, classify(op, err)
+	}
+	return lease, true, nil
 }
 
-// ReleaseJiraSync gives the lease back.
-func (db *DB) ReleaseJiraSync(ctx context.Context, clientKey string, id int64) error {
+// RenewJiraSync moves the expiry of the lease held to until, if it is
+// still that holding (not expired and taken by another job since); ok
+// false means the lease is lost and the holder must stop.
+func (db *DB) RenewJiraSync(ctx context.Context, clientKey string, id int64, held, until time.Time) (lease time.Time, ok bool, err error) {
+	const op = "store.RenewJiraSync"
+	err = db.pool.QueryRow(ctx, `
+		UPDATE invoices SET jira_sync_lease = $4
+		WHERE client_key = $1 AND id = $2 AND jira_sync_lease = $3
+		RETURNING jira_sync_lease`,
+		clientKey, id, held, until).Scan(&lease)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return time.Time{}, false, nil
+	}
+	if err != nil {
+		return time.Time{}, false, classify(op, err)
+	}
+	return lease, true, nil
+}
+
+// ReleaseJiraSync gives the lease held back; a lease another job has
+// taken since is left alone.
+func (db *DB) ReleaseJiraSync(ctx context.Context, clientKey string, id int64, held time.Time) error {
 	const op = "store.ReleaseJiraSync"
-	_, err := db.pool.Exec(ctx, `UPDATE invoices SET jira_sync_lease = NULL WHERE client_key = $1 AND id = $2`, clientKey, id)
+	_, err := db.pool.Exec(ctx, `UPDATE invoices SET jira_sync_lease = NULL WHERE client_key = $1 AND id = $2 AND jira_sync_lease = $3`,
+		clientKey, id, held)
 	return classify(op, err)
 }

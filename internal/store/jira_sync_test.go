@@ -35,22 +35,36 @@ func jiraSyncIsolationChecks(a, b string) map[string]func(t *testing.T, e env) {
 			wantKind(t, e.db.MarkJiraLinksDone(ctx, b, id), remit.NotFound)
 		}),
 		"ClaimJiraSync": guard(func(t *testing.T, e env, id int64) {
-			ok, err := e.db.ClaimJiraSync(ctx, b, id, e.clock.Now().Add(time.Hour))
+			_, ok, err := e.db.ClaimJiraSync(ctx, b, id, e.clock.Now().Add(time.Hour))
 			if err != nil || ok {
 				t.Fatalf("B claimed A's invoice: %v %v", ok, err)
 			}
 		}),
-		"ReleaseJiraSync": guard(func(t *testing.T, e env, id int64) {
-			ok, err := e.db.ClaimJiraSync(ctx, a, id, e.clock.Now().Add(time.Hour))
+		"RenewJiraSync": guard(func(t *testing.T, e env, id int64) {
+			lease, ok, err := e.db.ClaimJiraSync(ctx, a, id, e.clock.Now().Add(time.Hour))
 			if err != nil || !ok {
 				t.Fatalf("A could not claim: %v %v", ok, err)
 			}
 			before := billingState(t, e, a)
-			must(t, e.db.ReleaseJiraSync(ctx, b, id))
+			if _, ok, err := e.db.RenewJiraSync(ctx, b, id, lease, lease.Add(time.Hour)); err != nil || ok {
+				t.Fatalf("B renewed A's lease: %v %v", ok, err)
+			}
+			if billingState(t, e, a) != before {
+				t.Fatal("B moved A's lease")
+			}
+			must(t, e.db.ReleaseJiraSync(ctx, a, id, lease))
+		}),
+		"ReleaseJiraSync": guard(func(t *testing.T, e env, id int64) {
+			lease, ok, err := e.db.ClaimJiraSync(ctx, a, id, e.clock.Now().Add(time.Hour))
+			if err != nil || !ok {
+				t.Fatalf("A could not claim: %v %v", ok, err)
+			}
+			before := billingState(t, e, a)
+			must(t, e.db.ReleaseJiraSync(ctx, b, id, lease))
 			if billingState(t, e, a) != before {
 				t.Fatal("B released A's lease")
 			}
-			must(t, e.db.ReleaseJiraSync(ctx, a, id))
+			must(t, e.db.ReleaseJiraSync(ctx, a, id, lease))
 		}),
 		"MarkJiraSynced": guard(func(t *testing.T, e env, id int64) {
 			_, err := e.db.MarkJiraSynced(ctx, b, id, 99, "")
@@ -95,18 +109,37 @@ func TestJiraSyncVersions(t *testing.T) {
 	}
 	// The lease: one holder at a time, free again after release or expiry.
 	now := e.clock.Now()
-	for i, want := range []bool{true, false} {
-		ok, err := e.db.ClaimJiraSync(ctx, "t1", id, now.Add(time.Minute))
-		if err != nil || ok != want {
-			t.Fatalf("claim %d = %v, %v; want %v", i, ok, err, want)
-		}
+	first, ok, err := e.db.ClaimJiraSync(ctx, "t1", id, now.Add(time.Minute))
+	if err != nil || !ok {
+		t.Fatalf("first claim = %v, %v", ok, err)
 	}
-	e.clock.Advance(2 * time.Minute)
-	if ok, _ := e.db.ClaimJiraSync(ctx, "t1", id, e.clock.Now().Add(time.Minute)); !ok {
+	if _, ok, err := e.db.ClaimJiraSync(ctx, "t1", id, now.Add(time.Minute)); err != nil || ok {
+		t.Fatalf("second claim while held = %v, %v", ok, err)
+	}
+	// The holder renews it; the renewed lease is the one to hold now.
+	renewed, ok, err := e.db.RenewJiraSync(ctx, "t1", id, first, now.Add(2*time.Minute))
+	if err != nil || !ok || !renewed.Equal(now.Add(2*time.Minute)) {
+		t.Fatalf("renew = %v %v %v", renewed, ok, err)
+	}
+	if _, ok, _ := e.db.RenewJiraSync(ctx, "t1", id, first, now.Add(3*time.Minute)); ok {
+		t.Fatal("a superseded holding renewed the lease")
+	}
+	// Unrenewed past its expiry, another job takes it; the old holder can
+	// then neither renew nor release it.
+	e.clock.Advance(3 * time.Minute)
+	second, ok, err := e.db.ClaimJiraSync(ctx, "t1", id, e.clock.Now().Add(time.Minute))
+	if err != nil || !ok {
 		t.Fatal("expired lease not reclaimable")
 	}
-	must(t, e.db.ReleaseJiraSync(ctx, "t1", id))
-	if ok, _ := e.db.ClaimJiraSync(ctx, "t1", id, e.clock.Now().Add(time.Minute)); !ok {
+	if _, ok, _ := e.db.RenewJiraSync(ctx, "t1", id, renewed, e.clock.Now().Add(time.Hour)); ok {
+		t.Fatal("the old holder renewed a lease taken over by another job")
+	}
+	must(t, e.db.ReleaseJiraSync(ctx, "t1", id, renewed))
+	if _, ok, _ := e.db.ClaimJiraSync(ctx, "t1", id, e.clock.Now().Add(time.Minute)); ok {
+		t.Fatal("the old holder's release freed the new holder's lease")
+	}
+	must(t, e.db.ReleaseJiraSync(ctx, "t1", id, second))
+	if _, ok, _ := e.db.ClaimJiraSync(ctx, "t1", id, e.clock.Now().Add(time.Minute)); !ok {
 		t.Fatal("released lease not reclaimable")
 	}
 }
