@@ -264,6 +264,55 @@ func TestConnectTenantMigratesToForge(t *testing.T) {
 	}
 }
 
+// TestConnectLifecycleCarriesForgeInstallation: a Connect app that has
+// adopted Forge and kept its Connect lifecycle module is installed; the
+// signed Connect installed callback carries the Forge installationId and
+// no Forge install trigger comes. Forge invocations then find the tenant
+// by that id alone (the tenant has no cloudId to match by), and the data
+// made through Forge is the Connect tenant's.
+func TestConnectLifecycleCarriesForgeInstallation(t *testing.T) {
+	t.Parallel()
+	s := startForgeStack(t, apptest.Options{})
+	ctx := context.Background()
+	site := s.Sim.AddSite("option1")
+	if _, err := site.Seed(forgeSeed()); err != nil {
+		t.Fatal(err)
+	}
+	must(t, site.SetPermissions(admin, []string{"ADMINISTER"}, nil))
+	cinst, finst, err := site.InstallConnectOnForge(ctx, jirasim.ForgeApp{ID: forgeAppID, ConnectKey: appKey, RemoteURL: s.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tenant := func() (ck, installation string, cloud *string) {
+		t.Helper()
+		if n := count(t, s, `SELECT count(*) FROM tenants`); n != 1 {
+			t.Fatalf("%d tenants, want the one Connect tenant", n)
+		}
+		must(t, s.Pool.QueryRow(ctx, `SELECT client_key, installation_id, cloud_id FROM tenants`).Scan(&ck, &installation, &cloud))
+		return ck, installation, cloud
+	}
+	if ck, installation, cloud := tenant(); ck != cinst.ClientKey || installation != finst.ID || cloud != nil {
+		t.Fatalf("tenant %s, installation %s, cloud %v; want %s, %s and no cloudId", ck, installation, cloud, cinst.ClientKey, finst.ID)
+	}
+
+	// Settings, a customer and an invoice through invokeRemote.
+	f := &forgeSite{stack: s, site: site, inst: finst, user: admin}
+	inv := configureAndInvoice(t, func(method, path string, body, out any) int { return f.call(t, method, path, body, out) })
+	eventually(t, "the invoice issue", func() bool { _, ok := invoiceIssue(site, inv.Number); return ok })
+	// The Connect side sees the same invoice, and no second tenant appeared.
+	cs := &apptest.Site{Stack: s, Site: site, Inst: cinst, AccountID: admin}
+	var got invoiceResp
+	if r := cs.API(t, "GET", fmt.Sprintf("/invoices/%d", inv.ID), nil, &got); r.StatusCode != 200 || got.Number != inv.Number {
+		t.Fatalf("Connect route: %d %+v", r.StatusCode, got)
+	}
+	if ck, _, _ := tenant(); ck != cinst.ClientKey {
+		t.Fatalf("tenant %s", ck)
+	}
+	if n := count(t, s, `SELECT count(*) FROM invoices WHERE client_key = $1`, cinst.ClientKey); n != 1 {
+		t.Fatalf("%d invoices on the Connect tenant", n)
+	}
+}
+
 // TestForgeSecurityMatrix sends Remit's Forge routes, over HTTP, tokens
 // and calls that must all be refused, and checks nothing was written.
 func TestForgeSecurityMatrix(t *testing.T) {

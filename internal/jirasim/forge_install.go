@@ -64,6 +64,21 @@ func (st *Site) InstallForgeApp(ctx context.Context, app ForgeApp) (ForgeInstall
 	}
 	st.mu.Unlock()
 
+	fi := st.newForgeInstall(app)
+	status, err := st.sendForge(ctx, fi, forge.RouteLifecycle, "", lifecyclePayload(fi, forge.EventInstalled))
+	if err != nil {
+		return ForgeInstallation{}, err
+	}
+	if status/100 != 2 {
+		return ForgeInstallation{}, fmt.Errorf("forge install: remote answered %d", status)
+	}
+	return fi.ForgeInstallation, nil
+}
+
+// newForgeInstall registers a Forge installation of app on the site: its
+// id, and a system token that the Forge gateway accepts.
+func (st *Site) newForgeInstall(app ForgeApp) *forgeInstall {
+	s := st.sim
 	fi := &forgeInstall{site: st, app: app, installed: true, ForgeInstallation: ForgeInstallation{
 		ID: "ari:cloud:ecosystem::installation/" + newUUID(), AppID: app.ID, CloudID: st.cloudID,
 		SiteURL: st.BaseURL(), APIBaseURL: s.URL() + "/ex/jira/" + st.cloudID, SystemToken: "fst-" + randomHex(24),
@@ -77,14 +92,22 @@ func (st *Site) InstallForgeApp(ctx context.Context, app ForgeApp) (ForgeInstall
 	s.forge.tokens[fi.SystemToken] = fi
 	s.forge.mu.Unlock()
 
-	status, err := st.sendForge(ctx, fi, forge.RouteLifecycle, "", lifecyclePayload(fi, forge.EventInstalled))
+	return fi
+}
+
+// InstallConnectOnForge installs a Connect app that has adopted Forge and
+// kept its Connect lifecycle module (Atlassian's "option 1"): the Forge
+// installation exists (invocations carry its id in their FITs), and the
+// install is announced by the Connect installed callback, RS256-signed
+// as ever, whose payload now also carries installationId. No
+// avi:forge:installed:app trigger is sent.
+func (st *Site) InstallConnectOnForge(ctx context.Context, app ForgeApp) (Installation, ForgeInstallation, error) {
+	fi := st.newForgeInstall(app)
+	inst, err := st.installConnect(ctx, app.RemoteURL, fi.ID)
 	if err != nil {
-		return ForgeInstallation{}, err
+		return Installation{}, ForgeInstallation{}, err
 	}
-	if status/100 != 2 {
-		return ForgeInstallation{}, fmt.Errorf("forge install: remote answered %d", status)
-	}
-	return fi.ForgeInstallation, nil
+	return inst, fi.ForgeInstallation, nil
 }
 
 // UninstallForgeApp removes the installation: its system token stops

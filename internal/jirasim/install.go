@@ -31,10 +31,14 @@ type Installation struct {
 
 type installation struct {
 	Installation
-	installed bool
-	enabled   bool
-	desc      descriptor
-	appUser   User
+	// forgeInstallationID is set for a Connect app that has adopted Forge
+	// and kept its Connect lifecycle module: its lifecycle payloads carry
+	// the Forge installation's id.
+	forgeInstallationID string
+	installed           bool
+	enabled             bool
+	desc                descriptor
+	appUser             User
 }
 
 type webhookSub struct {
@@ -71,6 +75,10 @@ type descriptor struct {
 // leaves any previous installation untouched. On success the enabled
 // callback follows, as in Jira.
 func (st *Site) InstallApp(ctx context.Context, appBaseURL string) (Installation, error) {
+	return st.installConnect(ctx, appBaseURL, "")
+}
+
+func (st *Site) installConnect(ctx context.Context, appBaseURL, forgeInstallationID string) (Installation, error) {
 	raw, desc, err := st.sim.fetchDescriptor(ctx, appBaseURL)
 	if err != nil {
 		return Installation{}, err
@@ -82,11 +90,12 @@ func (st *Site) InstallApp(ctx context.Context, appBaseURL string) (Installation
 		st.clientKeys[desc.Key] = ck
 	}
 	inst := &installation{
-		Installation: Installation{AppKey: desc.Key, ClientKey: ck, SharedSecret: newSecret(), AppBaseURL: desc.BaseURL, Descriptor: raw},
-		desc:         desc,
-		installed:    true,
-		enabled:      true,
-		appUser:      User{AccountID: "557058:" + newUUID(), DisplayName: desc.Name, AccountType: "app", TimeZone: "UTC"},
+		Installation:        Installation{AppKey: desc.Key, ClientKey: ck, SharedSecret: newSecret(), AppBaseURL: desc.BaseURL, Descriptor: raw},
+		desc:                desc,
+		forgeInstallationID: forgeInstallationID,
+		installed:           true,
+		enabled:             true,
+		appUser:             User{AccountID: "557058:" + newUUID(), DisplayName: desc.Name, AccountType: "app", TimeZone: "UTC"},
 	}
 	if prev, ok := st.installs[desc.Key]; ok {
 		inst.appUser = prev.appUser
@@ -219,6 +228,9 @@ func (st *Site) sendLifecycle(ctx context.Context, inst *installation, event str
 		"entitlementId": inst.ClientKey, "entitlementNumber": "E-" + inst.ClientKey[:8],
 		"oauthClientId": "oauth-" + inst.ClientKey[:8], "eventType": event,
 		"pluginsVersion": "1001.0.0-SNAPSHOT.1234", "serverVersion": "100300",
+	}
+	if inst.forgeInstallationID != "" {
+		payload["installationId"] = inst.forgeInstallationID
 	}
 	body, _ := json.Marshal(payload)
 	u, err := url.Parse(inst.AppBaseURL + path)

@@ -63,7 +63,7 @@ func main() {
 	flag.Float64Var(&o.faultRate, "faults", 0.1, "probability of each fault (429, 503, dropped response) on comment and transition calls")
 	flag.Float64Var(&o.lostMail, "lost-mail", 0.05, "share of e-mails whose SMTP reply is lost after the message was stored")
 	flag.Uint64Var(&o.seed, "seed", 5, "seed of faults and kills")
-	flag.DurationVar(&o.drain, "drain", 20*time.Minute, "how long a round may take to drain (a job killed mid-run waits for its own timeout, a Jira sync for its lease)")
+	flag.DurationVar(&o.drain, "drain", 6*time.Minute, "how long a round may take to drain (a job killed mid-run waits for its own timeout: 2 min for an action, 3 for a Jira sync)")
 	flag.BoolVar(&o.keep, "keep", false, "keep the work directory (replica logs)")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
