@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"crypto/rsa"
@@ -187,6 +188,20 @@ func TestForgeOnlyInstallEndToEnd(t *testing.T) {
 	var panel invoiceResp
 	if code := call("GET", "/invoices/by-issue/"+issueKey, nil, &panel); code != 200 || panel.ID != inv.ID || panel.Total != "300.00" {
 		t.Fatalf("panel: %d %+v", code, panel)
+	}
+
+	// The PDF through invokeRemote, which carries text only: base64 in JSON.
+	var pdf struct{ FileName, ContentType, Base64 string }
+	if code := call("GET", fmt.Sprintf("/invoices/%d/pdf?encoding=base64", inv.ID), nil, &pdf); code != 200 {
+		t.Fatalf("pdf: %d", code)
+	}
+	raw, err := base64.StdEncoding.DecodeString(pdf.Base64)
+	if err != nil || pdf.ContentType != "application/pdf" || pdf.FileName != inv.Number+".pdf" || !bytes.HasPrefix(raw, []byte("%PDF-")) ||
+		!strings.Contains(pdfText(t, raw), inv.Number) {
+		t.Fatalf("pdf %s %s, %d bytes (%v)", pdf.FileName, pdf.ContentType, len(raw), err)
+	}
+	if code := call("GET", fmt.Sprintf("/invoices/%d/pdf?encoding=hex", inv.ID), nil, nil); code != 400 {
+		t.Fatalf("pdf with an unknown encoding: %d", code)
 	}
 
 	// A product event (someone moves the issue to Paid in Jira) arrives

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"encoding/base64"
 	"net/http"
 	"strconv"
 	"strings"
@@ -227,14 +228,31 @@ func (s *Server) listInvoices(c echo.Context) error {
 	return c.JSON(http.StatusOK, newList(out, next))
 }
 
+// pdfJSON is the invoice PDF for a caller that can only take text: under
+// Forge, invokeRemote hands the page a text or JSON body, never bytes.
+type pdfJSON struct {
+	FileName    string `json:"fileName"`
+	ContentType string `json:"contentType"`
+	Base64      string `json:"base64"`
+}
+
+// invoicePDF answers the PDF itself, or with ?encoding=base64 the same
+// bytes base64-encoded in JSON.
 func (s *Server) invoicePDF(c echo.Context) error {
 	id, err := paramID(c, "id")
 	if err != nil {
 		return err
 	}
+	encoding := c.QueryParam("encoding")
+	if encoding != "" && encoding != "base64" {
+		return fieldset{"encoding": "must be base64 or absent"}.err()
+	}
 	pdf, name, err := s.deps.Billing.PDF(c.Request().Context(), actor(c), id)
 	if err != nil {
 		return err
+	}
+	if encoding == "base64" {
+		return c.JSON(http.StatusOK, pdfJSON{FileName: safeFilename(name), ContentType: "application/pdf", Base64: base64.StdEncoding.EncodeToString(pdf)})
 	}
 	c.Response().Header().Set("Content-Disposition", `attachment; filename="`+safeFilename(name)+`"`)
 	return c.Blob(http.StatusOK, "application/pdf", pdf)

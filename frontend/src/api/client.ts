@@ -166,11 +166,26 @@ export class ApiClient {
     }
   }
 
-  /** blob fetches a file (the invoice PDF) with the same authentication. */
+  /** blob fetches a file (the invoice PDF) with the same authentication.
+   * Forge's invokeRemote carries only text, so through Forge the file
+   * comes base64-encoded in JSON (?encoding=base64) and is decoded here. */
   async blob(path: string): Promise<Blob> {
+    if (this.transport.kind === 'forge') {
+      const sep = path.includes('?') ? '&' : '?';
+      const f = await this.json<{ contentType: string; base64: string }>('GET', `${path}${sep}encoding=base64`);
+      return base64Blob(f.base64, f.contentType);
+    }
     const r = await this.call('GET', path);
     return r.blob();
   }
+}
+
+/** base64Blob decodes base64 text into a Blob of the given type. */
+export function base64Blob(b64: string, type: string): Blob {
+  const bin = atob(b64);
+  const bytes = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+  return new Blob([bytes], { type });
 }
 
 interface ConnectHost {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { connectHost, FORGE_API, forgePath, forgeTransport, hostKind, type ForgeModule } from './client';
+import { ApiClient, connectHost, FORGE_API, forgePath, forgeTransport, hostKind, type ForgeModule, type InvokeRemote } from './client';
 import { withForgeContext, type PageContext } from '../host';
 
 describe('hostKind', () => {
@@ -60,6 +60,23 @@ describe('forgeTransport', () => {
     expect(r.status).toBe(422);
     expect(r.contentType).toBe('application/problem+json');
     expect(JSON.parse(await r.text()).errors['steps[1].offsetDays']).toBe('too small');
+  });
+
+  it('fetches a file base64-encoded in JSON and hands back its bytes', async () => {
+    const bytes = [0x25, 0x50, 0x44, 0x46, 0x2d, 0x00, 0xff, 0x80]; // "%PDF-" and bytes no text body survives
+    const calls: string[] = [];
+    const invoke: InvokeRemote = async (req) => {
+      calls.push(req.path);
+      return {
+        status: 200,
+        headers: { 'content-type': ['application/json'] },
+        body: { fileName: 'INV-1.pdf', contentType: 'application/pdf', base64: btoa(String.fromCharCode(...bytes)) },
+      };
+    };
+    const blob = await new ApiClient(forgeTransport(invoke)).blob('/invoices/7/pdf');
+    expect(calls).toEqual(['/forge/api/v1/invoices/7/pdf?encoding=base64']);
+    expect(blob.type).toBe('application/pdf');
+    expect([...new Uint8Array(await blob.arrayBuffer())]).toEqual(bytes);
   });
 
   it('reports a failed invocation as unreachable', async () => {
