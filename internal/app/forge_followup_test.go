@@ -21,11 +21,7 @@ func TestForgeScheduledTriggerRunsFollowUps(t *testing.T) {
 	t.Parallel()
 	s := startForgeStack(t, apptest.Options{})
 	ctx := context.Background()
-	site := s.Sim.AddSite("forge-chase")
-	if _, err := site.Seed(forgeSeed()); err != nil {
-		t.Fatal(err)
-	}
-	must(t, site.SetPermissions(admin, []string{"ADMINISTER"}, nil))
+	site := forgeSiteOf(t, s, "forge-chase")
 	inst, err := site.InstallForgeApp(ctx, jirasim.ForgeApp{ID: forgeAppID, ConnectKey: appKey, RemoteURL: s.URL})
 	if err != nil {
 		t.Fatal(err)

@@ -72,6 +72,18 @@ func forgeSeed() jirasim.SeedData {
 	}
 }
 
+// forgeSiteOf adds a simulator site seeded with forgeSeed, whose admin
+// administers it; nothing is installed yet.
+func forgeSiteOf(t *testing.T, s *apptest.Stack, name string) *jirasim.Site {
+	t.Helper()
+	site := s.Sim.AddSite(name)
+	if _, err := site.Seed(forgeSeed()); err != nil {
+		t.Fatal(err)
+	}
+	must(t, site.SetPermissions(admin, []string{"ADMINISTER"}, nil))
+	return site
+}
+
 // call invokes Remit's API through the Forge route, as invokeRemote does.
 func (f *forgeSite) call(t *testing.T, method, path string, body any, out any) int {
 	t.Helper()
@@ -145,11 +157,7 @@ func TestForgeOnlyInstallEndToEnd(t *testing.T) {
 	t.Parallel()
 	s := startForgeStack(t, apptest.Options{})
 	ctx := context.Background()
-	site := s.Sim.AddSite("forgeonly")
-	if _, err := site.Seed(forgeSeed()); err != nil {
-		t.Fatal(err)
-	}
-	must(t, site.SetPermissions(admin, []string{"ADMINISTER"}, nil))
+	site := forgeSiteOf(t, s, "forgeonly")
 	inst, err := site.InstallForgeApp(ctx, jirasim.ForgeApp{ID: forgeAppID, ConnectKey: appKey, RemoteURL: s.URL})
 	if err != nil {
 		t.Fatal(err)
@@ -289,11 +297,7 @@ func TestConnectLifecycleCarriesForgeInstallation(t *testing.T) {
 	t.Parallel()
 	s := startForgeStack(t, apptest.Options{})
 	ctx := context.Background()
-	site := s.Sim.AddSite("option1")
-	if _, err := site.Seed(forgeSeed()); err != nil {
-		t.Fatal(err)
-	}
-	must(t, site.SetPermissions(admin, []string{"ADMINISTER"}, nil))
+	site := forgeSiteOf(t, s, "option1")
 	cinst, finst, err := site.InstallConnectOnForge(ctx, jirasim.ForgeApp{ID: forgeAppID, ConnectKey: appKey, RemoteURL: s.URL})
 	if err != nil {
 		t.Fatal(err)
@@ -334,11 +338,7 @@ func TestForgeSecurityMatrix(t *testing.T) {
 	t.Parallel()
 	s := startForgeStack(t, apptest.Options{})
 	ctx := context.Background()
-	site := s.Sim.AddSite("secure")
-	if _, err := site.Seed(forgeSeed()); err != nil {
-		t.Fatal(err)
-	}
-	must(t, site.SetPermissions(admin, []string{"ADMINISTER"}, nil))
+	site := forgeSiteOf(t, s, "secure")
 	inst, err := site.InstallForgeApp(ctx, jirasim.ForgeApp{ID: forgeAppID, ConnectKey: appKey, RemoteURL: s.URL})
 	if err != nil {
 		t.Fatal(err)
