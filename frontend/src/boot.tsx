@@ -2,6 +2,7 @@
 // and resizing the iframe whenever the content's height changes.
 
 import '@atlaskit/css-reset';
+import './generated/theme.css';
 import { StrictMode, type ReactElement } from 'react';
 import { createRoot } from 'react-dom/client';
 

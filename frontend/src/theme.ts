@@ -1,19 +1,16 @@
-// Jira's design tokens for the light theme, inlined into the bundle so a
-// page paints with the right colours and type on first render, without
-// the extra round trips setGlobalTheme's dynamic imports would cost.
+// Jira's light theme. The design tokens themselves are a stylesheet
+// (src/generated/theme.css, written by scripts/theme-css.mjs and imported
+// by boot.tsx), so a page paints with the right colours and type before
+// any script runs; what selects them is a pair of attributes on <html>,
+// which Remit's page shells carry and applyTheme sets where they do not
+// (Forge's static resource pages).
 
-import light from '@atlaskit/tokens/dist/esm/artifacts/themes/atlassian-light.js';
-import shape from '@atlaskit/tokens/dist/esm/artifacts/themes/atlassian-shape.js';
-import spacing from '@atlaskit/tokens/dist/esm/artifacts/themes/atlassian-spacing.js';
-import typography from '@atlaskit/tokens/dist/esm/artifacts/themes/atlassian-typography.js';
+export const THEME_ATTRIBUTES = {
+  'data-color-mode': 'light',
+  'data-theme': 'light:light dark:dark shape:shape spacing:spacing typography:typography',
+} as const;
 
-/** applyTheme installs the token CSS and the html attributes it selects on. */
+/** applyTheme sets the html attributes the token stylesheet selects on. */
 export function applyTheme(doc: Document = document): void {
-  const html = doc.documentElement;
-  html.setAttribute('data-color-mode', 'light');
-  html.setAttribute('data-theme', 'light:light dark:dark shape:shape spacing:spacing typography:typography');
-  const style = doc.createElement('style');
-  style.setAttribute('data-remit-theme', 'light');
-  style.textContent = [light, shape, spacing, typography].join('\n');
-  doc.head.appendChild(style);
+  for (const [k, v] of Object.entries(THEME_ATTRIBUTES)) doc.documentElement.setAttribute(k, v);
 }

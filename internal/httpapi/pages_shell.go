@@ -27,8 +27,10 @@ type pageShell struct {
 	Initial any
 }
 
+// The html attributes select Jira's light theme in the bundle's token
+// stylesheet (frontend/src/theme.ts), so the first paint has it.
 var shellTemplate = template.Must(template.New("shell").Parse(`<!doctype html>
-<html lang="en">
+<html lang="en" data-color-mode="light" data-theme="light:light dark:dark shape:shape spacing:spacing typography:typography">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
