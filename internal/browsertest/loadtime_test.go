@@ -190,31 +190,29 @@ func (d *demo) testPanelLoadTime(t *testing.T) {
 	panel() // warm-up: Remit's caches, the permission cache, JIT
 	static = staticTwin(t, d.stack.URL, figures)
 	twin()
-	b.Run("cache on", network.SetCacheDisabled(false))
-	panel() // fills the browser cache for the warm runs
-	// The runs are interleaved (static page, panel with the cache off,
-	// panel with it on), so that a burst of load on a shared machine
-	// weighs on both sides of the ratio alike.
 	const runs = 7
 	median := func(ds []time.Duration) time.Duration {
-		ds = slices.Clone(ds)
 		slices.Sort(ds)
 		return ds[len(ds)/2]
 	}
-	var ss, coldHost, coldOwn, warmHost, warmOwn []time.Duration
+	measure := func() (host, own []time.Duration) {
+		for range runs {
+			h, o := panel()
+			host, own = append(host, h), append(own, o)
+		}
+		return host, own
+	}
+	var ss []time.Duration
 	for range runs {
 		ss = append(ss, twin().Round(100*time.Microsecond))
-		// With the cache off, as for the first issue a person opens.
-		b.Run("cache off", network.SetCacheDisabled(true))
-		h, o := panel()
-		coldHost, coldOwn = append(coldHost, h), append(coldOwn, o)
-		// With the cache on, as for a person who has opened any issue
-		// before: Remit's hashed bundles are cacheable for a year.
-		b.Run("cache on", network.SetCacheDisabled(false))
-		h, o = panel()
-		warmHost, warmOwn = append(warmHost, h), append(warmOwn, o)
 	}
 	s := median(ss)
+	coldHost, coldOwn := measure()
+	// With the cache on, as for a person who has opened any issue before:
+	// Remit's hashed bundles are cacheable for a year.
+	b.Run("cache on", network.SetCacheDisabled(false))
+	panel()
+	warmHost, warmOwn := measure()
 	ratio := func(d time.Duration) float64 { return float64(d) / float64(s) }
 	t.Logf("static page of the same size: %v (runs %v)", s, ss)
 	for _, m := range []struct {

@@ -43,7 +43,7 @@ func (d *demo) testInvoicePanel(t *testing.T) {
 	b.t = t
 	inv := d.overdue
 	b.Run("open issue view", chromedp.Navigate(d.host("/browse/"+*inv.IssueKey)))
-	b.WaitInFrame("invoice figures", panelFrame, `document.querySelector('[data-testid=invoice-figures]')`, 20*time.Second)
+	b.WaitInFrame("invoice panel", panelFrame, `document.querySelector('[data-testid=invoice-panel] [data-testid=invoice-figures]')`, 20*time.Second)
 	var got map[string]string
 	if err := b.InFrame(panelFrame, fmt.Sprintf(figuresJS, "invoice-figures"), &got); err != nil {
 		t.Fatal(err)
