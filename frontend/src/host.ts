@@ -88,17 +88,37 @@ export function resizeToContent(root: HTMLElement): void {
   window.AP?.resize?.('100%', `${Math.max(h, 1)}px`);
 }
 
+/** HostActions are the host's navigation and flags. Under Connect they
+ * are the Connect JS API's (window.AP); a page under Forge registers
+ * @forge/bridge's (src/api/forge.ts) with setHostActions. */
+export interface HostActions {
+  goToIssue(issueKey: string): void;
+  goToModule(moduleKey: string): void;
+  flag(title: string, body: string, type: 'success' | 'error' | 'info'): void;
+}
+
+let forgeActions: HostActions | undefined;
+
+/** setHostActions makes the page navigate and show flags through a host
+ * other than the Connect JS API (Forge); undefined goes back to it. */
+export function setHostActions(a: HostActions | undefined): void {
+  forgeActions = a;
+}
+
 /** goToIssue opens an issue in Jira (the whole page, not the iframe). */
 export function goToIssue(issueKey: string): void {
+  if (forgeActions) return forgeActions.goToIssue(issueKey);
   window.AP?.navigator?.go?.('issue', { issueKey });
 }
 
 /** goToAdmin opens Remit's admin page in Jira. */
 export function goToAdmin(): void {
+  if (forgeActions) return forgeActions.goToModule('remit-admin');
   window.AP?.navigator?.go?.('addonModule', { moduleKey: 'remit-admin' });
 }
 
 /** flag shows a Jira flag (a toast) when the host supports it. */
 export function flag(title: string, body: string, type: 'success' | 'error' | 'info' = 'success'): void {
+  if (forgeActions) return forgeActions.flag(title, body, type);
   window.AP?.flag?.create?.({ title, body, type, close: 'auto' });
 }

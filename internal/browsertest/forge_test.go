@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -37,15 +38,22 @@ type forgeHost struct {
 
 	mu    sync.Mutex
 	paths []string // every invoked path, in order
+	calls []string // showFlag and navigate calls, in order
 }
 
 // bridgeJS is the stand-in bridge: getContext answers the view context,
-// invoke goes to the host's /invoke, everything else is refused.
+// invoke goes to the host's /invoke, showFlag and navigate are posted
+// to the host's /hostcall (where Jira would show the flag or navigate),
+// and everything else is refused.
 const bridgeJS = `window.__bridge = { callBridge: async (name, payload) => {
   if (name === 'getContext') return %s;
   if (name === 'invoke') {
     const r = await fetch('/invoke', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(payload) });
     return r.json();
+  }
+  if (name === 'showFlag' || name === 'navigate') {
+    await fetch('/hostcall', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ name, payload }) });
+    return;
   }
   throw new Error('the stand-in bridge does not do ' + name);
 } };`
@@ -62,6 +70,19 @@ func (h *forgeHost) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintf(w, bridgeJS, ctx)
 	case r.URL.Path == "/invoke":
 		h.invoke(w, r)
+	case r.URL.Path == "/hostcall":
+		var c struct {
+			Name    string
+			Payload map[string]any
+		}
+		if err := json.NewDecoder(r.Body).Decode(&c); err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		h.mu.Lock()
+		h.calls = append(h.calls, fmt.Sprintf("%s %v: %v", c.Name, c.Payload["type"], c.Payload["title"]))
+		h.mu.Unlock()
+		w.WriteHeader(http.StatusNoContent)
 	case strings.HasPrefix(r.URL.Path, "/resource/"):
 		h.resource(w, r)
 	default:
@@ -176,12 +197,43 @@ func (d *demo) testForgePanel(t *testing.T) {
 		t.Fatalf("the Forge page has the Connect JS API (%v)", err)
 	}
 	paths := h.invoked()
-	want := []string{"GET " + forge.RouteAPI + "/v1/invoices/by-issue/" + *inv.IssueKey, fmt.Sprintf("GET %s/v1/invoices/%d/timeline", forge.RouteAPI, inv.ID)}
-	for _, w := range want {
+	wantPaths := []string{"GET " + forge.RouteAPI + "/v1/invoices/by-issue/" + *inv.IssueKey, fmt.Sprintf("GET %s/v1/invoices/%d/timeline", forge.RouteAPI, inv.ID)}
+	for _, w := range wantPaths {
 		if !contains(paths, w) {
 			t.Errorf("invokeRemote calls %v lack %q", paths, w)
 		}
 	}
+
+	// The PDF comes through invokeRemote as base64 in JSON and downloads.
+	b.WaitInFrame("download button", frame, fmt.Sprintf(clickButton, "Download PDF"), 10*time.Second)
+	b.WaitInFrame("PDF downloaded", frame, `[...document.querySelectorAll('button')].some(b => b.textContent === 'Download PDF' && !b.disabled)`, 20*time.Second)
+	pdfPath := fmt.Sprintf("GET %s/v1/invoices/%d/pdf?encoding=base64", forge.RouteAPI, inv.ID)
+	if !contains(h.invoked(), pdfPath) {
+		t.Errorf("invokeRemote calls %v lack %q", h.invoked(), pdfPath)
+	}
+	var failure string
+	_ = b.InFrame(frame, `document.querySelector('[data-testid=invoice-panel]').innerText`, &failure)
+	if strings.Contains(failure, "could not") || strings.Contains(failure, "Something went wrong") {
+		t.Errorf("the PDF download through Forge failed:\n%s", failure)
+	}
+	// Flags go through Forge's showFlag: dispute, then resume.
+	b.WaitInFrame("dispute button", frame, fmt.Sprintf(clickButton, "Dispute / pause"), 10*time.Second)
+	b.WaitInFrame("resume button", frame, fmt.Sprintf(clickButton, "Resume follow-ups"), 20*time.Second)
+	b.WaitInFrame("resumed", frame, `[...document.querySelectorAll('button')].some(b => b.textContent === 'Dispute / pause')`, 20*time.Second)
+	want := []string{"showFlag success: Invoice marked disputed; follow-ups paused", "showFlag success: Follow-ups resumed"}
+	var flags []string
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		h.mu.Lock()
+		flags = slices.Clone(h.calls)
+		h.mu.Unlock()
+		if len(flags) >= len(want) {
+			break
+		}
+	}
+	if fmt.Sprint(flags) != fmt.Sprint(want) {
+		t.Errorf("Forge host calls %q, want %q", flags, want)
+	}
+
 	var chunks []string
 	_ = b.InFrame(frame, `performance.getEntriesByType('resource').map(e => e.name.split('/').pop()).filter(n => n.startsWith('forge-'))`, &chunks)
 	if len(chunks) != 1 {

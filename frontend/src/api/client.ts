@@ -3,6 +3,7 @@
 // how tokens are obtained and refreshed, and how errors read. Pages call
 // api.get/post/put/del/blob and never see a token.
 
+import { setHostActions, type HostActions } from '../host';
 import { ApiError, problemError, unreachable } from './problem';
 import { TokenCache, type TokenFetcher } from './token';
 
@@ -212,6 +213,7 @@ export function hostKind(win: HostWindow): 'connect' | 'forge' | 'none' {
 export interface ForgeModule {
   invokeRemote: InvokeRemote;
   forgeContext: () => Promise<ForgeContext>;
+  hostActions?: HostActions;
 }
 
 /** ForgeContext is the part of Forge's view context the pages use. */
@@ -232,6 +234,7 @@ export async function connectHost(
 ): Promise<{ api: ApiClient; forge?: ForgeContext }> {
   if (hostKind(win) === 'forge') {
     const mod = await loadForge();
+    setHostActions(mod.hostActions);
     const ctx = await mod.forgeContext();
     return { api: new ApiClient(forgeTransport(mod.invokeRemote)), forge: ctx };
   }

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ApiClient, connectHost, FORGE_API, forgePath, forgeTransport, hostKind, type ForgeModule, type InvokeRemote } from './client';
-import { withForgeContext, type PageContext } from '../host';
+import { flag, goToAdmin, goToIssue, setHostActions, withForgeContext, type PageContext } from '../host';
 
 describe('hostKind', () => {
   const getToken = () => undefined;
@@ -87,6 +87,12 @@ describe('forgeTransport', () => {
   });
 });
 
+// @forge/bridge takes the host's callBridge once, when it is first
+// loaded (and Vitest does not reload it per test), so every test installs
+// this one bridge and swaps what it does.
+let bridgeImpl: (name: string, payload?: unknown) => Promise<unknown> = async () => undefined;
+const sharedBridge = { callBridge: (name: string, payload?: unknown) => bridgeImpl(name, payload) };
+
 describe('the Forge chunk over @forge/bridge', () => {
   afterEach(() => {
     delete (globalThis as { __bridge?: unknown }).__bridge;
@@ -100,13 +106,63 @@ describe('the Forge chunk over @forge/bridge', () => {
       }
       return { success: true, payload: { status: 200, headers: { 'content-type': ['application/json'] }, body: { echo: payload } } };
     });
-    (globalThis as { __bridge?: unknown }).__bridge = { callBridge };
+    bridgeImpl = callBridge;
+    (globalThis as { __bridge?: unknown }).__bridge = sharedBridge;
     const mod = await import('./forge');
     const r = await mod.invokeRemote({ path: '/forge/api/v1/me', method: 'GET' });
     expect(r.status).toBe(200);
     expect(callBridge).toHaveBeenCalledWith('invoke', { path: '/forge/api/v1/me', method: 'GET', invokeType: 'ui-remote-fetch' });
     expect(r.headers?.['content-type']).toBe('application/json');
     expect(await mod.forgeContext()).toEqual({ issueKey: 'BILL-9', projectKey: 'BILL', timezone: 'Europe/Berlin', siteUrl: 'https://x.example/', licenseActive: false });
+  });
+});
+
+describe('navigation and flags under Forge', () => {
+  afterEach(() => {
+    delete (globalThis as { __bridge?: unknown }).__bridge;
+    setHostActions(undefined);
+    vi.resetModules();
+  });
+
+  it('go through the bridge once connectHost has loaded the Forge chunk', async () => {
+    const calls: [string, unknown][] = [];
+    const callBridge = vi.fn(async (name: string, payload?: unknown) => {
+      calls.push([name, payload]);
+      return name === 'getContext' ? { extension: { issue: { key: 'BILL-9' } } } : undefined;
+    });
+    bridgeImpl = callBridge;
+    (globalThis as { __bridge?: unknown }).__bridge = sharedBridge;
+    const ap = { navigator: { go: vi.fn() }, flag: { create: vi.fn() } };
+    (globalThis as { AP?: unknown }).AP = ap; // a stray AP must not be used under Forge
+    try {
+      await connectHost({ __bridge: sharedBridge }, () => import('./forge'));
+      goToIssue('BILL-3');
+      goToAdmin();
+      flag('Payment recorded', 'INV-1: balance $0.00');
+      await Promise.resolve();
+      expect(calls.filter(([n]) => n !== 'getContext')).toEqual([
+        ['navigate', { target: 'issue', issueKey: 'BILL-3', type: 'same-tab' }],
+        ['navigate', { target: 'module', moduleKey: 'remit-admin', type: 'same-tab' }],
+        ['showFlag', { id: 'remit-1', title: 'Payment recorded', description: 'INV-1: balance $0.00', type: 'success', isAutoDismiss: true }],
+      ]);
+      expect(ap.navigator.go).not.toHaveBeenCalled();
+      expect(ap.flag.create).not.toHaveBeenCalled();
+    } finally {
+      delete (globalThis as { AP?: unknown }).AP;
+    }
+  });
+
+  it('use the Connect JS API under Connect', () => {
+    const ap = { navigator: { go: vi.fn() }, flag: { create: vi.fn() } };
+    (globalThis as { window?: unknown }).window = { AP: ap };
+    try {
+      goToIssue('BILL-3');
+      flag('Done', 'x', 'info');
+      expect(ap.navigator.go).toHaveBeenCalledWith('issue', { issueKey: 'BILL-3' });
+      expect(ap.flag.create).toHaveBeenCalledWith({ title: 'Done', body: 'x', type: 'info', close: 'auto' });
+    } finally {
+      delete (globalThis as { window?: unknown }).window;
+    }
   });
 });
 

@@ -3,7 +3,8 @@
 // page context from Forge's view context. @forge/bridge reaches for the
 // host's bridge as soon as it loads, so it must never load under Connect.
 
-import { invokeRemote as bridgeInvokeRemote, view } from '@forge/bridge';
+import { invokeRemote as bridgeInvokeRemote, router, showFlag, view } from '@forge/bridge';
+import type { HostActions } from '../host';
 import type { ForgeContext, InvokeRemote } from './client';
 
 /** invokeRemote calls Remit's remote through Forge, which adds the Forge
@@ -29,4 +30,20 @@ export async function forgeContext(): Promise<ForgeContext> {
     siteUrl: c.siteUrl,
     licenseActive: c.license ? c.license.active === true : undefined,
   };
+}
+
+let flags = 0;
+
+/** hostActions are Jira's navigation and flags through Forge's router
+ * and showFlag; a failed navigation is logged, never thrown at a click. */
+export const hostActions: HostActions = {
+  goToIssue: (issueKey) => void router.navigate({ target: 'issue', issueKey }).catch(logFailure),
+  goToModule: (moduleKey) => void router.navigate({ target: 'module', moduleKey }).catch(logFailure),
+  flag: (title, body, type) => {
+    showFlag({ id: `remit-${++flags}`, title, description: body, type, isAutoDismiss: true });
+  },
+};
+
+function logFailure(err: unknown): void {
+  console.warn('Forge navigation failed', err);
 }
