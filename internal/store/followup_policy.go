@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"time"
 
@@ -15,20 +14,11 @@ import (
 // GetPolicy returns the tenant's follow-up policy and true, or the default
 // ladder and false when the tenant never saved one.
 func (db *DB) GetPolicy(ctx context.Context, clientKey string) (followup.Policy, bool, error) {
-	const op = "store.GetPolicy"
-	var doc []byte
-	err := db.pool.QueryRow(ctx, `SELECT doc FROM followup_policies WHERE client_key = $1`, clientKey).Scan(&doc)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return followup.DefaultPolicy(), false, nil
+	p, ok, err := getDoc[followup.Policy](ctx, db, policyDocs, "store.GetPolicy", clientKey)
+	if err == nil && !ok {
+		p = followup.DefaultPolicy()
 	}
-	if err != nil {
-		return followup.Policy{}, false, classify(op, err)
-	}
-	var p followup.Policy
-	if err := json.Unmarshal(doc, &p); err != nil {
-		return followup.Policy{}, false, fmt.Errorf("%s: decode policy of %q: %w", op, clientKey, err)
-	}
-	return p, true, nil
+	return p, ok, err
 }
 
 // PutPolicy saves the tenant's policy whole, validated by the caller, and
@@ -36,33 +26,7 @@ func (db *DB) GetPolicy(ctx context.Context, clientKey string) (followup.Policy,
 // in tx (nil = a transaction of its own). An unknown tenant is
 // remit.NotFound.
 func (db *DB) PutPolicy(ctx context.Context, tx pgx.Tx, clientKey string, p followup.Policy, actor string) error {
-	const op = "store.PutPolicy"
-	after, err := json.Marshal(p)
-	if err != nil {
-		return fmt.Errorf("%s: encode policy: %w", op, err)
-	}
-	return db.inTx(ctx, tx, func(tx pgx.Tx) error {
-		var before []byte
-		err := tx.QueryRow(ctx, `SELECT doc FROM followup_policies WHERE client_key = $1 FOR UPDATE`, clientKey).Scan(&before)
-		if err != nil && !errors.Is(err, pgx.ErrNoRows) {
-			return classify(op, err)
-		}
-		now := db.now()
-		_, err = tx.Exec(ctx, `
-			INSERT INTO followup_policies (client_key, doc, updated_at, updated_by) VALUES ($1, $2, $3, $4)
-			ON CONFLICT (client_key) DO UPDATE SET doc = EXCLUDED.doc, updated_at = EXCLUDED.updated_at, updated_by = EXCLUDED.updated_by`,
-			clientKey, string(after), now, actor)
-		if err != nil {
-			return classify(op, err)
-		}
-		action := "update"
-		if before == nil {
-			action = "create"
-		}
-		return db.AppendAudit(ctx, tx, clientKey, AuditEntry{
-			At: now, Actor: actor, Entity: "policy", EntityID: clientKey, Action: action, Before: before, After: after,
-		})
-	})
+	return db.putDoc(ctx, tx, policyDocs, "store.PutPolicy", clientKey, p, actor)
 }
 
 // RescheduleOpenInvoices sets the next action time of every open,
