@@ -20,18 +20,14 @@ import (
 	"io"
 	"log/slog"
 	"math/rand/v2"
-	"os"
-	"os/signal"
 	"path/filepath"
 	"sync"
-	"syscall"
 	"time"
 
 	"golang.org/x/sync/errgroup"
 
 	"github.com/remitapp/remit/bench/internal/benchkit"
 	"github.com/remitapp/remit/internal/jirasim"
-	"github.com/remitapp/remit/internal/pgtest"
 )
 
 type options struct {
@@ -64,42 +60,18 @@ func main() {
 	flag.Uint64Var(&o.seed, "seed", 7, "seed of faults and kills")
 	flag.BoolVar(&o.keep, "keep", false, "keep the work directory (replica logs)")
 	flag.Parse()
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	if err := run(ctx, o, os.Stdout, logger); err != nil {
-		fmt.Fprintln(os.Stderr, "chaos:", err)
-		os.Exit(1)
-	}
+	benchkit.Main("chaos", slog.LevelInfo, func(ctx context.Context, out io.Writer, logger *slog.Logger) error { return run(ctx, o, out, logger) })
 }
 
 func run(ctx context.Context, o options, out io.Writer, logger *slog.Logger) error {
 	start := time.Now()
-	work, err := os.MkdirTemp("", "remit-chaos-")
+	ws, err := benchkit.NewWorkspace(ctx, "remit-chaos-", "remit_chaos", o.keep, logger)
 	if err != nil {
 		return err
 	}
-	if !o.keep {
-		defer os.RemoveAll(work)
-	}
-	root, err := benchkit.ModuleRoot()
-	if err != nil {
-		return err
-	}
-	bin, err := benchkit.BuildRemit(ctx, root, work)
-	if err != nil {
-		return err
-	}
-	cluster, err := pgtest.StartCluster(ctx, "", logger)
-	if err != nil {
-		return err
-	}
-	defer cluster.Stop()
-	dbURL, err := benchkit.CreateDatabase(ctx, cluster.URL("postgres"), "remit_chaos")
-	if err != nil {
-		return err
-	}
-	f, err := benchkit.StartFleet(ctx, benchkit.FleetConfig{Bin: bin, Dir: work, DBURL: dbURL, Replicas: o.replicas, Workers: o.workers,
+	defer ws.Close()
+	work := ws.Dir
+	f, err := benchkit.StartFleet(ctx, benchkit.FleetConfig{Bin: ws.Bin, Dir: work, DBURL: ws.DBURL, Replicas: o.replicas, Workers: o.workers,
 		RescueAfter: o.rescue, SMTPLostReply: o.lostMail, Seed: o.seed, Logger: logger})
 	if err != nil {
 		return err
@@ -148,7 +120,7 @@ func run(ctx context.Context, o options, out io.Writer, logger *slog.Logger) err
 			}
 			if !pgDone && time.Since(chaosStart) >= o.pgAt {
 				pgDone = true
-				if err := benchkit.RestartPostgres(ctx, filepath.Join(cluster.Dir(), "data")); err != nil {
+				if err := benchkit.RestartPostgres(ctx, filepath.Join(ws.Cluster.Dir(), "data")); err != nil {
 					logger.Error("postgres restart failed", slog.String("error", err.Error()))
 				} else {
 					pgRestarts++

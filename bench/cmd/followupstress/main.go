@@ -23,14 +23,10 @@ import (
 	"io"
 	"log/slog"
 	"math/rand/v2"
-	"os"
-	"os/signal"
-	"syscall"
 	"time"
 
 	"github.com/remitapp/remit/bench/internal/benchkit"
 	"github.com/remitapp/remit/internal/jirasim"
-	"github.com/remitapp/remit/internal/pgtest"
 )
 
 type options struct {
@@ -66,42 +62,18 @@ func main() {
 	flag.DurationVar(&o.drain, "drain", 6*time.Minute, "how long a round may take to drain (a job killed mid-run waits for its own timeout: 2 min for an action, 3 for a Jira sync)")
 	flag.BoolVar(&o.keep, "keep", false, "keep the work directory (replica logs)")
 	flag.Parse()
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	if err := run(ctx, o, os.Stdout, logger); err != nil {
-		fmt.Fprintln(os.Stderr, "followupstress:", err)
-		os.Exit(1)
-	}
+	benchkit.Main("followupstress", slog.LevelInfo, func(ctx context.Context, out io.Writer, logger *slog.Logger) error { return run(ctx, o, out, logger) })
 }
 
 func run(ctx context.Context, o options, out io.Writer, logger *slog.Logger) error {
 	start := time.Now()
-	work, err := os.MkdirTemp("", "remit-stress-")
+	ws, err := benchkit.NewWorkspace(ctx, "remit-stress-", "remit_stress", o.keep, logger)
 	if err != nil {
 		return err
 	}
-	if !o.keep {
-		defer os.RemoveAll(work)
-	}
-	root, err := benchkit.ModuleRoot()
-	if err != nil {
-		return err
-	}
-	bin, err := benchkit.BuildRemit(ctx, root, work)
-	if err != nil {
-		return err
-	}
-	cluster, err := pgtest.StartCluster(ctx, "", logger)
-	if err != nil {
-		return err
-	}
-	defer cluster.Stop()
-	dbURL, err := benchkit.CreateDatabase(ctx, cluster.URL("postgres"), "remit_stress")
-	if err != nil {
-		return err
-	}
-	f, err := benchkit.StartFleet(ctx, benchkit.FleetConfig{Bin: bin, Dir: work, DBURL: dbURL, Replicas: o.replicas, Workers: o.workers,
+	defer ws.Close()
+	work := ws.Dir
+	f, err := benchkit.StartFleet(ctx, benchkit.FleetConfig{Bin: ws.Bin, Dir: work, DBURL: ws.DBURL, Replicas: o.replicas, Workers: o.workers,
 		RescueAfter: o.rescue, SMTPLostReply: o.lostMail, Seed: o.seed, Logger: logger})
 	if err != nil {
 		return err

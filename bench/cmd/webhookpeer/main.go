@@ -24,7 +24,6 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
-	"os/signal"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -59,13 +58,7 @@ func main() {
 	flag.IntVar(&o.aceWorkers, "ace-workers", 1, "node processes serving the ACE app (ACE_WORKERS)")
 	flag.IntVar(&o.pool, "pool", 10, "database connections each app may open (per node process for ACE)")
 	flag.Parse()
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	if err := run(ctx, o, os.Stdout, logger); err != nil {
-		fmt.Fprintln(os.Stderr, "webhookpeer:", err)
-		os.Exit(1)
-	}
+	benchkit.Main("webhookpeer", slog.LevelWarn, func(ctx context.Context, out io.Writer, logger *slog.Logger) error { return run(ctx, o, out, logger) })
 }
 
 // target is one app under load.
@@ -79,7 +72,7 @@ type target struct {
 }
 
 func run(ctx context.Context, o options, out io.Writer, logger *slog.Logger) error {
-	root, err := moduleRoot()
+	root, err := benchkit.ModuleRoot()
 	if err != nil {
 		return err
 	}
@@ -362,17 +355,4 @@ func machine() string {
 
 func ms(d time.Duration) string {
 	return strconv.FormatFloat(float64(d.Microseconds())/1000, 'f', 1, 64) + " ms"
-}
-
-// moduleRoot is the directory of Remit's go.mod.
-func moduleRoot() (string, error) {
-	b, err := exec.Command("go", "env", "GOMOD").Output()
-	if err != nil {
-		return "", err
-	}
-	gomod := strings.TrimSpace(string(b))
-	if gomod == "" || gomod == os.DevNull {
-		return "", fmt.Errorf("run from inside Remit's module")
-	}
-	return filepath.Dir(gomod), nil
 }

@@ -23,7 +23,6 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
-	"os/signal"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -60,13 +59,7 @@ func main() {
 	flag.IntVar(&o.workers, "workers", 10, "Remit's REMIT_WORKERS")
 	flag.Uint64Var(&o.seed, "seed", 2026, "seed of the delivery plan")
 	flag.Parse()
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	if err := run(ctx, o, os.Stdout, logger); err != nil {
-		fmt.Fprintln(os.Stderr, "webhooksoak:", err)
-		os.Exit(1)
-	}
+	benchkit.Main("webhooksoak", slog.LevelInfo, func(ctx context.Context, out io.Writer, logger *slog.Logger) error { return run(ctx, o, out, logger) })
 }
 
 // delivery is one planned request.
@@ -98,7 +91,7 @@ func run(ctx context.Context, o options, out io.Writer, logger *slog.Logger) err
 		return err
 	}
 	defer os.RemoveAll(work)
-	root, err := moduleRoot()
+	root, err := benchkit.ModuleRoot()
 	if err != nil {
 		return err
 	}
@@ -352,17 +345,4 @@ func scrapeOne(base, sample string) float64 {
 		}
 	}
 	return 0
-}
-
-// moduleRoot is the directory of Remit's go.mod.
-func moduleRoot() (string, error) {
-	b, err := exec.Command("go", "env", "GOMOD").Output()
-	if err != nil {
-		return "", err
-	}
-	gomod := strings.TrimSpace(string(b))
-	if gomod == "" || gomod == os.DevNull {
-		return "", errors.New("run from inside Remit's module")
-	}
-	return filepath.Dir(gomod), nil
 }
