@@ -1,5 +1,5 @@
 import DynamicTable from '@atlaskit/dynamic-table';
-import { Stack } from '@atlaskit/primitives';
+import { Stack } from '@atlaskit/primitives/compiled';
 import { token } from '@atlaskit/tokens';
 import type { AgingReport, AgingRow } from '../api/types';
 import { formatDate } from '../format/dates';

@@ -1,6 +1,6 @@
-import Button from '@atlaskit/button/default/button';
+import Button from '@atlaskit/button/new';
 import DynamicTable from '@atlaskit/dynamic-table';
-import { Stack } from '@atlaskit/primitives';
+import { Stack } from '@atlaskit/primitives/compiled';
 import { useState } from 'react';
 import type { ApiClient } from '../api/client';
 import type { Customer, List } from '../api/types';

@@ -1,8 +1,8 @@
-import Button from '@atlaskit/button/default/button';
+import Button from '@atlaskit/button/new';
 import DynamicTable from '@atlaskit/dynamic-table';
 import ProgressBar from '@atlaskit/progress-bar';
 import Textfield from '@atlaskit/textfield';
-import { Inline, Stack } from '@atlaskit/primitives';
+import { Inline, Stack } from '@atlaskit/primitives/compiled';
 import { token } from '@atlaskit/tokens';
 import { useState } from 'react';
 import { ApiError, type ApiClient } from '../api/client';

@@ -1,7 +1,8 @@
-import Button from '@atlaskit/button/default/button';
-import { Inline, Stack } from '@atlaskit/primitives';
+import Button from '@atlaskit/button/new';
+import { Inline, Stack } from '@atlaskit/primitives/compiled';
+import Spinner from '@atlaskit/spinner';
 import { token } from '@atlaskit/tokens';
-import { useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import type { ApiClient } from '../api/client';
 import type { Invoice, Timeline } from '../api/types';
 import { flag, licensed, type PageContext } from '../host';
@@ -10,13 +11,17 @@ import { formatMoney } from '../format/money';
 import { ErrorMessage } from './ErrorMessage';
 import { Figures } from './Figures';
 import { LicenceNotice } from './LicenceNotice';
-import { PaymentForm } from './PaymentForm';
 import { PaymentPlan } from './PaymentPlan';
 import { StatusLozenge } from './StatusLozenge';
 import { TimelineView } from './TimelineView';
 import { useLoad } from './useLoad';
 
 const OPEN = new Set(['open', 'partially_paid']);
+
+// The payment form (and the form fields it brings) loads on its own, after
+// the panel has shown its figures: most views of an invoice record nothing.
+const loadPaymentForm = () => import('./PaymentForm');
+const PaymentForm = lazy(() => loadPaymentForm().then((m) => ({ default: m.PaymentForm })));
 
 /** InvoicePanel is the issue panel of an invoice issue: state, money,
  * due date, plan, follow-up timeline and the actions a manager takes. */
@@ -29,6 +34,12 @@ export function InvoicePanel({ ctx, api, initial }: { ctx: PageContext; api: Api
   const timeline = useLoad(() => api.optional<Timeline>(`/invoices/${inv.id}/timeline`), [inv.id, inv.paid, inv.disputed]);
   const canWrite = licensed(ctx);
   const open = OPEN.has(inv.status);
+  // Fetch the form once the panel is idle, so that it opens at once.
+  useEffect(() => {
+    if (!open || !canWrite) return;
+    const t = setTimeout(() => void loadPaymentForm(), 500);
+    return () => clearTimeout(t);
+  }, [open, canWrite]);
   const m = (v: string) => formatMoney(v, inv.currency);
 
   const run = async (label: string, fn: () => Promise<Invoice>, done: string) => {
@@ -105,17 +116,19 @@ export function InvoicePanel({ ctx, api, initial }: { ctx: PageContext; api: Api
       {timeline.error ? <ErrorMessage error={timeline.error} title="Follow-up history unavailable" /> : null}
       {failure ? <ErrorMessage error={failure} /> : null}
       {paying ? (
-        <PaymentForm
-          api={api}
-          invoice={inv}
-          timezone={ctx.timezone}
-          onCancel={() => setPaying(false)}
-          onDone={(next) => {
-            setInv(next);
-            setPaying(false);
-            flag('Payment recorded', `${next.number}: balance ${formatMoney(next.balance, next.currency)}`);
-          }}
-        />
+        <Suspense fallback={<Spinner size="small" label="Loading the payment form" />}>
+          <PaymentForm
+            api={api}
+            invoice={inv}
+            timezone={ctx.timezone}
+            onCancel={() => setPaying(false)}
+            onDone={(next) => {
+              setInv(next);
+              setPaying(false);
+              flag('Payment recorded', `${next.number}: balance ${formatMoney(next.balance, next.currency)}`);
+            }}
+          />
+        </Suspense>
       ) : (
         <Inline space="space.100" shouldWrap>
           {open ? (

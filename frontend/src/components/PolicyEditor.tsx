@@ -1,7 +1,7 @@
-import Button from '@atlaskit/button/default/button';
+import Button from '@atlaskit/button/new';
 import DynamicTable from '@atlaskit/dynamic-table';
 import Textfield from '@atlaskit/textfield';
-import { Inline, Stack } from '@atlaskit/primitives';
+import { Inline, Stack } from '@atlaskit/primitives/compiled';
 import { token } from '@atlaskit/tokens';
 import { useEffect, useState } from 'react';
 import { ApiError, type ApiClient } from '../api/client';

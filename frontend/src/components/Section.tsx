@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import Heading from '@atlaskit/heading';
-import { Stack } from '@atlaskit/primitives';
+import { Stack } from '@atlaskit/primitives/compiled';
 
 /** Section is a titled block of a page or panel. */
 export function Section({ title, children, id }: { title: string; children: ReactNode; id?: string }) {

@@ -1,6 +1,6 @@
-import Button from '@atlaskit/button/default/button';
+import Button from '@atlaskit/button/new';
 import Textfield from '@atlaskit/textfield';
-import { Inline, Stack } from '@atlaskit/primitives';
+import { Inline, Stack } from '@atlaskit/primitives/compiled';
 import { useState, type FormEvent } from 'react';
 import { ApiError, type ApiClient } from '../api/client';
 import type { Settings } from '../api/types';

@@ -1,5 +1,5 @@
 import Lozenge from '@atlaskit/lozenge';
-import { Inline } from '@atlaskit/primitives';
+import { Inline } from '@atlaskit/primitives/compiled';
 import type { InvoiceStatus } from '../api/types';
 
 type Appearance = 'default' | 'inprogress' | 'moved' | 'new' | 'removed' | 'success';

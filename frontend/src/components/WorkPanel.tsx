@@ -1,4 +1,4 @@
-import { Stack } from '@atlaskit/primitives';
+import { Stack } from '@atlaskit/primitives/compiled';
 import { token } from '@atlaskit/tokens';
 import type { IssueBilling } from '../api/types';
 import { goToIssue } from '../host';

@@ -1,7 +1,7 @@
 import Heading from '@atlaskit/heading';
 import Lozenge from '@atlaskit/lozenge';
 import Spinner from '@atlaskit/spinner';
-import { Stack } from '@atlaskit/primitives';
+import { Stack } from '@atlaskit/primitives/compiled';
 import { token } from '@atlaskit/tokens';
 import type { ApiClient } from '../api/client';
 import type { Customer, List, Policy, Settings } from '../api/types';
