@@ -10,21 +10,23 @@ import (
 
 // demoView is what a demo host page is rendered from.
 type demoView struct {
-	Site      string
-	SitePath  string
-	Title     string
-	Kind      string // issue, project, admin
-	Issue     IssueView
-	Project   Project
-	User      User
-	Module    demoModule
-	AppName   string
-	IconURL   string
-	FrameURL  string
-	Config    template.JS // JSON for the host script
-	Projects  []Project
-	NoApp     string
-	FrameName string
+	Site     string
+	SitePath string
+	Title    string
+	Kind     string // issue, project, admin
+	Issue    IssueView
+	// DescriptionHTML is the issue's description rendered from its ADF.
+	DescriptionHTML template.HTML
+	Project         Project
+	User            User
+	Module          demoModule
+	AppName         string
+	IconURL         string
+	FrameURL        string
+	Config          template.JS // JSON for the host script
+	Projects        []Project
+	NoApp           string
+	FrameName       string
 }
 
 // demoHostConfig is what the host page's script needs.
@@ -45,6 +47,7 @@ func (s *Sim) demoIssueView(w http.ResponseWriter, r *http.Request, st *Site) {
 	}
 	v := s.demoBase(r, st, "issue", is.Key+": "+is.Summary)
 	v.Issue = is
+	v.DescriptionHTML = adfToHTML(is.DescriptionADF)
 	for _, p := range st.Projects() {
 		if p.Key == is.Project {
 			v.Project = p

@@ -40,7 +40,10 @@ h1{font-size:24px;line-height:28px;font-weight:653;margin:0 0 16px}
 .box dt{color:#626F86}.box dd{margin:0}
 .panel{padding:8px 12px}
 h3{font-size:14px;margin:16px 0 8px;font-weight:600}
-.desc{white-space:pre-wrap;color:#172B4D}
+.desc{color:#172B4D}.desc p{margin:0 0 8px}
+.adf-table{border-collapse:collapse;margin:8px 0 12px}.adf-table th,.adf-table td{border:1px solid #DCDFE4;padding:4px 8px;text-align:left;vertical-align:top}
+.adf-table th{background:#F7F8F9;font-weight:600}.adf-table td p,.adf-table th p{margin:0}
+.adf-panel{background:#E9F2FF;border-radius:3px;padding:8px 12px;margin:8px 0}
 iframe{display:block;width:100%;border:0;height:120px}
 .flags{position:fixed;left:24px;bottom:24px;display:flex;flex-direction:column;gap:8px;z-index:5}
 .flag{width:360px;background:#fff;border-radius:3px;box-shadow:0 8px 12px #091E4226,0 0 1px #091E424F;padding:16px}
@@ -78,7 +81,7 @@ iframe{display:block;width:100%;border:0;height:120px}
   <div class="cols">
     <div class="left">
       <h3>Description</h3>
-      <div class="desc">{{if .Issue.Description}}{{.Issue.Description}}{{else}}Add a description…{{end}}</div>
+      <div class="desc">{{with .DescriptionHTML}}{{.}}{{else}}<p>Add a description…</p>{{end}}</div>
     </div>
     <div class="right">
       <div class="status">{{.Issue.Status}}</div>

@@ -7,21 +7,24 @@ import (
 
 // IssueView is an issue as read back by tests and the control API.
 type IssueView struct {
-	ID           string                     `json:"id"`
-	Key          string                     `json:"key"`
-	Project      string                     `json:"project"`
-	IssueType    string                     `json:"issueType"`
-	Summary      string                     `json:"summary"`
-	Description  string                     `json:"description"`
-	Labels       []string                   `json:"labels"`
-	Status       string                     `json:"status"`
-	Reporter     string                     `json:"reporter,omitempty"`
-	Created      string                     `json:"created"`
-	Updated      string                     `json:"updated"`
-	Properties   map[string]json.RawMessage `json:"properties"`
-	Worklogs     int                        `json:"worklogs"`
-	Comments     int                        `json:"comments"`
-	CreatedByApp string                     `json:"createdByApp,omitempty"`
+	ID          string `json:"id"`
+	Key         string `json:"key"`
+	Project     string `json:"project"`
+	IssueType   string `json:"issueType"`
+	Summary     string `json:"summary"`
+	Description string `json:"description"`
+	// DescriptionADF is the description as stored (ADF), for views that
+	// render it the way Jira does.
+	DescriptionADF json.RawMessage            `json:"descriptionAdf,omitempty"`
+	Labels         []string                   `json:"labels"`
+	Status         string                     `json:"status"`
+	Reporter       string                     `json:"reporter,omitempty"`
+	Created        string                     `json:"created"`
+	Updated        string                     `json:"updated"`
+	Properties     map[string]json.RawMessage `json:"properties"`
+	Worklogs       int                        `json:"worklogs"`
+	Comments       int                        `json:"comments"`
+	CreatedByApp   string                     `json:"createdByApp,omitempty"`
 }
 
 func viewOf(is *issue) IssueView {
@@ -31,7 +34,7 @@ func viewOf(is *issue) IssueView {
 	}
 	return IssueView{
 		ID: itoa(is.id), Key: is.key, Project: is.project.Key, IssueType: is.issueType.Name,
-		Summary: is.summary, Description: adfToText(is.description), Labels: append([]string{}, is.labels...),
+		Summary: is.summary, Description: adfToText(is.description), DescriptionADF: is.description, Labels: append([]string{}, is.labels...),
 		Status: is.status.Name, Reporter: is.reporter, Created: formatTime(is.created), Updated: formatTime(is.updated),
 		Properties: props, Worklogs: len(is.worklogs), Comments: len(is.comments), CreatedByApp: is.createdBy,
 	}
