@@ -15,16 +15,8 @@ func amount(d decimal.Decimal, c money.Currency) string {
 	return money.Format(d, c) + " " + string(c)
 }
 
-// rate prints an hourly rate with at least the currency's decimals, and
-// more when the rate is finer than the minor unit (rates may carry four):
-// 95 USD → "95.00", 95.125 USD → "95.125", 12000 JPY → "12000".
-func rate(d decimal.Decimal, c money.Currency) string {
-	places := c.Exponent()
-	for places < 4 && !d.Equal(d.Round(places)) {
-		places++
-	}
-	return d.StringFixed(places)
-}
+// rate prints an hourly rate as invoices show it (money.FormatRate).
+func rate(d decimal.Decimal, c money.Currency) string { return money.FormatRate(d, c) }
 
 // hours prints hours with two decimals, as invoices show them.
 func hours(d decimal.Decimal) string { return d.StringFixed(2) }

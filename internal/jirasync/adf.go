@@ -49,7 +49,7 @@ func Description(inv invoice.Invoice) adf {
 		if desc == "" {
 			desc = "—"
 		}
-		rows = append(rows, row(false, l.IssueKey, desc, l.Hours.StringFixed(2), l.Rate.String(), money.Format(l.Amount, inv.Currency)))
+		rows = append(rows, row(false, l.IssueKey, desc, l.Hours.StringFixed(2), money.FormatRate(l.Rate, inv.Currency), money.Format(l.Amount, inv.Currency)))
 	}
 	content := []any{
 		paragraph(fmt.Sprintf("Invoice %s to %s for work from %s to %s. Issued %s, due %s.",

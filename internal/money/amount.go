@@ -14,6 +14,17 @@ func Round(d decimal.Decimal, c Currency) decimal.Decimal { return d.Round(c.Exp
 // the API and PDFs show money ("1234.50", "1235" for JPY).
 func Format(d decimal.Decimal, c Currency) string { return d.StringFixed(c.Exponent()) }
 
+// FormatRate writes an hourly rate with at least the currency's decimals,
+// and more when the rate is finer than the minor unit (rates may carry
+// four): 95 USD → "95.00", 95.125 USD → "95.125", 12000 JPY → "12000".
+func FormatRate(d decimal.Decimal, c Currency) string {
+	places := c.Exponent()
+	for places < 4 && !d.Equal(d.Round(places)) {
+		places++
+	}
+	return d.StringFixed(places)
+}
+
 // Parse reads a decimal string that must already be exact in the
 // currency's minor unit: "12.345" is refused for USD rather than rounded,
 // so a caller never pays or bills an amount other than the one it sent.

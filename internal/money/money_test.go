@@ -112,3 +112,18 @@ func TestTimeAmountMatchesIntegerArithmetic(t *testing.T) {
 		}
 	}
 }
+
+func TestFormatRate(t *testing.T) {
+	for _, c := range []struct {
+		rate string
+		cur  Currency
+		want string
+	}{
+		{"95", "USD", "95.00"}, {"95.125", "USD", "95.125"}, {"95.1234", "USD", "95.1234"},
+		{"12000", "JPY", "12000"}, {"12000.5", "JPY", "12000.5"}, {"1.5", "KWD", "1.500"}, {"0", "EUR", "0.00"},
+	} {
+		if got := FormatRate(d(c.rate), c.cur); got != c.want {
+			t.Errorf("FormatRate(%s, %s) = %s, want %s", c.rate, c.cur, got, c.want)
+		}
+	}
+}
