@@ -206,11 +206,13 @@ func (d *demo) testForgePanel(t *testing.T) {
 
 	// The PDF comes through invokeRemote as base64 in JSON and downloads.
 	b.WaitInFrame("download button", frame, fmt.Sprintf(clickButton, "Download PDF"), 10*time.Second)
-	b.WaitInFrame("PDF downloaded", frame, `[...document.querySelectorAll('button')].some(b => b.textContent === 'Download PDF' && !b.disabled)`, 20*time.Second)
 	pdfPath := fmt.Sprintf("GET %s/v1/invoices/%d/pdf?encoding=base64", forge.RouteAPI, inv.ID)
-	if !contains(h.invoked(), pdfPath) {
-		t.Errorf("invokeRemote calls %v lack %q", h.invoked(), pdfPath)
+	for deadline := time.Now().Add(10 * time.Second); !contains(h.invoked(), pdfPath); time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("invokeRemote calls %v lack %q", h.invoked(), pdfPath)
+		}
 	}
+	b.WaitInFrame("PDF downloaded", frame, `[...document.querySelectorAll('button')].some(b => b.textContent === 'Download PDF' && !b.disabled)`, 20*time.Second)
 	var failure string
 	_ = b.InFrame(frame, `document.querySelector('[data-testid=invoice-panel]').innerText`, &failure)
 	if strings.Contains(failure, "could not") || strings.Contains(failure, "Something went wrong") {
