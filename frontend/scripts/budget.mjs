@@ -54,6 +54,14 @@ for (const [key, chunk] of Object.entries(manifest)) {
     raw += s.raw;
     gzip += s.gzip;
   }
+  // token() calls are compiled away at build time (vite.config.ts,
+  // inlineTokens); the name-to-variable table must not come back.
+  for (const f of files) {
+    if (f.endsWith('.js') && /["']motion\.avatar\.enter["']/.test(readFileSync(join(dist, f), 'utf8'))) {
+      console.error(`budget: ${chunk.name} ships @atlaskit/tokens' token name table (in ${f}); a token() call was not compiled`);
+      failed = true;
+    }
+  }
   if (forgeChunk && files.has(forgeChunk)) {
     console.error(`budget: ${chunk.name} loads the Forge transport up front; it must stay a lazy import`);
     failed = true;
