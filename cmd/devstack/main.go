@@ -89,7 +89,17 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("seed demo site: %w", err)
 	}
-	simSrv := &http.Server{Handler: sim.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	// Remit's follow-up e-mails go to a mail server of the demo's own,
+	// which shows them at /_mail on the simulator's address.
+	mb, err := startMailbox()
+	if err != nil {
+		return fmt.Errorf("mail server: %w", err)
+	}
+	defer mb.Close()
+	mux := http.NewServeMux()
+	mux.Handle("GET /_mail", mb)
+	mux.Handle("/", sim.Handler())
+	simSrv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = simSrv.Serve(jiraLn) }()
 	defer simSrv.Close()
 
@@ -101,6 +111,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		"REMIT_CONNECT_KEYS_URL": simURL + "/connect-install-keys",
 		"REMIT_CONNECT_JS_URL":   sim.ConnectJSURL(),
 		"REMIT_DEV_KEY_FILE":     filepath.Join(dir, "dev-key"),
+		"REMIT_SMTP_URL":         mb.URL(),
+		"REMIT_MAIL_FROM":        "billing@engines.example",
 	}
 	cfg, err := config.FromEnv(func(k string) string { return env[k] }, config.Need{Database: true, Secrets: true})
 	if err != nil {
@@ -147,10 +159,11 @@ Open Jira's issue view with Remit's panel (an overdue invoice):
   invoices page        %s/projects/BILL/remit
   work issue           %s/browse/ACME-1
   Remit settings       %s/admin/remit
+  e-mails Remit sent   %s/_mail
 
 Press Ctrl-C to stop; everything lives in %s and is removed on exit.
 `, remitURL, remitURL, simURL, site.BaseURL(), inst.ClientKey, dbURL,
-		site.BaseURL(), invoiceIssue, site.BaseURL(), site.BaseURL(), site.BaseURL(), dir)
+		site.BaseURL(), invoiceIssue, site.BaseURL(), site.BaseURL(), site.BaseURL(), simURL, dir)
 
 	select {
 	case <-ctx.Done():
