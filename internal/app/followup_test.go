@@ -132,6 +132,12 @@ func TestFollowupLadder(t *testing.T) {
 		if ids[m.MessageID] || m.MessageID == "" {
 			t.Errorf("e-mail %d has a repeated or empty Message-ID %q", i, m.MessageID)
 		}
+		// From the seller by name, answers to the seller's own address.
+		from, _ := m.Header.AddressList("From")
+		reply, _ := m.Header.AddressList("Reply-To")
+		if len(from) != 1 || from[0].Name != "Remit Consulting LLC" || len(reply) != 1 || reply[0].Address != "seller@ladder.example" {
+			t.Errorf("e-mail %d from %v, reply to %v", i, from, reply)
+		}
 		ids[m.MessageID] = true
 	}
 	final := msgs[4]

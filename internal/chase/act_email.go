@@ -40,6 +40,7 @@ func (e *Engine) email(ctx context.Context, ac action) (outcome, error) {
 		return outcome{}, err
 	}
 	if err := e.send(ctx, ac, mail.Message{
+		FromName: ac.set.Seller.Name, ReplyTo: ac.set.Seller.Email,
 		To: []string{to}, CC: cc, Subject: m.Subject, Text: m.Text, HTML: m.HTML,
 		Attachments: []mail.Attachment{{Name: name, ContentType: "application/pdf", Data: pdf}},
 		ID:          e.messageID(ac.args, "email"),

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	netmail "net/mail"
 	"net/textproto"
 	"net/url"
 	"strconv"
@@ -85,6 +86,12 @@ type Attachment struct {
 // invoice, installment and step, so that a resend after a lost reply
 // carries the same identity and mail clients can fold the duplicate.
 type Message struct {
+	// FromName is shown as the sender's name beside the configured From
+	// address (the seller's name), and ReplyTo is where answers go (the
+	// seller's own address): the From address stays Remit's, which the
+	// mail server is allowed to send as.
+	FromName    string
+	ReplyTo     string
 	To          []string
 	CC          []string
 	Subject     string
@@ -144,6 +151,20 @@ func (s *Sender) build(m Message) (*gomail.Msg, error) {
 	msg := gomail.NewMsg()
 	if err := msg.From(s.cfg.From); err != nil {
 		return nil, err
+	}
+	if m.FromName != "" {
+		from, err := netmail.ParseAddress(s.cfg.From)
+		if err != nil {
+			return nil, err
+		}
+		if err := msg.FromFormat(m.FromName, from.Address); err != nil {
+			return nil, err
+		}
+	}
+	if m.ReplyTo != "" {
+		if err := msg.ReplyTo(m.ReplyTo); err != nil {
+			return nil, err
+		}
 	}
 	if err := msg.To(m.To...); err != nil {
 		return nil, err

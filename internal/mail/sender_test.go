@@ -79,6 +79,36 @@ func TestSendRoundTrip(t *testing.T) {
 	}
 }
 
+// TestSendAsTheSeller: the seller's name shows beside Remit's sender
+// address, envelope and address unchanged, and answers go to the seller.
+func TestSendAsTheSeller(t *testing.T) {
+	t.Parallel()
+	srv := smtptest.Start(t)
+	m := message()
+	m.FromName, m.ReplyTo = "Müller & Söhne GmbH", "accounts@mueller.example"
+	if err := sender(t, srv).Send(context.Background(), m); err != nil {
+		t.Fatal(err)
+	}
+	got := srv.Messages()[0]
+	from, err := got.Header.AddressList("From")
+	if err != nil || len(from) != 1 || from[0].Name != "Müller & Söhne GmbH" || from[0].Address != "billing@example.com" || got.From != "billing@example.com" {
+		t.Fatalf("From %v (%v), envelope %q", from, err, got.From)
+	}
+	reply, err := got.Header.AddressList("Reply-To")
+	if err != nil || len(reply) != 1 || reply[0].Address != "accounts@mueller.example" {
+		t.Fatalf("Reply-To %v (%v)", reply, err)
+	}
+	// Without them, the configured From stands as it is.
+	plain := message()
+	if err := sender(t, srv).Send(context.Background(), plain); err != nil {
+		t.Fatal(err)
+	}
+	got = srv.Messages()[1]
+	if from, _ := got.Header.AddressList("From"); len(from) != 1 || from[0].Name != "Remit Billing" || got.Header.Get("Reply-To") != "" {
+		t.Fatalf("From %v, Reply-To %q", from, got.Header.Get("Reply-To"))
+	}
+}
+
 // TestSendFailures checks how failures are classified: 4xx and lost
 // connections are worth a retry, 5xx are not.
 func TestSendFailures(t *testing.T) {
