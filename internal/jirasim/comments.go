@@ -14,21 +14,15 @@ func (s *Sim) listComments(w http.ResponseWriter, r *http.Request, c *call) {
 		writeError(w, http.StatusBadRequest, "Invalid paging parameters.")
 		return
 	}
-	st := c.site
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	is := st.issueLocked(r.PathValue("key"))
-	if is == nil {
-		writeError(w, http.StatusNotFound, msgIssueNotFound)
-		return
-	}
-	start := min(int(startAt), len(is.comments))
-	end := min(start+int(maxResults), len(is.comments))
-	var out []any
-	for _, cm := range is.comments[start:end] {
-		out = append(out, st.commentJSON(cm, c.v2))
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"startAt": start, "maxResults": maxResults, "total": len(is.comments), "comments": orEmpty(out)})
+	c.withIssue(w, r, func(st *Site, is *issue) {
+		start := min(int(startAt), len(is.comments))
+		end := min(start+int(maxResults), len(is.comments))
+		var out []any
+		for _, cm := range is.comments[start:end] {
+			out = append(out, st.commentJSON(cm, c.v2))
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"startAt": start, "maxResults": maxResults, "total": len(is.comments), "comments": orEmpty(out)})
+	})
 }
 
 // addComment validates the body (ADF on v3, a string on v2) and answers

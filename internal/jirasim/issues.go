@@ -58,15 +58,9 @@ func (s *Sim) getIssue(w http.ResponseWriter, r *http.Request, c *call) {
 	for _, p := range q["properties"] {
 		props = append(props, splitList(p)...)
 	}
-	st := c.site
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	is := st.issueLocked(r.PathValue("key"))
-	if is == nil {
-		writeError(w, http.StatusNotFound, msgIssueNotFound)
-		return
-	}
-	writeJSON(w, http.StatusOK, st.issueJSON(is, parseFields(q["fields"], "*all"), c.v2, props))
+	c.withIssue(w, r, func(st *Site, is *issue) {
+		writeJSON(w, http.StatusOK, st.issueJSON(is, parseFields(q["fields"], "*all"), c.v2, props))
+	})
 }
 
 type createIssueRequest struct {
@@ -355,4 +349,18 @@ func firstNonEmpty(ss ...string) string {
 		}
 	}
 	return ""
+}
+
+// withIssue runs f with the site locked and the issue the path's {key}
+// names, or answers Jira's 404 when there is none.
+func (c *call) withIssue(w http.ResponseWriter, r *http.Request, f func(st *Site, is *issue)) {
+	st := c.site
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	is := st.issueLocked(r.PathValue("key"))
+	if is == nil {
+		writeError(w, http.StatusNotFound, msgIssueNotFound)
+		return
+	}
+	f(st, is)
 }

@@ -37,78 +37,54 @@ func (s *Sim) setProperty(w http.ResponseWriter, r *http.Request, c *call) {
 		writeError(w, http.StatusBadRequest, msg)
 		return
 	}
-	st := c.site
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	is := st.issueLocked(r.PathValue("key"))
-	if is == nil {
-		writeError(w, http.StatusNotFound, msgIssueNotFound)
-		return
-	}
-	_, existed := is.properties[key]
-	is.properties[key] = json.RawMessage(raw)
-	if existed {
-		w.WriteHeader(http.StatusOK)
-		return
-	}
-	w.WriteHeader(http.StatusCreated)
+	c.withIssue(w, r, func(_ *Site, is *issue) {
+		_, existed := is.properties[key]
+		is.properties[key] = json.RawMessage(raw)
+		if existed {
+			w.WriteHeader(http.StatusOK)
+			return
+		}
+		w.WriteHeader(http.StatusCreated)
+	})
 }
 
 func (s *Sim) getProperty(w http.ResponseWriter, r *http.Request, c *call) {
-	st := c.site
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	is := st.issueLocked(r.PathValue("key"))
-	if is == nil {
-		writeError(w, http.StatusNotFound, msgIssueNotFound)
-		return
-	}
-	key := r.PathValue("prop")
-	v, ok := is.properties[key]
-	if !ok {
-		writeError(w, http.StatusNotFound, "The property with key '"+key+"' does not exist.")
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"key": key, "value": v})
+	c.withIssue(w, r, func(_ *Site, is *issue) {
+		key := r.PathValue("prop")
+		v, ok := is.properties[key]
+		if !ok {
+			writeError(w, http.StatusNotFound, "The property with key '"+key+"' does not exist.")
+			return
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"key": key, "value": v})
+	})
 }
 
 func (s *Sim) deleteProperty(w http.ResponseWriter, r *http.Request, c *call) {
-	st := c.site
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	is := st.issueLocked(r.PathValue("key"))
-	if is == nil {
-		writeError(w, http.StatusNotFound, msgIssueNotFound)
-		return
-	}
-	key := r.PathValue("prop")
-	if _, ok := is.properties[key]; !ok {
-		writeError(w, http.StatusNotFound, "The property with key '"+key+"' does not exist.")
-		return
-	}
-	delete(is.properties, key)
-	w.WriteHeader(http.StatusNoContent)
+	c.withIssue(w, r, func(_ *Site, is *issue) {
+		key := r.PathValue("prop")
+		if _, ok := is.properties[key]; !ok {
+			writeError(w, http.StatusNotFound, "The property with key '"+key+"' does not exist.")
+			return
+		}
+		delete(is.properties, key)
+		w.WriteHeader(http.StatusNoContent)
+	})
 }
 
 func (s *Sim) listProperties(w http.ResponseWriter, r *http.Request, c *call) {
-	st := c.site
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	is := st.issueLocked(r.PathValue("key"))
-	if is == nil {
-		writeError(w, http.StatusNotFound, msgIssueNotFound)
-		return
-	}
-	keys := make([]string, 0, len(is.properties))
-	for k := range is.properties {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	out := make([]any, 0, len(keys))
-	for _, k := range keys {
-		out = append(out, map[string]string{"key": k, "self": st.apiBase(c.v2) + "/issue/" + itoa(is.id) + "/properties/" + k})
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"keys": out})
+	c.withIssue(w, r, func(st *Site, is *issue) {
+		keys := make([]string, 0, len(is.properties))
+		for k := range is.properties {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		out := make([]any, 0, len(keys))
+		for _, k := range keys {
+			out = append(out, map[string]string{"key": k, "self": st.apiBase(c.v2) + "/issue/" + itoa(is.id) + "/properties/" + k})
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"keys": out})
+	})
 }
 
 // Properties returns an issue's entity properties.

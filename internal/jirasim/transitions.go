@@ -18,23 +18,17 @@ func (st *Site) transitionJSON(t Transition, from Status, wf Workflow) map[strin
 }
 
 func (s *Sim) listTransitions(w http.ResponseWriter, r *http.Request, c *call) {
-	st := c.site
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	is := st.issueLocked(r.PathValue("key"))
-	if is == nil {
-		writeError(w, http.StatusNotFound, msgIssueNotFound)
-		return
-	}
-	only := r.URL.Query().Get("transitionId")
-	wf := is.project.Workflow
-	out := []any{}
-	for _, t := range wf.available(is.status.Name) {
-		if only == "" || only == t.ID {
-			out = append(out, st.transitionJSON(t, is.status, wf))
+	c.withIssue(w, r, func(st *Site, is *issue) {
+		only := r.URL.Query().Get("transitionId")
+		wf := is.project.Workflow
+		out := []any{}
+		for _, t := range wf.available(is.status.Name) {
+			if only == "" || only == t.ID {
+				out = append(out, st.transitionJSON(t, is.status, wf))
+			}
 		}
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"expand": "transitions", "transitions": out})
+		writeJSON(w, http.StatusOK, map[string]any{"expand": "transitions", "transitions": out})
+	})
 }
 
 // doTransition takes a transition by id only, and only from a status it

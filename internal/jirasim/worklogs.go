@@ -24,29 +24,23 @@ func (s *Sim) listWorklogs(w http.ResponseWriter, r *http.Request, c *call) {
 		writeError(w, http.StatusBadRequest, "Invalid paging or date parameters.")
 		return
 	}
-	st := c.site
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	is := st.issueLocked(r.PathValue("key"))
-	if is == nil {
-		writeError(w, http.StatusNotFound, msgIssueNotFound)
-		return
-	}
-	var matched []*worklog
-	for _, wl := range is.worklogs {
-		ms := wl.started.UnixMilli()
-		if (after >= 0 && ms < after) || (before >= 0 && ms >= before) {
-			continue
+	c.withIssue(w, r, func(st *Site, is *issue) {
+		var matched []*worklog
+		for _, wl := range is.worklogs {
+			ms := wl.started.UnixMilli()
+			if (after >= 0 && ms < after) || (before >= 0 && ms >= before) {
+				continue
+			}
+			matched = append(matched, wl)
 		}
-		matched = append(matched, wl)
-	}
-	start := min(int(startAt), len(matched))
-	end := min(start+int(maxResults), len(matched))
-	var out []any
-	for _, wl := range matched[start:end] {
-		out = append(out, st.worklogJSON(wl, c.v2))
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"startAt": start, "maxResults": maxResults, "total": len(matched), "worklogs": orEmpty(out)})
+		start := min(int(startAt), len(matched))
+		end := min(start+int(maxResults), len(matched))
+		var out []any
+		for _, wl := range matched[start:end] {
+			out = append(out, st.worklogJSON(wl, c.v2))
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"startAt": start, "maxResults": maxResults, "total": len(matched), "worklogs": orEmpty(out)})
+	})
 }
 
 func intParam(s string, def int64) (int64, error) {
