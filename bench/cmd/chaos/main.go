@@ -70,8 +70,7 @@ func run(ctx context.Context, o options, out io.Writer, logger *slog.Logger) err
 		return err
 	}
 	defer ws.Close()
-	work := ws.Dir
-	f, err := benchkit.StartFleet(ctx, benchkit.FleetConfig{Bin: ws.Bin, Dir: work, DBURL: ws.DBURL, Replicas: o.replicas, Workers: o.workers,
+	f, err := ws.StartFleet(ctx, benchkit.FleetConfig{Replicas: o.replicas, Workers: o.workers,
 		RescueAfter: o.rescue, SMTPLostReply: o.lostMail, Seed: o.seed, Logger: logger})
 	if err != nil {
 		return err
@@ -95,7 +94,7 @@ func run(ctx context.Context, o options, out io.Writer, logger *slog.Logger) err
 		return err
 	}
 	fmt.Fprintf(out, "chaos: %d replicas, %d sites × %d invoices set up in %v (logs in %s)\n",
-		len(f.Replicas), o.tenants, o.per, time.Since(start).Round(time.Second), work)
+		len(f.Replicas), o.tenants, o.per, time.Since(start).Round(time.Second), ws.Dir)
 
 	f.Sim.AddFault(jirasim.FaultRule{Kind: jirasim.FaultRateLimit, Probability: o.rate429, RetryAfter: 1})
 	// The 503 rule sees only calls the 429 rule let through: scale it so

@@ -72,8 +72,7 @@ func run(ctx context.Context, o options, out io.Writer, logger *slog.Logger) err
 		return err
 	}
 	defer ws.Close()
-	work := ws.Dir
-	f, err := benchkit.StartFleet(ctx, benchkit.FleetConfig{Bin: ws.Bin, Dir: work, DBURL: ws.DBURL, Replicas: o.replicas, Workers: o.workers,
+	f, err := ws.StartFleet(ctx, benchkit.FleetConfig{Replicas: o.replicas, Workers: o.workers,
 		RescueAfter: o.rescue, SMTPLostReply: o.lostMail, Seed: o.seed, Logger: logger})
 	if err != nil {
 		return err
@@ -93,7 +92,7 @@ func run(ctx context.Context, o options, out io.Writer, logger *slog.Logger) err
 		f.Sites = append(f.Sites, s)
 	}
 	fmt.Fprintf(out, "stress: %d replicas, %d sites × %d invoices, set up in %v (logs in %s)\n",
-		len(f.Replicas), o.tenants, len(offs), time.Since(start).Round(time.Second), work)
+		len(f.Replicas), o.tenants, len(offs), time.Since(start).Round(time.Second), ws.Dir)
 
 	for _, path := range []string{"/rest/api/3/issue/*/comment", "/rest/api/3/issue/*/transitions"} {
 		for _, k := range []jirasim.FaultKind{jirasim.FaultRateLimit, jirasim.FaultServerError, jirasim.FaultDropAfterCommit} {
@@ -147,7 +146,7 @@ func run(ctx context.Context, o options, out io.Writer, logger *slog.Logger) err
 		fmt.Fprintln(out, "STRAY:", s)
 	}
 	if len(v.Mismatches)+len(t.Stray) > 0 {
-		return fmt.Errorf("%d (invoice, step) pairs wrong, %d stray records (replica logs: %s; rerun with -keep)", len(v.Mismatches), len(t.Stray), work)
+		return fmt.Errorf("%d (invoice, step) pairs wrong, %d stray records (replica logs: %s; rerun with -keep)", len(v.Mismatches), len(t.Stray), ws.Dir)
 	}
 	fmt.Fprintf(out, "OK: every due step exactly once, every other step zero, in %v\n", time.Since(start).Round(time.Second))
 	return nil

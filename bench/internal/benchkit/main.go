@@ -72,3 +72,10 @@ func (w *Workspace) Close() {
 		_ = os.RemoveAll(w.Dir)
 	}
 }
+
+// StartFleet starts cfg's replicas on the workspace: its binary, its
+// work directory and its database.
+func (w *Workspace) StartFleet(ctx context.Context, cfg FleetConfig) (*Fleet, error) {
+	cfg.Bin, cfg.Dir, cfg.DBURL = w.Bin, w.Dir, w.DBURL
+	return StartFleet(ctx, cfg)
+}
