@@ -15,9 +15,6 @@ func amount(d decimal.Decimal, c money.Currency) string {
 	return money.Format(d, c) + " " + string(c)
 }
 
-// rate prints an hourly rate as invoices show it (money.FormatRate).
-func rate(d decimal.Decimal, c money.Currency) string { return money.FormatRate(d, c) }
-
 // hours prints hours with two decimals, as invoices show them.
 func hours(d decimal.Decimal) string { return d.StringFixed(2) }
 

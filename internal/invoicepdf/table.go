@@ -108,7 +108,7 @@ func (r *renderer) rowChunk(cols []column, l invoice.Line, keys, desc []string, 
 		cells := []string{at(keys, i), at(desc, i), "", "", ""}
 		if i == 0 {
 			cells[2] = hours(l.Hours)
-			cells[3] = rate(l.Rate, r.d.Currency)
+			cells[3] = money.FormatRate(l.Rate, r.d.Currency)
 			cells[4] = money.Format(l.Amount, r.d.Currency)
 		}
 		for c, col := range cols {
