@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"encoding/base64"
 	"net/http"
 	"strconv"
@@ -12,6 +13,7 @@ import (
 	"github.com/remitapp/remit/internal/billing"
 	"github.com/remitapp/remit/internal/invoice"
 	"github.com/remitapp/remit/internal/money"
+	"github.com/remitapp/remit/internal/remit"
 	"github.com/remitapp/remit/internal/store"
 )
 
@@ -149,15 +151,25 @@ func (s *Server) createInvoice(c echo.Context) error {
 }
 
 func (s *Server) respondInvoice(c echo.Context, status int, inv invoice.Invoice) error {
-	today, err := s.deps.Billing.Today(c.Request().Context(), tenantOf(c))
+	out, err := s.invoiceAnswer(c.Request().Context(), tenantOf(c), inv)
 	if err != nil {
 		return err
 	}
-	if err := s.deps.Billing.LoadDetails(c.Request().Context(), tenantOf(c).ClientKey, &inv); err != nil {
-		return err
-	}
 	c.Response().Header().Set("Location", s.deps.BaseURL.String()+"/api/v1/invoices/"+strconv.FormatInt(inv.ID, 10))
-	return c.JSON(status, invoiceOut(inv, today, true))
+	return c.JSON(status, out)
+}
+
+// invoiceAnswer is the invoice as the API answers it: with its lines,
+// payments and plan, and overdue as of the tenant's today.
+func (s *Server) invoiceAnswer(ctx context.Context, t remit.Tenant, inv invoice.Invoice) (invoiceJSON, error) {
+	today, err := s.deps.Billing.Today(ctx, t)
+	if err != nil {
+		return invoiceJSON{}, err
+	}
+	if err := s.deps.Billing.LoadDetails(ctx, t.ClientKey, &inv); err != nil {
+		return invoiceJSON{}, err
+	}
+	return invoiceOut(inv, today, true), nil
 }
 
 func (s *Server) getInvoice(c echo.Context) error {

@@ -52,14 +52,10 @@ func (p *pages) panelAnswer(ctx context.Context, a billing.Actor, issueKey strin
 	inv, err := svc.InvoiceByIssue(ctx, a, issueKey)
 	switch {
 	case err == nil:
-		today, err := svc.Today(ctx, a.Tenant)
+		out, err := p.s.invoiceAnswer(ctx, a.Tenant, inv)
 		if err != nil {
 			return panelAnswer{}, err
 		}
-		if err := svc.LoadDetails(ctx, a.Tenant.ClientKey, &inv); err != nil {
-			return panelAnswer{}, err
-		}
-		out := invoiceOut(inv, today, true)
 		return panelAnswer{Kind: "invoice", Invoice: &out}, nil
 	case remit.KindOf(err) != remit.NotFound:
 		return panelAnswer{}, err
