@@ -13,12 +13,7 @@ import (
 // prefix (the receiver's context path) stripped, and the token expires
 // after ttl. aud, when non-empty, is set as a one-element array.
 func SignRequest(secret, iss, aud, method string, u *url.URL, prefix string, now time.Time, ttl time.Duration) (string, error) {
-	claims := jwt.MapClaims{
-		"iss": iss,
-		"iat": now.Unix(),
-		"exp": now.Add(ttl).Unix(),
-		"qsh": QSHForURL(method, u, prefix),
-	}
+	claims := requestClaims(iss, method, u, prefix, now, ttl)
 	if aud != "" {
 		claims["aud"] = []string{aud}
 	}
@@ -42,14 +37,15 @@ func SignContext(secret, clientKey, accountID string, now time.Time, ttl time.Du
 // user: a request token (qsh of the exact GET) that also names the user
 // in sub. An anonymous viewer's token has no sub.
 func SignPageLoad(secret, clientKey, accountID string, u *url.URL, prefix string, now time.Time, ttl time.Duration) (string, error) {
-	claims := jwt.MapClaims{
-		"iss": clientKey,
-		"iat": now.Unix(),
-		"exp": now.Add(ttl).Unix(),
-		"qsh": QSHForURL("GET", u, prefix),
-	}
+	claims := requestClaims(clientKey, "GET", u, prefix, now, ttl)
 	if accountID != "" {
 		claims["sub"] = accountID
 	}
 	return jwt.NewWithClaims(jwt.SigningMethodHS256, claims).SignedString([]byte(secret))
+}
+
+// requestClaims are a request token's claims: issuer, times, and the qsh
+// of the exact request.
+func requestClaims(iss, method string, u *url.URL, prefix string, now time.Time, ttl time.Duration) jwt.MapClaims {
+	return jwt.MapClaims{"iss": iss, "iat": now.Unix(), "exp": now.Add(ttl).Unix(), "qsh": QSHForURL(method, u, prefix)}
 }
