@@ -57,6 +57,10 @@ type Options struct {
 	// APIRateLimit is each tenant's token bucket on /api/v1; the zero
 	// value is httpapi's default, a negative PerSecond turns it off.
 	APIRateLimit httpapi.RateLimit
+	// NoScheduleTick leaves the leader's minute tick of the follow-up
+	// schedule out, for tests that drive sweeps by hand; the Forge
+	// heartbeat still evaluates the schedule.
+	NoScheduleTick bool
 }
 
 // App is a running Remit: HTTP edge plus background workers.
@@ -148,10 +152,14 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opts Optio
 	webhooks.LoadPayloadsFrom(db)
 	river.AddWorker(workers, webhooks)
 	jobs.AddPruneWorker(workers, db)
+	periodic := append(jobs.PeriodicJobs(), privacy.PeriodicJobs()...)
+	if !opts.NoScheduleTick {
+		periodic = append(periodic, chase.PeriodicJobs()...)
+	}
 	client, err := jobs.NewClient(db.Pool(), workers, jobs.Config{
 		Logger:       logger,
 		Concurrency:  cfg.Workers,
-		PeriodicJobs: append(append(jobs.PeriodicJobs(), privacy.PeriodicJobs()...), chase.PeriodicJobs()...),
+		PeriodicJobs: periodic,
 		RetryPolicy:  opts.JobRetryPolicy,
 		// A killed replica's running jobs are retried by the others after this.
 		RescueStuckJobsAfter: cfg.RescueStuckAfter,

@@ -96,7 +96,8 @@ func startFollowStack(t *testing.T, withSMTP bool) *followStack {
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	ctx, cancel := context.WithCancel(context.Background())
 	a, err := app.New(ctx, cfg, logger, app.Options{Now: f.clock.Now, JobRetryPolicy: quickRetries{},
-		SyncRecheck: 200 * time.Millisecond, APIRateLimit: httpapi.RateLimit{PerSecond: -1}})
+		SyncRecheck: 200 * time.Millisecond, APIRateLimit: httpapi.RateLimit{PerSecond: -1},
+		NoScheduleTick: true}) // tests run sweeps at instants they choose
 	need(t, err)
 	done := make(chan error, 1)
 	go func() { done <- a.Run(ctx, ln, 5*time.Second) }()
