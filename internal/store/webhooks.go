@@ -82,7 +82,9 @@ type WebhookDelivery struct {
 // statement (webhook intake commits them in groups) and reports for each
 // whether it is the first arrival of its (clientKey, identifier): false
 // for one seen before and for a repeat of an earlier entry in ds. Call it
-// in the transaction that enqueues the jobs of the first arrivals.
+// in the transaction that enqueues the jobs of the first arrivals. Rows
+// go in key order, so concurrent groups holding repeats of each other's
+// deliveries wait for one another instead of deadlocking.
 func (db *DB) RecordWebhookDeliveries(ctx context.Context, tx pgx.Tx, at time.Time, ds []WebhookDelivery) ([]bool, error) {
 	const op = "store.RecordWebhookDeliveries"
 	keys, ids, events := make([]string, len(ds)), make([]string, len(ds)), make([]string, len(ds))
@@ -96,6 +98,7 @@ func (db *DB) RecordWebhookDeliveries(ctx context.Context, tx pgx.Tx, at time.Ti
 	rows, err := db.on(tx).Query(ctx, `
 		INSERT INTO webhook_deliveries (client_key, identifier, event, received_at, payload)
 		SELECT k, i, e, $4, p FROM unnest($1::text[], $2::text[], $3::text[], $5::bytea[]) AS d(k, i, e, p)
+		ORDER BY k, i
 		ON CONFLICT (client_key, identifier) DO NOTHING
 		RETURNING client_key, identifier`, keys, ids, events, at, payloads)
 	if err != nil {

@@ -52,7 +52,7 @@ type Intake struct {
 	mu    sync.RWMutex
 	shut  bool
 
-	committed, transactions atomic.Int64
+	received, committed, transactions atomic.Int64
 }
 
 // Stats reports how many deliveries were committed in how many
@@ -71,6 +71,10 @@ type outcome struct {
 	err   error
 }
 
+// Received reports how many deliveries were taken in for committing since
+// start, committed or not yet.
+func (in *Intake) Received() int64 { return in.received.Load() }
+
 // Accept records the delivery and enqueues its job. first is false when
 // the identifier was seen before; nothing is enqueued then. It returns
 // once the delivery is committed (or failed).
@@ -88,6 +92,7 @@ func (in *Intake) Accept(ctx context.Context, clientKey, identifier, event strin
 	select {
 	case in.queue <- p:
 		in.mu.RUnlock()
+		in.received.Add(1)
 	case <-ctx.Done():
 		in.mu.RUnlock()
 		return false, ctx.Err()

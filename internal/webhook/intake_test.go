@@ -42,14 +42,25 @@ func newIntake(t *testing.T) (*webhook.Intake, *store.DB) {
 }
 
 // TestIntakeGroupsConcurrentDeliveries sends 600 deliveries at once — 200
-// distinct identifiers over two tenants, each three times — and checks
-// that every distinct delivery is recorded and enqueued exactly once,
-// that exactly one of each three answers "first", and that they shared
-// far fewer transactions than deliveries.
+// distinct identifiers over two tenants, each three times — while the
+// deliveries table is locked, so that they all wait together whatever
+// the scheduler does. It checks that every distinct delivery is recorded
+// and enqueued exactly once, that exactly one of each three answers
+// "first", and that the waiting deliveries went in a handful of
+// transactions: the four that were blocked, then at most MaxBatch each.
 func TestIntakeGroupsConcurrentDeliveries(t *testing.T) {
 	t.Parallel()
 	in, db := newIntake(t)
+	in.MaxBatch = 256 // the queue (4 × MaxBatch) holds all 600
 	ctx := context.Background()
+	lock, err := db.Pool().Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lock.Rollback(ctx)
+	if _, err := lock.Exec(ctx, `LOCK TABLE webhook_deliveries IN SHARE MODE`); err != nil {
+		t.Fatal(err)
+	}
 	var firsts atomic.Int64
 	firstOf := make([]atomic.Int32, 200)
 	var wg sync.WaitGroup
@@ -69,6 +80,17 @@ func TestIntakeGroupsConcurrentDeliveries(t *testing.T) {
 				}
 			}()
 		}
+	}
+	for deadline := time.Now().Add(30 * time.Second); in.Received() < 600; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("only %d of 600 deliveries taken in", in.Received())
+		}
+	}
+	if d, _ := in.Stats(); d != 0 {
+		t.Fatalf("%d deliveries committed through the lock", d)
+	}
+	if err := lock.Rollback(ctx); err != nil {
+		t.Fatal(err)
 	}
 	wg.Wait()
 	if firsts.Load() != 200 {
@@ -90,8 +112,10 @@ func TestIntakeGroupsConcurrentDeliveries(t *testing.T) {
 		t.Fatalf("%d delivery rows and %d jobs, want 200 and 200", rows, jobRows)
 	}
 	deliveries, txs := in.Stats()
-	if deliveries != 600 || txs >= 300 {
-		t.Fatalf("%d deliveries in %d transactions: no grouping", deliveries, txs)
+	// Four committers were blocked with a group each; the rest waited in
+	// the queue and go in groups of up to 256: 4 + ⌈596 / 256⌉ at most.
+	if deliveries != 600 || txs > 7 {
+		t.Fatalf("%d deliveries in %d transactions, want 600 in at most 7", deliveries, txs)
 	}
 	t.Logf("600 deliveries in %d transactions", txs)
 }
