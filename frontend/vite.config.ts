@@ -29,10 +29,30 @@ function inlineTokens(): Plugin {
   };
 }
 
+// The issue panel's first-paint script (src/summary/first-paint.ts) is
+// built on its own, as one classic script that Remit inlines into the
+// panel's page: `vite build --mode first-paint`, after the pages' build.
+const firstPaint = {
+  plugins: [inlineTokens()],
+  publicDir: false as const,
+  build: {
+    outDir: 'dist',
+    emptyOutDir: false,
+    target: 'es2022',
+    sourcemap: false,
+    lib: {
+      entry: 'src/summary/first-paint.ts',
+      formats: ['iife' as const],
+      name: 'remitFirstPaint',
+      fileName: () => 'first-paint.js',
+    },
+  },
+};
+
 // One entry per iframe page; Go renders each page's HTML shell from the
 // manifest, so the build emits no HTML. Relative base: the bundles work
 // whatever path Remit is served under.
-export default defineConfig({
+export default defineConfig(({ mode }) => mode === 'first-paint' ? firstPaint : {
   base: './',
   plugins: [inlineTokens(), react()],
   resolve: {

@@ -47,6 +47,8 @@ for (const [key, chunk] of Object.entries(manifest)) {
     for (const imp of c.imports ?? []) walk(imp);
   };
   walk(key);
+  // The issue panel's page carries its first-paint script inline.
+  if (chunk.name === 'issue-panel') files.add('first-paint.js');
   let raw = 0;
   let gzip = 0;
   for (const f of files) {

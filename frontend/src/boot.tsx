@@ -8,6 +8,7 @@ import { createRoot } from 'react-dom/client';
 
 import { connectHost, type ApiClient } from './api/client';
 import { readContext, resizeToContent, withForgeContext, type PageContext } from './host';
+import { firstPaintId } from './summary/summary';
 import { applyTheme } from './theme';
 
 /** boot renders page(ctx, api) into #remit-root and keeps the iframe
@@ -22,14 +23,17 @@ export function boot(page: (ctx: PageContext, api: ApiClient) => ReactElement): 
       const ctx = forge ? withForgeContext(readContext(el), forge) : readContext(el);
       createRoot(el).render(<StrictMode>{page(ctx, api)}</StrictMode>);
       let queued = false;
-      new ResizeObserver(() => {
+      const observer = new ResizeObserver(() => {
         if (queued) return;
         queued = true;
         requestAnimationFrame(() => {
           queued = false;
           resizeToContent(el);
         });
-      }).observe(el);
+      });
+      observer.observe(el);
+      const first = document.getElementById(firstPaintId);
+      if (first) observer.observe(first);
     },
     (err: unknown) => {
       el.textContent = err instanceof Error ? err.message : String(err);

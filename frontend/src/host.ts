@@ -84,7 +84,9 @@ export function licensed(ctx: PageContext): boolean {
  * of showing a scroll bar. */
 export function resizeToContent(root: HTMLElement): void {
   const style = getComputedStyle(document.body);
-  const h = Math.ceil(root.getBoundingClientRect().height + parseFloat(style.marginTop) + parseFloat(style.marginBottom));
+  // The root's bottom, not its height: the issue panel's first paint sits
+  // above the root (summary/first-paint.ts).
+  const h = Math.ceil(root.getBoundingClientRect().bottom + window.scrollY + parseFloat(style.marginBottom));
   window.AP?.resize?.('100%', `${Math.max(h, 1)}px`);
 }
 

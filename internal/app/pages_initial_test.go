@@ -1,19 +1,34 @@
 package app_test
 
 import (
+	"crypto/sha256"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"html"
+	"io/fs"
 	"reflect"
 	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/remitapp/remit/frontend"
 	"github.com/remitapp/remit/internal/apptest"
 )
 
 // initialRE finds the first answer an iframe page carries.
 var initialRE = regexp.MustCompile(`(?s)<script type="application/json" id="remit-initial">(.*?)</script>`)
+
+// firstPaintRE finds the inline first-paint script of a page.
+var firstPaintRE = regexp.MustCompile(`(?s)<script>(.*?)</script>`)
+
+// firstPaintOf is the page's inline first-paint script, or "".
+func firstPaintOf(page string) string {
+	if m := firstPaintRE.FindStringSubmatch(page); m != nil {
+		return m[1]
+	}
+	return ""
+}
 
 // initialOf is the first answer rendered into page, or nil when it has none.
 func initialOf(t *testing.T, page string) map[string]any {
@@ -71,8 +86,22 @@ func TestIssuePanelPageCarriesItsFirstAnswer(t *testing.T) {
 		return html
 	}
 
-	// The invoice issue: the invoice, as GET /invoices/by-issue answers it.
-	p := page(b.Site, issue.Key)
+	// The invoice issue: the invoice, as GET /invoices/by-issue answers it,
+	// and the first-paint script that draws it before the bundle, allowed
+	// to run by its hash in the page's CSP.
+	resp, p := b.PageResponse(t, fmt.Sprintf("/pages/issue-panel?issueKey=%s&projectKey=BILL&lic=active", issue.Key))
+	if resp.StatusCode != 200 {
+		t.Fatalf("invoice issue page: %d\n%s", resp.StatusCode, p)
+	}
+	fp := firstPaintOf(p)
+	built, err := fs.ReadFile(frontend.Assets(), "first-paint.js")
+	if err != nil || fp != string(built) {
+		t.Fatalf("the page does not carry the built first-paint script (%v):\n%s", err, p)
+	}
+	sum := sha256.Sum256([]byte(fp))
+	if hash := "'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'"; !strings.Contains(resp.Header.Get("Content-Security-Policy"), " "+hash+";") {
+		t.Fatalf("CSP %q does not allow the first-paint script (%s)", resp.Header.Get("Content-Security-Policy"), hash)
+	}
 	if strings.Contains(p, "<script>alert(1)") {
 		t.Fatalf("the customer's name ended the script element:\n%s", p)
 	}
@@ -96,7 +125,7 @@ func TestIssuePanelPageCarriesItsFirstAnswer(t *testing.T) {
 
 	// A user who may not browse the billing project gets the page (the
 	// panel then shows the API's refusal) but not the data.
-	if p := page(b.As("557058:nobody"), issue.Key); initialOf(t, p) != nil || strings.Contains(p, html.EscapeString(inv.Number)+`"`) {
+	if p := page(b.As("557058:nobody"), issue.Key); initialOf(t, p) != nil || firstPaintOf(p) != "" || strings.Contains(p, html.EscapeString(inv.Number)+`"`) {
 		t.Fatalf("a user without permission got the invoice in the page:\n%s", p)
 	}
 	// A page load that names no user carries no data either.

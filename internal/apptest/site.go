@@ -102,6 +102,13 @@ func Problem(t testing.TB, resp *http.Response) map[string]any {
 // status and the HTML.
 func (ts *Site) Page(t testing.TB, pathAndQuery string) (int, string) {
 	t.Helper()
+	resp, body := ts.PageResponse(t, pathAndQuery)
+	return resp.StatusCode, body
+}
+
+// PageResponse is Page with the whole response (its headers: the CSP).
+func (ts *Site) PageResponse(t testing.TB, pathAndQuery string) (*http.Response, string) {
+	t.Helper()
 	u, err := url.Parse(ts.Stack.URL + pathAndQuery)
 	if err != nil {
 		t.Fatal(err)
@@ -119,5 +126,5 @@ func (ts *Site) Page(t testing.TB, pathAndQuery string) (int, string) {
 	}
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(body)
+	return resp, string(body)
 }

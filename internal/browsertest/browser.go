@@ -225,7 +225,7 @@ func (b *Browser) Settle(part string) {
 		ctx, cancel := context.WithTimeout(b.Ctx, 5*time.Second)
 		err := chromedp.Run(ctx, chromedp.Evaluate(`document.getElementById('app-frame').getBoundingClientRect().height`, &frame))
 		cancel()
-		if err == nil && b.InFrame(part, `document.getElementById('remit-root').getBoundingClientRect().height`, &content) == nil && frame >= content && frame-content < 40 {
+		if err == nil && b.InFrame(part, `document.getElementById('remit-root').getBoundingClientRect().bottom`, &content) == nil && frame >= content && frame-content < 40 {
 			return
 		}
 		time.Sleep(50 * time.Millisecond)

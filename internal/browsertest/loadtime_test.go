@@ -22,7 +22,8 @@ import (
 )
 
 // panelBundle is the issue panel's JS and CSS as the build emitted them:
-// its entry and every chunk it imports statically.
+// its entry, every chunk it imports statically, and its first-paint
+// script.
 func panelBundle(t *testing.T) (js, css []byte) {
 	t.Helper()
 	assets := frontend.Assets()
@@ -65,6 +66,10 @@ func panelBundle(t *testing.T) (js, css []byte) {
 	}
 	if len(js) == 0 {
 		t.Fatal("no issue-panel entry in the manifest")
+	}
+	// The panel's page carries its first-paint script inline.
+	if b, err := fs.ReadFile(assets, "first-paint.js"); err == nil {
+		js = append(js, b...)
 	}
 	return js, css
 }

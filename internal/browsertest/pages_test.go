@@ -23,6 +23,7 @@ const figuresJS = `Object.fromEntries([...document.querySelectorAll('[data-testi
 func TestPages(t *testing.T) {
 	d := newDemo(t)
 	t.Run("InvoicePanel", d.testInvoicePanel)
+	t.Run("FirstPaint", d.testFirstPaint)
 	t.Run("ExpiredTokenRefreshed", d.testExpiredToken)
 	t.Run("WorkPanel", d.testWorkPanel)
 	t.Run("GenerateFlow", d.testGenerateFlow)

@@ -35,6 +35,9 @@ type pages struct {
 	s       *Server
 	bundles map[string]bundle
 	missing error // errNoBundle or a broken manifest: every page says so
+	// firstPaint is the issue panel's first-paint script, inlined into
+	// the panel's page when it carries an answer; zero when not built.
+	firstPaint inlineScript
 }
 
 // pageRoutes registers the iframe pages (request tokens, as Jira signs
@@ -44,6 +47,10 @@ func (s *Server) pageRoutes(e *echo.Echo) {
 	p.bundles, p.missing = readBundles(s.deps.Assets)
 	if p.missing != nil {
 		s.deps.Logger.Warn("iframe pages unavailable", slog.String("reason", p.missing.Error()))
+	} else if fp, err := readInlineScript(s.deps.Assets, firstPaintScript); err != nil {
+		s.deps.Logger.Warn("issue panel first paint unavailable", slog.String("reason", err.Error()))
+	} else {
+		p.firstPaint = fp
 	}
 	for name := range pageTitles {
 		e.GET("/pages/"+name, p.serve(name))
@@ -90,11 +97,16 @@ func (p *pages) serve(name string) echo.HandlerFunc {
 			SiteURL:    tenant.LinkURL(),
 			Initial:    p.initialAnswer(c, name, billing.Actor{Tenant: tenant, AccountID: claims.Subject}, q.Get("issueKey")),
 		}
+		var inline []inlineScript
+		if name == "issue-panel" && shell.Initial != nil && p.firstPaint.Code != "" {
+			shell.FirstPaint = p.firstPaint.Code
+			inline = append(inline, p.firstPaint)
+		}
 		var buf bytes.Buffer
 		if err := shellTemplate.Execute(&buf, shell); err != nil {
 			return err
 		}
-		c.Response().Header().Set("Content-Security-Policy", pageCSP(p.s.deps.ConnectJSURL, tenant))
+		c.Response().Header().Set("Content-Security-Policy", pageCSP(p.s.deps.ConnectJSURL, tenant, inline...))
 		// The page carries the user's data and a one-off token in its URL.
 		c.Response().Header().Set("Cache-Control", "no-store")
 		return c.HTMLBlob(http.StatusOK, buf.Bytes())
@@ -146,9 +158,10 @@ func safeReason(err error) string {
 	return "authentication failed"
 }
 
-// pageCSP allows scripts only from Remit and the Connect JS API, calls
-// only to Remit, and framing only by the tenant's own site.
-func pageCSP(connectJS string, t remit.Tenant) string {
+// pageCSP allows scripts only from Remit, the Connect JS API and the
+// page's own inline scripts (by hash), calls only to Remit, and framing
+// only by the tenant's own site.
+func pageCSP(connectJS string, t remit.Tenant, inline ...inlineScript) string {
 	ancestors := []string{}
 	for _, u := range []string{t.BaseURL, t.DisplayURL} {
 		if o := origin(u); o != "" && !contains(ancestors, o) {
@@ -161,6 +174,9 @@ func pageCSP(connectJS string, t remit.Tenant) string {
 	scripts := "'self'"
 	if o := origin(connectJS); o != "" {
 		scripts += " " + o
+	}
+	for _, in := range inline {
+		scripts += " '" + in.Hash + "'"
 	}
 	return strings.Join([]string{
 		"default-src 'none'",

@@ -1,9 +1,13 @@
 package httpapi
 
 import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"html/template"
 	"io/fs"
 	"path"
 	"sort"
@@ -91,4 +95,30 @@ func readBundles(assets fs.FS) (map[string]bundle, error) {
 		out[c.Name] = b
 	}
 	return out, nil
+}
+
+// firstPaintScript is the issue panel's first-paint script in the build
+// (frontend/src/summary/first-paint.ts, `vite build --mode first-paint`).
+const firstPaintScript = "first-paint.js"
+
+// inlineScript is a script the page shell carries inline, with the CSP
+// hash source that lets it run.
+type inlineScript struct {
+	Code template.JS
+	Hash string // sha256-<base64>
+}
+
+// readInlineScript reads a built script to inline into pages. A script
+// that could end its own element is refused.
+func readInlineScript(assets fs.FS, name string) (inlineScript, error) {
+	b, err := fs.ReadFile(assets, name)
+	if err != nil {
+		return inlineScript{}, fmt.Errorf("read %s: %w", name, err)
+	}
+	if bytes.Contains(bytes.ToLower(b), []byte("</script")) || bytes.Contains(b, []byte("<!--")) {
+		return inlineScript{}, fmt.Errorf("%s cannot be inlined: it contains </script or <!--", name)
+	}
+	sum := sha256.Sum256(b)
+	// The text is the build's own, not user input.
+	return inlineScript{Code: template.JS(b), Hash: "sha256-" + base64.StdEncoding.EncodeToString(sum[:])}, nil
 }

@@ -25,6 +25,9 @@ type pageShell struct {
 	// compute it (see initialAnswer); html/template writes it as JSON
 	// that cannot end the script element.
 	Initial any
+	// FirstPaint is the issue panel's first-paint script, run right
+	// after the root element so the summary shows before the bundle.
+	FirstPaint template.JS
 }
 
 // The html attributes select Jira's light theme in the bundle's token
@@ -43,7 +46,8 @@ var shellTemplate = template.Must(template.New("shell").Parse(`<!doctype html>
 <body>
 {{with .Initial}}<script type="application/json" id="remit-initial">{{.}}</script>
 {{end}}<div id="remit-root" data-page="{{.Page}}" data-issue-key="{{.IssueKey}}" data-project-key="{{.ProjectKey}}" data-lic="{{.Licence}}" data-timezone="{{.Timezone}}" data-site-url="{{.SiteURL}}"></div>
-</body>
+{{with .FirstPaint}}<script>{{.}}</script>
+{{end}}</body>
 </html>
 `))
 

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"crypto/sha256"
+	"encoding/base64"
 	"io"
 	"log/slog"
 	"net/http"
@@ -268,6 +270,30 @@ func TestPageCSPOrigins(t *testing.T) {
 				t.Fatalf("CSP %q", csp)
 			}
 		})
+	}
+}
+
+// TestInlineScripts: a built script is inlined with the hash source that
+// lets it run under the page's CSP, and one that could end its own script
+// element is refused.
+func TestInlineScripts(t *testing.T) {
+	assets := fstest.MapFS{
+		"ok.js":      {Data: []byte("(function(){document.title='a<b'})();\n")},
+		"closing.js": {Data: []byte("x='</SCRIPT>'")},
+		"comment.js": {Data: []byte("x='<!--'")},
+	}
+	s, err := readInlineScript(assets, "ok.js")
+	sum := sha256.Sum256(assets["ok.js"].Data)
+	if err != nil || string(s.Code) != string(assets["ok.js"].Data) || s.Hash != "sha256-"+base64.StdEncoding.EncodeToString(sum[:]) {
+		t.Fatalf("ok.js: %+v, %v", s, err)
+	}
+	if csp := pageCSP("https://cdn.example/all.js", remit.Tenant{}, s); !strings.Contains(csp, "script-src 'self' https://cdn.example '"+s.Hash+"';") {
+		t.Fatalf("CSP %q lacks the script's hash", csp)
+	}
+	for _, name := range []string{"closing.js", "comment.js", "missing.js"} {
+		if _, err := readInlineScript(assets, name); err == nil {
+			t.Errorf("%s inlined", name)
+		}
 	}
 }
 

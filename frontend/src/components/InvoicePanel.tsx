@@ -1,22 +1,19 @@
 import Button from '@atlaskit/button/new';
-import { Inline, Stack } from '@atlaskit/primitives/compiled';
+import { Inline } from '@atlaskit/primitives/compiled';
 import Spinner from '@atlaskit/spinner';
-import { token } from '@atlaskit/tokens';
 import { lazy, Suspense, useEffect, useState } from 'react';
 import type { ApiClient } from '../api/client';
 import type { Invoice, Timeline } from '../api/types';
 import { flag, licensed, type PageContext } from '../host';
-import { formatDate, overdueLabel } from '../format/dates';
+import { isOpen } from '../summary/summary';
 import { formatMoney } from '../format/money';
 import { ErrorMessage } from './ErrorMessage';
-import { Figures } from './Figures';
+import { PanelFrame } from './PanelFrame';
 import { LicenceNotice } from './LicenceNotice';
 import { PaymentPlan } from './PaymentPlan';
 import { StatusLozenge } from './StatusLozenge';
 import { TimelineView } from './TimelineView';
 import { useLoad } from './useLoad';
-
-const OPEN = new Set(['open', 'partially_paid']);
 
 // The payment form (and the form fields it brings) loads on its own, after
 // the panel has shown its figures: most views of an invoice record nothing.
@@ -33,14 +30,13 @@ export function InvoicePanel({ ctx, api, initial }: { ctx: PageContext; api: Api
   // The timeline endpoint may not exist on every deployment: 404 hides it.
   const timeline = useLoad(() => api.optional<Timeline>(`/invoices/${inv.id}/timeline`), [inv.id, inv.paid, inv.disputed]);
   const canWrite = licensed(ctx);
-  const open = OPEN.has(inv.status);
+  const open = isOpen(inv);
   // Fetch the form once the panel is idle, so that it opens at once.
   useEffect(() => {
     if (!open || !canWrite) return;
     const t = setTimeout(() => void loadPaymentForm(), 500);
     return () => clearTimeout(t);
   }, [open, canWrite]);
-  const m = (v: string) => formatMoney(v, inv.currency);
 
   const run = async (label: string, fn: () => Promise<Invoice>, done: string) => {
     setBusy(label);
@@ -85,32 +81,12 @@ export function InvoicePanel({ ctx, api, initial }: { ctx: PageContext; api: Api
     }
   };
 
-  const due = inv.dueDate ? formatDate(inv.dueDate) : '—';
-  const late = inv.overdue && open ? overdueLabel(inv.daysOverdue) : '';
-  const rows: [string, React.ReactNode, ('danger' | 'strong')?][] = [
-    ['Total', m(inv.total)],
-    ['Paid', m(inv.paid)],
-  ];
-  if (inv.lateFees && !/^0(\.0+)?$/.test(inv.lateFees)) rows.push(['Late fees', m(inv.lateFees)]);
-  rows.push(['Balance', m(inv.balance), inv.overdue && open ? 'danger' : 'strong']);
-  rows.push(['Due', late ? `${due} · ${late}` : due, late ? 'danger' : undefined]);
-
   return (
-    <Stack space="space.200" testId="invoice-panel">
-      <Stack space="space.075">
-        <div style={{ display: 'flex', justifyContent: 'space-between', alignItems: 'baseline', gap: token('space.100'), flexWrap: 'wrap' }}>
-          <span style={{ font: token('font.heading.small') }} data-testid="invoice-number">
-            {inv.number}
-          </span>
-          <StatusLozenge status={inv.status} overdue={inv.overdue && open} disputed={inv.disputed} needsReview={inv.needsReview} />
-        </div>
-        <span style={{ font: token('font.body.small'), color: token('color.text.subtle') }}>
-          {inv.customerName}
-          {inv.periodStart && inv.periodEnd ? ` · ${formatDate(inv.periodStart)} – ${formatDate(inv.periodEnd)}` : ''}
-        </span>
-      </Stack>
-      {!canWrite ? <LicenceNotice /> : null}
-      <Figures rows={rows} testId="invoice-figures" />
+    <PanelFrame
+      invoice={inv}
+      notice={!canWrite ? <LicenceNotice /> : null}
+      status={<StatusLozenge status={inv.status} overdue={inv.overdue && open} disputed={inv.disputed} needsReview={inv.needsReview} />}
+    >
       <PaymentPlan invoice={inv} />
       {timeline.data ? <TimelineView timeline={timeline.data} timezone={ctx.timezone} /> : null}
       {timeline.error ? <ErrorMessage error={timeline.error} title="Follow-up history unavailable" /> : null}
@@ -146,6 +122,6 @@ export function InvoicePanel({ ctx, api, initial }: { ctx: PageContext; api: Api
           </Button>
         </Inline>
       )}
-    </Stack>
+    </PanelFrame>
   );
 }

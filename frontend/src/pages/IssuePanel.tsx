@@ -3,6 +3,7 @@ import { ApiError, type ApiClient } from '../api/client';
 import type { Invoice, IssueBilling } from '../api/types';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { InvoicePanel } from '../components/InvoicePanel';
+import { firstPainted } from '../components/PanelFrame';
 import { useLoad } from '../components/useLoad';
 import { WorkPanel } from '../components/WorkPanel';
 import { takeInitial, type PageContext } from '../host';
@@ -31,6 +32,9 @@ export function IssuePanel({ ctx, api }: { ctx: PageContext; api: ApiClient }) {
     }
     return { kind: 'work', billing: await api.get<IssueBilling>(`/issues/${key}/billing`) };
   }, [key], initialFor(ctx.issueKey));
+  // The page's first paint drew the invoice panel's landmark and frame
+  // above the root; the invoice panel fills that one (PanelFrame).
+  if (state.data?.kind === 'invoice' && firstPainted()) return <InvoicePanel ctx={ctx} api={api} initial={state.data.invoice} />;
   return (
     <main style={{ padding: '2px' }} aria-label="Remit">
       {state.loading && !state.data ? <Spinner size="medium" label="Loading billing" /> : null}
