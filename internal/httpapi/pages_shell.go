@@ -39,7 +39,7 @@ var shellTemplate = template.Must(template.New("shell").Parse(`<!doctype html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{{.Title}}</title>
 {{range .Bundle.Styles}}<link rel="stylesheet" href="{{$.Static}}{{.}}">
-{{end}}<script src="{{.ConnectJS}}" data-options="resize:false;margin:false"></script>
+{{end}}<script defer src="{{.ConnectJS}}" data-options="resize:false;margin:false"></script>
 {{range .Bundle.Preloads}}<link rel="modulepreload" href="{{$.Static}}{{.}}">
 {{end}}<script type="module" src="{{.Static}}{{.Bundle.Script}}"></script>
 </head>

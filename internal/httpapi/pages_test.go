@@ -111,7 +111,7 @@ func TestPageShell(t *testing.T) {
 		t.Fatalf("status %d: %s", resp.StatusCode, body)
 	}
 	for _, want := range []string{
-		`<script src="https://connect.example/all.js"`,
+		`<script defer src="https://connect.example/all.js"`,
 		`<script type="module" src="/static/assets/issue-panel-AAAA.js">`,
 		`<link rel="modulepreload" href="/static/assets/client-CCCC.js">`,
 		`<link rel="modulepreload" href="/static/assets/react-BBBB.js">`,
