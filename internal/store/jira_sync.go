@@ -22,20 +22,24 @@ type JiraSync struct {
 	Problem       string
 }
 
-// JiraSyncState reads an invoice with its sync bookkeeping.
+// JiraSyncState reads an invoice with its sync bookkeeping. The version
+// is read before the invoice: a change that commits in between then makes
+// the data newer than the version, never older, so a sync that marks the
+// version it read synced has projected at least that version (and the
+// newer one is synced again). Read the other way round, a payment landing
+// between the reads was marked synced without reaching Jira.
 func (db *DB) JiraSyncState(ctx context.Context, clientKey string, id int64) (JiraSync, error) {
 	const op = "store.JiraSyncState"
-	inv, err := db.Invoice(ctx, clientKey, id)
-	if err != nil {
-		return JiraSync{}, err
-	}
-	s := JiraSync{Invoice: inv}
-	err = db.pool.QueryRow(ctx, `
+	var s JiraSync
+	err := db.pool.QueryRow(ctx, `
 		SELECT coalesce(jira_issue_id, ''), jira_deleted, jira_version, jira_synced_version, jira_links_done, coalesce(jira_problem, '')
 		FROM invoices WHERE client_key = $1 AND id = $2`, clientKey, id).
 		Scan(&s.IssueID, &s.Deleted, &s.Version, &s.SyncedVersion, &s.LinksDone, &s.Problem)
 	if err != nil {
 		return JiraSync{}, classify(op, err)
+	}
+	if s.Invoice, err = db.Invoice(ctx, clientKey, id); err != nil {
+		return JiraSync{}, err
 	}
 	return s, nil
 }

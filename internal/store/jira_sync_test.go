@@ -143,3 +143,50 @@ func TestJiraSyncVersions(t *testing.T) {
 		t.Fatal("released lease not reclaimable")
 	}
 }
+
+// TestJiraSyncStateNeverOlderThanItsVersion: while changes land (each one
+// moves the due date a day and bumps the version, in one statement), every
+// state read carries data at least as new as its version. A sync marks the
+// version it read synced, so data older than it would be a change that
+// never reaches Jira.
+func TestJiraSyncStateNeverOlderThanItsVersion(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	e := newEnv(t, store.Options{})
+	install(t, e.db, "t1")
+	seedBilling(t, e, "t1")
+	id := idOf(t, e, "invoices", "t1")
+	st, err := e.db.JiraSyncState(ctx, "t1", id)
+	must(t, err)
+	base, v0 := st.Invoice.DueDate, st.Version
+	stop := make(chan struct{})
+	writer := make(chan error, 1)
+	go func() {
+		var err error
+		for err == nil {
+			select {
+			case <-stop:
+				writer <- nil
+				return
+			default:
+			}
+			_, err = e.pool.Exec(ctx, `UPDATE invoices SET due_date = due_date + 1, jira_version = jira_version + 1 WHERE client_key = 't1' AND id = $1`, id)
+		}
+		writer <- err
+	}()
+	reads := 0
+	for deadline := time.Now().Add(2 * time.Second); time.Now().Before(deadline); reads++ {
+		st, err := e.db.JiraSyncState(ctx, "t1", id)
+		must(t, err)
+		changes := int64(base.DaysUntil(st.Invoice.DueDate))
+		if changes < st.Version-v0 {
+			close(stop)
+			t.Fatalf("read %d: version %d, but the data has only %d of its %d changes", reads, st.Version, changes, st.Version-v0)
+		}
+	}
+	close(stop)
+	must(t, <-writer)
+	if st, _ := e.db.JiraSyncState(ctx, "t1", id); st.Version-v0 < 10 {
+		t.Fatalf("only %d changes landed during %d reads: the test proved nothing", st.Version-v0, reads)
+	}
+}
