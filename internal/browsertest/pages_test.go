@@ -44,7 +44,9 @@ func (d *demo) testInvoicePanel(t *testing.T) {
 	b.t = t
 	inv := d.overdue
 	b.Run("open issue view", chromedp.Navigate(d.host("/browse/"+*inv.IssueKey)))
-	b.WaitInFrame("invoice panel", panelFrame, `document.querySelector('[data-testid=invoice-panel] [data-testid=invoice-figures]')`, 20*time.Second)
+	// The figures are painted before the bundle runs; wait for the panel
+	// React completes (its actions), as a person would to act on it.
+	b.WaitInFrame("invoice panel", panelFrame, `document.querySelector('[data-testid=invoice-panel] [data-testid=invoice-figures]') && [...document.querySelectorAll('button')].some(b => b.textContent.trim() === 'Download PDF')`, 20*time.Second)
 	var got map[string]string
 	if err := b.InFrame(panelFrame, fmt.Sprintf(figuresJS, "invoice-figures"), &got); err != nil {
 		t.Fatal(err)
@@ -72,12 +74,17 @@ func (d *demo) testInvoicePanel(t *testing.T) {
 			t.Errorf("panel lacks %q:\n%s", s, header)
 		}
 	}
-	// AP.resize sized the iframe to the content.
-	var height float64
-	b.Run("iframe height", chromedp.Evaluate(`document.getElementById('app-frame').getBoundingClientRect().height`, &height))
-	var content float64
-	if err := b.InFrame(panelFrame, `document.documentElement.getBoundingClientRect().height`, &content); err != nil {
-		t.Fatal(err)
+	// AP.resize sized the iframe to the content (the panel asks on the
+	// next frame after its content changes, so allow it a moment).
+	var height, content float64
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		b.Run("iframe height", chromedp.Evaluate(`document.getElementById('app-frame').getBoundingClientRect().height`, &height))
+		if err := b.InFrame(panelFrame, `document.documentElement.getBoundingClientRect().height`, &content); err != nil {
+			t.Fatal(err)
+		}
+		if height >= 200 && height+1 >= content || time.Now().After(deadline) {
+			break
+		}
 	}
 	if height < 200 || height+1 < content {
 		t.Errorf("iframe is %.0f px for %.0f px of content", height, content)
