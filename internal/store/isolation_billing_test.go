@@ -51,6 +51,16 @@ func billingState(t *testing.T, e env, tenant string) string {
 	return s
 }
 
+// billedTenant is a fresh database with one installed tenant whose
+// billing is seeded, and the id of its invoice.
+func billedTenant(t *testing.T, tenant string) (env, int64) {
+	t.Helper()
+	e := newEnv(t, store.Options{})
+	install(t, e.db, tenant)
+	seedBilling(t, e, tenant)
+	return e, idOf(t, e, "invoices", tenant)
+}
+
 // idOf is the id of tenant's only row in table.
 func idOf(t *testing.T, e env, table, tenant string) int64 {
 	t.Helper()

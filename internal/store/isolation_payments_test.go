@@ -7,7 +7,6 @@ import (
 
 	"github.com/remitapp/remit/internal/invoice"
 	"github.com/remitapp/remit/internal/remit"
-	"github.com/remitapp/remit/internal/store"
 )
 
 // paymentState renders A's billing rows plus its payments and plan.
@@ -121,10 +120,7 @@ func paymentIsolationChecks(a, b string) map[string]func(t *testing.T, e env) {
 func TestPaymentsNeverExceedTheTotal(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	e := newEnv(t, store.Options{})
-	install(t, e.db, "t")
-	seedBilling(t, e, "t")
-	id := idOf(t, e, "invoices", "t")
+	e, id := billedTenant(t, "t")
 	inv, err := e.db.Invoice(ctx, "t", id)
 	must(t, err)
 	over := &invoice.Payment{Amount: inv.Total.Add(d("0.01")), PaidOn: inv.IssueDate, Method: "cash", RecordedBy: "acc"}

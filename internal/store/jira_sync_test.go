@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/remitapp/remit/internal/remit"
-	"github.com/remitapp/remit/internal/store"
 )
 
 // jiraSyncIsolationChecks: B's calls with A's invoice id find nothing and
@@ -79,10 +78,7 @@ func jiraSyncIsolationChecks(a, b string) map[string]func(t *testing.T, e env) {
 func TestJiraSyncVersions(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	e := newEnv(t, store.Options{})
-	install(t, e.db, "t1")
-	seedBilling(t, e, "t1")
-	id := idOf(t, e, "invoices", "t1")
+	e, id := billedTenant(t, "t1")
 	st, err := e.db.JiraSyncState(ctx, "t1", id)
 	must(t, err)
 	if st.Version != 1 || st.SyncedVersion != 0 || st.LinksDone || st.Invoice.IssueKey != "BILL-1" || st.IssueID != "40001" || len(st.Invoice.Lines) == 0 {
@@ -152,10 +148,7 @@ func TestJiraSyncVersions(t *testing.T) {
 func TestJiraSyncStateNeverOlderThanItsVersion(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	e := newEnv(t, store.Options{})
-	install(t, e.db, "t1")
-	seedBilling(t, e, "t1")
-	id := idOf(t, e, "invoices", "t1")
+	e, id := billedTenant(t, "t1")
 	st, err := e.db.JiraSyncState(ctx, "t1", id)
 	must(t, err)
 	base, v0 := st.Invoice.DueDate, st.Version

@@ -15,10 +15,7 @@ import (
 func TestEraseAccountLeavesNoTrace(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	e := newEnv(t, store.Options{})
-	install(t, e.db, "t1")
-	seedBilling(t, e, "t1")
-	id := idOf(t, e, "invoices", "t1")
+	e, id := billedTenant(t, "t1")
 	seedPaymentsOfA(t, e, "t1", id)
 	must(t, e.db.AppendAudit(ctx, nil, "t1", store.AuditEntry{Actor: "acc-b", Entity: "invoice", EntityID: "1", Action: "note",
 		After: []byte(`{"recordedBy": "acc-a", "accounts": {"acc-a": "1.00"}}`)}))
