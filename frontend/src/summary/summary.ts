@@ -66,7 +66,7 @@ export const firstPaintId = 'remit-first';
 
 /** timingId marks the figures for the Element Timing API, so the
  * load-time budget can tell when they are painted. */
-export const timingId = 'invoice-figures';
+const timingId = 'invoice-figures';
 
 function el<K extends keyof HTMLElementTagNameMap>(doc: Document, tag: K, style: Style, text?: string): HTMLElementTagNameMap[K] {
   const e = doc.createElement(tag);
