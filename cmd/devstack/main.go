@@ -22,6 +22,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/remitapp/remit/internal/app"
+	"github.com/remitapp/remit/internal/clock"
 	"github.com/remitapp/remit/internal/config"
 	"github.com/remitapp/remit/internal/jirasim"
 	"github.com/remitapp/remit/internal/pgtest"
@@ -82,7 +83,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	simURL, remitURL := "http://"+jiraLn.Addr().String(), "http://"+remitLn.Addr().String()
 
-	sim := jirasim.New(jirasim.Options{Logger: logger})
+	// One clock for the demo: REMIT_CLOCK_OFFSET (e.g. 720h) moves Remit,
+	// the simulated Jira and the seeded dates together.
+	offset, err := time.ParseDuration(or(os.Getenv("REMIT_CLOCK_OFFSET"), "0s"))
+	if err != nil {
+		return fmt.Errorf("REMIT_CLOCK_OFFSET must be a Go duration such as 720h: %w", err)
+	}
+	demoClock := clock.Offset(offset)
+	sim := jirasim.New(jirasim.Options{Logger: logger, Now: demoClock.Now})
 	defer sim.Close()
 	sim.SetURL(simURL)
 	site, err := sim.SeedDemo()
@@ -113,6 +121,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		"REMIT_DEV_KEY_FILE":     filepath.Join(dir, "dev-key"),
 		"REMIT_SMTP_URL":         mb.URL(),
 		"REMIT_MAIL_FROM":        "billing@engines.example",
+		"REMIT_CLOCK_OFFSET":     offset.String(),
 	}
 	cfg, err := config.FromEnv(func(k string) string { return env[k] }, config.Need{Database: true, Secrets: true})
 	if err != nil {
@@ -139,7 +148,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("install Remit into the simulator: %w", err)
 	}
 	fmt.Fprintln(stdout, "seeding the demo: settings, a customer and an overdue invoice…")
-	invoiceIssue, err := seedDemo(ctx, remitURL, inst, time.Now().UTC())
+	invoiceIssue, err := seedDemo(ctx, remitURL, inst, demoClock.Now().UTC())
 	if err != nil {
 		return fmt.Errorf("seed the demo through Remit's API: %w", err)
 	}
@@ -207,4 +216,11 @@ func waitReady(ctx context.Context, url string) error {
 		}
 	}
 	return fmt.Errorf("remit did not become ready at %s", url)
+}
+
+func or(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
 }

@@ -45,6 +45,17 @@ type Config struct {
 	// River never rescues a job before the job's own timeout has passed
 	// as well, so a short value is safe for long jobs.
 	RescueStuckAfter time.Duration
+	// ClockOffset moves Remit's one clock (REMIT_CLOCK_OFFSET, dev and
+	// the demo only): every part of Remit reads the moved clock.
+	ClockOffset time.Duration
+	// MailTenantDailyLimit is how many e-mails one tenant may send per
+	// day (REMIT_MAIL_TENANT_DAILY_LIMIT); past it, e-mail actions wait
+	// for the next day and the tenant's admins are told.
+	MailTenantDailyLimit int
+	// APIRate is each tenant's token bucket on the JSON API
+	// (REMIT_API_RATE requests per second, REMIT_API_BURST at once).
+	APIRate  float64
+	APIBurst int
 }
 
 // Defaults for the optional variables.
@@ -57,6 +68,14 @@ const (
 	DefaultForgeJWKSURL   = "https://forge.cdn.prod.atlassian-dev.net/.well-known/jwks.json"
 	DefaultWorkers        = 10
 	DefaultRetentionDays  = 30
+	// DefaultMailTenantDailyLimit bounds what one tenant can make Remit
+	// send under the operator's sender in a day.
+	DefaultMailTenantDailyLimit = 500
+	// DefaultAPIRate and DefaultAPIBurst are generous for people clicking
+	// through Remit's pages (a page load makes a handful of calls) and
+	// tight enough that one tenant's script cannot starve the others.
+	DefaultAPIRate  = 20
+	DefaultAPIBurst = 40
 	// DefaultRescueStuckAfter brings a job stranded by a killed replica
 	// back within minutes: after this or its own timeout, the longer.
 	DefaultRescueStuckAfter = 2 * time.Minute
@@ -152,6 +171,30 @@ func FromEnv(getenv func(string) string, need Need) (Config, error) {
 			return c, fmt.Errorf("REMIT_RESCUE_STUCK_AFTER must be a duration from 1s to 168h (e.g. 1h, 30s), got %q", v)
 		}
 		c.RescueStuckAfter = d
+	}
+	if v := strings.TrimSpace(getenv("REMIT_CLOCK_OFFSET")); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			return c, fmt.Errorf("REMIT_CLOCK_OFFSET must be a Go duration such as 720h or -24h, got %q", v)
+		}
+		if c.Env == EnvProd && d != 0 {
+			return c, fmt.Errorf("REMIT_CLOCK_OFFSET is for dev and the demo only; it is refused when REMIT_ENV=prod")
+		}
+		c.ClockOffset = d
+	}
+	if c.MailTenantDailyLimit, err = positiveInt(getenv, "REMIT_MAIL_TENANT_DAILY_LIMIT", DefaultMailTenantDailyLimit, 1_000_000); err != nil {
+		return c, err
+	}
+	if c.APIBurst, err = positiveInt(getenv, "REMIT_API_BURST", DefaultAPIBurst, 1_000_000); err != nil {
+		return c, err
+	}
+	c.APIRate = DefaultAPIRate
+	if v := strings.TrimSpace(getenv("REMIT_API_RATE")); v != "" {
+		r, err := strconv.ParseFloat(v, 64)
+		if err != nil || !(r > 0) || r > 1_000_000 {
+			return c, fmt.Errorf("REMIT_API_RATE must be a number of requests per second above 0, got %q", v)
+		}
+		c.APIRate = r
 	}
 	if c.ForgeAppID != "" && !strings.HasPrefix(c.ForgeAppID, "ari:cloud:ecosystem::app/") {
 		return c, fmt.Errorf("REMIT_FORGE_APP_ID must look like ari:cloud:ecosystem::app/<uuid>, got %q", c.ForgeAppID)

@@ -23,7 +23,8 @@ func TestDefaults(t *testing.T) {
 	}
 	if c.Listen != ":8080" || c.BaseURL.String() != "http://localhost:8080" || c.AppKey != "io.remit.jira" ||
 		c.Env != EnvProd || c.Workers != 10 || c.SMTPURL != nil || c.ForgeAppID != "" || len(c.EncryptionKey) != 32 ||
-		c.ConnectKeysURL != DefaultConnectKeysURL || c.RetentionDays != 30 || c.RescueStuckAfter != DefaultRescueStuckAfter {
+		c.ConnectKeysURL != DefaultConnectKeysURL || c.RetentionDays != 30 || c.RescueStuckAfter != DefaultRescueStuckAfter ||
+		c.ClockOffset != 0 || c.MailTenantDailyLimit != 500 || c.APIRate != 20 || c.APIBurst != 40 {
 		t.Fatalf("unexpected defaults: %+v", c)
 	}
 }
@@ -55,6 +56,11 @@ func TestErrors(t *testing.T) {
 		{"rescue not a duration", append(base, "REMIT_RESCUE_STUCK_AFTER", "30"), Need{}, "REMIT_RESCUE_STUCK_AFTER must be a duration"},
 		{"rescue too short", append(base, "REMIT_RESCUE_STUCK_AFTER", "500ms"), Need{}, "REMIT_RESCUE_STUCK_AFTER"},
 		{"keys url", append(base, "REMIT_CONNECT_KEYS_URL", "keys"), Need{}, "REMIT_CONNECT_KEYS_URL must be an absolute URL"},
+		{"clock offset in prod", append(base, "REMIT_CLOCK_OFFSET", "720h"), Need{}, "REMIT_CLOCK_OFFSET is for dev and the demo only"},
+		{"clock offset not a duration", append(base, "REMIT_ENV", "dev", "REMIT_CLOCK_OFFSET", "30d"), Need{}, "REMIT_CLOCK_OFFSET must be a Go duration"},
+		{"mail limit zero", append(base, "REMIT_MAIL_TENANT_DAILY_LIMIT", "0"), Need{}, "REMIT_MAIL_TENANT_DAILY_LIMIT must be a whole number"},
+		{"api rate zero", append(base, "REMIT_API_RATE", "0"), Need{}, "REMIT_API_RATE must be a number"},
+		{"api burst text", append(base, "REMIT_API_BURST", "lots"), Need{}, "REMIT_API_BURST must be a whole number"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -99,5 +105,15 @@ func TestRescueStuckAfter(t *testing.T) {
 	}
 	if c.RescueStuckAfter != 45*time.Second {
 		t.Fatalf("RescueStuckAfter = %v, want 45s", c.RescueStuckAfter)
+	}
+}
+
+func TestClockOffsetInDev(t *testing.T) {
+	c, err := FromEnv(env("REMIT_ENV", "dev", "REMIT_CLOCK_OFFSET", "-36h"), Need{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.ClockOffset != -36*time.Hour {
+		t.Fatalf("offset %v, want -36h", c.ClockOffset)
 	}
 }
