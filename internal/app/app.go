@@ -23,6 +23,7 @@ import (
 	"github.com/remitapp/remit/frontend"
 	"github.com/remitapp/remit/internal/billing"
 	"github.com/remitapp/remit/internal/chase"
+	"github.com/remitapp/remit/internal/clock"
 	"github.com/remitapp/remit/internal/config"
 	"github.com/remitapp/remit/internal/connect"
 	"github.com/remitapp/remit/internal/httpapi"
@@ -41,7 +42,11 @@ import (
 var Version = "dev"
 
 // Options are the seams tests use; production passes the zero value.
+// None of them switches a part of Remit off: a test stack is the graph
+// `remit serve` builds, on the test's clock and with shorter waits.
 type Options struct {
+	// Now is Remit's one clock; nil means the wall clock moved by
+	// REMIT_CLOCK_OFFSET.
 	Now        func() time.Time
 	HTTPClient *http.Client // for fetching install keys; default has a timeout
 	Registry   *prometheus.Registry
@@ -54,13 +59,6 @@ type Options struct {
 	// an issue whose create answer was lost (default 15 s, for Jira's
 	// search index to catch up).
 	SyncRecheck time.Duration
-	// APIRateLimit is each tenant's token bucket on /api/v1; the zero
-	// value is httpapi's default, a negative PerSecond turns it off.
-	APIRateLimit httpapi.RateLimit
-	// NoScheduleTick leaves the leader's minute tick of the follow-up
-	// schedule out, for tests that drive sweeps by hand; the Forge
-	// heartbeat still evaluates the schedule.
-	NoScheduleTick bool
 }
 
 // App is a running Remit: HTTP edge plus background workers.
@@ -90,7 +88,7 @@ type App struct {
 // starts nothing; Run does.
 func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opts Options) (*App, error) {
 	if opts.Now == nil {
-		opts.Now = time.Now
+		opts.Now = clock.Offset(cfg.ClockOffset).Now
 	}
 	if opts.HTTPClient == nil {
 		opts.HTTPClient = &http.Client{Timeout: 10 * time.Second}
@@ -153,9 +151,7 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opts Optio
 	river.AddWorker(workers, webhooks)
 	jobs.AddPruneWorker(workers, db)
 	periodic := append(jobs.PeriodicJobs(), privacy.PeriodicJobs()...)
-	if !opts.NoScheduleTick {
-		periodic = append(periodic, chase.PeriodicJobs()...)
-	}
+	periodic = append(periodic, chase.PeriodicJobs()...)
 	client, err := jobs.NewClient(db.Pool(), workers, jobs.Config{
 		Logger:       logger,
 		Concurrency:  cfg.Workers,
@@ -193,7 +189,7 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opts Optio
 		Descriptor: descriptor,
 		Requests:   &connect.Verifier{Tenants: db, BasePath: cfg.BaseURL.Path, Now: opts.Now},
 		Installs: &connect.InstallVerifier{
-			Keys:    &connect.KeyFetcher{URL: cfg.ConnectKeysURL, Client: opts.HTTPClient},
+			Keys:    &connect.KeyFetcher{URL: cfg.ConnectKeysURL, Client: opts.HTTPClient, Now: opts.Now},
 			BaseURL: cfg.BaseURL.String(),
 			Now:     opts.Now,
 		},
@@ -205,7 +201,7 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opts Optio
 
 		ConnectJSURL: cfg.ConnectJSURL,
 		Assets:       frontend.Assets(),
-		RateLimit:    opts.APIRateLimit,
+		RateLimit:    httpapi.RateLimit{PerSecond: cfg.APIRate, Burst: cfg.APIBurst},
 		Forge:        a.forgeEdge(db, opts.HTTPClient),
 		Export:       priv.Export,
 		Followups:    followups,
@@ -281,6 +277,9 @@ func (a *App) Run(ctx context.Context, ln net.Listener, grace time.Duration) err
 	}
 	return nil
 }
+
+// Now is Remit's one clock: what every part of the running graph reads.
+func (a *App) Now() time.Time { return a.now() }
 
 // Close releases the database pool.
 func (a *App) Close() { a.DB.Close() }

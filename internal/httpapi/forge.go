@@ -54,7 +54,7 @@ func (s *Server) forgeRoutes(e *echo.Echo) {
 	e.POST(forge.RouteLifecycle, s.forgeLifecycle)
 	e.POST(forge.RouteEvents, s.forgeEvent, withDeadline(s.deps.WebhookTimeout), s.requireFIT(false))
 	e.POST(forge.RouteScheduled, s.forgeScheduled, s.requireFIT(false))
-	s.apiRoutes(e.Group(forge.RouteAPI+"/v1", withDeadline(s.deps.APITimeout), s.requireFIT(true), s.rateLimit()))
+	s.apiRoutes(e.Group(forge.RouteAPI+"/v1", withDeadline(s.deps.APITimeout), s.requireFIT(true), s.apiLimit))
 }
 
 // verifyFIT checks the token and the system token every Remit endpoint

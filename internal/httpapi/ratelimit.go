@@ -21,8 +21,8 @@ const (
 	DefaultRateBurst     = 40
 )
 
-// RateLimit is the token bucket each tenant gets on /api/v1. The zero value
-// means the defaults; a negative PerSecond turns limiting off.
+// RateLimit is the token bucket each tenant gets on the JSON API. Zero
+// fields take the defaults.
 type RateLimit struct {
 	PerSecond float64 // tokens added per second
 	Burst     int     // bucket size: requests allowed at once after a quiet spell
@@ -30,7 +30,7 @@ type RateLimit struct {
 
 // withDefaults fills zero fields.
 func (r RateLimit) withDefaults() RateLimit {
-	if r.PerSecond == 0 {
+	if r.PerSecond <= 0 {
 		r.PerSecond = DefaultRatePerSecond
 	}
 	if r.Burst <= 0 {
@@ -107,11 +107,9 @@ func (t *tenantBuckets) size() int {
 // rateLimit answers 429 with Retry-After (whole seconds, at least 1) once
 // the tenant of the verified token has spent its bucket. It runs after
 // requireToken: the bucket is the tenant's, whoever of its users calls.
+// Build it once per Server: its counter is registered with the registry.
 func (s *Server) rateLimit() echo.MiddlewareFunc {
 	r := s.deps.RateLimit.withDefaults()
-	if r.PerSecond < 0 {
-		return func(next echo.HandlerFunc) echo.HandlerFunc { return next }
-	}
 	buckets := newTenantBuckets(r, s.deps.Now)
 	refused := prometheus.NewCounter(prometheus.CounterOpts{
 		Name: "remit_api_rate_limited_total",

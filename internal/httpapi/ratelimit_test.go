@@ -134,11 +134,21 @@ func TestAPIRateLimitDoesNotCountRefusedTokens(t *testing.T) {
 	}
 }
 
-func TestAPIRateLimitOff(t *testing.T) {
-	f := newEdgeFixture(t, func(d *Deps) { d.RateLimit = RateLimit{PerSecond: -1} }, nil)
-	for i := range 100 {
-		if resp, _ := f.api(t, "ck-a", "/me"); resp.StatusCode != http.StatusOK {
-			t.Fatalf("call %d with limiting off: status %d", i, resp.StatusCode)
+// TestServerWithForgeBuildsOneLimiter: with Forge on, the JSON API is
+// mounted twice (/api/v1 and /forge/api/v1). Building the server must
+// register the limiter's counter once; it used to panic at start with
+// "duplicate metrics collector registration attempted".
+func TestServerWithForgeBuildsOneLimiter(t *testing.T) {
+	defer func() {
+		if r := recover(); r != nil {
+			t.Fatalf("building the server with Forge on panicked: %v", r)
 		}
+	}()
+	f := newEdgeFixture(t, func(d *Deps) { d.RateLimit = RateLimit{PerSecond: 1, Burst: 1}; d.Forge = &ForgeEdge{} }, nil)
+	if resp, body := f.api(t, "ck-a", "/me"); resp.StatusCode != http.StatusOK {
+		t.Fatalf("first call: status %d: %s", resp.StatusCode, body)
+	}
+	if resp, _ := f.api(t, "ck-a", "/me"); resp.StatusCode != http.StatusTooManyRequests {
+		t.Fatalf("second call in the same instant: status %d, want 429", resp.StatusCode)
 	}
 }

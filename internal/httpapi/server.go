@@ -53,7 +53,8 @@ type Deps struct {
 	// Assets is the built frontend served under /static/ (frontend.Assets);
 	// nil serves no pages.
 	Assets fs.FS
-	// RateLimit is each tenant's token bucket on /api/v1 (zero = defaults).
+	// RateLimit is each tenant's token bucket on the JSON API, on both of
+	// its routes (zero = defaults).
 	RateLimit RateLimit
 	// APITimeout and WebhookTimeout bound a request's context (zero =
 	// DefaultAPITimeout, DefaultWebhookTimeout).
@@ -72,6 +73,10 @@ type Server struct {
 	deps    Deps
 	echo    *echo.Echo
 	metrics *Metrics
+	// apiLimit is the one per-tenant token bucket of the JSON API, shared
+	// by its Connect and Forge routes: a tenant's budget is one budget,
+	// however its pages reach Remit.
+	apiLimit echo.MiddlewareFunc
 }
 
 // New builds the server and registers every route.
@@ -89,6 +94,7 @@ func New(deps Deps) *Server {
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = errorHandler(deps.Logger)
 	s := &Server{deps: deps, echo: e, metrics: NewMetrics(deps.Registry)}
+	s.apiLimit = s.rateLimit()
 	e.Use(requestIDs, observe(deps.Logger, s.metrics, deps.Now), recoverPanics(), securityHeaders, limitBody())
 	s.routes()
 	return s
@@ -121,7 +127,7 @@ func (s *Server) routes() {
 	s.pageRoutes(e)
 
 	// Our iframes → our API: context tokens (qsh = context-qsh).
-	s.apiRoutes(e.Group("/api/v1", withDeadline(s.deps.APITimeout), s.requireToken(connect.ContextToken), s.rateLimit()))
+	s.apiRoutes(e.Group("/api/v1", withDeadline(s.deps.APITimeout), s.requireToken(connect.ContextToken), s.apiLimit))
 
 	// Forge → Remit: invocation tokens (RS256 FIT) on lifecycle, events,
 	// the scheduled trigger and invokeRemote calls of the same API.
