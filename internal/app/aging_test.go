@@ -80,7 +80,7 @@ func TestAgingReport(t *testing.T) {
 	}
 
 	// Without asOf the report is as of today in the tenant's zone (UTC here).
-	if r := l.API(t, "GET", "/reports/aging", nil, &got); r.StatusCode != 200 || got.AsOf != time.Now().UTC().Format(time.DateOnly) {
+	if r := l.API(t, "GET", "/reports/aging", nil, &got); r.StatusCode != 200 || got.AsOf != s.Now().UTC().Format(time.DateOnly) {
 		t.Fatalf("default asOf: %d %s", r.StatusCode, got.AsOf)
 	}
 	for _, bad := range []string{"2026-02-30", "tomorrow", "2026-6-30"} {

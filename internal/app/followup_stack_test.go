@@ -1,132 +1,34 @@
 package app_test
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
-	"io"
-	"log/slog"
-	"net"
 	"net/http"
-	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgxpool"
-	"github.com/riverqueue/river/rivertype"
-
-	"github.com/remitapp/remit/internal/app"
 	"github.com/remitapp/remit/internal/apptest"
-	"github.com/remitapp/remit/internal/config"
+	"github.com/remitapp/remit/internal/clock"
 	"github.com/remitapp/remit/internal/connect"
-	"github.com/remitapp/remit/internal/httpapi"
 	"github.com/remitapp/remit/internal/jirasim"
-	"github.com/remitapp/remit/internal/pgtest"
 	"github.com/remitapp/remit/internal/smtptest"
 )
 
-// followClock is the one clock of a follow-up stack: Remit and the Jira
-// simulator both read it, so a test can set the day an invoice is
-// chased on and every token, due date and overdue check agrees. It keeps
-// ticking from the instant it was set to.
-type followClock struct {
-	mu     sync.Mutex
-	offset time.Duration
-}
-
-func (c *followClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return time.Now().Add(c.offset)
-}
-
-func (c *followClock) Set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.offset = time.Until(t)
-}
-
 // followStack is Remit, the simulator and (optionally) an SMTP server on
-// one settable clock. apptest.Start runs on the wall clock, which the
-// simulator's token checks use too; walking an invoice through 80 days
-// needs both on the test's clock.
+// one clock pinned to a Monday, so a test can set the day an invoice is
+// chased on and every token, due date and overdue check agrees.
 type followStack struct {
 	*apptest.Stack
-	clock *followClock
+	clock *clock.Clock
 	smtp  *smtptest.Server // nil: e-mail off
-}
-
-// quickRetries retries failed jobs after 50 ms × attempt, so a test can
-// exhaust an action's retry budget in seconds.
-type quickRetries struct{}
-
-func (quickRetries) NextRetry(job *rivertype.JobRow) time.Time {
-	return time.Now().Add(time.Duration(job.Attempt) * 50 * time.Millisecond)
 }
 
 func startFollowStack(t *testing.T, withSMTP bool) *followStack {
 	t.Helper()
-	f := &followStack{clock: &followClock{}}
-	f.clock.Set(time.Date(2027, 1, 4, 9, 0, 0, 0, time.UTC))
-	dbURL := pgtest.NewDB(t)
-	sim := jirasim.New(jirasim.Options{Now: f.clock.Now})
-	srv := httptest.NewServer(sim.Handler())
-	sim.SetURL(srv.URL)
-	t.Cleanup(func() { srv.Close(); sim.Close() })
-
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	need(t, err)
-	base := "http://" + ln.Addr().String()
-	env := map[string]string{
-		"DATABASE_URL":           dbURL,
-		"REMIT_BASE_URL":         base,
-		"REMIT_ENCRYPTION_KEY":   "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
-		"REMIT_CONNECT_KEYS_URL": srv.URL + "/connect-install-keys",
-		"REMIT_WORKERS":          "8",
-	}
-	if withSMTP {
-		f.smtp = smtptest.Start(t)
-		env["REMIT_SMTP_URL"] = f.smtp.URL().String()
-		env["REMIT_MAIL_FROM"] = "Remit Consulting <billing@remit.example>"
-	}
-	cfg, err := config.FromEnv(func(k string) string { return env[k] }, config.Need{Database: true, Secrets: true})
-	need(t, err)
-	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	ctx, cancel := context.WithCancel(context.Background())
-	a, err := app.New(ctx, cfg, logger, app.Options{Now: f.clock.Now, JobRetryPolicy: quickRetries{},
-		SyncRecheck: 200 * time.Millisecond, APIRateLimit: httpapi.RateLimit{PerSecond: -1},
-		NoScheduleTick: true}) // tests run sweeps at instants they choose
-	need(t, err)
-	done := make(chan error, 1)
-	go func() { done <- a.Run(ctx, ln, 5*time.Second) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("remit stopped with error: %v", err)
-		}
-		a.Close()
-	})
-	pool, err := pgxpool.New(context.Background(), dbURL)
-	need(t, err)
-	t.Cleanup(pool.Close)
-	f.Stack = &apptest.Stack{URL: base, DBURL: dbURL, Pool: pool, App: a, Sim: sim, SimURL: srv.URL}
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		resp, err := http.Get(base + "/readyz")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				break
-			}
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("remit never became ready")
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	return f
+	c := clock.At(time.Date(2027, 1, 4, 9, 0, 0, 0, time.UTC))
+	s := apptest.Start(t, apptest.Options{WithSim: true, SMTP: withSMTP, Clock: c, Env: map[string]string{"REMIT_WORKERS": "8"}})
+	return &followStack{Stack: s, clock: c, smtp: s.SMTP}
 }
 
 // api calls Remit's API as the site's user with a context token signed

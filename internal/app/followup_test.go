@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"math/big"
@@ -11,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/remitapp/remit/internal/apptest"
 )
 
 // The dates of the follow-up scenarios: invoices issued on 4 January
@@ -206,4 +209,58 @@ func eventsOf(t *testing.T, f *followStack, id int64) map[string]string {
 		out[k] = status + ": " + detail
 	}
 	return out
+}
+
+// TestFollowupRunActsNow: one clock. A run whose asOf is later than
+// Remit's now is refused with a 422 naming asOf, and nothing is sent,
+// commented or charged; a plan (the CLI's and the policy preview's)
+// still answers for any instant, and a run at now acts.
+func TestFollowupRunActsNow(t *testing.T) {
+	f := startFollowStack(t, true)
+	s := f.newFollowSite(t, "one-clock", 12, "100.00", "USD")
+	s.putLateFee(t, map[string]string{"preset": "us-1.5pct-month"})
+	id, key := s.invoice(t, followIssued, followDue)
+
+	f.clock.Set(day(followDue, -10)) // ten days before the due date
+	for _, ahead := range []time.Duration{2 * time.Minute, 40 * 24 * time.Hour} {
+		resp := f.api(t, s.Site, "POST", "/followups/run", map[string]string{"asOf": f.clock.Now().Add(ahead).Format(time.RFC3339)}, nil)
+		if resp.StatusCode != http.StatusUnprocessableEntity {
+			t.Fatalf("run %v ahead: %d, want 422", ahead, resp.StatusCode)
+		}
+		p := apptest.Problem(t, resp)
+		if errs, _ := p["errors"].(map[string]any); errs["asOf"] == nil {
+			t.Fatalf("run %v ahead: problem %v names no asOf", ahead, p)
+		}
+	}
+	time.Sleep(300 * time.Millisecond) // what a run would have queued has had time to act
+	if n := len(s.Site.Site.Comments(key)); n != 0 {
+		t.Fatalf("%d comments after refused runs", n)
+	}
+	if n := len(f.mails(s.email)); n != 0 {
+		t.Fatalf("%d e-mails after refused runs", n)
+	}
+	var inv struct{ LateFees string }
+	ok(t, f.api(t, s.Site, "GET", fmt.Sprintf("/invoices/%d", id), nil, &inv), 200, "invoice")
+	if inv.LateFees != "0.00" {
+		t.Fatalf("late fees %s after refused runs", inv.LateFees)
+	}
+
+	// A plan (what `remit followup plan` prints) answers for any instant,
+	// the future included, and changes nothing.
+	tenant, err := f.App.DB.TenantByClientKey(context.Background(), s.Inst.ClientKey)
+	need(t, err)
+	plan, err := f.App.Followups.Preview(context.Background(), tenant, day(followDue, 40))
+	need(t, err)
+	planned := map[string]string{}
+	for _, o := range plan.Outcomes {
+		planned[o.Step+"/"+o.Action] = o.Status
+	}
+	if _, ok := planned["final-notice-30/late_fee"]; !ok {
+		t.Fatalf("plan 40 days after the due date: %v", planned)
+	}
+
+	// A run a few seconds "ahead" (skew) and a run at now act as usual.
+	if acts := counts(f.run(t, s.Site, day(followDue, -3))); acts["reminder-before-due/comment=done"] != 1 {
+		t.Fatalf("run at now: %v", acts)
+	}
 }

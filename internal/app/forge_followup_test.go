@@ -37,9 +37,10 @@ func TestForgeScheduledTriggerRunsFollowUps(t *testing.T) {
 	if code := call("POST", "/customers", map[string]any{"name": "Acme", "jql": "project = ACME", "currency": "USD", "hourlyRate": "100.00"}, &c); code != 201 {
 		t.Fatalf("customer: %d", code)
 	}
-	today := time.Now().UTC()
+	today := s.Now().UTC()
+	first, last := lastMonth(s)
 	var inv invoiceResp
-	body := map[string]any{"customerId": c.ID, "periodStart": "2026-10-01", "periodEnd": "2026-10-31",
+	body := map[string]any{"customerId": c.ID, "periodStart": first.Format(time.DateOnly), "periodEnd": last.Format(time.DateOnly),
 		"issueDate": today.AddDate(0, 0, -20).Format(time.DateOnly), "dueDate": today.AddDate(0, 0, -2).Format(time.DateOnly)}
 	if code := call("POST", "/invoices", body, &inv); code != 201 {
 		t.Fatalf("invoice: %d", code)
@@ -56,8 +57,8 @@ func TestForgeScheduledTriggerRunsFollowUps(t *testing.T) {
 
 	// The engine's own minute tick last ran an hour ago, as when it stalls:
 	// the heartbeat is what must notice the instants missed since.
-	if _, err := s.Pool.Exec(ctx, `INSERT INTO followup_schedules (client_key, last_instant) SELECT client_key, now() - interval '1 hour'
-		FROM tenants WHERE cloud_id = $1 ON CONFLICT (client_key) DO UPDATE SET last_instant = excluded.last_instant`, site.CloudID()); err != nil {
+	if _, err := s.Pool.Exec(ctx, `INSERT INTO followup_schedules (client_key, last_instant) SELECT client_key, $2::timestamptz
+		FROM tenants WHERE cloud_id = $1 ON CONFLICT (client_key) DO UPDATE SET last_instant = excluded.last_instant`, site.CloudID(), s.Now().Add(-time.Hour)); err != nil {
 		t.Fatal(err)
 	}
 	if status, err := site.FireScheduledTrigger(ctx, inst.ID); err != nil || status != http.StatusNoContent {

@@ -12,7 +12,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -27,28 +26,16 @@ import (
 )
 
 const (
-	forgeAppID = "ari:cloud:ecosystem::app/0f7a4c1e-2b6d-4e8f-9a10-5c3d2e1f0a9b"
+	forgeAppID = apptest.ForgeAppID
 	otherAppID = "ari:cloud:ecosystem::app/99999999-2b6d-4e8f-9a10-5c3d2e1f0a9b"
 )
 
-// startForgeStack starts the simulator first, so that Remit can be told
-// where its Forge JWKS is, then Remit with Forge switched on. Both run on
-// opts.Now, so a test can move time for Remit and Jira alike.
+// startForgeStack starts Remit with Forge switched on, its JWKS served by
+// the simulator; both run on the stack's one clock.
 func startForgeStack(t *testing.T, opts apptest.Options) *apptest.Stack {
 	t.Helper()
-	sim := jirasim.New(jirasim.Options{Now: opts.Now})
-	srv := httptest.NewServer(sim.Handler())
-	sim.SetURL(srv.URL)
-	t.Cleanup(func() { srv.Close(); sim.Close() })
-	opts.KeysURL = srv.URL + "/connect-install-keys"
-	if opts.Env == nil {
-		opts.Env = map[string]string{}
-	}
-	opts.Env["REMIT_FORGE_APP_ID"] = forgeAppID
-	opts.Env["REMIT_FORGE_JWKS_URL"] = srv.URL + jirasim.ForgeJWKSPath
-	s := apptest.Start(t, opts)
-	s.Sim, s.SimURL = sim, srv.URL
-	return s
+	opts.Forge = true
+	return apptest.Start(t, opts)
 }
 
 // forgeSite is Remit installed on a simulator site through Forge.
@@ -59,8 +46,19 @@ type forgeSite struct {
 	user  string
 }
 
-func forgeSeed() jirasim.SeedData {
-	start := time.Date(2026, 10, 20, 10, 0, 0, 0, time.UTC)
+// lastMonth is the calendar month before the stack's today, in UTC: the
+// period the Forge tests bill, so an invoice issued today is not yet due.
+func lastMonth(s *apptest.Stack) (first, last time.Time) {
+	now := s.Now().UTC()
+	first = time.Date(now.Year(), now.Month()-1, 1, 0, 0, 0, 0, time.UTC)
+	return first, first.AddDate(0, 1, -1)
+}
+
+// forgeSeed logs 2.5 hours of alice's work in the month before the stack's
+// today.
+func forgeSeed(s *apptest.Stack) jirasim.SeedData {
+	first, _ := lastMonth(s)
+	start := first.AddDate(0, 0, 19).Add(10 * time.Hour)
 	return jirasim.SeedData{
 		Users:    []jirasim.User{{AccountID: "alice", DisplayName: "Alice"}},
 		Projects: []jirasim.ProjectSpec{{Key: "ACME", Name: "Acme"}, {Key: "BILL", Name: "Billing", WorkflowName: "invoice"}},
@@ -77,7 +75,7 @@ func forgeSeed() jirasim.SeedData {
 func forgeSiteOf(t *testing.T, s *apptest.Stack, name string) *jirasim.Site {
 	t.Helper()
 	site := s.Sim.AddSite(name)
-	if _, err := site.Seed(forgeSeed()); err != nil {
+	if _, err := site.Seed(forgeSeed(s)); err != nil {
 		t.Fatal(err)
 	}
 	must(t, site.SetPermissions(admin, []string{"ADMINISTER"}, nil))
@@ -127,7 +125,9 @@ func invoiceIssue(site *jirasim.Site, number string) (jirasim.IssueView, bool) {
 	return jirasim.IssueView{}, false
 }
 
-func configureAndInvoice(t *testing.T, call func(method, path string, body, out any) int) invoiceResp {
+// configureAndInvoice saves settings and a customer and bills last month's
+// work in an invoice issued today, due in 30 days.
+func configureAndInvoice(t *testing.T, s *apptest.Stack, call func(method, path string, body, out any) int) invoiceResp {
 	t.Helper()
 	if code := call("PUT", "/settings", map[string]any{"billingProjectKey": "BILL", "timezone": "UTC", "currency": "USD"}, nil); code != 200 {
 		t.Fatalf("settings: %d", code)
@@ -138,7 +138,9 @@ func configureAndInvoice(t *testing.T, call func(method, path string, body, out 
 		t.Fatalf("customer: %d", code)
 	}
 	var inv invoiceResp
-	if code := call("POST", "/invoices", map[string]any{"customerId": c.ID, "periodStart": "2026-10-01", "periodEnd": "2026-10-31", "issueDate": "2026-11-02"}, &inv); code != 201 {
+	first, last := lastMonth(s)
+	if code := call("POST", "/invoices", map[string]any{"customerId": c.ID, "periodStart": first.Format(time.DateOnly), "periodEnd": last.Format(time.DateOnly),
+		"issueDate": s.Now().UTC().Format(time.DateOnly)}, &inv); code != 201 {
 		t.Fatalf("invoice: %d", code)
 	}
 	if inv.Total != "300.00" { // 2.5 h at alice's 120.00
@@ -173,7 +175,7 @@ func TestForgeOnlyInstallEndToEnd(t *testing.T) {
 
 	f := &forgeSite{stack: s, site: site, inst: inst, user: admin}
 	call := func(method, path string, body, out any) int { return f.call(t, method, path, body, out) }
-	inv := configureAndInvoice(t, call)
+	inv := configureAndInvoice(t, s, call)
 
 	// The invoice issue is created in Jira over the bearer transport.
 	var issueKey string
@@ -216,7 +218,7 @@ func TestForgeOnlyInstallEndToEnd(t *testing.T) {
 	// at /forge/events and records the payment, exactly as a webhook would.
 	is, _ := invoiceIssue(site, inv.Number)
 	status, err := site.SendForgeEvent(ctx, inst.ID, "avi:jira:updated:issue", map[string]any{
-		"atlassianId": "alice", "timestamp": time.Now().UnixMilli(),
+		"atlassianId": "alice", "timestamp": s.Now().UnixMilli(),
 		"issue":     map[string]any{"id": is.ID, "key": is.Key},
 		"changelog": map[string]any{"items": []any{map[string]any{"field": "status", "fromString": "Sent", "toString": "Paid"}}},
 	})
@@ -256,9 +258,9 @@ func TestConnectTenantMigratesToForge(t *testing.T) {
 	t.Parallel()
 	s := startForgeStack(t, apptest.Options{})
 	ctx := context.Background()
-	cs := s.InstallSite(t, "migrating", forgeSeed(), admin)
+	cs := s.InstallSite(t, "migrating", forgeSeed(s), admin)
 	connectCall := func(method, path string, body, out any) int { return cs.API(t, method, path, body, out).StatusCode }
-	inv := configureAndInvoice(t, connectCall)
+	inv := configureAndInvoice(t, s, connectCall)
 	eventually(t, "the invoice issue", func() bool { _, ok := invoiceIssue(cs.Site, inv.Number); return ok })
 
 	inst, err := cs.Site.InstallForgeApp(ctx, jirasim.ForgeApp{ID: forgeAppID, ConnectKey: appKey, RemoteURL: s.URL})
@@ -316,7 +318,7 @@ func TestConnectLifecycleCarriesForgeInstallation(t *testing.T) {
 
 	// Settings, a customer and an invoice through invokeRemote.
 	f := &forgeSite{stack: s, site: site, inst: finst, user: admin}
-	inv := configureAndInvoice(t, func(method, path string, body, out any) int { return f.call(t, method, path, body, out) })
+	inv := configureAndInvoice(t, s, func(method, path string, body, out any) int { return f.call(t, method, path, body, out) })
 	eventually(t, "the invoice issue", func() bool { _, ok := invoiceIssue(site, inv.Number); return ok })
 	// The Connect side sees the same invoice, and no second tenant appeared.
 	cs := &apptest.Site{Stack: s, Site: site, Inst: cinst, AccountID: admin}
@@ -399,8 +401,8 @@ func TestForgeSecurityMatrix(t *testing.T) {
 		"wrong iss":                         {api, "Bearer " + with(func(c jwt.MapClaims) { c["iss"] = "forge/other" }), sys, putSettings, 401},
 		"wrong aud":                         {api, "Bearer " + with(func(c jwt.MapClaims) { c["aud"] = "ari:cloud:ecosystem::app/evil" }), sys, putSettings, 401},
 		"token of app X for app Y":          {api, "Bearer " + with(func(c jwt.MapClaims) { c["aud"] = otherAppID; app(c)["id"] = otherAppID }), sys, putSettings, 401},
-		"expired":                           {api, "Bearer " + with(func(c jwt.MapClaims) { c["exp"] = time.Now().Add(-time.Minute).Unix() }), sys, putSettings, 401},
-		"nbf in the future":                 {api, "Bearer " + with(func(c jwt.MapClaims) { c["nbf"] = time.Now().Add(10 * time.Minute).Unix() }), sys, putSettings, 401},
+		"expired":                           {api, "Bearer " + with(func(c jwt.MapClaims) { c["exp"] = s.Now().Add(-time.Minute).Unix() }), sys, putSettings, 401},
+		"nbf in the future":                 {api, "Bearer " + with(func(c jwt.MapClaims) { c["nbf"] = s.Now().Add(10 * time.Minute).Unix() }), sys, putSettings, 401},
 		"unknown kid the JWKS lacks":        {api, "Bearer " + s.Sim.SignFITWith(valid(), "forge-rogue", rogue), sys, putSettings, 401},
 		"known kid, another key":            {api, "Bearer " + s.Sim.SignFITWith(valid(), currentKID(t, s), rogue), sys, putSettings, 401},
 		"HS256 keyed with a public key PEM": {api, "Bearer " + hs256(pemText), sys, putSettings, 401},

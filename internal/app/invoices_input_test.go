@@ -41,7 +41,7 @@ func rowCounts(t *testing.T, s *apptest.Stack) string {
 // the right status as a problem document and writes nothing.
 func TestInvoiceAPIBadInput(t *testing.T) {
 	t.Parallel()
-	s := apptest.Start(t, apptest.Options{WithSim: true})
+	s := apptest.Start(t, apptest.Options{WithSim: true, Clock: novemberFixture()})
 	b := newBillingSite(t, s, "inputs")
 	acmeID, _ := b.configure(t)
 	gen := func(extra string) []byte {
@@ -121,7 +121,7 @@ func TestInvoiceAPIBadInput(t *testing.T) {
 // invoice and customer of the first, and never see them in lists.
 func TestTenantIsolationOverHTTP(t *testing.T) {
 	t.Parallel()
-	s := apptest.Start(t, apptest.Options{WithSim: true})
+	s := apptest.Start(t, apptest.Options{WithSim: true, Clock: novemberFixture()})
 	a := newBillingSite(t, s, "site-a")
 	acmeID, _ := a.configure(t)
 	var inv invoiceResp
@@ -174,7 +174,11 @@ func TestTenantIsolationOverHTTP(t *testing.T) {
 // once; their numbers are exactly INV-2026-0001..0050.
 func TestConcurrentCreatesAreGapless(t *testing.T) {
 	t.Parallel()
-	s := apptest.Start(t, apptest.Options{WithSim: true})
+	// One site fires 150 calls within a second, past the default API
+	// budget of a tenant; the operator's knob raises it for this site's
+	// deployment, as it would for a tenant that scripts Remit.
+	s := apptest.Start(t, apptest.Options{WithSim: true, Clock: novemberFixture(),
+		Env: map[string]string{"REMIT_API_RATE": "500", "REMIT_API_BURST": "500"}})
 	seed := jirasim.SeedData{
 		Users:    []jirasim.User{{AccountID: "dev", DisplayName: "Dev"}},
 		Projects: []jirasim.ProjectSpec{{Key: "WORK", Name: "Work"}, {Key: "BILL", Name: "Billing", WorkflowName: "invoice"}},
@@ -227,7 +231,7 @@ func TestInvoicePDF(t *testing.T) {
 	if _, err := exec.LookPath("pdftotext"); err != nil {
 		t.Fatal("pdftotext is missing: run scripts/deps.sh")
 	}
-	s := apptest.Start(t, apptest.Options{WithSim: true})
+	s := apptest.Start(t, apptest.Options{WithSim: true, Clock: novemberFixture()})
 	b := newBillingSite(t, s, "pdf")
 	acmeID, _ := b.configure(t)
 	var inv invoiceResp

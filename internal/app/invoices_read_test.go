@@ -13,7 +13,7 @@ import (
 // (or the site) changes them, and only site administrators own settings.
 func TestInvoiceReadAPIAndPermissions(t *testing.T) {
 	t.Parallel()
-	s := apptest.Start(t, apptest.Options{WithSim: true})
+	s := apptest.Start(t, apptest.Options{WithSim: true, Clock: novemberFixture()})
 	b := newBillingSite(t, s, "reads")
 	acmeID, globexID := b.configure(t)
 	// Two invoices for Acme (October and the rest of the period), one for Globex.

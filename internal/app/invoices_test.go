@@ -180,7 +180,7 @@ type invoiceResp struct {
 // follows it into Jira and through a void and a re-bill.
 func TestInvoiceEndToEnd(t *testing.T) {
 	t.Parallel()
-	s := apptest.Start(t, apptest.Options{WithSim: true})
+	s := apptest.Start(t, apptest.Options{WithSim: true, Clock: novemberFixture()})
 	b := newBillingSite(t, s, "acme")
 	acmeID, _ := b.configure(t)
 	body := map[string]any{"customerId": acmeID, "periodStart": periodStart, "periodEnd": periodEnd, "issueDate": "2026-11-16"}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/remitapp/remit/internal/apptest"
+	"github.com/remitapp/remit/internal/clock"
 	"github.com/remitapp/remit/internal/jirasim"
 )
 
@@ -163,4 +164,13 @@ func count(t *testing.T, s *apptest.Stack, q string, args ...any) int {
 		t.Fatalf("%s: %v", q, err)
 	}
 	return n
+}
+
+// novemberFixture pins a stack's clock for the tests whose fixtures are
+// dated: work logged in October and November 2026, invoices issued from
+// 2026-11-01 to 2026-11-16 and due a month later. On 2026-11-25 an invoice
+// due on 2026-11-10 is overdue and one due in December is not, on
+// whatever day the suite runs.
+func novemberFixture() *clock.Clock {
+	return clock.At(time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC))
 }

@@ -50,11 +50,11 @@ func TestLifecycle(t *testing.T) {
 		return string(tn.State), tn.Enabled, tn.SharedSecret
 	}
 	lifecycle := func(event, secret string) int {
-		tok := apptest.SignRS256(t, atl.Key, atl.Kid, apptest.LifecycleClaims(s.URL, "site-1", "/lifecycle/"+event, time.Now()))
+		tok := apptest.SignRS256(t, atl.Key, atl.Kid, apptest.LifecycleClaims(s.URL, "site-1", "/lifecycle/"+event, s.Now()))
 		return s.Post(t, "/lifecycle/"+event, "JWT "+tok, apptest.Payload(appKey, "site-1", secret, "https://site-1.example.net", event), nil).StatusCode
 	}
 	me := func(secret string) int {
-		tok, _ := connect.SignContext(secret, "site-1", "557058:u", time.Now(), time.Minute)
+		tok, _ := connect.SignContext(secret, "site-1", "557058:u", s.Now(), time.Minute)
 		return s.Do(t, http.MethodGet, "/api/v1/me", "JWT "+tok, nil, nil).StatusCode
 	}
 
@@ -103,7 +103,7 @@ func TestLifecycle(t *testing.T) {
 		t.Fatalf("after re-install: %s %v %s", st, en, sec)
 	}
 	// An install for another app key is not ours.
-	tok := apptest.SignRS256(t, atl.Key, atl.Kid, apptest.LifecycleClaims(s.URL, "site-2", "/lifecycle/installed", time.Now()))
+	tok := apptest.SignRS256(t, atl.Key, atl.Kid, apptest.LifecycleClaims(s.URL, "site-2", "/lifecycle/installed", s.Now()))
 	if r := s.Post(t, "/lifecycle/installed", "JWT "+tok, apptest.Payload("com.other.app", "site-2", "s", "https://site-2.example.net", "installed"), nil); r.StatusCode != 401 {
 		t.Fatalf("foreign app key: %d", r.StatusCode)
 	}
@@ -117,7 +117,7 @@ func TestWebhookDedupe(t *testing.T) {
 	send := func(id string) int {
 		u, _ := url.Parse(s.URL + "/webhooks/jira")
 		tok := apptest.SignHS256(t, []byte("hook-secret-0123456789abcdef01234"), "", jwt.MapClaims{
-			"iss": "site-1", "iat": time.Now().Unix(), "exp": time.Now().Add(time.Minute).Unix(),
+			"iss": "site-1", "iat": s.Now().Unix(), "exp": s.Now().Add(time.Minute).Unix(),
 			"qsh": connect.QSHForURL(http.MethodPost, u, ""),
 		})
 		return s.Post(t, "/webhooks/jira", "JWT "+tok, webhookBody(id), http.Header{"X-Atlassian-Webhook-Identifier": {id}}).StatusCode
@@ -144,7 +144,7 @@ func TestWebhookDedupe(t *testing.T) {
 	// Missing identifier or a body that is not a webhook: 400, nothing stored.
 	u, _ := url.Parse(s.URL + "/webhooks/jira")
 	tok := apptest.SignHS256(t, []byte("hook-secret-0123456789abcdef01234"), "", jwt.MapClaims{
-		"iss": "site-1", "iat": time.Now().Unix(), "exp": time.Now().Add(time.Minute).Unix(), "qsh": connect.QSHForURL(http.MethodPost, u, ""),
+		"iss": "site-1", "iat": s.Now().Unix(), "exp": s.Now().Add(time.Minute).Unix(), "qsh": connect.QSHForURL(http.MethodPost, u, ""),
 	})
 	if r := s.Post(t, "/webhooks/jira", "JWT "+tok, webhookBody("x"), nil); r.StatusCode != 400 {
 		t.Fatalf("no identifier: %d", r.StatusCode)
@@ -189,7 +189,7 @@ func TestShutdownDrainsInFlight(t *testing.T) {
 	const secret = "drain-secret-0123456789abcdef01234"
 	atl.Install(t, s, appKey, "site-1", secret)
 	u, _ := url.Parse(s.URL + "/webhooks/jira")
-	tok, _ := connect.SignRequest(secret, "site-1", "", http.MethodPost, u, "", time.Now(), time.Minute)
+	tok, _ := connect.SignRequest(secret, "site-1", "", http.MethodPost, u, "", s.Now(), time.Minute)
 	pr, pw := io.Pipe()
 	req, _ := http.NewRequest(http.MethodPost, u.String(), pr)
 	req.Header.Set("Authorization", "JWT "+tok)

@@ -52,7 +52,7 @@ var jwtShape = regexp.MustCompile(`eyJ[A-Za-z0-9_-]{4,}\.eyJ[A-Za-z0-9_-]{4,}\.[
 func TestLogsCarryIDsAndNoSecrets(t *testing.T) {
 	t.Parallel()
 	logs := &lockedBuffer{}
-	s := apptest.Start(t, apptest.Options{WithSim: true, LogWriter: logs})
+	s := apptest.Start(t, apptest.Options{WithSim: true, Clock: novemberFixture(), LogWriter: logs})
 	b := newBillingSite(t, s, "logs")
 	acmeID, _ := b.configure(t)
 

@@ -51,7 +51,7 @@ func initialOf(t *testing.T, page string) map[string]any {
 // user the API would refuse and for a page load that names no user.
 func TestIssuePanelPageCarriesItsFirstAnswer(t *testing.T) {
 	t.Parallel()
-	s := apptest.Start(t, apptest.Options{WithSim: true})
+	s := apptest.Start(t, apptest.Options{WithSim: true, Clock: novemberFixture()})
 	b := newBillingSite(t, s, "initial")
 	b.configure(t)
 	// A customer whose name would end the script element if it were

@@ -5,8 +5,10 @@ import (
 	"net/http"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/remitapp/remit/internal/apptest"
+	"github.com/remitapp/remit/internal/clock"
 )
 
 // TestInvoiceStateMachine drives every transition of SPEC §4, allowed and
@@ -15,7 +17,12 @@ import (
 // status. Each case has its own invoice of 100·m USD, due in the future.
 func TestInvoiceStateMachine(t *testing.T) {
 	t.Parallel()
-	s := apptest.Start(t, apptest.Options{WithSim: true})
+	// The cases bill 2024's work in invoices issued 2026-01-01 and paid
+	// 2026-01-15; the clock is pinned a week later, before every due date.
+	// The 24 cases run at once from one site, past a tenant's default API
+	// budget: the operator's knob raises it.
+	s := apptest.Start(t, apptest.Options{WithSim: true, Clock: clock.At(time.Date(2026, 1, 22, 12, 0, 0, 0, time.UTC)),
+		Env: map[string]string{"REMIT_API_RATE": "500", "REMIT_API_BURST": "500"}})
 	l := newLedger(t, s, "states", 30, func(int) int { return 1 })
 	const paidOn = "2026-01-15"
 	type step struct{ method, path, amount string }

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -16,26 +15,6 @@ import (
 	"github.com/remitapp/remit/internal/apptest"
 	"github.com/remitapp/remit/internal/privacy"
 )
-
-// testClock is Remit's clock in privacy tests: real time plus an offset
-// the test moves forward once the API calls (whose tokens carry real
-// times) are done.
-type testClock struct {
-	mu     sync.Mutex
-	offset time.Duration
-}
-
-func (c *testClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return time.Now().Add(c.offset)
-}
-
-func (c *testClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.offset += d
-}
 
 // rowsMentioning counts, over every table of the schema, the rows whose
 // text contains needle: the proof that erasure left nothing behind.
@@ -66,13 +45,13 @@ func rowsMentioning(t *testing.T, s *apptest.Stack, needle string) map[string]in
 // everything still stored is reported once it has passed.
 func TestClosedAccountErasedEverywhere(t *testing.T) {
 	t.Parallel()
-	clock := &testClock{}
-	s := startForgeStack(t, apptest.Options{Now: clock.Now})
+	s := startForgeStack(t, apptest.Options{})
+	clock := s.Clock
 	ctx := context.Background()
 	const closer = "557058:closer"
-	cs := s.InstallSite(t, "privacy", forgeSeed(), closer)
+	cs := s.InstallSite(t, "privacy", forgeSeed(s), closer)
 	call := func(method, path string, body, out any) int { return cs.API(t, method, path, body, out).StatusCode }
-	inv := configureAndInvoice(t, call)
+	inv := configureAndInvoice(t, s, call)
 	overrides := map[string]string{"alice": "120.00"}
 	for i := range 120 {
 		overrides[fmt.Sprintf("557058:acct-%03d", i)] = "99.00"
@@ -81,7 +60,7 @@ func TestClosedAccountErasedEverywhere(t *testing.T) {
 		"rateOverrides": map[string]any{"accounts": overrides}}, nil); code != 201 {
 		t.Fatalf("customer: %d", code)
 	}
-	if code := call("POST", fmt.Sprintf("/invoices/%d/payments", inv.ID), map[string]any{"amount": "100.00", "paidOn": "2026-11-05", "method": "bank-transfer"}, nil); code != 201 && code != 200 {
+	if code := call("POST", fmt.Sprintf("/invoices/%d/payments", inv.ID), map[string]any{"amount": "100.00", "paidOn": s.Now().UTC().Format(time.DateOnly), "method": "bank-transfer"}, nil); code != 201 && code != 200 {
 		t.Fatalf("payment: %d", code)
 	}
 	var policy map[string]any
@@ -165,14 +144,14 @@ func TestClosedAccountErasedEverywhere(t *testing.T) {
 // is purged from every table, the returning one is untouched.
 func TestRetentionPurgeAndRestore(t *testing.T) {
 	t.Parallel()
-	clock := &testClock{}
-	s := apptest.Start(t, apptest.Options{WithSim: true, Now: clock.Now})
+	s := apptest.Start(t, apptest.Options{WithSim: true})
+	clock := s.Clock
 	ctx := context.Background()
-	gone := s.InstallSite(t, "leaving", forgeSeed(), admin)
-	back := s.InstallSite(t, "returning", forgeSeed(), admin)
+	gone := s.InstallSite(t, "leaving", forgeSeed(s), admin)
+	back := s.InstallSite(t, "returning", forgeSeed(s), admin)
 	for _, st := range []*apptest.Site{gone, back} {
-		configureAndInvoice(t, func(method, path string, body, out any) int { return st.API(t, method, path, body, out).StatusCode })
-		eventually(t, "the invoice issue", func() bool { _, ok := invoiceIssue(st.Site, "INV-2026-0001"); return ok })
+		inv := configureAndInvoice(t, s, func(method, path string, body, out any) int { return st.API(t, method, path, body, out).StatusCode })
+		eventually(t, "the invoice issue", func() bool { _, ok := invoiceIssue(st.Site, inv.Number); return ok })
 		must(t, st.Site.UninstallApp(ctx, appKey))
 	}
 	// The returning site re-installs within the period: its data is back.
@@ -211,10 +190,10 @@ func TestRetentionPurgeAndRestore(t *testing.T) {
 func TestExport(t *testing.T) {
 	t.Parallel()
 	s := apptest.Start(t, apptest.Options{WithSim: true})
-	a := s.InstallSite(t, "exporting", forgeSeed(), admin)
-	other := s.InstallSite(t, "neighbour", forgeSeed(), admin)
-	configureAndInvoice(t, func(method, path string, body, out any) int { return a.API(t, method, path, body, out).StatusCode })
-	configureAndInvoice(t, func(method, path string, body, out any) int { return other.API(t, method, path, body, out).StatusCode })
+	a := s.InstallSite(t, "exporting", forgeSeed(s), admin)
+	other := s.InstallSite(t, "neighbour", forgeSeed(s), admin)
+	configureAndInvoice(t, s, func(method, path string, body, out any) int { return a.API(t, method, path, body, out).StatusCode })
+	configureAndInvoice(t, s, func(method, path string, body, out any) int { return other.API(t, method, path, body, out).StatusCode })
 
 	var doc struct {
 		ExportedAt string                     `json:"exportedAt"`
@@ -260,8 +239,8 @@ func TestExport(t *testing.T) {
 func TestPrivacySweepJob(t *testing.T) {
 	t.Parallel()
 	s := startForgeStack(t, apptest.Options{})
-	cs := s.InstallSite(t, "swept", forgeSeed(), admin)
-	configureAndInvoice(t, func(method, path string, body, out any) int { return cs.API(t, method, path, body, out).StatusCode })
+	cs := s.InstallSite(t, "swept", forgeSeed(s), admin)
+	configureAndInvoice(t, s, func(method, path string, body, out any) int { return cs.API(t, method, path, body, out).StatusCode })
 	if _, err := s.App.Jobs.Insert(context.Background(), privacy.SweepArgs{}, nil); err != nil {
 		t.Fatal(err)
 	}

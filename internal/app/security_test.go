@@ -66,7 +66,7 @@ func TestSecurityMatrix(t *testing.T) {
 	atl.Install(t, s, appKey, "tenant-b", secretB)
 	atl.Install(t, s, appKey, "tenant-gone", secretGone)
 	atl.Install(t, s, appKey, "tenant-off", "secret-of-disabled-0123456789abcdef")
-	now := time.Now()
+	now := s.Now()
 	{ // uninstall one tenant and disable another through correct callbacks
 		tok := apptest.SignRS256(t, atl.Key, atl.Kid, apptest.LifecycleClaims(s.URL, "tenant-gone", "/lifecycle/uninstalled", now))
 		if r := s.Post(t, "/lifecycle/uninstalled", "JWT "+tok, apptest.Payload(appKey, "tenant-gone", secretGone, "https://x", "uninstalled"), nil); r.StatusCode != 204 {

@@ -30,7 +30,7 @@ func BenchmarkWebhookEndpoint(b *testing.B) {
 		Requests:    max(b.N, 200),
 		Concurrency: 32,
 		Make: func(i int) (*http.Request, error) {
-			tok, err := connect.SignRequest(secret, "bench-site", "", http.MethodPost, u, "", time.Now(), 3*time.Minute)
+			tok, err := connect.SignRequest(secret, "bench-site", "", http.MethodPost, u, "", s.Now(), 3*time.Minute)
 			if err != nil {
 				return nil, err
 			}

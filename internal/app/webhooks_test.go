@@ -75,7 +75,7 @@ func deliveriesOf(st *jirasim.Site, key string) (ids, to []string) {
 // one; Remit's own app user moving an issue changes nothing.
 func TestWebhookStatusMoves(t *testing.T) {
 	t.Parallel()
-	s := apptest.Start(t, apptest.Options{WithSim: true})
+	s := apptest.Start(t, apptest.Options{WithSim: true, Clock: novemberFixture()})
 	l := newLedger(t, s, "hooks", 4, func(int) int { return 1 })
 	issues := make([]jirasim.IssueView, 4)
 	invs := make([]ledgerInvoice, 4)
@@ -146,7 +146,7 @@ func TestWebhookStatusMoves(t *testing.T) {
 	})
 
 	t.Run("moves by Remit's own app user are ignored", func(t *testing.T) {
-		body := map[string]any{"timestamp": time.Now().UnixMilli(), "webhookEvent": "jira:issue_updated",
+		body := map[string]any{"timestamp": s.Now().UnixMilli(), "webhookEvent": "jira:issue_updated",
 			"user":      map[string]any{"accountId": "remit-app", "accountType": "app"},
 			"issue":     map[string]any{"id": issues[3].ID, "key": issues[3].Key},
 			"changelog": map[string]any{"items": []any{map[string]any{"field": "status", "toString": "Paid"}}}}
@@ -165,16 +165,16 @@ func TestWebhookStatusMoves(t *testing.T) {
 // delivery properly signed records the payment.
 func TestWebhookAuth(t *testing.T) {
 	t.Parallel()
-	s := apptest.Start(t, apptest.Options{WithSim: true})
+	s := apptest.Start(t, apptest.Options{WithSim: true, Clock: novemberFixture()})
 	l := newLedger(t, s, "auth", 1, func(int) int { return 1 })
 	inv := l.invoice(t, l.acme, 1, "2026-01-01", "2027-03-01")
 	is := l.waitJira(t, inv.Number, "Sent", "open", "100.00")
 	waitWebhooks(t, s)
 	body := fmt.Appendf(nil, `{"timestamp":%d,"webhookEvent":"jira:issue_updated","user":{"accountId":"alice","accountType":"atlassian"},"issue":{"id":%q,"key":%q},"changelog":{"items":[{"field":"status","toString":"Paid"}]}}`,
-		time.Now().UnixMilli(), is.ID, is.Key)
+		s.Now().UnixMilli(), is.ID, is.Key)
 	u, _ := url.Parse(s.URL + "/webhooks/jira")
 	other, _ := url.Parse(s.URL + "/webhooks/other")
-	now := time.Now()
+	now := s.Now()
 	signed := func(u *url.URL) string {
 		tok, err := connect.SignRequest(l.Inst.SharedSecret, l.Inst.ClientKey, "", http.MethodPost, u, "", now, time.Minute)
 		if err != nil {
@@ -217,7 +217,7 @@ func TestWebhookBurstAndWorklogReview(t *testing.T) {
 	t.Parallel()
 	// River fetches at most one batch per worker slot every 100 ms, so the
 	// worker count bounds how fast a burst drains; production's default is 10.
-	s := apptest.Start(t, apptest.Options{WithSim: true, Env: map[string]string{"REMIT_WORKERS": "10"}})
+	s := apptest.Start(t, apptest.Options{WithSim: true, Clock: novemberFixture(), Env: map[string]string{"REMIT_WORKERS": "10"}})
 	l := newLedger(t, s, "burst", 2, func(int) int { return 1 })
 	inv := l.invoice(t, l.acme, 1, "2026-01-01", "2027-03-01")
 	inv2 := l.invoice(t, l.acme, 2, "2026-01-01", "2027-03-01")
@@ -225,7 +225,7 @@ func TestWebhookBurstAndWorklogReview(t *testing.T) {
 	waitWebhooks(t, s)
 	worklog := l.worklogs["ACME-1 1"]
 	const n = 1000
-	base := time.Now().UnixMilli()
+	base := s.Now().UnixMilli()
 	order := rand.New(rand.NewPCG(1, 2)).Perm(n)
 	u, _ := url.Parse(s.URL + "/webhooks/jira")
 	jobsBefore := count(t, s, `SELECT count(*) FROM river_job WHERE kind = 'webhook'`)
@@ -236,7 +236,7 @@ func TestWebhookBurstAndWorklogReview(t *testing.T) {
 			k := order[i] // the k-th change in time, sent i-th
 			body := fmt.Appendf(nil, `{"timestamp":%d,"webhookEvent":"worklog_updated","worklog":{"id":%q,"issueId":"10000","timeSpentSeconds":%d}}`,
 				base+int64(k), worklog, 3600+60*k)
-			tok, err := connect.SignRequest(l.Inst.SharedSecret, l.Inst.ClientKey, "", http.MethodPost, u, "", time.Now(), 3*time.Minute)
+			tok, err := connect.SignRequest(l.Inst.SharedSecret, l.Inst.ClientKey, "", http.MethodPost, u, "", s.Now(), 3*time.Minute)
 			if err != nil {
 				return nil, err
 			}

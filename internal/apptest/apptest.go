@@ -1,6 +1,13 @@
 // Package apptest starts a whole Remit stack for end-to-end tests: a fresh
 // PostgreSQL database, Remit itself on a loopback listener (built by
-// app.New, exactly as in production), and optionally the Jira simulator.
+// app.New from the environment, exactly as `remit serve` builds it), and
+// optionally the Jira simulator and an SMTP server.
+//
+// Every stack runs on one clock, shared by Remit, the simulator and the
+// tokens the test signs. It starts at the wall clock moved ahead by
+// REMIT_TEST_CLOCK_AHEAD (a Go duration, or whole years such as "1y" or
+// "5y"), so the suite can show that nothing reads the wall clock where it
+// should read Remit's.
 package apptest
 
 import (
@@ -19,10 +26,11 @@ import (
 	"github.com/riverqueue/river/rivertype"
 
 	"github.com/remitapp/remit/internal/app"
+	"github.com/remitapp/remit/internal/clock"
 	"github.com/remitapp/remit/internal/config"
-	"github.com/remitapp/remit/internal/httpapi"
 	"github.com/remitapp/remit/internal/jirasim"
 	"github.com/remitapp/remit/internal/pgtest"
+	"github.com/remitapp/remit/internal/smtptest"
 )
 
 // Options shape the stack.
@@ -37,15 +45,21 @@ type Options struct {
 	// WrapHandler wraps Remit's HTTP handler (e.g. to serve a comparison
 	// page from the same server).
 	WrapHandler func(http.Handler) http.Handler
-	// Now is Remit's clock; nil means time.Now.
-	Now func() time.Time
+	// Clock is the stack's one clock (Remit's, the simulator's and the
+	// test's tokens'); nil means NewClock.
+	Clock *clock.Clock
+	// Forge switches Remit's Forge entry points on (REMIT_FORGE_APP_ID,
+	// with the simulator's JWKS); it implies WithSim.
+	Forge bool
+	// SMTP starts a test mail server and points Remit's e-mail at it.
+	SMTP bool
 	// LogWriter, when set, receives all of Remit's logs (debug level, JSON
 	// as in production) instead of t.Log, so a test can inspect them.
 	LogWriter io.Writer
-	// APIRateLimit is the per-tenant API limit; the zero value turns it
-	// off, since tests fire many calls at once from one site.
-	APIRateLimit httpapi.RateLimit
 }
+
+// ForgeAppID is the Forge app id of stacks started with Forge.
+const ForgeAppID = "ari:cloud:ecosystem::app/0f7a4c1e-2b6d-4e8f-9a10-5c3d2e1f0a9b"
 
 // Stack is a running Remit with its database and, optionally, simulator.
 type Stack struct {
@@ -55,6 +69,8 @@ type Stack struct {
 	App    *app.App
 	Sim    *jirasim.Sim
 	SimURL string
+	Clock  *clock.Clock
+	SMTP   *smtptest.Server // nil unless Options.SMTP
 
 	stop     context.CancelFunc
 	done     chan error
@@ -86,12 +102,16 @@ func Start(t testing.TB, opts Options) *Stack {
 	if opts.LogWriter != nil {
 		logger = slog.New(slog.NewJSONHandler(opts.LogWriter, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
-	if opts.APIRateLimit == (httpapi.RateLimit{}) {
-		opts.APIRateLimit = httpapi.RateLimit{PerSecond: -1}
+	if opts.Clock == nil {
+		opts.Clock = NewClock(t)
+	}
+	s.Clock = opts.Clock
+	if opts.Forge {
+		opts.WithSim = true
 	}
 
 	if opts.WithSim {
-		s.Sim = jirasim.New(jirasim.Options{})
+		s.Sim = jirasim.New(jirasim.Options{Now: s.Clock.Now})
 		srv := httptest.NewServer(s.Sim.Handler())
 		s.Sim.SetURL(srv.URL)
 		s.SimURL = srv.URL
@@ -116,6 +136,15 @@ func Start(t testing.TB, opts Options) *Stack {
 		"REMIT_CONNECT_KEYS_URL": opts.KeysURL,
 		"REMIT_WORKERS":          "4",
 	}
+	if opts.Forge {
+		env["REMIT_FORGE_APP_ID"] = ForgeAppID
+		env["REMIT_FORGE_JWKS_URL"] = s.SimURL + jirasim.ForgeJWKSPath
+	}
+	if opts.SMTP {
+		s.SMTP = smtptest.Start(t)
+		env["REMIT_SMTP_URL"] = s.SMTP.URL().String()
+		env["REMIT_MAIL_FROM"] = "Remit Consulting <billing@remit.example>"
+	}
 	for k, v := range opts.Env {
 		env[k] = v
 	}
@@ -123,7 +152,7 @@ func Start(t testing.TB, opts Options) *Stack {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := app.New(ctx, cfg, logger, app.Options{Now: opts.Now, JobRetryPolicy: fastRetries{}, SyncRecheck: 200 * time.Millisecond, APIRateLimit: opts.APIRateLimit, WrapHandler: opts.WrapHandler})
+	a, err := app.New(ctx, cfg, logger, app.Options{Now: s.Clock.Now, JobRetryPolicy: fastRetries{}, SyncRecheck: 200 * time.Millisecond, WrapHandler: opts.WrapHandler})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -170,9 +199,13 @@ func (w testWriter) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
+// Now is the stack's clock reading.
+func (s *Stack) Now() time.Time { return s.Clock.Now() }
+
 // fastRetries retries failed jobs after 100 ms × attempt (at most 1 s), so
 // fault tests finish in seconds; River's scheduler still only promotes
-// retryable jobs every few seconds.
+// retryable jobs every few seconds. River schedules on the database's
+// clock, not Remit's, so the retry instant is on the wall clock.
 type fastRetries struct{}
 
 func (fastRetries) NextRetry(job *rivertype.JobRow) time.Time {

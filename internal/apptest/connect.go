@@ -120,7 +120,7 @@ func SignHS256(t testing.TB, secret []byte, kid string, claims jwt.MapClaims) st
 // Install performs a correct signed install of clientKey into the stack.
 func (a *Atlassian) Install(t testing.TB, s *Stack, appKey, clientKey, secret string) {
 	t.Helper()
-	tok := SignRS256(t, a.Key, a.Kid, LifecycleClaims(s.URL, clientKey, "/lifecycle/installed", time.Now()))
+	tok := SignRS256(t, a.Key, a.Kid, LifecycleClaims(s.URL, clientKey, "/lifecycle/installed", s.Now()))
 	resp := s.Post(t, "/lifecycle/installed", "JWT "+tok, Payload(appKey, clientKey, secret, "https://"+clientKey+".example.net", "installed"), nil)
 	if resp.StatusCode != http.StatusNoContent && resp.StatusCode != http.StatusOK {
 		t.Fatalf("install %s: status %d", clientKey, resp.StatusCode)

@@ -53,7 +53,7 @@ func (ts *Site) As(accountID string) *Site {
 // Token is a context token for the site's user, as AP.context.getToken gives.
 func (ts *Site) Token(t testing.TB) string {
 	t.Helper()
-	tok, err := connect.SignContext(ts.Inst.SharedSecret, ts.Inst.ClientKey, ts.AccountID, time.Now(), 5*time.Minute)
+	tok, err := connect.SignContext(ts.Inst.SharedSecret, ts.Inst.ClientKey, ts.AccountID, ts.Stack.Now(), 5*time.Minute)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -113,7 +113,7 @@ func (ts *Site) PageResponse(t testing.TB, pathAndQuery string) (*http.Response,
 	if err != nil {
 		t.Fatal(err)
 	}
-	tok, err := connect.SignPageLoad(ts.Inst.SharedSecret, ts.Inst.ClientKey, ts.AccountID, u, "", time.Now(), 3*time.Minute)
+	tok, err := connect.SignPageLoad(ts.Inst.SharedSecret, ts.Inst.ClientKey, ts.AccountID, u, "", ts.Stack.Now(), 3*time.Minute)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -68,7 +68,7 @@ func newDemo(t *testing.T) *demo {
 		WrapHandler: baseline.wrap})
 	simURL.Store(s.SimURL)
 
-	now := time.Now().UTC()
+	now := s.Now().UTC()
 	p1 := now.AddDate(0, 0, -75)
 	p2 := now.AddDate(0, 0, -40)
 	seed := jirasim.SeedData{

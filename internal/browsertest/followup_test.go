@@ -30,7 +30,7 @@ func (d *demo) testFollowupTimeline(t *testing.T) {
 	var run struct {
 		Actions []struct{ Step, Action, Status string }
 	}
-	if r := d.site.API(t, "POST", "/followups/run", map[string]string{"asOf": time.Now().UTC().Format(time.RFC3339)}, &run); r.StatusCode != 200 {
+	if r := d.site.API(t, "POST", "/followups/run", map[string]string{"asOf": d.stack.Now().UTC().Format(time.RFC3339)}, &run); r.StatusCode != 200 {
 		t.Fatalf("run: %d %v", r.StatusCode, apptest.Problem(t, r))
 	}
 	if len(run.Actions) == 0 {
@@ -105,7 +105,7 @@ func (d *demo) testPolicyEditor(t *testing.T) {
 	b := d.b
 	b.t = t
 	const frame = "/pages/admin"
-	today := time.Now().UTC()
+	today := d.stack.Now().UTC()
 	due := today.AddDate(0, 0, 30) // the settings' 30 days' terms
 	stepDay := func(offset int) string { return dateLabel(day(due.AddDate(0, 0, offset))) }
 

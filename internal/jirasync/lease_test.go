@@ -42,7 +42,7 @@ func TestSyncLeaseIsRenewedAndFreedQuickly(t *testing.T) {
 	// Wait for Remit's own sync of the new invoice to finish with the lease.
 	claim := func(term time.Duration) (time.Time, bool) {
 		t.Helper()
-		lease, ok, err := db.ClaimJiraSync(ctx, ck, inv.ID, time.Now().Add(term))
+		lease, ok, err := db.ClaimJiraSync(ctx, ck, inv.ID, s.Now().Add(term))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -65,7 +65,7 @@ func TestSyncLeaseIsRenewedAndFreedQuickly(t *testing.T) {
 		}
 	}
 
-	w := &jirasync.Worker{DB: db, Now: time.Now, Lease: 300 * time.Millisecond, RenewEvery: 50 * time.Millisecond}
+	w := &jirasync.Worker{DB: db, Now: s.Now, Lease: 300 * time.Millisecond, RenewEvery: 50 * time.Millisecond}
 	args := jirasync.SyncArgs{ClientKey: ck, InvoiceID: inv.ID}
 	// A sync running for five lease terms keeps its lease all along.
 	runCtx, stop := w.HoldLease(ctx, args, lease)
@@ -88,7 +88,7 @@ func TestSyncLeaseIsRenewedAndFreedQuickly(t *testing.T) {
 	// A lease taken over (its holder stalled past the term) stops the
 	// stalled holder as soon as it next tries to renew.
 	runCtx, stop = w.HoldLease(ctx, args, next)
-	if _, ok, err := db.RenewJiraSync(ctx, ck, inv.ID, next, time.Now().Add(time.Minute)); err != nil || !ok {
+	if _, ok, err := db.RenewJiraSync(ctx, ck, inv.ID, next, s.Now().Add(time.Minute)); err != nil || !ok {
 		t.Fatalf("take over: %v %v", ok, err)
 	}
 	select {
