@@ -30,7 +30,7 @@ func followup(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs := flag.NewFlagSet("followup "+sub, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	tenant := fs.String("tenant", "", "the tenant's clientKey (required)")
-	asOfText := fs.String("as-of", "", "the sweep instant, RFC 3339 (default now)")
+	asOfText := fs.String("as-of", "", "the sweep instant, RFC 3339 (default: now on Remit's clock; run refuses a later instant)")
 	level := fs.String("log-level", "warn", "debug, info, warn or error")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
@@ -38,7 +38,7 @@ func followup(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if *tenant == "" {
 		return errors.New("--tenant is required\n" + followupUsage)
 	}
-	asOf := time.Now()
+	var asOf time.Time
 	if *asOfText != "" {
 		var err error
 		if asOf, err = time.Parse(time.RFC3339, *asOfText); err != nil {
@@ -58,6 +58,9 @@ func followup(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer a.Close()
+	if asOf.IsZero() {
+		asOf = a.Now() // Remit's one clock, REMIT_CLOCK_OFFSET included
+	}
 	t, err := a.DB.TenantByClientKey(ctx, *tenant)
 	if err != nil {
 		return err
@@ -93,7 +96,7 @@ func followup(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if res.Paused != "" {
 		fmt.Fprintln(stderr, "remit: nothing to do:", res.Paused)
 	}
-	outs, err := a.Followups.Wait(ctx, t.ClientKey, res.Outcomes, progressLine(stderr, time.Now))
+	outs, err := a.Followups.Wait(ctx, t.ClientKey, res.Outcomes, progressLine(stderr, a.Now))
 	if err != nil {
 		return err
 	}

@@ -77,6 +77,10 @@ func (e *Engine) tenantRun(ctx context.Context, t remit.Tenant) (tenantRun, stri
 	return tenantRun{t: t, set: set, policy: p, loc: set.Location()}, "", nil
 }
 
+// MaxRunSkew is how far past Remit's clock a run's asOf may be (clock
+// skew between a caller and Remit).
+const MaxRunSkew = time.Minute
+
 // Sweep runs the engine for one tenant at asOf: for every invoice whose
 // next action time has come it plans, and in one transaction per invoice
 // records the decisions, enqueues one job per action to run and stores
@@ -85,6 +89,13 @@ func (e *Engine) tenantRun(ctx context.Context, t remit.Tenant) (tenantRun, stri
 // later, adds nothing.
 func (e *Engine) Sweep(ctx context.Context, t remit.Tenant, asOf time.Time) (SweepResult, error) {
 	res := SweepResult{AsOf: asOf}
+	if now := e.now(); asOf.After(now.Add(MaxRunSkew)) {
+		// One clock: a run acts now. Acting at a later instant would send
+		// "overdue" messages early and charge interest for days that have
+		// not passed, while the Jira sync reads the real day.
+		return res, remit.FieldErrors(remit.Unprocessable, "followup.Sweep", "a run acts now; a plan answers for any instant",
+			map[string]string{"asOf": "must not be later than now (" + now.UTC().Format(time.RFC3339) + ")"})
+	}
 	run, paused, err := e.tenantRun(ctx, t)
 	if err != nil || paused != "" {
 		res.Paused = paused
