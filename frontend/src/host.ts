@@ -30,6 +30,23 @@ export interface PageContext {
   lic: string;
   timezone: string;
   siteUrl: string;
+  /** How far Remit's clock is ahead of this browser's, in milliseconds:
+   * the page shows Remit's today (dates, default periods), not the
+   * browser's. 0 where the server did not say (Forge's static pages). */
+  clockSkewMs: number;
+}
+
+/** remitNow is the current instant on Remit's clock, as far as the page
+ * knows it. */
+export function remitNow(ctx: PageContext): Date {
+  return new Date(Date.now() + ctx.clockSkewMs);
+}
+
+/** skewOf is how far the instant the server rendered (RFC 3339) is ahead
+ * of this browser's clock; 0 when it is missing or unreadable. */
+function skewOf(serverNow: string | undefined): number {
+  const at = serverNow ? Date.parse(serverNow) : NaN;
+  return Number.isNaN(at) ? 0 : at - Date.now();
 }
 
 /** readContext reads the page context from the root element. */
@@ -42,6 +59,7 @@ export function readContext(el: HTMLElement): PageContext {
     lic: d.lic ?? '',
     timezone: d.timezone || 'UTC',
     siteUrl: (d.siteUrl ?? '').replace(/\/$/, ''),
+    clockSkewMs: skewOf(d.now),
   };
 }
 

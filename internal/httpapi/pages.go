@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"path"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -95,6 +96,7 @@ func (p *pages) serve(name string) echo.HandlerFunc {
 			Licence:    licence(q.Get("lic")),
 			Timezone:   p.timezone(c, tenant),
 			SiteURL:    tenant.LinkURL(),
+			Now:        p.s.deps.Now().UTC().Format(time.RFC3339),
 			Initial:    p.initialAnswer(c, name, billing.Actor{Tenant: tenant, AccountID: claims.Subject}, q.Get("issueKey")),
 		}
 		var inline []inlineScript

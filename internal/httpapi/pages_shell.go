@@ -21,6 +21,9 @@ type pageShell struct {
 	Licence    string
 	Timezone   string
 	SiteURL    string
+	// Now is Remit's clock at render time (RFC 3339): the page's dates
+	// (today, default periods) follow Remit's one clock, not the browser's.
+	Now string
 	// Initial is the page's first API answer, when the server could
 	// compute it (see initialAnswer); html/template writes it as JSON
 	// that cannot end the script element.
@@ -45,7 +48,7 @@ var shellTemplate = template.Must(template.New("shell").Parse(`<!doctype html>
 </head>
 <body>
 {{with .Initial}}<script type="application/json" id="remit-initial">{{.}}</script>
-{{end}}<div id="remit-root" data-page="{{.Page}}" data-issue-key="{{.IssueKey}}" data-project-key="{{.ProjectKey}}" data-lic="{{.Licence}}" data-timezone="{{.Timezone}}" data-site-url="{{.SiteURL}}"></div>
+{{end}}<div id="remit-root" data-page="{{.Page}}" data-issue-key="{{.IssueKey}}" data-project-key="{{.ProjectKey}}" data-lic="{{.Licence}}" data-timezone="{{.Timezone}}" data-site-url="{{.SiteURL}}" data-now="{{.Now}}"></div>
 {{with .FirstPaint}}<script>{{.}}</script>
 {{end}}</body>
 </html>

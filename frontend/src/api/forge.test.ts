@@ -167,7 +167,7 @@ describe('navigation and flags under Forge', () => {
 });
 
 describe('withForgeContext', () => {
-  const base: PageContext = { page: 'issue-panel', issueKey: '', projectKey: '', lic: '', timezone: 'UTC', siteUrl: '' };
+  const base: PageContext = { page: 'issue-panel', issueKey: '', projectKey: '', lic: '', timezone: 'UTC', siteUrl: '', clockSkewMs: 0 };
   it.each([
     [{ issueKey: 'BILL-1', timezone: 'Asia/Tokyo', siteUrl: 'https://a.example/' }, { issueKey: 'BILL-1', timezone: 'Asia/Tokyo', siteUrl: 'https://a.example', lic: '' }],
     [{ licenseActive: true }, { lic: 'active' }],

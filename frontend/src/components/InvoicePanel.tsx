@@ -4,7 +4,7 @@ import Spinner from '@atlaskit/spinner';
 import { lazy, Suspense, useEffect, useState } from 'react';
 import type { ApiClient } from '../api/client';
 import type { Invoice, Timeline } from '../api/types';
-import { flag, licensed, type PageContext } from '../host';
+import { flag, licensed, remitNow, type PageContext } from '../host';
 import { isOpen } from '../summary/summary';
 import { formatMoney } from '../format/money';
 import { ErrorMessage } from './ErrorMessage';
@@ -97,6 +97,7 @@ export function InvoicePanel({ ctx, api, initial }: { ctx: PageContext; api: Api
             api={api}
             invoice={inv}
             timezone={ctx.timezone}
+            now={remitNow(ctx)}
             onCancel={() => setPaying(false)}
             onDone={(next) => {
               setInv(next);

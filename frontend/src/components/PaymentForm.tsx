@@ -10,15 +10,17 @@ import { ErrorMessage } from './ErrorMessage';
 import { describedBy, Field } from './Field';
 
 /** PaymentForm records a payment against an invoice (SPEC §7 payment). */
-export function PaymentForm({ api, invoice, timezone, onDone, onCancel }: {
+export function PaymentForm({ api, invoice, timezone, now, onDone, onCancel }: {
   api: ApiClient;
   invoice: Invoice;
   timezone: string;
+  /** Remit's current instant: the default payment date is its today. */
+  now: Date;
   onDone: (inv: Invoice) => void;
   onCancel: () => void;
 }) {
   const [amount, setAmount] = useState(invoice.balance);
-  const [paidOn, setPaidOn] = useState(dateInZone(new Date(), timezone));
+  const [paidOn, setPaidOn] = useState(dateInZone(now, timezone));
   const [method, setMethod] = useState('bank-transfer');
   const [reference, setReference] = useState('');
   const [errors, setErrors] = useState<Record<string, string>>({});

@@ -10,7 +10,7 @@ import { PolicyEditor } from '../components/PolicyEditor';
 import { SettingsForm } from '../components/SettingsForm';
 import { useLoad } from '../components/useLoad';
 import { dateInZone } from '../format/dates';
-import { licensed, type PageContext } from '../host';
+import { licensed, remitNow, type PageContext } from '../host';
 
 const card = xcss({
   backgroundColor: 'elevation.surface.raised',
@@ -25,7 +25,7 @@ export function AdminPage({ ctx, api }: { ctx: PageContext; api: ApiClient }) {
   // The policy API may not exist on every deployment yet: 404 hides the editor.
   const policy = useLoad(() => api.optional<Policy>('/policy'));
   const ok = licensed(ctx);
-  const today = dateInZone(new Date(), settings.data?.timezone ?? ctx.timezone);
+  const today = dateInZone(remitNow(ctx), settings.data?.timezone ?? ctx.timezone);
   return (
     <main style={{ padding: '16px 24px 24px', maxWidth: 1100 }} aria-label="Remit settings">
       <Stack space="space.300">

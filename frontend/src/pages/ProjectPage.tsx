@@ -11,7 +11,7 @@ import { InvoiceList } from '../components/InvoiceList';
 import { LicenceNotice } from '../components/LicenceNotice';
 import { useLoad } from '../components/useLoad';
 import { dateInZone } from '../format/dates';
-import { licensed, type PageContext } from '../host';
+import { licensed, remitNow, type PageContext } from '../host';
 
 const card = xcss({
   backgroundColor: 'elevation.surface.raised',
@@ -24,7 +24,7 @@ const card = xcss({
 export function ProjectPage({ ctx, api }: { ctx: PageContext; api: ApiClient }) {
   const [refresh, setRefresh] = useState(0);
   const customers = useLoad(() => api.get<List<Customer>>('/customers?limit=200'));
-  const today = dateInZone(new Date(), ctx.timezone);
+  const today = dateInZone(remitNow(ctx), ctx.timezone);
   const aging = useLoad(() => api.optional<AgingReport>(`/reports/aging?asOf=${today}`), [refresh]);
   return (
     <main style={{ padding: '16px 24px 24px', maxWidth: 1200 }} aria-label="Invoices">
