@@ -138,7 +138,7 @@ func TestFollowupLadder(t *testing.T) {
 		// From the seller by name, answers to the seller's own address.
 		from, _ := m.Header.AddressList("From")
 		reply, _ := m.Header.AddressList("Reply-To")
-		if len(from) != 1 || from[0].Name != "Remit Consulting LLC" || len(reply) != 1 || reply[0].Address != "seller@ladder.example" {
+		if len(from) != 1 || from[0].Name != "Remit Consulting LLC via Remit" || len(reply) != 1 || reply[0].Address != "seller@ladder.example" {
 			t.Errorf("e-mail %d from %v, reply to %v", i, from, reply)
 		}
 		ids[m.MessageID] = true

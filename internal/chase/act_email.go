@@ -3,9 +3,17 @@ package chase
 import (
 	"context"
 	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
 	"strings"
+	"time"
+
+	"github.com/riverqueue/river"
 
 	"github.com/remitapp/remit/internal/followup"
+	"github.com/remitapp/remit/internal/invoice"
+	"github.com/remitapp/remit/internal/jira"
 	"github.com/remitapp/remit/internal/mail"
 	"github.com/remitapp/remit/internal/store"
 )
@@ -54,7 +62,9 @@ func (e *Engine) email(ctx context.Context, ac action) (outcome, error) {
 	return done("%s", detail), nil
 }
 
-// send counts the attempt and sends m.
+// send counts the attempt and sends m, within the tenant's daily quota:
+// past it, the action waits for the next day (UTC on Remit's clock) and
+// the first e-mail held back tells the tenant's people in Jira.
 func (e *Engine) send(ctx context.Context, ac action, m mail.Message) error {
 	ev, err := e.DB.StartFollowupAttempt(ctx, ac.args.ClientKey, ac.args.EventID, nil)
 	if err != nil {
@@ -63,8 +73,47 @@ func (e *Engine) send(ctx context.Context, ac action, m mail.Message) error {
 	if ev.Status != store.EventQueued {
 		return errFinished
 	}
+	if e.MailDailyLimit > 0 {
+		now := e.now().UTC()
+		q, err := e.DB.TakeMailQuota(ctx, ac.args.ClientKey, invoice.DateOf(now), e.MailDailyLimit)
+		if err != nil {
+			return err
+		}
+		if !q.Allowed {
+			if q.FirstRefusal {
+				e.tellMailQuotaReached(ctx, ac)
+			}
+			tomorrow := time.Date(now.Year(), now.Month(), now.Day()+1, 0, 0, 0, 0, time.UTC)
+			e.logger().WarnContext(ctx, "tenant e-mail quota reached; the e-mail waits for the next day",
+				slog.String("client_key", ac.args.ClientKey), slog.Int("limit", e.MailDailyLimit), slog.Int64("event_id", ac.args.EventID))
+			return river.JobSnooze(tomorrow.Sub(now) + time.Minute)
+		}
+	}
 	if err := e.Mail.Send(ctx, m); err != nil {
 		return fmt.Errorf("send to %s: %w", strings.Join(m.To, ", "), err)
 	}
 	return nil
+}
+
+// mailQuotaNotice is the comment that tells a tenant's people, once a day,
+// that its e-mails wait for the next day.
+const mailQuotaNotice = "Remit has sent today's limit of %d e-mails for this Jira site. This invoice's e-mail and any others due today will go out tomorrow; nothing is lost. Your Remit operator can raise the limit."
+
+// tellMailQuotaReached comments on the invoice issue that the tenant's
+// e-mails wait for tomorrow. It is a notice, tried once: a failure is
+// logged, and the e-mails themselves still go out the next day.
+func (e *Engine) tellMailQuotaReached(ctx context.Context, ac action) {
+	key, err := issueOf(ac)
+	if err == nil {
+		var c *jira.Client
+		if c, err = e.Jira.For(ac.tenant); err == nil {
+			doc := followup.ADF{"type": "doc", "version": 1, "content": []any{followup.ADF{"type": "paragraph",
+				"content": []any{followup.ADF{"type": "text", "text": fmt.Sprintf(mailQuotaNotice, e.MailDailyLimit)}}}}}
+			_, err = c.Do(ctx, http.MethodPost, "/rest/api/3/issue/"+url.PathEscape(key)+"/comment", nil, map[string]any{"body": doc}, nil)
+		}
+	}
+	if err != nil {
+		e.logger().WarnContext(ctx, "could not tell the tenant its e-mail quota is reached",
+			slog.String("client_key", ac.args.ClientKey), slog.String("error", err.Error()))
+	}
 }

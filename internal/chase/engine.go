@@ -44,9 +44,12 @@ type Engine struct {
 	// MailDomain ends the Message-IDs of follow-up e-mails (the domain of
 	// REMIT_MAIL_FROM).
 	MailDomain string
-	Now        func() time.Time
-	Logger     *slog.Logger
-	Metrics    *Metrics
+	// MailDailyLimit is how many e-mails one tenant may send per day
+	// (REMIT_MAIL_TENANT_DAILY_LIMIT); 0 means no limit.
+	MailDailyLimit int
+	Now            func() time.Time
+	Logger         *slog.Logger
+	Metrics        *Metrics
 	// MaxAttempts is each action's retry budget; 0 means DefaultMaxAttempts.
 	MaxAttempts int
 }

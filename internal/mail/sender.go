@@ -87,9 +87,10 @@ type Attachment struct {
 // carries the same identity and mail clients can fold the duplicate.
 type Message struct {
 	// FromName is shown as the sender's name beside the configured From
-	// address (the seller's name), and ReplyTo is where answers go (the
-	// seller's own address): the From address stays Remit's, which the
-	// mail server is allowed to send as.
+	// address (the seller's name), marked " via Remit" (ViaRemit) so no
+	// tenant can pass its words off as the operator's or anyone else's;
+	// ReplyTo is where answers go (the seller's own address). The From
+	// address stays Remit's, which the mail server is allowed to send as.
 	FromName    string
 	ReplyTo     string
 	To          []string
@@ -100,6 +101,9 @@ type Message struct {
 	Attachments []Attachment
 	ID          string
 }
+
+// ViaRemit marks a tenant-chosen sender name as sent through Remit.
+func ViaRemit(name string) string { return strings.TrimSpace(name) + " via Remit" }
 
 // IdempotencyHeader carries Message.ID verbatim.
 const IdempotencyHeader = "X-Remit-Idempotency-Key"
@@ -157,7 +161,7 @@ func (s *Sender) build(m Message) (*gomail.Msg, error) {
 		if err != nil {
 			return nil, err
 		}
-		if err := msg.FromFormat(m.FromName, from.Address); err != nil {
+		if err := msg.FromFormat(ViaRemit(m.FromName), from.Address); err != nil {
 			return nil, err
 		}
 	}

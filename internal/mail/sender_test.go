@@ -91,7 +91,7 @@ func TestSendAsTheSeller(t *testing.T) {
 	}
 	got := srv.Messages()[0]
 	from, err := got.Header.AddressList("From")
-	if err != nil || len(from) != 1 || from[0].Name != "Müller & Söhne GmbH" || from[0].Address != "billing@example.com" || got.From != "billing@example.com" {
+	if err != nil || len(from) != 1 || from[0].Name != "Müller & Söhne GmbH via Remit" || from[0].Address != "billing@example.com" || got.From != "billing@example.com" {
 		t.Fatalf("From %v (%v), envelope %q", from, err, got.From)
 	}
 	reply, err := got.Header.AddressList("Reply-To")

@@ -146,6 +146,7 @@ func TestTenantIsolation(t *testing.T) {
 	maps.Copy(checks, paymentIsolationChecks(a, b))
 	maps.Copy(checks, forgeIsolationChecks(a, b))
 	maps.Copy(checks, followupIsolationChecks(a, b))
+	maps.Copy(checks, mailQuotaIsolationChecks(a, b))
 
 	typ := reflect.TypeFor[*store.DB]()
 	for i := range typ.NumMethod() {
