@@ -35,7 +35,7 @@ func (s *Sim) addComment(w http.ResponseWriter, r *http.Request, c *call) {
 		writeBadJSON(w)
 		return
 	}
-	body, msg := richText(req.Body, c.v2)
+	body, msg := textField(req.Body, c.v2)
 	if msg == "" && body == nil {
 		msg = "Comment body can not be empty!"
 	}

@@ -139,7 +139,7 @@ func (st *Site) readIssueFields(req createIssueRequest, v2 bool) (issueInput, ma
 	}
 	if raw, ok := req.Fields["description"]; ok {
 		var msg string
-		if in.description, msg = richText(raw, v2); msg != "" {
+		if in.description, msg = textField(raw, v2); msg != "" {
 			errs["description"] = msg
 		}
 	}
@@ -214,7 +214,7 @@ func (s *Sim) editIssue(w http.ResponseWriter, r *http.Request, c *call) {
 				}
 			case "description":
 				var msg string
-				if next.description, msg = richText(raw, c.v2); msg != "" {
+				if next.description, msg = textField(raw, c.v2); msg != "" {
 					errs["description"] = msg
 				}
 			case "labels":

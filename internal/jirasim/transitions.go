@@ -54,7 +54,7 @@ func (s *Sim) doTransition(w http.ResponseWriter, r *http.Request, c *call) {
 	}
 	var bodies []json.RawMessage
 	for _, cm := range req.Update.Comment {
-		body, msg := richText(cm.Add.Body, c.v2)
+		body, msg := textField(cm.Add.Body, c.v2)
 		if msg != "" || body == nil {
 			writeFieldErrors(w, map[string]string{"comment": firstNonEmpty(msg, "Comment body can not be empty!")})
 			return
