@@ -11,11 +11,25 @@ type RequestRecord struct {
 	Time     time.Time     `json:"time"`
 	Method   string        `json:"method"`
 	Path     string        `json:"path"`
-	Endpoint string        `json:"endpoint"` // route pattern, e.g. "GET /rest/api/{ver}/issue/{key}"
+	Endpoint string        `json:"endpoint"`        // route pattern, e.g. "GET /rest/api/{ver}/issue/{key}"
+	Query    string        `json:"query,omitempty"` // the raw query string
 	Status   int           `json:"status"`
 	Duration time.Duration `json:"durationNs"`
 	Fault    string        `json:"fault,omitempty"`
+
+	// The bodies, kept only while the simulator records them (see
+	// Sim.RecordBodies), so tests can hold each exchange to Jira's
+	// published contract.
+	RequestType  string `json:"-"` // Content-Type of the request
+	RequestBody  []byte `json:"-"`
+	ResponseType string `json:"-"` // Content-Type of the answer
+	ResponseBody []byte `json:"-"`
 }
+
+// RecordBodies makes every site's request log keep the body of each
+// request and of its answer, or stop doing so. It is off by default:
+// benchmarks send hundreds of thousands of requests.
+func (s *Sim) RecordBodies(on bool) { s.bodies.Store(on) }
 
 // requestLog keeps every request and a counter per endpoint, which is how
 // the "Jira requests per 1,000 worklogs" figure is measured.

@@ -1,7 +1,9 @@
 package jirasim
 
 import (
+	"bytes"
 	"context"
+	"io"
 	"net/http"
 	"strings"
 	"time"
@@ -114,13 +116,24 @@ func (s *Sim) middleware(next http.Handler) http.Handler {
 		info := &reqInfo{}
 		r = r.WithContext(context.WithValue(r.Context(), reqInfoKey{}, info))
 		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+		var reqBody []byte
+		if s.bodies.Load() {
+			reqBody, _ = io.ReadAll(io.LimitReader(r.Body, maxBody))
+			r.Body = io.NopCloser(bytes.NewReader(reqBody))
+			rec.body = &bytes.Buffer{}
+		}
 		fault := s.serveSite(rec, r, st, rel, next)
 		if info.endpoint == "" {
 			info.endpoint = r.Method + " " + rel
 		}
+		entry := RequestRecord{Time: s.now(), Method: r.Method, Path: rel, Endpoint: info.endpoint, Query: r.URL.RawQuery,
+			Status: rec.status, Duration: time.Since(start), Fault: fault}
+		if rec.body != nil {
+			entry.RequestType, entry.RequestBody = r.Header.Get("Content-Type"), reqBody
+			entry.ResponseType, entry.ResponseBody = rec.Header().Get("Content-Type"), rec.body.Bytes()
+		}
 		st.mu.Lock()
-		st.log.add(RequestRecord{Time: s.now(), Method: r.Method, Path: rel, Endpoint: info.endpoint,
-			Status: rec.status, Duration: time.Since(start), Fault: fault})
+		st.log.add(entry)
 		st.mu.Unlock()
 		if rec.hangUp { // after logging, so the log is complete when the client sees the error
 			closeConn(w)
@@ -163,7 +176,8 @@ type statusRecorder struct {
 	http.ResponseWriter
 	status  int
 	written bool
-	hangUp  bool // close the connection instead of responding (faults)
+	hangUp  bool          // close the connection instead of responding (faults)
+	body    *bytes.Buffer // a copy of the answer, when bodies are recorded
 }
 
 func (sr *statusRecorder) WriteHeader(code int) {
@@ -175,6 +189,9 @@ func (sr *statusRecorder) WriteHeader(code int) {
 
 func (sr *statusRecorder) Write(b []byte) (int, error) {
 	sr.written = true
+	if sr.body != nil {
+		sr.body.Write(b)
+	}
 	return sr.ResponseWriter.Write(b)
 }
 

@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -61,7 +62,8 @@ type Sim struct {
 
 	hooks   *webhookQueue
 	handler http.Handler
-	forge   forgeState // Forge platform: FIT keys, installations, privacy API
+	forge   forgeState  // Forge platform: FIT keys, installations, privacy API
+	bodies  atomic.Bool // request logs keep bodies (RecordBodies)
 }
 
 // New starts a simulator with a fresh RSA-2048 install signing key and its
