@@ -1,0 +1,135 @@
+package jirasync_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/remitapp/remit/internal/apptest"
+	"github.com/remitapp/remit/internal/connect"
+	"github.com/remitapp/remit/internal/jirasim"
+)
+
+// stackClock is the one clock of Remit and the simulator in these tests:
+// it starts at the instant the test sets and keeps ticking, so tokens,
+// issue dates and due dates all agree.
+type stackClock struct {
+	mu     sync.Mutex
+	offset time.Duration
+}
+
+func newStackClock(at time.Time) *stackClock { return &stackClock{offset: time.Until(at)} }
+
+func (c *stackClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return time.Now().Add(c.offset)
+}
+
+// simStack is Remit with the Jira simulator, both on clock.
+type simStack struct {
+	*apptest.Stack
+	clock *stackClock
+}
+
+func startSimStack(t *testing.T, clock *stackClock) *simStack {
+	t.Helper()
+	sim := jirasim.New(jirasim.Options{Now: clock.Now})
+	sim.RecordBodies(true)
+	srv := httptest.NewServer(sim.Handler())
+	sim.SetURL(srv.URL)
+	t.Cleanup(func() { srv.Close(); sim.Close() })
+	s := apptest.Start(t, apptest.Options{KeysURL: srv.URL + "/connect-install-keys", Now: clock.Now})
+	s.Sim, s.SimURL = sim, srv.URL
+	return &simStack{Stack: s, clock: clock}
+}
+
+// api calls Remit's API as the site's user with a context token signed
+// on the stack's clock; a 2xx answer is decoded into out.
+func (s *simStack) api(t *testing.T, site *apptest.Site, method, path string, body, out any) {
+	t.Helper()
+	tok, err := connect.SignContext(site.Inst.SharedSecret, site.Inst.ClientKey, site.AccountID, s.clock.Now(), 5*time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var raw []byte
+	if body != nil {
+		if raw, err = json.Marshal(body); err != nil {
+			t.Fatal(err)
+		}
+	}
+	resp := s.Do(t, method, "/api/v1"+path, "JWT "+tok, raw, nil)
+	var buf bytes.Buffer
+	_, _ = buf.ReadFrom(resp.Body)
+	if resp.StatusCode/100 != 2 {
+		t.Fatalf("%s %s: %d %s", method, path, resp.StatusCode, buf.String())
+	}
+	if out != nil {
+		if err := json.Unmarshal(buf.Bytes(), out); err != nil {
+			t.Fatalf("%s %s: decode: %v", method, path, err)
+		}
+	}
+}
+
+// TestLongInvoiceGetsItsIssue bills 300 issues on one invoice and checks
+// that its issue is created in Jira at the first attempt (the simulator
+// refuses, as Jira does, a description over 32,767 characters), that
+// the description lists the first lines and sums up the rest, and that
+// the invoice itself keeps every line.
+func TestLongInvoiceGetsItsIssue(t *testing.T) {
+	t.Parallel()
+	const lines = 300
+	clock := newStackClock(time.Date(2026, 11, 16, 9, 0, 0, 0, time.UTC))
+	s := startSimStack(t, clock)
+	seed := jirasim.SeedData{
+		Users:    []jirasim.User{{AccountID: "alice", DisplayName: "Alice"}},
+		Projects: []jirasim.ProjectSpec{{Key: "ACME", Name: "Acme"}, {Key: "BILL", Name: "Billing", WorkflowName: "invoice"}},
+	}
+	for i := range lines {
+		seed.Issues = append(seed.Issues, jirasim.IssueSpec{Project: "ACME", Summary: fmt.Sprintf("Support request %d: %s", i+1, strings.Repeat("details ", 12))})
+		seed.Worklogs = append(seed.Worklogs, jirasim.WorklogSpec{Issue: fmt.Sprintf("ACME-%d", i+1), Author: "alice",
+			Started: time.Date(2026, 11, 2+i%10, 10, 0, 0, 0, time.UTC), TimeSpentSeconds: 1800})
+	}
+	site := s.InstallSite(t, "long", seed, "557058:admin")
+	s.api(t, site, "PUT", "/settings", map[string]any{"billingProjectKey": "BILL", "currency": "USD",
+		"seller": map[string]string{"name": "Remit Consulting LLC", "email": "billing@remit.example"}}, nil)
+	var c, inv struct {
+		ID     int64
+		Number string
+		Lines  []json.RawMessage
+	}
+	s.api(t, site, "POST", "/customers", map[string]any{"name": "Acme", "jql": "project = ACME", "currency": "USD", "hourlyRate": "100"}, &c)
+	s.api(t, site, "POST", "/invoices", map[string]any{"customerId": c.ID, "periodStart": "2026-11-01", "periodEnd": "2026-11-14", "issueDate": "2026-11-15"}, &inv)
+
+	var issue jirasim.IssueView
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		for _, r := range site.Site.Requests() {
+			if r.Endpoint == "POST /rest/api/{ver}/issue" && r.Status != http.StatusCreated {
+				t.Fatalf("Jira refused the invoice issue: %d %s", r.Status, r.ResponseBody)
+			}
+		}
+		if created := site.Site.CreatedIssues(); len(created) > 0 {
+			issue = created[0]
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the invoice issue was never created")
+		}
+	}
+	if !strings.Contains(issue.Summary, inv.Number) {
+		t.Errorf("issue summary %q does not name %s", issue.Summary, inv.Number)
+	}
+	if !strings.Contains(issue.Description, "ACME-1") || !strings.Contains(issue.Description, "more lines") || !strings.Contains(issue.Description, "PDF") {
+		t.Errorf("description does not list the first lines and sum up the rest:\n%s", issue.Description)
+	}
+	s.api(t, site, "GET", fmt.Sprintf("/invoices/%d", inv.ID), nil, &inv)
+	if len(inv.Lines) != lines {
+		t.Errorf("the invoice has %d lines, want %d", len(inv.Lines), lines)
+	}
+}
