@@ -103,19 +103,14 @@ func (s *Sim) projectIssueTypes(w http.ResponseWriter, r *http.Request, c *call)
 	writeJSON(w, http.StatusOK, orEmpty(out))
 }
 
-// createMetaIssueTypes serves GET issue/createmeta/{project}/issuetypes,
-// routed through the generic three-segment issue pattern.
+// createMetaIssueTypes serves GET issue/createmeta/{project}/issuetypes.
 func (s *Sim) createMetaIssueTypes(w http.ResponseWriter, r *http.Request, c *call) {
-	if r.PathValue("key") != "createmeta" || r.PathValue("leaf") != "issuetypes" {
-		writeError(w, http.StatusNotFound, "Not found")
-		return
-	}
 	st := c.site
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	p := st.projectLocked(r.PathValue("sub"))
+	p := st.projectLocked(r.PathValue("project"))
 	if p == nil {
-		writeError(w, http.StatusNotFound, "No project could be found with key '"+r.PathValue("sub")+"'.")
+		writeError(w, http.StatusNotFound, "No project could be found with key '"+r.PathValue("project")+"'.")
 		return
 	}
 	var out []any

@@ -2,7 +2,6 @@ package jirasim
 
 import (
 	"log/slog"
-	"strings"
 	"time"
 )
 
@@ -70,11 +69,6 @@ func (st *Site) ResetRequests() {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	st.log = requestLog{}
-}
-
-// endpointName turns a mux pattern into the site-relative endpoint name.
-func endpointName(pattern string) string {
-	return strings.Replace(pattern, "/jira/{site}", "", 1)
 }
 
 func slogSite(st *Site) slog.Attr { return slog.String("site", st.name) }

@@ -30,63 +30,67 @@ func (s *Sim) routes() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /connect-install-keys/{kid}", s.serveKey)
 	mux.HandleFunc("GET /jira/{site}/_edge/tenant_info", s.tenantInfo)
-	api := func(pattern string, h apiHandler) {
-		method, path, _ := strings.Cut(pattern, " ")
-		mux.Handle(method+" /jira/{site}/rest/api/{ver}"+path, s.api(h))
-	}
-	api("GET /search/jql", s.searchJQL)
-	api("POST /search/jql", s.searchJQL)
-	api("GET /search", s.searchGone)
-	api("POST /search", s.searchGone)
-	api("POST /search/approximate-count", s.approximateCount)
-
-	api("POST /issue", s.createIssue)
-	api("GET /issue/{key}", s.getIssue)
-	api("PUT /issue/{key}", s.editIssue)
-	api("DELETE /issue/{key}", s.deleteIssue)
-	api("GET /issue/{key}/{sub}/{leaf}", s.createMetaIssueTypes) // issue/createmeta/{p}/issuetypes
-	api("POST /issueLink", s.createLink)
-
-	api("GET /issue/{key}/worklog", s.listWorklogs)
-	api("POST /issue/{key}/worklog", s.addWorklog)
-	api("GET /issue/{key}/worklog/{id}", s.getWorklog)
-	api("PUT /issue/{key}/worklog/{id}", s.updateWorklog)
-	api("DELETE /issue/{key}/worklog/{id}", s.deleteWorklog)
-	api("POST /worklog/list", s.worklogList)
-	api("GET /worklog/updated", s.worklogsUpdated)
-	api("GET /worklog/deleted", s.worklogsDeleted)
-
-	api("GET /issue/{key}/comment", s.listComments)
-	api("POST /issue/{key}/comment", s.addComment)
-
-	api("GET /issue/{key}/transitions", s.listTransitions)
-	api("POST /issue/{key}/transitions", s.doTransition)
-
-	api("GET /issue/{key}/properties", s.listProperties)
-	api("GET /issue/{key}/properties/{prop}", s.getProperty)
-	api("PUT /issue/{key}/properties/{prop}", s.setProperty)
-	api("DELETE /issue/{key}/properties/{prop}", s.deleteProperty)
-
-	api("POST /permissions/check", s.checkPermissions)
-	api("GET /project/search", s.searchProjects)
-	api("GET /project/{key}", s.getProject)
-	api("GET /issuetype/project", s.projectIssueTypes)
-	api("GET /myself", s.myself)
-	api("GET /serverInfo", s.serverInfo)
-
+	rest := newRESTRouter(s.restRoutes())
+	mux.HandleFunc("/jira/{site}/rest/api/{ver}/{rest...}", func(w http.ResponseWriter, r *http.Request) {
+		rest.serve(w, r, s.api)
+	})
 	s.controlRoutes(mux)
 	s.forgeRoutes(mux)
 	s.demoHostRoutes(mux)
 	return s.middleware(mux)
 }
 
+// restRoutes is the REST API the simulator serves below /rest/api/{2,3}:
+// each operation in Jira's own path template (path parameters in braces),
+// so that a test can hold the list to Atlassian's OpenAPI document.
+func (s *Sim) restRoutes() []restRoute {
+	return []restRoute{
+		{"GET", "/search/jql", s.searchJQL},
+		{"POST", "/search/jql", s.searchJQL},
+		{"GET", "/search", s.searchGone},
+		{"POST", "/search", s.searchGone},
+		{"POST", "/search/approximate-count", s.approximateCount},
+
+		{"POST", "/issue", s.createIssue},
+		{"GET", "/issue/{key}", s.getIssue},
+		{"PUT", "/issue/{key}", s.editIssue},
+		{"DELETE", "/issue/{key}", s.deleteIssue},
+		{"GET", "/issue/createmeta/{project}/issuetypes", s.createMetaIssueTypes},
+		{"POST", "/issueLink", s.createLink},
+
+		{"GET", "/issue/{key}/worklog", s.listWorklogs},
+		{"POST", "/issue/{key}/worklog", s.addWorklog},
+		{"GET", "/issue/{key}/worklog/{id}", s.getWorklog},
+		{"PUT", "/issue/{key}/worklog/{id}", s.updateWorklog},
+		{"DELETE", "/issue/{key}/worklog/{id}", s.deleteWorklog},
+		{"POST", "/worklog/list", s.worklogList},
+		{"GET", "/worklog/updated", s.worklogsUpdated},
+		{"GET", "/worklog/deleted", s.worklogsDeleted},
+
+		{"GET", "/issue/{key}/comment", s.listComments},
+		{"POST", "/issue/{key}/comment", s.addComment},
+
+		{"GET", "/issue/{key}/transitions", s.listTransitions},
+		{"POST", "/issue/{key}/transitions", s.doTransition},
+
+		{"GET", "/issue/{key}/properties", s.listProperties},
+		{"GET", "/issue/{key}/properties/{prop}", s.getProperty},
+		{"PUT", "/issue/{key}/properties/{prop}", s.setProperty},
+		{"DELETE", "/issue/{key}/properties/{prop}", s.deleteProperty},
+
+		{"POST", "/permissions/check", s.checkPermissions},
+		{"GET", "/project/search", s.searchProjects},
+		{"GET", "/project/{key}", s.getProject},
+		{"GET", "/issuetype/project", s.projectIssueTypes},
+		{"GET", "/myself", s.myself},
+		{"GET", "/serverInfo", s.serverInfo},
+	}
+}
+
 // api wraps a REST handler with site lookup, version check and JWT
 // authentication.
 func (s *Sim) api(h apiHandler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if info, ok := r.Context().Value(reqInfoKey{}).(*reqInfo); ok {
-			info.endpoint = endpointName(r.Pattern)
-		}
 		st, ok := s.Site(r.PathValue("site"))
 		ver := r.PathValue("ver")
 		if !ok || (ver != "2" && ver != "3") {
