@@ -135,7 +135,7 @@ func (s *Sim) serverInfo(w http.ResponseWriter, r *http.Request, c *call) {
 		"baseUrl": c.site.BaseURL(), "displayUrl": c.site.BaseURL(), "version": "1001.0.0-SNAPSHOT",
 		"versionNumbers": []int{1001, 0, 0}, "deploymentType": "Cloud", "buildNumber": 100300,
 		"buildDate": formatTime(now.Add(-24 * time.Hour)), "serverTime": formatTime(now),
-		"scmInfo": "0000000000000000000000000000000000000000", "serverTitle": "Jira", "defaultLocale": map[string]string{"locale": "en_US"},
+		"scmInfo": "0000000000000000000000000000000000000000", "serverTitle": "Jira",
 	})
 }
 
