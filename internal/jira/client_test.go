@@ -1,6 +1,7 @@
 package jira
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -13,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/remitapp/remit/internal/jirasim/contract"
 	"github.com/remitapp/remit/internal/remit"
 )
 
@@ -41,6 +43,13 @@ func (s *fakeSite) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.t.Errorf("%s %s: %v", r.Method, r.URL, err)
 		w.WriteHeader(http.StatusUnauthorized)
 		return
+	}
+	// Every request the client sends must be one Jira documents.
+	body, _ := io.ReadAll(r.Body)
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	if err := contract.MustLoad(s.t).Check(contract.Exchange{Method: r.Method, Path: strings.TrimPrefix(r.URL.Path, sitePath),
+		Query: r.URL.RawQuery, RequestType: r.Header.Get("Content-Type"), RequestBody: body}); err != nil {
+		s.t.Errorf("the client sent a request off Jira's contract: %v", err)
 	}
 	route := r.Method + " " + strings.TrimPrefix(r.URL.Path, sitePath)
 	s.mu.Lock()
@@ -191,14 +200,14 @@ func TestClientErrorMapping(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			c, site := newClient(t)
-			site.handle("GET /rest/api/3/thing", func(w http.ResponseWriter, r *http.Request) {
+			site.handle("GET /rest/api/3/issue/BILL-1", func(w http.ResponseWriter, r *http.Request) {
 				if tc.header[0] != "" {
 					w.Header().Set(tc.header[0], tc.header[1])
 				}
 				w.WriteHeader(tc.code)
 				io.WriteString(w, tc.body)
 			})
-			resp, err := c.Do(context.Background(), "GET", "/rest/api/3/thing", nil, nil, nil)
+			resp, err := c.Do(context.Background(), "GET", "/rest/api/3/issue/BILL-1", nil, nil, nil)
 			if resp == nil || resp.StatusCode != tc.code {
 				t.Fatalf("resp %v", resp)
 			}
