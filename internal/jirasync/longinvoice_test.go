@@ -2,6 +2,7 @@ package jirasync_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -14,6 +15,7 @@ import (
 	"github.com/remitapp/remit/internal/apptest"
 	"github.com/remitapp/remit/internal/connect"
 	"github.com/remitapp/remit/internal/jirasim"
+	"github.com/remitapp/remit/internal/jirasim/contract"
 )
 
 // stackClock is the one clock of Remit and the simulator in these tests:
@@ -81,7 +83,9 @@ func (s *simStack) api(t *testing.T, site *apptest.Site, method, path string, bo
 // that its issue is created in Jira at the first attempt (the simulator
 // refuses, as Jira does, a description over 32,767 characters), that
 // the description lists the first lines and sums up the rest, and that
-// the invoice itself keeps every line.
+// the invoice itself keeps every line. Every request Remit made to Jira
+// on the way, and each answer, is then held to Atlassian's OpenAPI
+// document.
 func TestLongInvoiceGetsItsIssue(t *testing.T) {
 	t.Parallel()
 	const lines = 300
@@ -131,5 +135,39 @@ func TestLongInvoiceGetsItsIssue(t *testing.T) {
 	s.api(t, site, "GET", fmt.Sprintf("/invoices/%d", inv.ID), nil, &inv)
 	if len(inv.Lines) != lines {
 		t.Errorf("the invoice has %d lines, want %d", len(inv.Lines), lines)
+	}
+
+	// Once the sync is done (links, property, status), every request Remit
+	// made and every answer it got must be as Atlassian documents them.
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		st, err := s.App.DB.JiraSyncState(context.Background(), site.Inst.ClientKey, inv.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.LinksDone && st.SyncedVersion >= st.Version {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the invoice's sync never finished")
+		}
+	}
+	if n := len(site.Site.Links()); n != lines {
+		t.Errorf("%d billed issues linked, want %d", n, lines)
+	}
+	spec := contract.MustLoad(t)
+	seen := map[string]bool{}
+	for _, r := range site.Site.Requests() {
+		seen[r.Endpoint] = true
+		x := contract.Exchange{Method: r.Method, Path: r.Path, Query: r.Query, RequestType: r.RequestType, RequestBody: r.RequestBody,
+			Status: r.Status, ResponseType: r.ResponseType, ResponseBody: r.ResponseBody}
+		if err := spec.Check(x); err != nil {
+			t.Errorf("%v", err)
+		}
+	}
+	for _, e := range []string{"POST /rest/api/{ver}/search/jql", "POST /rest/api/{ver}/issue", "POST /rest/api/{ver}/issueLink",
+		"PUT /rest/api/{ver}/issue/{key}/properties/{prop}", "GET /rest/api/{ver}/issue/{key}/transitions"} {
+		if !seen[e] {
+			t.Errorf("Remit made no %s request", e)
+		}
 	}
 }
