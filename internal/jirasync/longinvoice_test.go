@@ -6,50 +6,29 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/remitapp/remit/internal/apptest"
+	"github.com/remitapp/remit/internal/clock"
 	"github.com/remitapp/remit/internal/connect"
 	"github.com/remitapp/remit/internal/jirasim"
 	"github.com/remitapp/remit/internal/jirasim/contract"
 )
 
-// stackClock is the one clock of Remit and the simulator in these tests:
-// it starts at the instant the test sets and keeps ticking, so tokens,
-// issue dates and due dates all agree.
-type stackClock struct {
-	mu     sync.Mutex
-	offset time.Duration
-}
-
-func newStackClock(at time.Time) *stackClock { return &stackClock{offset: time.Until(at)} }
-
-func (c *stackClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return time.Now().Add(c.offset)
-}
-
-// simStack is Remit with the Jira simulator, both on clock.
+// simStack is Remit with the Jira simulator, both on one clock, the
+// simulator keeping request and answer bodies for the contract check.
 type simStack struct {
 	*apptest.Stack
-	clock *stackClock
+	clock *clock.Clock
 }
 
-func startSimStack(t *testing.T, clock *stackClock) *simStack {
+func startSimStack(t *testing.T, c *clock.Clock) *simStack {
 	t.Helper()
-	sim := jirasim.New(jirasim.Options{Now: clock.Now})
-	sim.RecordBodies(true)
-	srv := httptest.NewServer(sim.Handler())
-	sim.SetURL(srv.URL)
-	t.Cleanup(func() { srv.Close(); sim.Close() })
-	s := apptest.Start(t, apptest.Options{KeysURL: srv.URL + "/connect-install-keys", Now: clock.Now})
-	s.Sim, s.SimURL = sim, srv.URL
-	return &simStack{Stack: s, clock: clock}
+	s := apptest.Start(t, apptest.Options{WithSim: true, Clock: c})
+	s.Sim.RecordBodies(true)
+	return &simStack{Stack: s, clock: c}
 }
 
 // api calls Remit's API as the site's user with a context token signed
@@ -89,8 +68,7 @@ func (s *simStack) api(t *testing.T, site *apptest.Site, method, path string, bo
 func TestLongInvoiceGetsItsIssue(t *testing.T) {
 	t.Parallel()
 	const lines = 300
-	clock := newStackClock(time.Date(2026, 11, 16, 9, 0, 0, 0, time.UTC))
-	s := startSimStack(t, clock)
+	s := startSimStack(t, clock.At(time.Date(2026, 11, 16, 9, 0, 0, 0, time.UTC)))
 	seed := jirasim.SeedData{
 		Users:    []jirasim.User{{AccountID: "alice", DisplayName: "Alice"}},
 		Projects: []jirasim.ProjectSpec{{Key: "ACME", Name: "Acme"}, {Key: "BILL", Name: "Billing", WorkflowName: "invoice"}},
