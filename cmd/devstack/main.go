@@ -140,7 +140,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err := waitReady(ctx, remitURL+"/readyz"); err != nil {
 		return err
 	}
-	if err := site.SetPermissions(demoAdmin, []string{"ADMINISTER"}, nil); err != nil {
+	if err := site.MakeSiteAdmin(demoAdmin); err != nil {
 		return err
 	}
 	inst, err := site.InstallApp(ctx, remitURL)

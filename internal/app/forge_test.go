@@ -78,7 +78,7 @@ func forgeSiteOf(t *testing.T, s *apptest.Stack, name string) *jirasim.Site {
 	if _, err := site.Seed(forgeSeed(s)); err != nil {
 		t.Fatal(err)
 	}
-	must(t, site.SetPermissions(admin, []string{"ADMINISTER"}, nil))
+	must(t, site.MakeSiteAdmin(admin))
 	return site
 }
 
@@ -218,7 +218,7 @@ func TestForgeOnlyInstallEndToEnd(t *testing.T) {
 	// at /forge/events and records the payment, exactly as a webhook would.
 	is, _ := invoiceIssue(site, inv.Number)
 	status, err := site.SendForgeEvent(ctx, inst.ID, "avi:jira:updated:issue", map[string]any{
-		"atlassianId": "alice", "timestamp": s.Now().UnixMilli(),
+		"atlassianId": admin, "timestamp": s.Now().UnixMilli(),
 		"issue":     map[string]any{"id": is.ID, "key": is.Key},
 		"changelog": map[string]any{"items": []any{map[string]any{"field": "status", "fromString": "Sent", "toString": "Paid"}}},
 	})

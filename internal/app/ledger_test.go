@@ -46,6 +46,9 @@ func newLedger(t *testing.T, s *apptest.Stack, name string, months int, hours fu
 	if err != nil {
 		t.Fatal(err)
 	}
+	if err := site.Site.MakeSiteAdmin(ledgerAdmin); err != nil { // the projects seeded now too
+		t.Fatal(err)
+	}
 	l := &ledger{Site: site, worklogs: map[string]string{}}
 	for i, id := range res.WorklogIDs {
 		l.worklogs[names[i]] = id

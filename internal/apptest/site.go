@@ -22,8 +22,9 @@ type Site struct {
 	AccountID string
 }
 
-// InstallSite adds a simulator site, seeds it, grants accountID the
-// global ADMINISTER permission and installs Remit with a signed install.
+// InstallSite adds a simulator site, seeds it, makes accountID its site
+// administrator (global ADMINISTER, and Browse and Administer Projects on
+// the seeded projects) and installs Remit with a signed install.
 func (s *Stack) InstallSite(t testing.TB, name string, seed jirasim.SeedData, accountID string) *Site {
 	t.Helper()
 	if s.Sim == nil {
@@ -33,7 +34,7 @@ func (s *Stack) InstallSite(t testing.TB, name string, seed jirasim.SeedData, ac
 	if _, err := st.Seed(seed); err != nil {
 		t.Fatal(err)
 	}
-	if err := st.SetPermissions(accountID, []string{"ADMINISTER"}, nil); err != nil {
+	if err := st.MakeSiteAdmin(accountID); err != nil {
 		t.Fatal(err)
 	}
 	inst, err := st.InstallApp(context.Background(), s.URL)

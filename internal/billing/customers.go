@@ -2,10 +2,12 @@ package billing
 
 import (
 	"context"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/remitapp/remit/internal/invoice"
+	"github.com/remitapp/remit/internal/remit"
 	"github.com/remitapp/remit/internal/store"
 )
 
@@ -43,13 +45,26 @@ func (s *Service) SaveCustomer(ctx context.Context, a Actor, c invoice.Customer)
 	if err := s.requireManage(ctx, a, set.BillingProjectKey); err != nil {
 		return c, err
 	}
+	var before invoice.Customer
 	if c.ID != 0 { // unknown or another tenant's id: 404 before anything else
-		if _, err := s.DB.Customer(ctx, a.Tenant.ClientKey, c.ID); err != nil {
+		if before, err = s.DB.Customer(ctx, a.Tenant.ClientKey, c.ID); err != nil {
 			return c, err
 		}
 	}
 	if err := c.Validate(); err != nil {
 		return c, err
+	}
+	// The JQL decides which projects' work Remit reads as the app, which
+	// sees every project: only site administrators may set it (SPEC §3).
+	if c.ID == 0 || strings.TrimSpace(c.JQL) != strings.TrimSpace(before.JQL) {
+		ok, err := s.Perms.CanAdmin(ctx, a.Tenant, a.AccountID)
+		if err != nil {
+			return c, err
+		}
+		if !ok {
+			return c, remit.Errorf(remit.Forbidden, "billing.SaveCustomer",
+				"only Jira administrators may set a customer's JQL: it decides which projects' work Remit reads")
+		}
 	}
 	if err := s.checkJQL(ctx, a.Tenant, "jql", c.JQL); err != nil {
 		return c, err

@@ -95,6 +95,11 @@ func (s *Service) draft(ctx context.Context, a Actor, set invoice.Settings, req 
 	if err != nil {
 		return Draft{}, err
 	}
+	// Remit reads Jira as the app, which sees every project; what it shows
+	// a person is limited to the projects that person may browse (SPEC §3).
+	if err := s.requireBrowseAll(ctx, a, wls); err != nil {
+		return Draft{}, err
+	}
 	fresh := slices.DeleteFunc(wls, func(w invoice.Worklog) bool { _, ok := billed[w.ID]; return ok })
 	if len(fresh) == 0 {
 		msg := fmt.Sprintf("%s has no unbilled work between %s and %s", cust.Name, req.Period.Start, req.Period.End)

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strconv"
 
+	"github.com/remitapp/remit/internal/remit"
 	"github.com/remitapp/remit/internal/store"
 )
 
@@ -37,6 +38,14 @@ func (s *Service) IssueBilling(ctx context.Context, a Actor, issueKey string) (I
 	if err := s.requireRead(ctx, a, set.BillingProjectKey); err != nil {
 		return IssueBilling{}, err
 	}
+	// A missing issue and one the person may not browse look the same.
+	notFound := remit.Errorf(remit.NotFound, "billing.IssueBilling", "no issue %s", issueKey)
+	if ok, err := s.mayBrowseIssue(ctx, a, issueKey); err != nil || !ok {
+		if err != nil {
+			return IssueBilling{}, err
+		}
+		return IssueBilling{}, notFound
+	}
 	c, err := s.Jira.For(a.Tenant)
 	if err != nil {
 		return IssueBilling{}, err
@@ -48,6 +57,9 @@ func (s *Service) IssueBilling(ctx context.Context, a Actor, issueKey string) (I
 		var page issueWorklogs
 		q := url.Values{"startAt": {strconv.Itoa(startAt)}, "maxResults": {"5000"}}
 		if _, err := c.Do(ctx, http.MethodGet, "/rest/api/3/issue/"+url.PathEscape(issueKey)+"/worklog", q, nil, &page); err != nil {
+			if remit.IsKind(err, remit.NotFound) {
+				return IssueBilling{}, notFound
+			}
 			return out, err
 		}
 		for _, w := range page.Worklogs {

@@ -38,6 +38,20 @@ func (st *Site) SetPermissions(accountID string, global []string, projects map[s
 	return nil
 }
 
+// MakeSiteAdmin makes accountID a site administrator as a new Jira Cloud
+// site has one: global ADMINISTER, and Browse Projects and Administer
+// Projects on every project the site has now (through the administrators
+// role of the default permission scheme).
+func (st *Site) MakeSiteAdmin(accountID string) error {
+	st.mu.Lock()
+	projects := map[string][]string{}
+	for _, p := range st.projects {
+		projects[p.Key] = []string{"BROWSE_PROJECTS", "ADMINISTER_PROJECTS"}
+	}
+	st.mu.Unlock()
+	return st.SetPermissions(accountID, []string{"ADMINISTER"}, projects)
+}
+
 type errUnknownProject string
 
 func (e errUnknownProject) Error() string { return "unknown project " + string(e) }

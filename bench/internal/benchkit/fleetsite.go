@@ -66,7 +66,7 @@ func (f *Fleet) AddSite(ctx context.Context, name string, offsets []int) (*Fleet
 	if _, err := st.Seed(seed); err != nil {
 		return nil, err
 	}
-	if err := st.SetPermissions(fleetAdmin, []string{"ADMINISTER"}, nil); err != nil {
+	if err := st.MakeSiteAdmin(fleetAdmin); err != nil {
 		return nil, err
 	}
 	inst, err := st.InstallApp(ctx, f.Replicas[0].Base)
