@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -76,20 +77,25 @@ func deliveriesOf(st *jirasim.Site, key string) (ids, to []string) {
 func TestWebhookStatusMoves(t *testing.T) {
 	t.Parallel()
 	s := apptest.Start(t, apptest.Options{WithSim: true, Clock: novemberFixture()})
-	l := newLedger(t, s, "hooks", 4, func(int) int { return 1 })
-	issues := make([]jirasim.IssueView, 4)
-	invs := make([]ledgerInvoice, 4)
+	l := newLedger(t, s, "hooks", 6, func(int) int { return 1 })
+	// alice administers BILL and may record payments; bob may only move
+	// its issues (Browse and Transition, no Administer Projects).
+	must(t, l.Site.Site.SetPermissions("alice", nil, map[string][]string{"BILL": {"BROWSE_PROJECTS", "ADMINISTER_PROJECTS"}}))
+	must(t, l.Site.Site.SetPermissions("bob", nil, map[string][]string{"BILL": {"BROWSE_PROJECTS", "TRANSITION_ISSUES"}}))
+	issues := make([]jirasim.IssueView, 6)
+	invs := make([]ledgerInvoice, 6)
 	for i := range invs {
 		invs[i] = l.invoice(t, l.acme, i+1, "2026-01-01", "2027-03-01")
 		issues[i] = l.waitJira(t, invs[i].Number, "Sent", "open", "100.00")
 	}
 	waitWebhooks(t, s)
-	move := func(key, to string) {
+	moveAs := func(who, key, to string) {
 		t.Helper()
-		if err := l.Site.Site.TransitionIssue(key, to, "alice"); err != nil {
+		if err := l.Site.Site.TransitionIssue(key, to, who); err != nil {
 			t.Fatal(err)
 		}
 	}
+	move := func(key, to string) { t.Helper(); moveAs("alice", key, to) }
 
 	t.Run("the same delivery three times pays once", func(t *testing.T) {
 		s.Sim.AddWebhookFault(jirasim.WebhookFault{Site: "hooks", Event: "jira:issue_updated", Kind: jirasim.WebhookDuplicate, Copies: 2, Count: 1})
@@ -158,6 +164,34 @@ func TestWebhookStatusMoves(t *testing.T) {
 			t.Fatalf("app user's move changed the invoice: %s", got.Status)
 		}
 	})
+
+	// Whoever may transition the issue must not bypass the permission the
+	// API asks for: the move is not applied, the issue goes back, and a
+	// comment on it says why.
+	for i, to := range map[int]string{4: "Paid", 5: "Cancelled"} {
+		t.Run("a move to "+to+" by someone who may not "+map[string]string{"Paid": "record payments", "Cancelled": "void"}[to], func(t *testing.T) {
+			moveAs("bob", issues[i].Key, to)
+			waitWebhooks(t, s)
+			l.waitJira(t, invs[i].Number, "Sent", "open", "100.00") // moved back by the sync
+			if got := l.get(t, invs[i].ID); got.Status != "open" || paymentsOf(t, s, invs[i].ID) != 0 {
+				t.Fatalf("bob's move to %s changed the invoice: %s with %d payments", to, got.Status, paymentsOf(t, s, invs[i].ID))
+			}
+			var notes []string
+			for deadline := time.Now().Add(10 * time.Second); len(notes) == 0 && time.Now().Before(deadline); time.Sleep(25 * time.Millisecond) {
+				for _, c := range l.Site.Site.Comments(issues[i].Key) {
+					if strings.Contains(c.Text, "did not apply the move") {
+						notes = append(notes, c.Text)
+					}
+				}
+			}
+			if len(notes) != 1 || !strings.Contains(notes[0], "Administer Projects") || !strings.Contains(notes[0], invs[i].Number) {
+				t.Fatalf("comments explaining the refusal: %q", notes)
+			}
+			if n := count(t, s, `SELECT count(*) FROM audit_log WHERE entity_id = $1 AND action = 'jira_status_refused'`, fmt.Sprint(invs[i].ID)); n != 1 {
+				t.Fatalf("%d refusal notes in the audit log, want 1", n)
+			}
+		})
+	}
 }
 
 // TestWebhookAuth refuses unsigned, wrong-qsh and context-token
@@ -170,8 +204,8 @@ func TestWebhookAuth(t *testing.T) {
 	inv := l.invoice(t, l.acme, 1, "2026-01-01", "2027-03-01")
 	is := l.waitJira(t, inv.Number, "Sent", "open", "100.00")
 	waitWebhooks(t, s)
-	body := fmt.Appendf(nil, `{"timestamp":%d,"webhookEvent":"jira:issue_updated","user":{"accountId":"alice","accountType":"atlassian"},"issue":{"id":%q,"key":%q},"changelog":{"items":[{"field":"status","toString":"Paid"}]}}`,
-		s.Now().UnixMilli(), is.ID, is.Key)
+	body := fmt.Appendf(nil, `{"timestamp":%d,"webhookEvent":"jira:issue_updated","user":{"accountId":%q,"accountType":"atlassian"},"issue":{"id":%q,"key":%q},"changelog":{"items":[{"field":"status","toString":"Paid"}]}}`,
+		s.Now().UnixMilli(), ledgerAdmin, is.ID, is.Key)
 	u, _ := url.Parse(s.URL + "/webhooks/jira")
 	other, _ := url.Parse(s.URL + "/webhooks/other")
 	now := s.Now()

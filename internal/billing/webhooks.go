@@ -118,6 +118,14 @@ func (s *Service) IssueUpdated(ctx context.Context, clientKey string, payload []
 	if ev.User != nil {
 		by = ev.User.AccountID
 	}
+	// Moving the issue records a payment or voids only for someone who
+	// may do so through the API: whoever may merely transition the issue
+	// must not bypass that permission. Asked of Jira before the
+	// transaction; a Jira outage retries the delivery.
+	mayManage, err := s.moverMayManage(ctx, clientKey, by, set.BillingProjectKey)
+	if err != nil {
+		return err
+	}
 	log := s.Logger.With(slog.String("client_key", clientKey), slog.Int64("invoice_id", id), slog.String("issue_key", ev.Issue.Key))
 	return s.DB.InTx(ctx, func(tx pgx.Tx) error {
 		inv, err := s.DB.InvoiceForUpdate(ctx, tx, clientKey, id)
@@ -133,7 +141,17 @@ func (s *Service) IssueUpdated(ctx context.Context, clientKey string, payload []
 		}
 		moveNote := fmt.Sprintf("issue %s moved to %q in Jira by %s", ev.Issue.Key, to, by)
 		var refused error
-		if action == "pay" {
+		var notice string
+		switch {
+		case !mayManage:
+			what := "record a payment"
+			if action == invoice.ActionVoid {
+				what = "void an invoice"
+			}
+			refused = fmt.Errorf("the person who moved the issue may not %s (Administer Projects on %s is needed)", what, set.BillingProjectKey)
+			notice = fmt.Sprintf("Remit did not apply the move to %q: only people with Administer Projects permission on %s "+
+				"(or Jira administrators) may %s. The issue is moved back; invoice %s is unchanged.", to, set.BillingProjectKey, what, inv.Number)
+		case action == "pay":
 			if !inv.Open() || !inv.Balance().IsPositive() {
 				refused = fmt.Errorf("invoice %s is %s and takes no payments", inv.Number, inv.Status)
 			} else {
@@ -148,7 +166,7 @@ func (s *Service) IssueUpdated(ctx context.Context, clientKey string, payload []
 				}
 				log.InfoContext(ctx, "payment recorded from a Jira transition", slog.String("amount", p.Amount.String()))
 			}
-		} else {
+		default:
 			if _, err := invoice.Apply(inv, invoice.ActionVoid); err != nil {
 				refused = err
 			} else if err := s.DB.VoidInvoice(ctx, tx, clientKey, id, ActorJira); err != nil {
@@ -165,10 +183,32 @@ func (s *Service) IssueUpdated(ctx context.Context, clientKey string, payload []
 			if err := s.audit(ctx, tx, clientKey, ActorJira, "jira_status_refused", id, stateOf(inv), after); err != nil {
 				return err
 			}
+			if notice != "" {
+				if err := s.DB.AddJiraNotice(ctx, tx, clientKey, id, notice); err != nil {
+					return err
+				}
+			}
 			log.InfoContext(ctx, "Jira status change not applied", slog.String("reason", refused.Error()))
 		}
 		return s.syncLater(ctx, tx, clientKey, id)
 	})
+}
+
+// moverMayManage says whether the person who moved an invoice issue may
+// record payments and void invoices (SPEC §3); nobody named may not.
+func (s *Service) moverMayManage(ctx context.Context, clientKey, accountID, billingProject string) (bool, error) {
+	if accountID == "" {
+		return false, nil
+	}
+	t, err := s.DB.TenantByClientKey(ctx, clientKey)
+	if err != nil {
+		return false, err
+	}
+	ok, err := s.Perms.CanManage(ctx, t, accountID, billingProject)
+	if remit.IsKind(err, remit.NotFound) || remit.IsKind(err, remit.Invalid) {
+		return false, nil // an account Jira no longer knows may do nothing
+	}
+	return ok, err
 }
 
 // IssueDeleted flags the invoice whose issue people deleted; the invoice

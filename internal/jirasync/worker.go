@@ -6,8 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/url"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -171,7 +174,83 @@ func (w *Worker) sync(ctx context.Context, c *jira.Client, clientKey string, st 
 		}
 		return "", err
 	}
-	return w.moveTo(ctx, c, inv.IssueKey, TargetStatus(inv, today, set.Statuses), set.Statuses.Open)
+	target := TargetStatus(inv, today, set.Statuses)
+	var avoid []string // never pass through a status that says something else of the invoice
+	for _, st := range []string{set.Statuses.Paid, set.Statuses.Void, set.Statuses.Overdue} {
+		if st != "" && !strings.EqualFold(st, target) {
+			avoid = append(avoid, st)
+		}
+	}
+	problem, err = w.moveTo(ctx, c, inv.IssueKey, target, set.Statuses.Open, avoid...)
+	if err != nil {
+		return "", err
+	}
+	return problem, w.postNotices(ctx, c, clientKey, inv.ID, inv.IssueKey)
+}
+
+// postNotices posts the invoice's pending notices as comments, each once:
+// before posting it looks for a comment with the notice's text, so a
+// retry after a lost answer finds its earlier write instead of repeating it.
+func (w *Worker) postNotices(ctx context.Context, c *jira.Client, clientKey string, invoiceID int64, issueKey string) error {
+	notices, err := w.DB.PendingJiraNotices(ctx, clientKey, invoiceID)
+	if err != nil || len(notices) == 0 {
+		return err
+	}
+	path := "/rest/api/3/issue/" + url.PathEscape(issueKey) + "/comment"
+	for _, n := range notices {
+		doc := map[string]any{"type": "doc", "version": 1, "content": []any{map[string]any{"type": "paragraph",
+			"content": []any{map[string]any{"type": "text", "text": n.Body}}}}}
+		id, found, err := findCommentText(ctx, c, path, n.Body)
+		if err != nil {
+			return err
+		}
+		if !found {
+			var created struct {
+				ID string `json:"id"`
+			}
+			if _, err := c.Do(ctx, http.MethodPost, path, nil, map[string]any{"body": doc}, &created); err != nil {
+				return err
+			}
+			id = created.ID
+		}
+		if err := w.DB.MarkJiraNoticePosted(ctx, clientKey, n.ID, id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// findCommentText looks through the issue's comments for one that is
+// exactly text in a paragraph.
+func findCommentText(ctx context.Context, c *jira.Client, path, text string) (string, bool, error) {
+	for start := 0; ; {
+		var page struct {
+			Total    int `json:"total"`
+			Comments []struct {
+				ID   string `json:"id"`
+				Body struct {
+					Content []struct {
+						Content []struct {
+							Text string `json:"text"`
+						} `json:"content"`
+					} `json:"content"`
+				} `json:"body"`
+			} `json:"comments"`
+		}
+		q := url.Values{"startAt": {strconv.Itoa(start)}, "maxResults": {"100"}}
+		if _, err := c.Do(ctx, http.MethodGet, path, q, nil, &page); err != nil {
+			return "", false, err
+		}
+		for _, cm := range page.Comments {
+			if len(cm.Body.Content) == 1 && len(cm.Body.Content[0].Content) == 1 && cm.Body.Content[0].Content[0].Text == text {
+				return cm.ID, true, nil
+			}
+		}
+		start += len(page.Comments)
+		if len(page.Comments) == 0 || start >= page.Total {
+			return "", false, nil
+		}
+	}
 }
 
 // findOrCreate looks the issue up by its property first: a create whose
@@ -243,14 +322,20 @@ func (w *Worker) link(ctx context.Context, c *jira.Client, inv invoice.Invoice) 
 
 // moveTo transitions the issue to the status named target by finding a
 // transition whose target status has that name (case-insensitively). A
-// workflow may not lead there directly (Open → Sent → Overdue): then it
-// goes through the invoice's open status first, the one step every
-// invoice workflow has, at most twice.
-func (w *Worker) moveTo(ctx context.Context, c *jira.Client, key, target, via string) (problem string, err error) {
+// workflow may not lead there directly: from Open it goes through the
+// invoice's open status first (Open → Sent → Overdue), and from a status
+// with no way to target or the open status, such as Paid when a move
+// there was not applied, through another status it has not been in and
+// that is none of avoid (Paid → Open → Sent). At most three moves.
+func (w *Worker) moveTo(ctx context.Context, c *jira.Client, key, target, via string, avoid ...string) (problem string, err error) {
 	if target == "" {
 		return "", nil
 	}
 	base := "/rest/api/3/issue/" + url.PathEscape(key)
+	visited := map[string]bool{}
+	for _, a := range avoid {
+		visited[strings.ToLower(a)] = true
+	}
 	for hop := 0; ; hop++ {
 		current, transitions, err := w.statusAndTransitions(ctx, c, base)
 		if err != nil {
@@ -259,11 +344,20 @@ func (w *Worker) moveTo(ctx context.Context, c *jira.Client, key, target, via st
 		if strings.EqualFold(current, target) {
 			return "", nil
 		}
+		visited[strings.ToLower(current)] = true
 		next := transitions[strings.ToLower(target)]
-		if next == "" && hop < 2 && via != "" && !strings.EqualFold(current, via) {
+		if next == "" && hop < 3 && via != "" && !strings.EqualFold(current, via) {
 			next = transitions[strings.ToLower(via)]
 		}
-		if next == "" {
+		if next == "" && hop < 3 {
+			for _, to := range slices.Sorted(maps.Keys(transitions)) {
+				if !visited[to] {
+					next = transitions[to]
+					break
+				}
+			}
+		}
+		if next == "" || hop >= 3 {
 			return fmt.Sprintf("no transition leads from %q to %q on %s; check the workflow or the status names in Remit's settings", current, target, key), nil
 		}
 		if _, err := c.Do(ctx, http.MethodPost, base+"/transitions", nil, map[string]any{"transition": map[string]string{"id": next}}, nil); err != nil {

@@ -147,6 +147,7 @@ func TestTenantIsolation(t *testing.T) {
 	maps.Copy(checks, forgeIsolationChecks(a, b))
 	maps.Copy(checks, followupIsolationChecks(a, b))
 	maps.Copy(checks, mailQuotaIsolationChecks(a, b))
+	maps.Copy(checks, jiraNoticeIsolationChecks(a, b))
 
 	typ := reflect.TypeFor[*store.DB]()
 	for i := range typ.NumMethod() {
