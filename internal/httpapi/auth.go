@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"errors"
+	"log/slog"
 
 	"github.com/labstack/echo/v4"
 
@@ -9,17 +10,34 @@ import (
 	"github.com/remitapp/remit/internal/remit"
 )
 
+// Surfaces name where a refused request came in, for the log line.
+const (
+	surfaceLifecycle = "lifecycle"
+	surfaceWebhook   = "webhook"
+	surfacePage      = "page"
+	surfaceAPI       = "api"
+	surfaceForge     = "forge"
+)
+
+// authFailedDetail is all a refused caller learns. Whether the site uses
+// Remit, was uninstalled or disabled, or which claim was wrong is for the
+// log alone: a more precise answer would let anyone probe tenant state.
+const authFailedDetail = "authentication failed"
+
 // requireToken verifies the Connect JWT of the kind the route group takes
-// and puts the tenant and claims on the context. Every failure is 401.
+// and puts the tenant and claims on the context. Every failure is the one
+// generic 401.
 func (s *Server) requireToken(kind connect.TokenKind) echo.MiddlewareFunc {
+	surface := surfaceWebhook
+	if kind == connect.ContextToken {
+		surface = surfaceAPI
+	}
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			tenant, claims, err := s.deps.Requests.Verify(c.Request().Context(), c.Request(), kind)
 			if err != nil {
-				if remit.KindOf(err) != remit.Internal {
-					s.deps.Logger.InfoContext(c.Request().Context(), "token refused",
-						"request_id", requestID(c), "route", c.Path(), "reason", err.Error())
-					return unauthorized(err)
+				if remit.KindOf(err) == remit.Unauthorized {
+					return s.refuse(c, surface, err)
 				}
 				return err
 			}
@@ -40,13 +58,34 @@ func claimsOf(c echo.Context) connect.Claims {
 	return cl
 }
 
-// unauthorized turns any refusal into a 401 that keeps the verifier's
-// short, caller-safe reason ("token expired", "qsh mismatch").
-func unauthorized(err error) error {
+// refuse logs why a request failed authentication, under the stable key
+// auth_reason, and returns the generic 401 every surface answers with.
+func (s *Server) refuse(c echo.Context, surface string, err error) error {
+	s.logRefusal(c, surface, err)
+	return unauthenticated()
+}
+
+func (s *Server) logRefusal(c echo.Context, surface string, err error) {
+	s.deps.Logger.InfoContext(c.Request().Context(), "token refused",
+		slog.String("request_id", requestID(c)),
+		slog.String("surface", surface),
+		slog.String("route", c.Path()),
+		slog.String("auth_reason", authReason(err)))
+}
+
+// unauthenticated is the error behind the generic 401.
+func unauthenticated() error {
+	return &remit.Error{Kind: remit.Unauthorized, Op: "httpapi.auth", Msg: authFailedDetail}
+}
+
+// authReason is the verifier's short reason for the log.
+func authReason(err error) string {
 	var de *remit.Error
-	msg := "authentication failed"
 	if errors.As(err, &de) && de.Msg != "" {
-		msg = de.Msg
+		return de.Msg
 	}
-	return &remit.Error{Kind: remit.Unauthorized, Msg: msg}
+	if err != nil {
+		return err.Error()
+	}
+	return authFailedDetail
 }

@@ -66,9 +66,7 @@ func (s *Server) verifyFIT(c echo.Context) (forge.Invocation, error) {
 	}
 	if err != nil {
 		if remit.KindOf(err) == remit.Unauthorized {
-			s.deps.Logger.InfoContext(c.Request().Context(), "forge token refused",
-				"request_id", requestID(c), "route", c.Path(), "reason", err.Error())
-			return inv, unauthorized(err)
+			return inv, s.refuse(c, surfaceForge, err)
 		}
 		return inv, err
 	}
@@ -89,13 +87,13 @@ func (s *Server) requireFIT(needUser bool) echo.MiddlewareFunc {
 			t, err := s.deps.Forge.Tenants.TenantByInstallationID(ctx, inv.InstallationID)
 			switch {
 			case remit.IsKind(err, remit.NotFound):
-				return unauthorized(remit.Errorf(remit.Unauthorized, "forge", "unknown installation"))
+				return s.refuse(c, surfaceForge, remit.Errorf(remit.Unauthorized, "forge", "unknown installation"))
 			case err != nil:
 				return err
 			case !t.Active():
-				return unauthorized(remit.Errorf(remit.Unauthorized, "forge", "tenant not installed"))
+				return s.refuse(c, surfaceForge, remit.Errorf(remit.Unauthorized, "forge", "tenant not installed"))
 			case needUser && inv.Principal == "":
-				return unauthorized(remit.Errorf(remit.Unauthorized, "forge", "invocation has no user"))
+				return s.refuse(c, surfaceForge, remit.Errorf(remit.Unauthorized, "forge", "invocation has no user"))
 			}
 			if err := s.keepToken(ctx, t.ClientKey, inv); err != nil {
 				return err
@@ -138,7 +136,7 @@ func (s *Server) forgeLifecycle(c echo.Context) error {
 		return remit.Errorf(remit.Invalid, "forge.lifecycle", "body must be a JSON lifecycle event")
 	}
 	if ev.ID != "" && ev.ID != inv.InstallationID {
-		return unauthorized(remit.Errorf(remit.Unauthorized, "forge.lifecycle", "event is for another installation"))
+		return s.refuse(c, surfaceForge, remit.Errorf(remit.Unauthorized, "forge.lifecycle", "event is for another installation"))
 	}
 	ctx := c.Request().Context()
 	switch ev.EventType {

@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"encoding/json"
 	"io"
 	"net/http"
 
@@ -17,25 +16,21 @@ func (s *Server) descriptor(c echo.Context) error {
 }
 
 // verifyLifecycle reads the body and checks the RS256 signed-install token.
-func (s *Server) verifyLifecycle(c echo.Context, event string) (connect.LifecyclePayload, error) {
+// Every authentication failure is the generic 401, its reason logged.
+func (s *Server) verifyLifecycle(c echo.Context) (connect.LifecyclePayload, error) {
 	body, err := io.ReadAll(c.Request().Body)
 	if err != nil {
 		return connect.LifecyclePayload{}, err
 	}
 	p, _, err := s.deps.Installs.Verify(c.Request().Context(), c.Request(), body)
 	if err != nil {
-		if remit.KindOf(err) == remit.Internal {
-			return p, err
+		if remit.KindOf(err) == remit.Unauthorized {
+			return p, s.refuse(c, surfaceLifecycle, err)
 		}
-		s.deps.Logger.WarnContext(c.Request().Context(), "lifecycle callback refused",
-			"request_id", requestID(c), "event", event, "reason", err.Error())
-		if remit.KindOf(err) == remit.Invalid {
-			return p, err
-		}
-		return p, unauthorized(err)
+		return p, err
 	}
 	if p.Key != s.deps.AppKey {
-		return p, remit.Errorf(remit.Unauthorized, "lifecycle", "callback is for app %q, not this app", p.Key)
+		return p, s.refuse(c, surfaceLifecycle, remit.Errorf(remit.Unauthorized, "lifecycle", "callback is for app %q, not this app", p.Key))
 	}
 	c.Set(ctxTenant, remit.Tenant{ClientKey: p.ClientKey})
 	return p, nil
@@ -44,7 +39,7 @@ func (s *Server) verifyLifecycle(c echo.Context, event string) (connect.Lifecycl
 // installed stores the tenant, or updates it on a re-install: every
 // install carries a fresh shared secret, which replaces the old one.
 func (s *Server) installed(c echo.Context) error {
-	p, err := s.verifyLifecycle(c, "installed")
+	p, err := s.verifyLifecycle(c)
 	if err != nil {
 		return err
 	}
@@ -69,7 +64,7 @@ func (s *Server) installed(c echo.Context) error {
 }
 
 func (s *Server) uninstalled(c echo.Context) error {
-	p, err := s.verifyLifecycle(c, "uninstalled")
+	p, err := s.verifyLifecycle(c)
 	if err != nil {
 		return err
 	}
@@ -83,20 +78,16 @@ func (s *Server) uninstalled(c echo.Context) error {
 }
 
 // enabledChanged handles enabled and disabled. Jira sometimes sends
-// disabled with no JWT after an uninstall (AC-2561): that call is answered
-// 204 and changes nothing, while an unsigned call for a live tenant is 401.
+// disabled with no JWT after an uninstall (AC-2561): like every unsigned
+// callback it gets the generic 401, without a look at the tenant, so the
+// answer says nothing about whether or how the site uses Remit.
 func (s *Server) enabledChanged(enabled bool) echo.HandlerFunc {
 	event := "enabled"
 	if !enabled {
 		event = "disabled"
 	}
 	return func(c echo.Context) error {
-		if !enabled {
-			if _, err := connect.TokenFromRequest(c.Request()); err != nil {
-				return s.unsignedDisabled(c)
-			}
-		}
-		p, err := s.verifyLifecycle(c, event)
+		p, err := s.verifyLifecycle(c)
 		if err != nil {
 			return err
 		}
@@ -111,27 +102,4 @@ func (s *Server) enabledChanged(enabled bool) echo.HandlerFunc {
 			"request_id", requestID(c), "client_key", p.ClientKey)
 		return c.NoContent(http.StatusNoContent)
 	}
-}
-
-func (s *Server) unsignedDisabled(c echo.Context) error {
-	var p struct {
-		ClientKey string `json:"clientKey"`
-	}
-	body, err := io.ReadAll(c.Request().Body)
-	if err != nil {
-		return err
-	}
-	if json.Unmarshal(body, &p) != nil || p.ClientKey == "" {
-		return remit.Errorf(remit.Unauthorized, "lifecycle", "missing token")
-	}
-	t, err := s.deps.Tenants.TenantByClientKey(c.Request().Context(), p.ClientKey)
-	switch {
-	case remit.IsKind(err, remit.NotFound):
-		return c.NoContent(http.StatusNoContent)
-	case err != nil:
-		return err
-	case t.State == remit.TenantUninstalled:
-		return c.NoContent(http.StatusNoContent)
-	}
-	return remit.Errorf(remit.Unauthorized, "lifecycle", "missing token")
 }

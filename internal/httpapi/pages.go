@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"bytes"
-	"errors"
 	"io"
 	"io/fs"
 	"log/slog"
@@ -69,10 +68,9 @@ func (p *pages) serve(name string) echo.HandlerFunc {
 			if remit.KindOf(err) == remit.Internal {
 				return err
 			}
-			p.s.deps.Logger.InfoContext(ctx, "page token refused", slog.String("request_id", requestID(c)),
-				slog.String("page", name), slog.String("reason", err.Error()))
+			p.s.logRefusal(c, surfacePage, err)
 			return errorPage(c, http.StatusUnauthorized, "This page must be opened from Jira",
-				"Remit could not verify this page load ("+safeReason(err)+"). Reload the page in Jira.")
+				"Remit could not verify this page load. Reload the page in Jira.")
 		}
 		c.Set(ctxTenant, tenant)
 		p.recordLicence(c, tenant, licence(c.QueryParam("lic")))
@@ -149,15 +147,6 @@ func licence(v string) string {
 		return v
 	}
 	return ""
-}
-
-// safeReason is the verifier's short caller-safe reason.
-func safeReason(err error) string {
-	var de *remit.Error
-	if errors.As(err, &de) && de.Msg != "" {
-		return de.Msg
-	}
-	return "authentication failed"
 }
 
 // pageCSP allows scripts only from Remit, the Connect JS API and the

@@ -62,17 +62,30 @@ func errorHandler(logger *slog.Logger) echo.HTTPErrorHandler {
 				slog.String("route", c.Path()),
 				slog.String("error", err.Error()))
 		}
-		p.Instance = c.Request().URL.Path
 		if p.Status == http.StatusUnauthorized {
+			// Every refusal reads the same, whatever the path or reason.
 			c.Response().Header().Set("WWW-Authenticate", `JWT realm="remit"`)
+		} else {
+			p.Instance = c.Request().URL.Path
 		}
 		writeProblem(c, p)
 	}
 }
 
+// unauthorizedProblem is the one answer to an authentication failure on
+// any surface; the reason is logged where the request was refused.
+var unauthorizedProblem = Problem{Type: "about:blank", Title: http.StatusText(http.StatusUnauthorized),
+	Status: http.StatusUnauthorized, Detail: authFailedDetail}
+
 func problemFor(err error) Problem {
+	if remit.KindOf(err) == remit.Unauthorized {
+		return unauthorizedProblem
+	}
 	var he *echo.HTTPError
 	if errors.As(err, &he) {
+		if he.Code == http.StatusUnauthorized {
+			return unauthorizedProblem
+		}
 		msg, _ := he.Message.(string)
 		if he.Code == http.StatusRequestEntityTooLarge {
 			msg = "request body is larger than 1 MiB"
