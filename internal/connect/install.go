@@ -3,6 +3,7 @@ package connect
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/url"
 	"slices"
@@ -80,7 +81,12 @@ func (v *InstallVerifier) Verify(ctx context.Context, r *http.Request, body []by
 		return LifecyclePayload{}, Claims{}, unauthorized(op, "install token lacks kid", nil)
 	}
 	key, err := v.Keys.Key(ctx, kid)
-	if err != nil {
+	switch {
+	case errors.Is(err, ErrKeyNotFound):
+		return LifecyclePayload{}, Claims{}, unauthorized(op, "unknown signing key", err)
+	case errors.Is(err, ErrKeyFetchLimited):
+		return LifecyclePayload{}, Claims{}, unauthorized(op, "signing key fetches over the rate limit", err)
+	case err != nil:
 		return LifecyclePayload{}, Claims{}, unauthorized(op, "signing key unavailable", err)
 	}
 

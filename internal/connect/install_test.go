@@ -178,7 +178,7 @@ func TestInstallVerifyRejects(t *testing.T) {
 		{"PS256", mint(t, jwt.SigningMethodPS256, k1, valid, map[string]any{"kid": "kid-1"}), installBody, remit.Unauthorized, "install token must be RS256"},
 		{"missing kid", mint(t, jwt.SigningMethodRS256, k1, valid, nil), installBody, remit.Unauthorized, "install token lacks kid"},
 		{"numeric kid", mint(t, jwt.SigningMethodRS256, k1, valid, map[string]any{"kid": 7}), installBody, remit.Unauthorized, "malformed token"},
-		{"unknown kid (404)", rs("kid-404", k1, valid), installBody, remit.Unauthorized, "signing key unavailable"},
+		{"unknown kid (404)", rs("kid-404", k1, valid), installBody, remit.Unauthorized, "unknown signing key"},
 		{"kid of another key", rs("kid-2", k1, valid), installBody, remit.Unauthorized, "invalid signature"},
 		{"signed by another key", rs("kid-1", k2, valid), installBody, remit.Unauthorized, "invalid signature"},
 		{"path-traversal kid", rs("../kid-1", k1, valid), installBody, remit.Unauthorized, "signing key unavailable"},

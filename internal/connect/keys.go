@@ -12,6 +12,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"golang.org/x/time/rate"
 )
 
 // maxKeyBytes bounds a key server response; a PEM RSA-4096 key is ~800 bytes.
@@ -32,9 +34,35 @@ func validKID(kid string) bool {
 	return true
 }
 
+// Defaults of a KeyFetcher's guards against made-up kids.
+const (
+	// DefaultKeyNotFoundTTL is how long a kid the key server does not
+	// know is refused without asking again.
+	DefaultKeyNotFoundTTL = 5 * time.Minute
+	// DefaultKeyFetchesPerMinute and DefaultKeyFetchBurst bound the key
+	// server requests of one process, over all kids. Atlassian signs with
+	// a handful of keys that rotate rarely, so genuine installs stay far
+	// below it.
+	DefaultKeyFetchesPerMinute = 30
+	DefaultKeyFetchBurst       = 10
+)
+
+// Errors Key returns without asking the key server.
+var (
+	// ErrKeyNotFound: the key server answered, recently, that it has no
+	// key of that kid.
+	ErrKeyNotFound = errors.New("install key not found")
+	// ErrKeyFetchLimited: fetching the key would exceed the fetch rate.
+	ErrKeyFetchLimited = errors.New("install key fetch rate exceeded")
+)
+
 // KeyFetcher fetches and caches the RSA public keys Atlassian signs
 // lifecycle callbacks with, so that each kid costs one request per TTL and
-// a burst of installs does not hammer the key server.
+// a burst of installs does not hammer the key server. Every install token
+// names its kid before anything is verified, so the fetcher also guards
+// against made-up kids: one the server did not know is not asked for again
+// for NotFoundTTL, and new fetches of any kid are rate-limited, beyond
+// which Key fails at once.
 type KeyFetcher struct {
 	// URL is the key server base; keys are fetched from {URL}/{kid}.
 	URL string
@@ -46,10 +74,20 @@ type KeyFetcher struct {
 	Timeout time.Duration
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// NotFoundTTL is how long a kid the key server answered 403, 404 or
+	// 410 for is refused without a request; zero means
+	// DefaultKeyNotFoundTTL.
+	NotFoundTTL time.Duration
+	// FetchesPerMinute and FetchBurst are the token bucket every fetch
+	// draws from; zero means the defaults.
+	FetchesPerMinute float64
+	FetchBurst       int
 
 	mu       sync.Mutex
 	cache    map[string]cachedKey
+	missing  map[string]time.Time // kid → until when it is known to be unknown
 	inflight map[string]*keyCall
+	limiter  *rate.Limiter
 }
 
 type cachedKey struct {
@@ -65,18 +103,32 @@ type keyCall struct {
 }
 
 // Key returns the public key for kid, from the cache when fresh.
-// Concurrent requests for one kid share a single fetch.
+// Concurrent requests for one kid share a single fetch. A kid known to be
+// missing is ErrKeyNotFound, and a fetch over the rate ErrKeyFetchLimited,
+// both without a request.
 func (f *KeyFetcher) Key(ctx context.Context, kid string) (*rsa.PublicKey, error) {
 	if !validKID(kid) {
 		return nil, fmt.Errorf("invalid kid %q", kid)
 	}
+	now := f.now()
 	f.mu.Lock()
-	if c, ok := f.cache[kid]; ok && f.now().Before(c.expires) {
+	if c, ok := f.cache[kid]; ok && now.Before(c.expires) {
 		f.mu.Unlock()
 		return c.key, nil
 	}
+	if until, ok := f.missing[kid]; ok {
+		if now.Before(until) {
+			f.mu.Unlock()
+			return nil, fmt.Errorf("key %s: %w", kid, ErrKeyNotFound)
+		}
+		delete(f.missing, kid)
+	}
 	call, running := f.inflight[kid]
 	if !running {
+		if !f.bucket().AllowN(now, 1) {
+			f.mu.Unlock()
+			return nil, fmt.Errorf("key %s: %w", kid, ErrKeyFetchLimited)
+		}
 		call = &keyCall{done: make(chan struct{})}
 		if f.inflight == nil {
 			f.inflight = make(map[string]*keyCall)
@@ -95,15 +147,44 @@ func (f *KeyFetcher) Key(ctx context.Context, kid string) (*rsa.PublicKey, error
 	}
 }
 
+// bucket is the fetch limiter, made on first use; f.mu is held.
+func (f *KeyFetcher) bucket() *rate.Limiter {
+	if f.limiter == nil {
+		perMinute, burst := f.FetchesPerMinute, f.FetchBurst
+		if perMinute <= 0 {
+			perMinute = DefaultKeyFetchesPerMinute
+		}
+		if burst <= 0 {
+			burst = DefaultKeyFetchBurst
+		}
+		f.limiter = rate.NewLimiter(rate.Limit(perMinute/60), burst) // starts full
+	}
+	return f.limiter
+}
+
 func (f *KeyFetcher) fetchInto(ctx context.Context, kid string, call *keyCall) {
 	call.key, call.err = f.fetch(ctx, kid)
+	now := f.now()
 	f.mu.Lock()
 	delete(f.inflight, kid)
-	if call.err == nil {
+	switch {
+	case call.err == nil:
 		if f.cache == nil {
 			f.cache = make(map[string]cachedKey)
 		}
-		f.cache[kid] = cachedKey{key: call.key, expires: f.now().Add(f.ttl())}
+		f.cache[kid] = cachedKey{key: call.key, expires: now.Add(f.ttl())}
+	case errors.Is(call.err, ErrKeyNotFound):
+		if f.missing == nil {
+			f.missing = make(map[string]time.Time)
+		}
+		// The fetch rate bounds how many entries can be live at once;
+		// dropping the expired ones keeps the map at that size.
+		for k, until := range f.missing {
+			if !now.Before(until) {
+				delete(f.missing, k)
+			}
+		}
+		f.missing[kid] = now.Add(f.notFoundTTL())
 	}
 	f.mu.Unlock()
 	close(call.done)
@@ -129,7 +210,12 @@ func (f *KeyFetcher) fetch(ctx context.Context, kid string) (*rsa.PublicKey, err
 		return nil, fmt.Errorf("fetch key %s: %w", kid, err)
 	}
 	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
+	switch resp.StatusCode {
+	case http.StatusOK:
+	case http.StatusNotFound, http.StatusForbidden, http.StatusGone:
+		// CDNs in front of object stores answer 403 for a missing object.
+		return nil, fmt.Errorf("fetch key %s: status %d: %w", kid, resp.StatusCode, ErrKeyNotFound)
+	default:
 		return nil, fmt.Errorf("fetch key %s: status %d", kid, resp.StatusCode)
 	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxKeyBytes+1))
@@ -173,6 +259,13 @@ func (f *KeyFetcher) now() time.Time {
 		return f.Now()
 	}
 	return time.Now()
+}
+
+func (f *KeyFetcher) notFoundTTL() time.Duration {
+	if f.NotFoundTTL > 0 {
+		return f.NotFoundTTL
+	}
+	return DefaultKeyNotFoundTTL
 }
 
 func (f *KeyFetcher) ttl() time.Duration {
