@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -73,9 +74,15 @@ func (db *DB) TenantByClientKey(ctx context.Context, clientKey string) (remit.Te
 	if t, ok := db.cache.get(clientKey); ok {
 		return t, nil
 	}
+	if db.cache.unknown(clientKey) {
+		return remit.Tenant{}, remit.Errorf(remit.NotFound, op, "no tenant (cached)")
+	}
 	gen := db.cache.generation()
 	row := db.pool.QueryRow(ctx, `SELECT `+tenantColumns+` FROM tenants WHERE client_key = $1`, clientKey)
 	t, err := db.scanTenant(row)
+	if errors.Is(err, pgx.ErrNoRows) {
+		db.cache.putUnknown(clientKey, gen)
+	}
 	if err != nil {
 		return remit.Tenant{}, classify(op, err)
 	}
