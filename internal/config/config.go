@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/remitapp/remit/internal/hostlist"
 )
 
 // Env names the environments Remit knows. Dev relaxes what must be given
@@ -40,6 +42,12 @@ type Config struct {
 	ForgeJWKSURL   string
 	DevKeyPath     string // where the dev encryption key is kept (dev only)
 	RetentionDays  int    // days an uninstalled tenant's data is kept
+	// JiraHosts are the sites an install's baseUrl may name
+	// (REMIT_JIRA_HOSTS); an install from elsewhere is refused.
+	JiraHosts hostlist.List
+	// ForgeAPIHosts are where a Forge invocation's apiBaseUrl may point
+	// (REMIT_FORGE_API_HOSTS); an invocation naming another is refused.
+	ForgeAPIHosts hostlist.List
 	// RescueStuckAfter is how long a job may run before another replica
 	// takes its process for dead and retries it (REMIT_RESCUE_STUCK_AFTER).
 	// River never rescues a job before the job's own timeout has passed
@@ -76,6 +84,12 @@ const (
 	// tight enough that one tenant's script cannot starve the others.
 	DefaultAPIRate  = 20
 	DefaultAPIBurst = 40
+	// DefaultJiraHosts are Atlassian's Jira Cloud site domains
+	// (production, older sites, and Atlassian's staging sites).
+	DefaultJiraHosts = "https://*.atlassian.net,https://*.jira.com,https://*.jira-dev.com"
+	// DefaultForgeAPIHosts is Atlassian's API gateway, the host of every
+	// apiBaseUrl Forge sends.
+	DefaultForgeAPIHosts = "https://api.atlassian.com"
 	// DefaultRescueStuckAfter brings a job stranded by a killed replica
 	// back within minutes: after this or its own timeout, the longer.
 	DefaultRescueStuckAfter = 2 * time.Minute
@@ -196,6 +210,12 @@ func FromEnv(getenv func(string) string, need Need) (Config, error) {
 		}
 		c.APIRate = r
 	}
+	if c.JiraHosts, err = hosts(getenv("REMIT_JIRA_HOSTS"), "REMIT_JIRA_HOSTS", DefaultJiraHosts, c.Env); err != nil {
+		return c, err
+	}
+	if c.ForgeAPIHosts, err = hosts(getenv("REMIT_FORGE_API_HOSTS"), "REMIT_FORGE_API_HOSTS", DefaultForgeAPIHosts, c.Env); err != nil {
+		return c, err
+	}
 	if c.ForgeAppID != "" && !strings.HasPrefix(c.ForgeAppID, "ari:cloud:ecosystem::app/") {
 		return c, fmt.Errorf("REMIT_FORGE_APP_ID must look like ari:cloud:ecosystem::app/<uuid>, got %q", c.ForgeAppID)
 	}
@@ -210,6 +230,19 @@ func or(v, def string) string {
 		return def
 	}
 	return v
+}
+
+// hosts parses a host allow-list; in prod, plain http is only for
+// loopback hosts (a local simulator), as with REMIT_BASE_URL.
+func hosts(v, name, def string, env Env) (hostlist.List, error) {
+	l, err := hostlist.Parse(or(v, def))
+	if err != nil {
+		return l, fmt.Errorf("%s: %v (e.g. %s)", name, err, def)
+	}
+	if env == EnvProd && !l.Loopback() {
+		return l, fmt.Errorf("%s may use http only for loopback hosts in prod, got %q", name, l)
+	}
+	return l, nil
 }
 
 func absoluteURL(name, v string) (*url.URL, error) {

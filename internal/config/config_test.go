@@ -61,6 +61,10 @@ func TestErrors(t *testing.T) {
 		{"mail limit zero", append(base, "REMIT_MAIL_TENANT_DAILY_LIMIT", "0"), Need{}, "REMIT_MAIL_TENANT_DAILY_LIMIT must be a whole number"},
 		{"api rate zero", append(base, "REMIT_API_RATE", "0"), Need{}, "REMIT_API_RATE must be a number"},
 		{"api burst text", append(base, "REMIT_API_BURST", "lots"), Need{}, "REMIT_API_BURST must be a whole number"},
+		{"jira hosts without scheme", append(base, "REMIT_JIRA_HOSTS", "*.atlassian.net"), Need{}, "REMIT_JIRA_HOSTS"},
+		{"jira hosts with a path", append(base, "REMIT_JIRA_HOSTS", "https://jira.example/x"), Need{}, "REMIT_JIRA_HOSTS"},
+		{"jira hosts over http in prod", append(base, "REMIT_JIRA_HOSTS", "http://jira.example"), Need{}, "REMIT_JIRA_HOSTS may use http only for loopback"},
+		{"forge api hosts", append(base, "REMIT_FORGE_API_HOSTS", "api.atlassian.com"), Need{}, "REMIT_FORGE_API_HOSTS"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -115,5 +119,31 @@ func TestClockOffsetInDev(t *testing.T) {
 	}
 	if c.ClockOffset != -36*time.Hour {
 		t.Fatalf("offset %v, want -36h", c.ClockOffset)
+	}
+}
+
+func TestHostAllowLists(t *testing.T) {
+	c, err := FromEnv(env(), Need{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for url, want := range map[string]bool{
+		"https://acme.atlassian.net": true, "https://acme.jira.com": true, "https://acme.jira-dev.com": true,
+		"https://jira.acme.com": false, "http://127.0.0.1:2990": false,
+	} {
+		if c.JiraHosts.Allows(url) != want {
+			t.Errorf("default REMIT_JIRA_HOSTS allows %s = %v, want %v", url, !want, want)
+		}
+	}
+	if !c.ForgeAPIHosts.Allows("https://api.atlassian.com/ex/jira/c1") || c.ForgeAPIHosts.Allows("https://api.example.com/ex/jira/c1") {
+		t.Errorf("default REMIT_FORGE_API_HOSTS = %s", c.ForgeAPIHosts)
+	}
+	// A local simulator over http is fine, even in prod, on loopback.
+	c, err = FromEnv(env("REMIT_JIRA_HOSTS", "http://127.0.0.1:*", "REMIT_FORGE_API_HOSTS", "http://127.0.0.1:*"), Need{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.JiraHosts.Allows("http://127.0.0.1:2990/jira") || c.JiraHosts.Allows("https://acme.atlassian.net") || !c.ForgeAPIHosts.Allows("http://127.0.0.1:2990/ex/jira/c1") {
+		t.Errorf("configured lists: %s and %s", c.JiraHosts, c.ForgeAPIHosts)
 	}
 }
