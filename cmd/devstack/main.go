@@ -122,6 +122,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		"REMIT_SMTP_URL":         mb.URL(),
 		"REMIT_MAIL_FROM":        "billing@engines.example",
 		"REMIT_CLOCK_OFFSET":     offset.String(),
+		// The demo's site and Forge gateway are the simulator.
+		"REMIT_JIRA_HOSTS":      simURL,
+		"REMIT_FORGE_API_HOSTS": simURL,
 	}
 	cfg, err := config.FromEnv(func(k string) string { return env[k] }, config.Need{Database: true, Secrets: true})
 	if err != nil {

@@ -205,6 +205,8 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opts Optio
 		Forge:        a.forgeEdge(db, opts.HTTPClient),
 		Export:       priv.Export,
 		Followups:    followups,
+
+		JiraHosts: cfg.JiraHosts,
 	})
 	return a, nil
 }

@@ -24,6 +24,7 @@ func (a *App) forgeEdge(db *store.DB, client *http.Client) *httpapi.ForgeEdge {
 			Now:   a.now,
 		},
 		Tenants:   db,
+		APIHosts:  a.Config.ForgeAPIHosts,
 		Heartbeat: a.runHeartbeat,
 		SiteCloudID: func(ctx context.Context, siteURL string) (string, error) {
 			return forge.SiteCloudID(ctx, client, siteURL)

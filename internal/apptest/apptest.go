@@ -61,6 +61,14 @@ type Options struct {
 // ForgeAppID is the Forge app id of stacks started with Forge.
 const ForgeAppID = "ari:cloud:ecosystem::app/0f7a4c1e-2b6d-4e8f-9a10-5c3d2e1f0a9b"
 
+// The host allow-lists a test stack runs with, as an operator of a
+// simulator-backed deployment would set REMIT_JIRA_HOSTS and
+// REMIT_FORGE_API_HOSTS.
+const (
+	TestJiraHosts     = "http://127.0.0.1:*,https://*.example.net,https://*.atlassian.net"
+	TestForgeAPIHosts = "http://127.0.0.1:*"
+)
+
 // Stack is a running Remit with its database and, optionally, simulator.
 type Stack struct {
 	URL    string // Remit's base URL
@@ -135,6 +143,10 @@ func Start(t testing.TB, opts Options) *Stack {
 		"REMIT_ENCRYPTION_KEY":   "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
 		"REMIT_CONNECT_KEYS_URL": opts.KeysURL,
 		"REMIT_WORKERS":          "4",
+		// The simulator's sites and gateway are on loopback; tests install
+		// hand-made sites under example.net.
+		"REMIT_JIRA_HOSTS":      TestJiraHosts,
+		"REMIT_FORGE_API_HOSTS": TestForgeAPIHosts,
 	}
 	if opts.Forge {
 		env["REMIT_FORGE_APP_ID"] = ForgeAppID

@@ -13,6 +13,7 @@ import (
 
 	"github.com/remitapp/remit/internal/connect"
 	"github.com/remitapp/remit/internal/forge"
+	"github.com/remitapp/remit/internal/hostlist"
 	"github.com/remitapp/remit/internal/remit"
 )
 
@@ -40,6 +41,10 @@ type ForgeEdge struct {
 	// TokenLifetime is how long a system token is assumed to stay valid
 	// after an invocation brought it; zero means 50 minutes.
 	TokenLifetime time.Duration
+	// APIHosts are where an invocation's apiBaseUrl may point
+	// (REMIT_FORGE_API_HOSTS): Remit sends the system token there. The
+	// zero List refuses every invocation.
+	APIHosts hostlist.List
 }
 
 const ctxInvocation = "remit.forge_invocation"
@@ -63,6 +68,9 @@ func (s *Server) verifyFIT(c echo.Context) (forge.Invocation, error) {
 	inv, err := s.deps.Forge.Verifier.Verify(c.Request().Context(), c.Request())
 	if err == nil && inv.SystemToken == "" {
 		err = remit.Errorf(remit.Unauthorized, "forge", "missing system token")
+	}
+	if err == nil && !s.deps.Forge.APIHosts.Allows(inv.APIBaseURL) {
+		err = remit.Errorf(remit.Unauthorized, "forge", "apiBaseUrl %q is not on REMIT_FORGE_API_HOSTS", clip(inv.APIBaseURL))
 	}
 	if err != nil {
 		if remit.KindOf(err) == remit.Unauthorized {

@@ -43,6 +43,12 @@ func (s *Server) installed(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	// The token does not sign the body, so a replayed token could carry
+	// a body of anyone's making: Remit signs requests to this URL with the
+	// new secret, so it must be a Jira site.
+	if !s.deps.JiraHosts.Allows(p.BaseURL) {
+		return s.refuse(c, surfaceLifecycle, remit.Errorf(remit.Unauthorized, "lifecycle", "baseUrl %q is not on REMIT_JIRA_HOSTS", clip(p.BaseURL)))
+	}
 	t, err := s.deps.Tenants.UpsertInstall(c.Request().Context(), remit.Tenant{
 		ClientKey:      p.ClientKey,
 		AppKey:         p.Key,
@@ -102,4 +108,12 @@ func (s *Server) enabledChanged(enabled bool) echo.HandlerFunc {
 			"request_id", requestID(c), "client_key", p.ClientKey)
 		return c.NoContent(http.StatusNoContent)
 	}
+}
+
+// clip shortens a caller's string for a log line.
+func clip(v string) string {
+	if len(v) > 200 {
+		return v[:200] + "…"
+	}
+	return v
 }

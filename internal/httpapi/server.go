@@ -15,6 +15,7 @@ import (
 	"github.com/remitapp/remit/internal/billing"
 	"github.com/remitapp/remit/internal/chase"
 	"github.com/remitapp/remit/internal/connect"
+	"github.com/remitapp/remit/internal/hostlist"
 	"github.com/remitapp/remit/internal/remit"
 )
 
@@ -66,6 +67,9 @@ type Deps struct {
 	// Followups is the follow-up engine behind /policy, /followups/run and
 	// invoice timelines; nil answers 404.
 	Followups *chase.Engine
+	// JiraHosts are the sites an install's baseUrl may name
+	// (REMIT_JIRA_HOSTS); the zero List refuses every install.
+	JiraHosts hostlist.List
 }
 
 // Server is Remit's HTTP surface.

@@ -71,7 +71,7 @@ func StartFleet(ctx context.Context, cfg FleetConfig) (*Fleet, error) {
 	key := EncryptionKey()
 	for i := range cfg.Replicas {
 		env := []string{"DATABASE_URL=" + cfg.DBURL, "REMIT_ENCRYPTION_KEY=" + key,
-			"REMIT_CONNECT_KEYS_URL=" + f.simSrv.URL + "/connect-install-keys",
+			"REMIT_CONNECT_KEYS_URL=" + f.simSrv.URL + "/connect-install-keys", "REMIT_JIRA_HOSTS=" + f.simSrv.URL,
 			"REMIT_SMTP_URL=" + f.Mail.URL(), "REMIT_MAIL_FROM=Remit Billing <billing@remit.example>",
 			"REMIT_WORKERS=" + strconv.Itoa(cfg.Workers)}
 		if cfg.RescueAfter > 0 {
