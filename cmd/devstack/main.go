@@ -81,7 +81,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("remit: %w (is something else on %s? pass -remit)", err, *remitAddr)
 	}
+	opsLn, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return fmt.Errorf("remit ops listener: %w", err)
+	}
 	simURL, remitURL := "http://"+jiraLn.Addr().String(), "http://"+remitLn.Addr().String()
+	opsURL := "http://" + opsLn.Addr().String()
 
 	// One clock for the demo: REMIT_CLOCK_OFFSET (e.g. 720h) moves Remit,
 	// the simulated Jira and the seeded dates together.
@@ -116,6 +121,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		"DATABASE_URL":           dbURL,
 		"REMIT_BASE_URL":         remitURL,
 		"REMIT_LISTEN":           remitLn.Addr().String(),
+		"REMIT_OPS_LISTEN":       opsLn.Addr().String(),
 		"REMIT_CONNECT_KEYS_URL": simURL + "/connect-install-keys",
 		"REMIT_CONNECT_JS_URL":   sim.ConnectJSURL(),
 		"REMIT_DEV_KEY_FILE":     filepath.Join(dir, "dev-key"),
@@ -138,9 +144,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	done := make(chan error, 1)
-	go func() { done <- a.Run(runCtx, remitLn, 10*time.Second) }()
+	go func() { done <- a.Run(runCtx, remitLn, opsLn, 10*time.Second) }()
 
-	if err := waitReady(ctx, remitURL+"/readyz"); err != nil {
+	if err := waitReady(ctx, opsURL+"/readyz"); err != nil {
 		return err
 	}
 	if err := site.MakeSiteAdmin(demoAdmin); err != nil {
@@ -160,6 +166,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 Remit is running.
 
   Remit                %s   (descriptor: %s/atlassian-connect.json)
+  Remit ops            %s/metrics, %s/readyz
   Jira simulator       %s
   demo site            %s   (installed as clientKey %s)
   PostgreSQL           %s
@@ -174,7 +181,7 @@ Open Jira's issue view with Remit's panel (an overdue invoice):
   e-mails Remit sent   %s/_mail
 
 Press Ctrl-C to stop; everything lives in %s and is removed on exit.
-`, remitURL, remitURL, simURL, site.BaseURL(), inst.ClientKey, dbURL,
+`, remitURL, remitURL, opsURL, opsURL, simURL, site.BaseURL(), inst.ClientKey, dbURL,
 		site.BaseURL(), invoiceIssue, site.BaseURL(), site.BaseURL(), site.BaseURL(), simURL, dir)
 
 	select {

@@ -98,7 +98,12 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	return a.Run(ctx, ln, *grace)
+	ops, err := net.Listen("tcp", cfg.OpsListen)
+	if err != nil {
+		ln.Close()
+		return fmt.Errorf("REMIT_OPS_LISTEN: %w", err)
+	}
+	return a.Run(ctx, ln, ops, *grace)
 }
 
 func migrate(ctx context.Context, args []string, stderr io.Writer) error {

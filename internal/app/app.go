@@ -244,22 +244,33 @@ func (a *App) ready(ctx context.Context) error {
 	return nil
 }
 
-// Run serves HTTP on ln and runs the workers until ctx ends, then drains:
-// in-flight requests get up to grace to finish, running jobs likewise.
-func (a *App) Run(ctx context.Context, ln net.Listener, grace time.Duration) error {
+// Run serves the public HTTP surface on public and the operator's
+// endpoints (/metrics, /readyz, /healthz) on ops, and runs the workers
+// until ctx ends, then drains: in-flight requests get up to grace to
+// finish, running jobs likewise. A nil ops serves no operator endpoints
+// beyond the public /healthz.
+func (a *App) Run(ctx context.Context, public, ops net.Listener, grace time.Duration) error {
 	h := a.Server.Handler()
 	if a.wrap != nil {
 		h = a.wrap(h)
 	}
-	srv := httpapi.NewHTTPServer(ln.Addr().String(), h)
+	srv := httpapi.NewHTTPServer(public.Addr().String(), h)
 	stopJobStats := a.jobStats.watch(a.Jobs)
 	defer stopJobStats()
 	if err := a.Jobs.Start(ctx); err != nil {
 		return fmt.Errorf("start workers: %w", err)
 	}
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	a.Logger.Info("remit serving", slog.String("addr", ln.Addr().String()), slog.String("base_url", a.Config.BaseURL.String()))
+	errc := make(chan error, 2)
+	go func() { errc <- srv.Serve(public) }()
+	var opsSrv *http.Server
+	opsAddr := ""
+	if ops != nil {
+		opsSrv = httpapi.NewHTTPServer(ops.Addr().String(), a.Server.OpsHandler())
+		opsAddr = ops.Addr().String()
+		go func() { errc <- opsSrv.Serve(ops) }()
+	}
+	a.Logger.Info("remit serving", slog.String("addr", public.Addr().String()), slog.String("ops_addr", opsAddr),
+		slog.String("base_url", a.Config.BaseURL.String()))
 
 	var serveErr error
 	select {
@@ -275,6 +286,10 @@ func (a *App) Run(ctx context.Context, ln net.Listener, grace time.Duration) err
 		a.Logger.Warn("http shutdown incomplete", slog.String("error", err.Error()))
 	}
 	jobs.Stop(shutdownCtx, a.Jobs)
+	if opsSrv != nil {
+		// Last, so metrics and readiness answer while the rest drains.
+		_ = opsSrv.Shutdown(shutdownCtx)
+	}
 	if serveErr != nil && !errors.Is(serveErr, http.ErrServerClosed) {
 		return serveErr
 	}

@@ -165,7 +165,7 @@ func TestFollowupLadder(t *testing.T) {
 			t.Errorf("timeline event %+v", ev)
 		}
 	}
-	resp, err := http.Get(f.URL + "/metrics")
+	resp, err := http.Get(f.OpsURL + "/metrics")
 	need(t, err)
 	body, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()

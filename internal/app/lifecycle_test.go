@@ -174,13 +174,26 @@ func TestLimitsAndProblems(t *testing.T) {
 	if r.StatusCode != 404 || r.Header.Get("Content-Type") != "application/problem+json" {
 		t.Fatalf("unknown route: %d %s", r.StatusCode, r.Header.Get("Content-Type"))
 	}
-	for _, p := range []string{"/healthz", "/readyz"} {
-		if r := s.Do(t, http.MethodGet, p, "", nil, nil); r.StatusCode != 200 {
-			t.Fatalf("%s: %d", p, r.StatusCode)
+	if r := s.Do(t, http.MethodGet, "/healthz", "", nil, nil); r.StatusCode != 200 {
+		t.Fatalf("/healthz: %d", r.StatusCode)
+	}
+	// Readiness and metrics are on the ops listener only.
+	for _, p := range []string{"/readyz", "/metrics"} {
+		if r := s.Do(t, http.MethodGet, p, "", nil, nil); r.StatusCode != 404 {
+			t.Fatalf("public %s: %d, want 404", p, r.StatusCode)
 		}
 	}
-	r = s.Do(t, http.MethodGet, "/metrics", "", nil, nil)
+	for _, p := range []string{"/healthz", "/readyz"} {
+		if r, err := http.Get(s.OpsURL + p); err != nil || r.StatusCode != 200 {
+			t.Fatalf("ops %s: %v %v", p, r, err)
+		}
+	}
+	r, err := http.Get(s.OpsURL + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
 	body, _ := io.ReadAll(r.Body)
+	r.Body.Close()
 	if r.StatusCode != 200 || !strings.Contains(string(body), `remit_http_request_duration_seconds_bucket{method="GET",route="/healthz",status="200"`) {
 		t.Fatalf("metrics missing the route histogram:\n%.2000s", body)
 	}

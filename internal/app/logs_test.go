@@ -98,7 +98,7 @@ func TestLogsCarryIDsAndNoSecrets(t *testing.T) {
 	s.Do(t, "GET", "/api/v1/invoices/999999?jwt="+good, "JWT "+good, nil, nil)
 	s.Do(t, "GET", "/pages/admin?jwt="+good, "", nil, nil)
 
-	metrics := scrape(t, s.URL+"/metrics")
+	metrics := scrape(t, s.OpsURL+"/metrics")
 	for _, want := range []string{
 		`remit_jobs_total{kind="webhook",outcome="completed"}`,
 		`remit_jobs_total{kind="invoice_jira_sync",outcome="completed"}`,

@@ -72,6 +72,7 @@ const (
 // Stack is a running Remit with its database and, optionally, simulator.
 type Stack struct {
 	URL    string // Remit's base URL
+	OpsURL string // Remit's ops listener: /metrics, /readyz, /healthz
 	DBURL  string
 	Pool   *pgxpool.Pool // a separate pool for assertions
 	App    *app.App
@@ -137,12 +138,18 @@ func Start(t testing.TB, opts Options) *Stack {
 		t.Fatal(err)
 	}
 	s.URL = "http://" + ln.Addr().String()
+	ops, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.OpsURL = "http://" + ops.Addr().String()
 	env := map[string]string{
 		"DATABASE_URL":           s.DBURL,
 		"REMIT_BASE_URL":         s.URL,
 		"REMIT_ENCRYPTION_KEY":   "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
 		"REMIT_CONNECT_KEYS_URL": opts.KeysURL,
 		"REMIT_WORKERS":          "4",
+		"REMIT_OPS_LISTEN":       ops.Addr().String(),
 		// The simulator's sites and gateway are on loopback; tests install
 		// hand-made sites under example.net.
 		"REMIT_JIRA_HOSTS":      TestJiraHosts,
@@ -170,7 +177,7 @@ func Start(t testing.TB, opts Options) *Stack {
 	}
 	s.App = a
 	s.stop, s.done = cancel, make(chan error, 1)
-	go func() { s.done <- a.Run(ctx, ln, 5*time.Second) }()
+	go func() { s.done <- a.Run(ctx, ln, ops, 5*time.Second) }()
 	t.Cleanup(func() {
 		if err := s.Stop(); err != nil {
 			t.Errorf("remit stopped with error: %v", err)
@@ -182,7 +189,7 @@ func Start(t testing.TB, opts Options) *Stack {
 		t.Fatal(err)
 	}
 	t.Cleanup(s.Pool.Close)
-	waitReady(t, s.URL)
+	waitReady(t, s.OpsURL)
 	return s
 }
 

@@ -124,7 +124,7 @@ func (d *demo) testExpiredToken(t *testing.T) {
 // count401 reads how many API requests Remit refused with 401 so far.
 func (d *demo) count401(t *testing.T) int {
 	t.Helper()
-	resp, err := http.Get(d.stack.URL + "/metrics")
+	resp, err := http.Get(d.stack.OpsURL + "/metrics")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,6 +6,7 @@ package config
 import (
 	"encoding/base64"
 	"fmt"
+	"net"
 	"net/url"
 	"os"
 	"strconv"
@@ -64,11 +65,15 @@ type Config struct {
 	// (REMIT_API_RATE requests per second, REMIT_API_BURST at once).
 	APIRate  float64
 	APIBurst int
+	// OpsListen is the operator's listener (REMIT_OPS_LISTEN): /metrics,
+	// /readyz and /healthz, kept off the public port.
+	OpsListen string
 }
 
 // Defaults for the optional variables.
 const (
 	DefaultListen         = ":8080"
+	DefaultOpsListen      = ":9090"
 	DefaultBaseURL        = "http://localhost:8080"
 	DefaultAppKey         = "io.remit.jira"
 	DefaultConnectKeysURL = "https://connect-install-keys.atlassian.com"
@@ -106,6 +111,7 @@ type Need struct {
 func FromEnv(getenv func(string) string, need Need) (Config, error) {
 	c := Config{
 		Listen:         or(getenv("REMIT_LISTEN"), DefaultListen),
+		OpsListen:      or(getenv("REMIT_OPS_LISTEN"), DefaultOpsListen),
 		DatabaseURL:    strings.TrimSpace(getenv("DATABASE_URL")),
 		Env:            Env(or(getenv("REMIT_ENV"), string(EnvProd))),
 		AppKey:         or(getenv("REMIT_APP_KEY"), DefaultAppKey),
@@ -121,6 +127,12 @@ func FromEnv(getenv func(string) string, need Need) (Config, error) {
 	}
 	if _, port, ok := strings.Cut(c.Listen, ":"); !ok || port == "" {
 		return c, fmt.Errorf("REMIT_LISTEN must be host:port or :port, got %q", c.Listen)
+	}
+	if _, port, ok := strings.Cut(c.OpsListen, ":"); !ok || port == "" {
+		return c, fmt.Errorf("REMIT_OPS_LISTEN must be host:port or :port, got %q", c.OpsListen)
+	}
+	if samePort(c.Listen, c.OpsListen) {
+		return c, fmt.Errorf("REMIT_OPS_LISTEN must be another port than REMIT_LISTEN (%q): metrics and readiness stay off the public port", c.Listen)
 	}
 	base, err := absoluteURL("REMIT_BASE_URL", or(getenv("REMIT_BASE_URL"), DefaultBaseURL))
 	if err != nil {
@@ -275,6 +287,18 @@ func positiveInt(getenv func(string) string, name string, def, max int) (int, er
 		return 0, fmt.Errorf("%s must be a whole number from 1 to %d, got %q", name, max, v)
 	}
 	return n, nil
+}
+
+// samePort reports whether two listen addresses would collide: the same
+// port, on the same host or on all interfaces. Port 0 (any free port)
+// never collides.
+func samePort(a, b string) bool {
+	ah, ap, errA := net.SplitHostPort(a)
+	bh, bp, errB := net.SplitHostPort(b)
+	if errA != nil || errB != nil || ap != bp || ap == "0" {
+		return false
+	}
+	return ah == bh || ah == "" || bh == "" || ah == "0.0.0.0" || bh == "0.0.0.0" || ah == "::" || bh == "::"
 }
 
 func isLoopback(host string) bool {

@@ -24,7 +24,7 @@ func TestDefaults(t *testing.T) {
 	if c.Listen != ":8080" || c.BaseURL.String() != "http://localhost:8080" || c.AppKey != "io.remit.jira" ||
 		c.Env != EnvProd || c.Workers != 10 || c.SMTPURL != nil || c.ForgeAppID != "" || len(c.EncryptionKey) != 32 ||
 		c.ConnectKeysURL != DefaultConnectKeysURL || c.RetentionDays != 30 || c.RescueStuckAfter != DefaultRescueStuckAfter ||
-		c.ClockOffset != 0 || c.MailTenantDailyLimit != 500 || c.APIRate != 20 || c.APIBurst != 40 {
+		c.ClockOffset != 0 || c.MailTenantDailyLimit != 500 || c.APIRate != 20 || c.APIBurst != 40 || c.OpsListen != ":9090" {
 		t.Fatalf("unexpected defaults: %+v", c)
 	}
 }
@@ -46,6 +46,9 @@ func TestErrors(t *testing.T) {
 		{"relative base url", append(base, "REMIT_BASE_URL", "/remit"), Need{}, "REMIT_BASE_URL must be an absolute URL"},
 		{"http base url in prod", append(base, "REMIT_BASE_URL", "http://remit.example.com"), Need{}, "must use https"},
 		{"bad listen", append(base, "REMIT_LISTEN", "8080"), Need{}, "REMIT_LISTEN"},
+		{"bad ops listen", append(base, "REMIT_OPS_LISTEN", "9090"), Need{}, "REMIT_OPS_LISTEN must be host:port"},
+		{"ops on the public port", append(base, "REMIT_LISTEN", ":8080", "REMIT_OPS_LISTEN", "0.0.0.0:8080"), Need{}, "REMIT_OPS_LISTEN must be another port"},
+		{"ops on the default public port", append(base, "REMIT_OPS_LISTEN", ":8080"), Need{}, "REMIT_OPS_LISTEN must be another port"},
 		{"workers zero", append(base, "REMIT_WORKERS", "0"), Need{}, "REMIT_WORKERS must be a whole number"},
 		{"workers text", append(base, "REMIT_WORKERS", "ten"), Need{}, "REMIT_WORKERS"},
 		{"smtp scheme", append(base, "REMIT_SMTP_URL", "http://mail:25", "REMIT_MAIL_FROM", "a@b.c"), Need{}, "smtp:// or smtps://"},
@@ -145,5 +148,14 @@ func TestHostAllowLists(t *testing.T) {
 	}
 	if !c.JiraHosts.Allows("http://127.0.0.1:2990/jira") || c.JiraHosts.Allows("https://acme.atlassian.net") || !c.ForgeAPIHosts.Allows("http://127.0.0.1:2990/ex/jira/c1") {
 		t.Errorf("configured lists: %s and %s", c.JiraHosts, c.ForgeAPIHosts)
+	}
+}
+
+func TestOpsListen(t *testing.T) {
+	for _, ok := range [][2]string{{":8080", "127.0.0.1:9090"}, {"127.0.0.1:8080", "127.0.0.2:8080"}, {"127.0.0.1:0", "127.0.0.1:0"}} {
+		c, err := FromEnv(env("REMIT_LISTEN", ok[0], "REMIT_OPS_LISTEN", ok[1]), Need{})
+		if err != nil || c.OpsListen != ok[1] {
+			t.Errorf("REMIT_LISTEN=%s REMIT_OPS_LISTEN=%s: %q %v", ok[0], ok[1], c.OpsListen, err)
+		}
 	}
 }

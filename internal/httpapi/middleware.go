@@ -48,7 +48,7 @@ func observe(logger *slog.Logger, m *Metrics, now func() time.Time) echo.Middlew
 			elapsed := now().Sub(start)
 			m.requests.WithLabelValues(route, c.Request().Method, strconv.Itoa(status)).Observe(elapsed.Seconds())
 			level := slog.LevelInfo
-			if route == "/healthz" || route == "/readyz" || route == "/metrics" {
+			if route == "/healthz" { // probed every few seconds
 				level = slog.LevelDebug
 			}
 			logger.Log(c.Request().Context(), level, "http request",

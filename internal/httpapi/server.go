@@ -76,6 +76,7 @@ type Deps struct {
 type Server struct {
 	deps    Deps
 	echo    *echo.Echo
+	ops     *echo.Echo
 	metrics *Metrics
 	// apiLimit is the one per-tenant token bucket of the JSON API, shared
 	// by its Connect and Forge routes: a tenant's budget is one budget,
@@ -101,19 +102,25 @@ func New(deps Deps) *Server {
 	s.apiLimit = s.rateLimit()
 	e.Use(requestIDs, observe(deps.Logger, s.metrics, deps.Now), recoverPanics(), securityHeaders, limitBody())
 	s.routes()
+	s.ops = s.opsRoutes()
 	return s
 }
 
-// Handler is the root http.Handler.
+// Handler is the root http.Handler of the public port.
 func (s *Server) Handler() http.Handler { return s.echo }
+
+// OpsHandler serves the operator's endpoints, on a listener of their own
+// (REMIT_OPS_LISTEN) that no ingress reaches: /readyz says why a replica
+// is not ready and /metrics names routes and tenants' traffic, neither of
+// which the public should read.
+func (s *Server) OpsHandler() http.Handler { return s.ops }
 
 // routes registers every route, one block per surface.
 func (s *Server) routes() {
 	e := s.echo
-	// Operations.
+	// Liveness only, for load balancers that probe the serving port; the
+	// rest of operations is on the ops listener (opsRoutes).
 	e.GET("/healthz", s.healthz)
-	e.GET("/readyz", s.readyz)
-	e.GET("/metrics", echo.WrapHandler(promhttp.HandlerFor(s.deps.Registry, promhttp.HandlerOpts{})))
 
 	// Connect: descriptor and lifecycle (RS256 signed by Atlassian).
 	e.GET("/atlassian-connect.json", s.descriptor)
@@ -136,6 +143,18 @@ func (s *Server) routes() {
 	// Forge → Remit: invocation tokens (RS256 FIT) on lifecycle, events,
 	// the scheduled trigger and invokeRemote calls of the same API.
 	s.forgeRoutes(e)
+}
+
+// opsRoutes registers the operator's endpoints on their own router.
+func (s *Server) opsRoutes() *echo.Echo {
+	o := echo.New()
+	o.HideBanner, o.HidePort = true, true
+	o.HTTPErrorHandler = errorHandler(s.deps.Logger)
+	o.Use(requestIDs, recoverPanics())
+	o.GET("/healthz", s.healthz)
+	o.GET("/readyz", s.readyz)
+	o.GET("/metrics", echo.WrapHandler(promhttp.HandlerFor(s.deps.Registry, promhttp.HandlerOpts{})))
+	return o
 }
 
 // NewHTTPServer wraps h with the timeouts a public server needs.

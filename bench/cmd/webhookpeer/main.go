@@ -269,7 +269,8 @@ func startRemit(ctx context.Context, cluster *pgtest.Cluster, tenants []benchkit
 	stop := func() { _ = srv.Close(); a.Close(); atl.Close() }
 	readyCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
-	if err := benchkit.WaitHTTP(readyCtx, base+"/readyz"); err != nil {
+	// app.New has migrated the database, so serving is all that is left.
+	if err := benchkit.WaitHTTP(readyCtx, base+"/healthz"); err != nil {
 		stop()
 		return target{}, nil, err
 	}

@@ -121,6 +121,11 @@ func run(ctx context.Context, o options, out io.Writer, logger *slog.Logger) err
 		return err
 	}
 	base := "http://" + addr
+	opsAddr, err := benchkit.FreeAddr()
+	if err != nil {
+		return err
+	}
+	ops := "http://" + opsAddr
 	logPath := filepath.Join(work, "remit.log")
 	logFile, err := os.Create(logPath)
 	if err != nil {
@@ -129,7 +134,7 @@ func run(ctx context.Context, o options, out io.Writer, logger *slog.Logger) err
 	defer logFile.Close()
 	remit := exec.Command(bin, "serve", "-log-level", "warn")
 	remit.Env = append(os.Environ(),
-		"DATABASE_URL="+dbURL, "REMIT_LISTEN="+addr, "REMIT_BASE_URL="+base,
+		"DATABASE_URL="+dbURL, "REMIT_LISTEN="+addr, "REMIT_OPS_LISTEN="+opsAddr, "REMIT_BASE_URL="+base,
 		"REMIT_ENCRYPTION_KEY="+benchkit.EncryptionKey(), "REMIT_CONNECT_KEYS_URL="+atl.KeysURL,
 		"REMIT_WORKERS="+strconv.Itoa(o.workers))
 	remit.Stdout, remit.Stderr = logFile, logFile
@@ -147,7 +152,7 @@ func run(ctx context.Context, o options, out io.Writer, logger *slog.Logger) err
 		}
 	}()
 	readyCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
-	err = benchkit.WaitHTTP(readyCtx, base+"/readyz")
+	err = benchkit.WaitHTTP(readyCtx, ops+"/readyz")
 	cancel()
 	if err != nil {
 		return err
@@ -166,7 +171,7 @@ func run(ctx context.Context, o options, out io.Writer, logger *slog.Logger) err
 	if err != nil {
 		return err
 	}
-	heapStart := scrapeOne(base, "go_memstats_heap_inuse_bytes")
+	heapStart := scrapeOne(ops, "go_memstats_heap_inuse_bytes")
 	fmt.Fprintf(out, "soak: %d deliveries (%d distinct, %d repeats) to %d tenants over %v; remit pid %d, RSS at start %s\n",
 		len(deliveries), distinct, len(deliveries)-distinct, o.tenants, o.duration, pid, benchkit.MiB(rssStart))
 
@@ -227,9 +232,9 @@ func run(ctx context.Context, o options, out io.Writer, logger *slog.Logger) err
 	if err != nil {
 		return err
 	}
-	heapEnd := scrapeOne(base, "go_memstats_heap_inuse_bytes")
-	lagSum, lagCount := scrapeOne(base, "remit_webhook_lag_seconds_sum"), scrapeOne(base, "remit_webhook_lag_seconds_count")
-	metricCompleted := scrapeOne(base, `remit_jobs_total{kind="webhook",outcome="completed"}`)
+	heapEnd := scrapeOne(ops, "go_memstats_heap_inuse_bytes")
+	lagSum, lagCount := scrapeOne(ops, "remit_webhook_lag_seconds_sum"), scrapeOne(ops, "remit_webhook_lag_seconds_count")
+	metricCompleted := scrapeOne(ops, `remit_jobs_total{kind="webhook",outcome="completed"}`)
 
 	total.Elapsed = sendTime
 	slices.Sort(total.Latency)
@@ -330,9 +335,10 @@ func verify(ctx context.Context, pool *pgxpool.Pool, plan []delivery, tenants []
 	return problems
 }
 
-// scrapeOne reads one sample from Remit's /metrics (0 when absent).
-func scrapeOne(base, sample string) float64 {
-	resp, err := http.Get(base + "/metrics")
+// scrapeOne reads one sample from the /metrics of Remit's ops listener at
+// ops (0 when absent).
+func scrapeOne(ops, sample string) float64 {
+	resp, err := http.Get(ops + "/metrics")
 	if err != nil {
 		return 0
 	}

@@ -42,6 +42,7 @@ func ModuleRoot() (string, error) {
 type Replica struct {
 	Name string
 	Base string // http://127.0.0.1:port, also its REMIT_BASE_URL
+	Ops  string // http://127.0.0.1:port of its REMIT_OPS_LISTEN (/metrics, /readyz)
 	bin  string
 	env  []string
 	log  *os.File
@@ -51,10 +52,15 @@ type Replica struct {
 	Starts int
 }
 
-// NewReplica prepares replica name of bin with env (REMIT_LISTEN and
-// REMIT_BASE_URL are added) logging to dir/name.log; Start runs it.
+// NewReplica prepares replica name of bin with env (REMIT_LISTEN,
+// REMIT_OPS_LISTEN and REMIT_BASE_URL are added) logging to
+// dir/name.log; Start runs it.
 func NewReplica(bin, dir, name string, env []string) (*Replica, error) {
 	addr, err := FreeAddr()
+	if err != nil {
+		return nil, err
+	}
+	opsAddr, err := FreeAddr()
 	if err != nil {
 		return nil, err
 	}
@@ -63,11 +69,11 @@ func NewReplica(bin, dir, name string, env []string) (*Replica, error) {
 		return nil, err
 	}
 	base := "http://" + addr
-	env = append(append(os.Environ(), env...), "REMIT_LISTEN="+addr, "REMIT_BASE_URL="+base)
-	return &Replica{Name: name, Base: base, bin: bin, env: env, log: f}, nil
+	env = append(append(os.Environ(), env...), "REMIT_LISTEN="+addr, "REMIT_OPS_LISTEN="+opsAddr, "REMIT_BASE_URL="+base)
+	return &Replica{Name: name, Base: base, Ops: "http://" + opsAddr, bin: bin, env: env, log: f}, nil
 }
 
-// Start runs the process and waits until it answers /readyz.
+// Start runs the process and waits until its ops listener answers /readyz.
 func (r *Replica) Start(ctx context.Context) error {
 	if r.Running() {
 		return fmt.Errorf("%s is already running", r.Name)
@@ -83,7 +89,7 @@ func (r *Replica) Start(ctx context.Context) error {
 	go func(done chan struct{}) { _ = cmd.Wait(); close(done) }(r.done)
 	readyCtx, cancel := context.WithTimeout(ctx, 60*time.Second)
 	defer cancel()
-	return WaitHTTP(readyCtx, r.Base+"/readyz")
+	return WaitHTTP(readyCtx, r.Ops+"/readyz")
 }
 
 // Running reports whether the process is alive.
