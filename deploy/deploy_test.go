@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -211,6 +212,27 @@ func envNames(t *testing.T, all map[string]obj, container any) []string {
 	return names
 }
 
+// portOf is the port of a listen address (":9090", "0.0.0.0:9090").
+func portOf(t *testing.T, what, addr string) int {
+	t.Helper()
+	_, port, _ := strings.Cut(addr, ":")
+	n, err := strconv.Atoi(port)
+	if err != nil {
+		t.Fatalf("%s %q has no port", what, addr)
+	}
+	return n
+}
+
+// containerPorts are a container's ports by name.
+func containerPorts(c any) map[string]int {
+	named := map[string]int{}
+	for _, p := range asList(dig(c, "ports")) {
+		n, _ := dig(p, "containerPort").(int)
+		named[str(p, "name")] = n
+	}
+	return named
+}
+
 func asList(v any) []any { l, _ := v.([]any); return l }
 func asMap(v any) obj    { m, _ := v.(obj); return m }
 
@@ -240,13 +262,35 @@ func TestKubernetesManifests(t *testing.T) {
 	pod := asMap(dig(dep, "spec", "template", "spec"))
 	checkPod(t, "Deployment", pod, listenPort)
 	c := dig(pod, "containers", "0")
-	for probe, path := range map[string]string{"readinessProbe": "/readyz", "livenessProbe": "/healthz"} {
-		if got := str(c, probe, "httpGet", "path"); got != path {
-			t.Errorf("%s on %q, want %s", probe, got, path)
+	opsPort := portOf(t, "ConfigMap REMIT_OPS_LISTEN", str(cfg, "data", "REMIT_OPS_LISTEN"))
+	if opsPort == listenPort {
+		t.Fatalf("REMIT_OPS_LISTEN port %d is the public port", opsPort)
+	}
+	if named := containerPorts(c); named["ops"] != opsPort {
+		t.Errorf("container ports %v: want one named ops on REMIT_OPS_LISTEN's %d", named, opsPort)
+	}
+	// Readiness lives on the ops port only; liveness and startup probe the
+	// public port, which keeps /healthz.
+	probes := map[string]struct {
+		path string
+		port int
+		name string
+	}{
+		"readinessProbe": {"/readyz", opsPort, "ops"},
+		"livenessProbe":  {"/healthz", listenPort, "http"},
+		"startupProbe":   {"/healthz", listenPort, "http"},
+	}
+	for probe, want := range probes {
+		if got := str(c, probe, "httpGet", "path"); got != want.path {
+			t.Errorf("%s on %q, want %s", probe, got, want.path)
 		}
-		if p := dig(c, probe, "httpGet", "port"); p != "http" && p != listenPort {
-			t.Errorf("%s on port %v, want http (%d)", probe, p, listenPort)
+		if p := dig(c, probe, "httpGet", "port"); p != want.name && p != want.port {
+			t.Errorf("%s on port %v, want %s (%d)", probe, p, want.name, want.port)
 		}
+	}
+	ann := asMap(dig(dep, "spec", "template", "metadata", "annotations"))
+	if ann["prometheus.io/port"] != strconv.Itoa(opsPort) || ann["prometheus.io/path"] != "/metrics" {
+		t.Errorf("prometheus.io annotations %v: want /metrics on the ops port %d", ann, opsPort)
 	}
 	if args := asList(dig(c, "args")); len(args) == 0 || args[0] != "serve" {
 		t.Errorf("Deployment args %v, want serve first", args)
@@ -287,6 +331,27 @@ func TestKubernetesManifests(t *testing.T) {
 	}
 	if tp := dig(svc, "spec", "ports", "0", "targetPort"); tp != "http" && tp != listenPort {
 		t.Errorf("Service targetPort %v", tp)
+	}
+	for _, p := range asList(dig(svc, "spec", "ports")) {
+		if tp := dig(p, "targetPort"); tp == "ops" || tp == opsPort || dig(p, "port") == opsPort {
+			t.Errorf("Service exposes the ops port (%v): /metrics and /readyz must stay off it", p)
+		}
+	}
+	np := all["NetworkPolicy/remit"]
+	if !equalMaps(asMap(dig(np, "spec", "podSelector", "matchLabels")), labels) {
+		t.Errorf("NetworkPolicy selects %v, want %v", dig(np, "spec", "podSelector", "matchLabels"), labels)
+	}
+	for _, rule := range asList(dig(np, "spec", "ingress")) {
+		for _, p := range asList(dig(rule, "ports")) {
+			if port := dig(p, "port"); (port == "ops" || port == opsPort) && dig(rule, "from") == nil {
+				t.Errorf("NetworkPolicy opens the ops port to every source: %v", rule)
+			}
+		}
+	}
+	scrape := readYAML(t, "prometheus/scrape.yml")[0]
+	if job := dig(scrape, "scrape_configs", "0"); str(job, "metrics_path") != "/metrics" ||
+		!strings.Contains(fmt.Sprint(dig(job, "relabel_configs")), "remit;ops") {
+		t.Errorf("prometheus/scrape.yml does not scrape /metrics on the port named ops: %v", job)
 	}
 	pdb := all["PodDisruptionBudget/remit"]
 	if !equalMaps(asMap(dig(pdb, "spec", "selector", "matchLabels")), labels) {
@@ -374,8 +439,15 @@ func TestCompose(t *testing.T) {
 		t.Errorf("remit runs as %q", u)
 	}
 	_, port, _ := strings.Cut(str(svcs["remit"], "environment", "REMIT_LISTEN"), ":")
-	if ports := asList(dig(svcs["remit"], "ports")); len(ports) == 0 || !strings.HasSuffix(ports[0].(string), ":"+port) {
+	ports := asList(dig(svcs["remit"], "ports"))
+	if len(ports) == 0 || !strings.HasSuffix(ports[0].(string), ":"+port) {
 		t.Errorf("published ports %v do not reach REMIT_LISTEN port %s", ports, port)
+	}
+	opsPort := portOf(t, "compose REMIT_OPS_LISTEN", str(svcs["remit"], "environment", "REMIT_OPS_LISTEN"))
+	for _, p := range ports {
+		if mapping := p.(string); strings.HasSuffix(mapping, ":"+strconv.Itoa(opsPort)) && !strings.HasPrefix(mapping, "127.0.0.1:") {
+			t.Errorf("compose publishes the ops port beyond loopback: %s", mapping)
+		}
 	}
 	for _, name := range []string{"migrate", "remit"} {
 		env := asMap(dig(svcs[name], "environment"))
@@ -438,7 +510,7 @@ func TestDockerfile(t *testing.T) {
 		}
 	}
 	final := stages[len(stages)-1]
-	var user, health, expose, entry string
+	var user, health, expose, entry, env string
 	for _, ins := range final {
 		word, rest, _ := strings.Cut(ins, " ")
 		switch strings.ToUpper(word) {
@@ -450,6 +522,8 @@ func TestDockerfile(t *testing.T) {
 			expose = rest
 		case "ENTRYPOINT":
 			entry = rest
+		case "ENV":
+			env += " " + rest
 		case "RUN":
 			t.Errorf("the final stage runs %q: it has no shell", rest)
 		}
@@ -461,8 +535,11 @@ func TestDockerfile(t *testing.T) {
 	if !strings.Contains(health, `"healthcheck"`) {
 		t.Errorf("final HEALTHCHECK %q does not run `remit healthcheck`", health)
 	}
-	if expose != "8080" || !strings.Contains(entry, "/remit") {
+	if expose != "8080 9090" || !strings.Contains(entry, "/remit") {
 		t.Errorf("EXPOSE %q ENTRYPOINT %q", expose, entry)
+	}
+	if !strings.Contains(env, "REMIT_LISTEN=:8080") || !strings.Contains(env, "REMIT_OPS_LISTEN=:9090") {
+		t.Errorf("final ENV %q: want REMIT_LISTEN=:8080 and REMIT_OPS_LISTEN=:9090, the ports EXPOSE names", env)
 	}
 	main, err := os.ReadFile("../cmd/remit/main.go")
 	if err != nil {
