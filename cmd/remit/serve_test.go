@@ -54,6 +54,10 @@ func TestServeWithForge(t *testing.T) {
 		"REMIT_CONNECT_KEYS_URL="+srv.URL+"/connect-install-keys",
 		"REMIT_FORGE_APP_ID="+appID,
 		"REMIT_FORGE_JWKS_URL="+srv.URL+jirasim.ForgeJWKSPath,
+		"REMIT_OPS_LISTEN=127.0.0.1:"+strconv.Itoa(freePort(t)),
+		// The simulator is this deployment's Jira and Forge gateway.
+		"REMIT_JIRA_HOSTS=http://127.0.0.1:*",
+		"REMIT_FORGE_API_HOSTS=http://127.0.0.1:*",
 	)
 	var logs bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &logs, &logs

@@ -10,6 +10,7 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/remitapp/remit/internal/apptest"
+	"github.com/remitapp/remit/internal/clock"
 	"github.com/remitapp/remit/internal/forge"
 	"github.com/remitapp/remit/internal/jirasim"
 )
@@ -22,7 +23,7 @@ func TestInstallRefusesSitesOffTheList(t *testing.T) {
 	t.Parallel()
 	atl := apptest.NewAtlassian(t)
 	at := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
-	s := apptest.Start(t, apptest.Options{KeysURL: atl.KeysURL, Now: func() time.Time { return at },
+	s := apptest.Start(t, apptest.Options{KeysURL: atl.KeysURL, Clock: clock.At(at),
 		Env: map[string]string{"REMIT_JIRA_HOSTS": "https://*.atlassian.net,https://*.jira.com,https://*.jira-dev.com"}})
 	send := func(clientKey, secret, baseURL string) *http.Response {
 		tok := apptest.SignRS256(t, atl.Key, atl.Kid, apptest.LifecycleClaims(s.URL, clientKey, "/lifecycle/installed", at))

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/remitapp/remit/internal/apptest"
+	"github.com/remitapp/remit/internal/clock"
 	"github.com/remitapp/remit/internal/connect"
 )
 
@@ -79,7 +80,7 @@ func TestInstallKidFlood(t *testing.T) {
 	atl := apptest.NewAtlassian(t)
 	keys := newCountingKeys(t, atl.KeysURL)
 	at := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
-	s := apptest.Start(t, apptest.Options{KeysURL: keys.URL, Now: func() time.Time { return at }})
+	s := apptest.Start(t, apptest.Options{KeysURL: keys.URL, Clock: clock.At(at)})
 	attacker := apptest.NewRSAKey(t)
 
 	if r := installWith(t, s, atl.Key, atl.Kid, "site-real", at); r.StatusCode != http.StatusNoContent {

@@ -12,6 +12,7 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/remitapp/remit/internal/apptest"
+	"github.com/remitapp/remit/internal/clock"
 	"github.com/remitapp/remit/internal/connect"
 	"github.com/remitapp/remit/internal/forge"
 	"github.com/remitapp/remit/internal/jirasim"
@@ -30,7 +31,7 @@ func TestRefusalsAreNoOracle(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	at := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
-	s := startForgeStack(t, apptest.Options{Now: func() time.Time { return at }})
+	s := startForgeStack(t, apptest.Options{Clock: clock.At(at)})
 
 	connectSite := func(name string) jirasim.Installation {
 		t.Helper()
