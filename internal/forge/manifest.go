@@ -208,7 +208,10 @@ func manifestTree(appID, connectKey, baseURL string, connectModules *omap) *omap
 			set("runtime", newOmap().set("name", "nodejs22.x")).
 			set("licensing", newOmap().set("enabled", true))).
 		set("remotes", []any{newOmap().set("key", remoteKey).set("baseUrl", baseURL).
-			set("operations", []any{"storage", "compute"})}).
+			set("operations", []any{"storage", "compute"}).
+			// Remit keeps invoices, customers and accountIds: in-scope
+			// end-user data, which Forge requires a storing remote to say.
+			set("storage", newOmap().set("inScopeEUD", true))}).
 		set("modules", modules).
 		set("connectModules", connectModules).
 		set("resources", resources()).
@@ -240,7 +243,9 @@ var validIntervals = []string{"fiveMinute", "hour", "day", "week"}
 // properties, key formats and lengths (remotes and endpoints at most 23
 // characters), every endpoint naming a declared remote, every trigger,
 // scheduled trigger and resolver naming a declared endpoint, intervals
-// Forge knows, remotes with a base URL, and app.connect.key present.
+// Forge knows, remotes with a base URL (and, when they store data,
+// storage.inScopeEUD), and app.connect.key present. The manifest test
+// also runs Atlassian's own validator (tools/forgemanifest).
 func Validate(m *omap) error {
 	var errs []string
 	bad := func(format string, a ...any) { errs = append(errs, fmt.Sprintf(format, a...)) }
@@ -268,6 +273,12 @@ func Validate(m *omap) error {
 		base, _ := rm.vals["baseUrl"].(string)
 		if u, err := url.Parse(base); err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
 			bad("remote %q needs an absolute baseUrl", k)
+		}
+		if slices.Contains(getList(rm, "operations"), any("storage")) {
+			st, _ := getMap(rm, "storage")
+			if _, ok := st.valOrNil("inScopeEUD").(bool); !ok {
+				bad("remote %q stores data, so it needs storage.inScopeEUD", k)
+			}
 		}
 		remotes[k] = true
 	}
@@ -351,6 +362,13 @@ func getList(m *omap, k string) []any {
 	}
 	l, _ := m.vals[k].([]any)
 	return l
+}
+
+func (m *omap) valOrNil(k string) any {
+	if m == nil {
+		return nil
+	}
+	return m.vals[k]
 }
 
 func (m *omap) keysOrNil() []string {

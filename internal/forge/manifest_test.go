@@ -173,12 +173,13 @@ func TestValidate(t *testing.T) {
 	}
 	modules := func(m *omap) *omap { x, _ := getMap(m, "modules"); return x }
 	cases := map[string]func(m *omap){
-		"app id not an ARI":    func(m *omap) { app, _ := getMap(m, "app"); app.set("id", "1234") },
-		"no connect key":       func(m *omap) { app, _ := getMap(m, "app"); app.set("connect", newOmap().set("remote", "remit")) },
-		"remote key too long":  func(m *omap) { getList(m, "remotes")[0].(*omap).set("key", strings.Repeat("r", 24)) },
-		"remote without url":   func(m *omap) { getList(m, "remotes")[0].(*omap).set("baseUrl", "/relative") },
-		"endpoint bad remote":  func(m *omap) { getList(modules(m), "endpoint")[0].(*omap).set("remote", "elsewhere") },
-		"trigger bad endpoint": func(m *omap) { getList(modules(m), "trigger")[0].(*omap).set("endpoint", "nowhere") },
+		"app id not an ARI":      func(m *omap) { app, _ := getMap(m, "app"); app.set("id", "1234") },
+		"no connect key":         func(m *omap) { app, _ := getMap(m, "app"); app.set("connect", newOmap().set("remote", "remit")) },
+		"remote key too long":    func(m *omap) { getList(m, "remotes")[0].(*omap).set("key", strings.Repeat("r", 24)) },
+		"remote without url":     func(m *omap) { getList(m, "remotes")[0].(*omap).set("baseUrl", "/relative") },
+		"storing remote, no EUD": func(m *omap) { delete(getList(m, "remotes")[0].(*omap).vals, "storage") },
+		"endpoint bad remote":    func(m *omap) { getList(modules(m), "endpoint")[0].(*omap).set("remote", "elsewhere") },
+		"trigger bad endpoint":   func(m *omap) { getList(modules(m), "trigger")[0].(*omap).set("endpoint", "nowhere") },
 		"resolver bad endpoint": func(m *omap) {
 			getList(modules(m), "jira:adminPage")[0].(*omap).set("resolver", newOmap().set("endpoint", "x"))
 		},
