@@ -9,11 +9,15 @@ all: build
 
 # deps: Debian packages the tests need (pdftotext, chromium) and Node packages
 # from the lock files. Idempotent; quiet when everything is present.
-deps: tools/jwtref/node_modules/.package-lock.json
+deps: tools/jwtref/node_modules/.package-lock.json tools/forgemanifest/node_modules/.package-lock.json
 	@scripts/deps.sh
 
 tools/jwtref/node_modules/.package-lock.json: tools/jwtref/package.json tools/jwtref/package-lock.json
 	npm ci --prefix tools/jwtref --no-audit --no-fund --loglevel=error
+
+# Atlassian's Forge manifest validator; internal/forge's test runs it on manifest.yml.
+tools/forgemanifest/node_modules/.package-lock.json: tools/forgemanifest/package.json tools/forgemanifest/package-lock.json
+	npm ci --prefix tools/forgemanifest --no-audit --no-fund --loglevel=error
 
 # frontend: the iframe pages (TypeScript, Vite), built into frontend/dist
 # and from there into the Go binary (go:embed). The build fails when the
@@ -80,7 +84,8 @@ bench/ace/node_modules/.package-lock.json: bench/ace/package.json bench/ace/pack
 	npm ci --prefix bench/ace --no-audit --no-fund --loglevel=error
 
 # manifest: regenerate the Forge manifest.yml from atlassian-connect.json
-# (internal/forge's drift test fails until it is regenerated).
+# (internal/forge's drift test fails until it is regenerated; another test
+# runs Atlassian's validator, tools/forgemanifest, on the result).
 manifest:
 	$(GO) run ./cmd/remit manifest -o manifest.yml
 
