@@ -16,7 +16,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/remitapp/remit/internal/forge"
 	"github.com/remitapp/remit/internal/jirasim"
 	"github.com/remitapp/remit/internal/pgtest"
 )
@@ -107,7 +106,7 @@ func TestServeWithForge(t *testing.T) {
 	if err != nil {
 		t.Fatalf("forge install: %v\n%s", err, logs.String())
 	}
-	resp, err := site.InvokeRemote(ctx, inst.ID, "admin", http.MethodGet, forge.RouteAPI+"/v1/settings", nil)
+	resp, err := site.InvokeRemote(ctx, inst.ID, "admin", http.MethodGet, "/v1/settings", nil)
 	if err != nil {
 		t.Fatal(err)
 	}

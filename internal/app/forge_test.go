@@ -82,14 +82,15 @@ func forgeSiteOf(t *testing.T, s *apptest.Stack, name string) *jirasim.Site {
 	return site
 }
 
-// call invokes Remit's API through the Forge route, as invokeRemote does.
+// call invokes Remit's API through the Forge route, as invokeRemote does:
+// the page's path is below the UI endpoint's route.
 func (f *forgeSite) call(t *testing.T, method, path string, body any, out any) int {
 	t.Helper()
 	var raw []byte
 	if body != nil {
 		raw, _ = json.Marshal(body)
 	}
-	resp, err := f.site.InvokeRemote(context.Background(), f.inst.ID, f.user, method, forge.RouteAPI+"/v1"+path, raw)
+	resp, err := f.site.InvokeRemote(context.Background(), f.inst.ID, f.user, method, "/v1"+path, raw)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -17,7 +17,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/remitapp/remit/internal/forge"
 	"github.com/remitapp/remit/internal/jirasim"
 
 	"github.com/chromedp/chromedp"
@@ -157,7 +156,8 @@ func (h *forgeHost) invoked() []string {
 // testForgePanel: the Connect site adopts Forge, and the very same issue
 // panel, loaded as a Forge Custom UI resource with no Connect JS at all,
 // shows the invoice through invokeRemote and Remit's /forge/api/v1
-// routes, authenticated by FITs.
+// routes (the UI endpoint's route before the page's /v1 paths),
+// authenticated by FITs.
 func (d *demo) testForgePanel(t *testing.T) {
 	b := d.b
 	b.t = t
@@ -196,8 +196,10 @@ func (d *demo) testForgePanel(t *testing.T) {
 	if err := b.InFrame(frame, `window.AP === undefined && !document.querySelector('script[src*="all.js"]')`, &noConnect); err != nil || !noConnect {
 		t.Fatalf("the Forge page has the Connect JS API (%v)", err)
 	}
+	// The page names paths below the UI endpoint's route (/forge/api),
+	// which Forge puts before them.
 	paths := h.invoked()
-	wantPaths := []string{"GET " + forge.RouteAPI + "/v1/invoices/by-issue/" + *inv.IssueKey, fmt.Sprintf("GET %s/v1/invoices/%d/timeline", forge.RouteAPI, inv.ID)}
+	wantPaths := []string{"GET /v1/invoices/by-issue/" + *inv.IssueKey, fmt.Sprintf("GET /v1/invoices/%d/timeline", inv.ID)}
 	for _, w := range wantPaths {
 		if !contains(paths, w) {
 			t.Errorf("invokeRemote calls %v lack %q", paths, w)
@@ -206,7 +208,7 @@ func (d *demo) testForgePanel(t *testing.T) {
 
 	// The PDF comes through invokeRemote as base64 in JSON and downloads.
 	b.WaitInFrame("download button", frame, fmt.Sprintf(clickButton, "Download PDF"), 10*time.Second)
-	pdfPath := fmt.Sprintf("GET %s/v1/invoices/%d/pdf?encoding=base64", forge.RouteAPI, inv.ID)
+	pdfPath := fmt.Sprintf("GET /v1/invoices/%d/pdf?encoding=base64", inv.ID)
 	for deadline := time.Now().Add(10 * time.Second); !contains(h.invoked(), pdfPath); time.Sleep(20 * time.Millisecond) {
 		if time.Now().After(deadline) {
 			t.Fatalf("invokeRemote calls %v lack %q", h.invoked(), pdfPath)

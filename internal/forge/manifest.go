@@ -15,9 +15,11 @@ const (
 	RouteLifecycle = "/forge/lifecycle"
 	RouteEvents    = "/forge/events"
 	RouteScheduled = "/forge/scheduled"
-	// RouteAPI is the prefix of the invokeRemote paths: the frontend's
-	// Forge transport calls RouteAPI + "/v1/…" for what the Connect
-	// transport calls as /api/v1/….
+	// RouteAPI is the route of the UI endpoint, which Forge puts before
+	// every invokeRemote path: the frontend's Forge transport asks for
+	// "/v1/…" and the call arrives at RouteAPI + "/v1/…", the handlers the
+	// Connect transport calls as /api/v1/…. A page cannot point
+	// invokeRemote at the trigger routes outside it.
 	RouteAPI = "/forge/api"
 )
 
@@ -142,11 +144,9 @@ func connectModulesOf(desc *omap) (*omap, error) {
 }
 
 func endpoint(key, path string) *omap {
-	e := newOmap().set("key", key).set("remote", remoteKey)
-	if path != "" {
-		e.set("route", newOmap().set("path", path))
-	}
-	return e.set("auth", newOmap().set("appSystemToken", newOmap().set("enabled", true)))
+	return newOmap().set("key", key).set("remote", remoteKey).
+		set("route", newOmap().set("path", path)).
+		set("auth", newOmap().set("appSystemToken", newOmap().set("enabled", true)))
 }
 
 // UIPages are the frontend pages Forge modules show, each a Custom UI
@@ -196,7 +196,7 @@ func manifestTree(appID, connectKey, baseURL string, connectModules *omap) *omap
 			newOmap().set("key", "remit-followup-heartbeat").set("endpoint", endpointScheduled).set("interval", scheduledInterval),
 		}).
 		set("endpoint", []any{
-			endpoint(endpointUI, ""),
+			endpoint(endpointUI, RouteAPI),
 			endpoint(endpointEvents, RouteEvents),
 			endpoint(endpointLifecycle, RouteLifecycle),
 			endpoint(endpointScheduled, RouteScheduled),
@@ -242,7 +242,8 @@ var validIntervals = []string{"fiveMinute", "hour", "day", "week"}
 // reference that a generator can get wrong: the required top-level
 // properties, key formats and lengths (remotes and endpoints at most 23
 // characters), every endpoint naming a declared remote, every trigger,
-// scheduled trigger and resolver naming a declared endpoint, intervals
+// scheduled trigger and resolver naming a declared endpoint, each
+// endpoint with its own route.path, intervals
 // Forge knows, remotes with a base URL (and, when they store data,
 // storage.inScopeEUD), and app.connect.key present. The manifest test
 // also runs Atlassian's own validator (tools/forgemanifest).
@@ -299,6 +300,11 @@ func Validate(m *omap) error {
 		}
 		if !remotes[fmt.Sprint(em.vals["remote"])] {
 			bad("endpoint %q names an undeclared remote", k)
+		}
+		// Every endpoint has its own route, the UI's too: without one an
+		// invokeRemote path could name any route of the remote.
+		if route, _ := getMap(em, "route"); route == nil || !strings.HasPrefix(fmt.Sprint(route.vals["path"]), "/") {
+			bad("endpoint %q needs a route.path", k)
 		}
 		endpoints[k] = true
 	}

@@ -138,7 +138,7 @@ func TestManifestRoutesEveryEventAndTrigger(t *testing.T) {
 	s := string(out)
 	for _, want := range []string{
 		"id: ari:cloud:ecosystem::app/1234", "key: io.remit.test", "baseUrl: https://remit.test",
-		"path: " + RouteEvents, "path: " + RouteLifecycle, "path: " + RouteScheduled,
+		"path: " + RouteEvents, "path: " + RouteLifecycle, "path: " + RouteScheduled, "path: " + RouteAPI,
 		EventInstalled, EventUpgraded, "interval: hour", "jira:issueContext:", "jira:projectPage:", "jira:adminPage:",
 	} {
 		if !strings.Contains(s, want) {
@@ -179,6 +179,7 @@ func TestValidate(t *testing.T) {
 		"remote without url":     func(m *omap) { getList(m, "remotes")[0].(*omap).set("baseUrl", "/relative") },
 		"storing remote, no EUD": func(m *omap) { delete(getList(m, "remotes")[0].(*omap).vals, "storage") },
 		"endpoint bad remote":    func(m *omap) { getList(modules(m), "endpoint")[0].(*omap).set("remote", "elsewhere") },
+		"UI endpoint no route":   func(m *omap) { delete(getList(modules(m), "endpoint")[0].(*omap).vals, "route") },
 		"trigger bad endpoint":   func(m *omap) { getList(modules(m), "trigger")[0].(*omap).set("endpoint", "nowhere") },
 		"resolver bad endpoint": func(m *omap) {
 			getList(modules(m), "jira:adminPage")[0].(*omap).set("resolver", newOmap().set("endpoint", "x"))

@@ -154,14 +154,19 @@ func (st *Site) FireScheduledTrigger(ctx context.Context, installationID string)
 }
 
 // InvokeRemote calls the remote as a Custom UI page's invokeRemote does:
-// any method, a path below the remote, a FIT naming the user as principal.
+// any method, the path below the UI endpoint's route (the page cannot
+// leave it), a FIT naming the user as principal.
 func (st *Site) InvokeRemote(ctx context.Context, installationID, principal, method, path string, body []byte) (*http.Response, error) {
 	fi, err := st.sim.forgeInstall(installationID)
 	if err != nil {
 		return nil, err
 	}
+	if !strings.HasPrefix(path, "/") {
+		path = "/" + path
+	}
 	tok := st.sim.SignFIT(st.sim.FITClaims(fi.ForgeInstallation, principal))
-	req, err := http.NewRequestWithContext(ctx, method, strings.TrimSuffix(fi.app.RemoteURL, "/")+path, bytes.NewReader(body))
+	url := strings.TrimSuffix(fi.app.RemoteURL, "/") + forge.RouteAPI + path
+	req, err := http.NewRequestWithContext(ctx, method, url, bytes.NewReader(body))
 	if err != nil {
 		return nil, err
 	}

@@ -150,7 +150,7 @@ describe('transport selection', () => {
     const forge = createClient({ remitForgeInvoke: invoke });
     expect(forge.transport.kind).toBe('forge');
     expect(await forge.get('/invoices')).toEqual({ items: [] });
-    expect(invoke).toHaveBeenCalledWith(expect.objectContaining({ path: '/forge/api/v1/invoices', method: 'GET' }));
+    expect(invoke).toHaveBeenCalledWith(expect.objectContaining({ path: '/v1/invoices', method: 'GET' }));
     expect(() => createClient({})).toThrow(ApiError);
   });
 

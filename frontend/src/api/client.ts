@@ -79,10 +79,11 @@ export type InvokeRemote = (req: {
   headers?: Record<string, string>;
 }) => Promise<{ status: number; headers?: Record<string, string | string[]>; body?: unknown }>;
 
-/** FORGE_API is where Remit serves its API to invokeRemote (the Go
- * package forge's RouteAPI + "/v1"): the very handlers of /api/v1,
+/** FORGE_API is the API's path below the UI endpoint's route, which
+ * Forge puts before every invokeRemote path: the call arrives at Remit as
+ * the Go package forge's RouteAPI + "/v1", the very handlers of /api/v1,
  * authenticated by Forge invocation tokens instead of Connect JWTs. */
-export const FORGE_API = '/forge/api/v1';
+export const FORGE_API = '/v1';
 
 /** forgePath maps an API path (/invoices/7) to its Forge remote path. */
 export function forgePath(path: string): string {

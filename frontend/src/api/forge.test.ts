@@ -17,12 +17,12 @@ describe('hostKind', () => {
 
 describe('forgePath', () => {
   it.each([
-    ['/invoices/7', '/forge/api/v1/invoices/7'],
-    ['/invoices/by-issue/BILL-1', '/forge/api/v1/invoices/by-issue/BILL-1'],
-    ['policy/preview', '/forge/api/v1/policy/preview'],
-    ['/invoices?limit=10&cursor=a', '/forge/api/v1/invoices?limit=10&cursor=a'],
+    ['/invoices/7', '/v1/invoices/7'],
+    ['/invoices/by-issue/BILL-1', '/v1/invoices/by-issue/BILL-1'],
+    ['policy/preview', '/v1/policy/preview'],
+    ['/invoices?limit=10&cursor=a', '/v1/invoices?limit=10&cursor=a'],
   ])('%s → %s', (path, want) => expect(forgePath(path)).toBe(want));
-  it('is the Go remote route', () => expect(FORGE_API).toBe('/forge/api/v1'));
+  it('is relative to the UI endpoint route', () => expect(FORGE_API).toBe('/v1'));
 });
 
 describe('connectHost', () => {
@@ -41,7 +41,7 @@ describe('connectHost', () => {
     expect(api.transport.kind).toBe('forge');
     expect(forge).toEqual({ issueKey: 'BILL-1' });
     expect(await api.post('/invoices/7/dispute', {})).toEqual({ id: 7 });
-    expect(invokeRemote).toHaveBeenCalledWith({ path: '/forge/api/v1/invoices/7/dispute', method: 'POST', body: {}, headers: { Accept: 'application/json' } });
+    expect(invokeRemote).toHaveBeenCalledWith({ path: '/v1/invoices/7/dispute', method: 'POST', body: {}, headers: { Accept: 'application/json' } });
   });
 
   it('refuses a page outside Jira', async () => {
@@ -74,7 +74,7 @@ describe('forgeTransport', () => {
       };
     };
     const blob = await new ApiClient(forgeTransport(invoke)).blob('/invoices/7/pdf');
-    expect(calls).toEqual(['/forge/api/v1/invoices/7/pdf?encoding=base64']);
+    expect(calls).toEqual(['/v1/invoices/7/pdf?encoding=base64']);
     expect(blob.type).toBe('application/pdf');
     expect([...new Uint8Array(await blob.arrayBuffer())]).toEqual(bytes);
   });
@@ -109,9 +109,9 @@ describe('the Forge chunk over @forge/bridge', () => {
     bridgeImpl = callBridge;
     (globalThis as { __bridge?: unknown }).__bridge = sharedBridge;
     const mod = await import('./forge');
-    const r = await mod.invokeRemote({ path: '/forge/api/v1/me', method: 'GET' });
+    const r = await mod.invokeRemote({ path: '/v1/me', method: 'GET' });
     expect(r.status).toBe(200);
-    expect(callBridge).toHaveBeenCalledWith('invoke', { path: '/forge/api/v1/me', method: 'GET', invokeType: 'ui-remote-fetch' });
+    expect(callBridge).toHaveBeenCalledWith('invoke', { path: '/v1/me', method: 'GET', invokeType: 'ui-remote-fetch' });
     expect(r.headers?.['content-type']).toBe('application/json');
     expect(await mod.forgeContext()).toEqual({ issueKey: 'BILL-9', projectKey: 'BILL', timezone: 'Europe/Berlin', siteUrl: 'https://x.example/', licenseActive: false });
   });
