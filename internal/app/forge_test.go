@@ -388,6 +388,11 @@ func TestForgeSecurityMatrix(t *testing.T) {
 		return strings.Join(parts, ".")
 	}
 	sys := inst.SystemToken
+	trigger := func(route string) string { return s.Sim.SignFIT(s.Sim.TriggerFITClaims(inst, route)) }
+	withUser := func(c jwt.MapClaims) jwt.MapClaims { c["principal"] = admin; return c }
+	paid := `{"eventType":"avi:jira:updated:issue","issue":{"id":"1","key":"BILL-1"},` +
+		`"changelog":{"items":[{"field":"status","fromString":"Sent","toString":"Paid"}]}}`
+	uninstall := `{"eventType":"avi:forge:uninstalled:app","id":"` + inst.ID + `"}`
 
 	type attempt struct {
 		path, auth, system string
@@ -413,11 +418,24 @@ func TestForgeSecurityMatrix(t *testing.T) {
 		"installation Remit does not know":  {api, "Bearer " + s.Sim.SignFIT(s.Sim.FITClaims(unknown, admin)), sys, putSettings, 401},
 		"uninstalled installation":          {api, "Bearer " + s.Sim.SignFIT(s.Sim.FITClaims(gone, admin)), sys, putSettings, 401},
 		"UI call without a user":            {api, "Bearer " + s.Sim.SignFIT(s.Sim.FITClaims(inst, "")), sys, putSettings, 401},
-		"lifecycle for another installation": {forge.RouteLifecycle, "Bearer " + s.Sim.SignFIT(valid()), sys,
+		"lifecycle for another installation": {forge.RouteLifecycle, "Bearer " + trigger(forge.RouteLifecycle), sys,
 			`{"eventType":"avi:forge:installed:app","id":"` + otherInst.ID + `"}`, 401},
 		"event without token":  {forge.RouteEvents, "", sys, `{"eventType":"avi:jira:updated:issue"}`, 401},
 		"scheduled, wrong aud": {forge.RouteScheduled, "Bearer " + with(func(c jwt.MapClaims) { c["aud"] = otherAppID }), sys, `{}`, 401},
-		"unsupported event":    {forge.RouteEvents, "Bearer " + s.Sim.SignFIT(valid()), sys, `{"eventType":"avi:jira:created:comment"}`, 400},
+		"unsupported event":    {forge.RouteEvents, "Bearer " + trigger(forge.RouteEvents), sys, `{"eventType":"avi:jira:created:comment"}`, 400},
+
+		// Principal and module confusion: each token is one Forge mints,
+		// delivered where Forge would not send it.
+		"user token of the UI, Paid event":      {forge.RouteEvents, "Bearer " + s.Sim.SignFIT(valid()), sys, paid, 401},
+		"user token of the UI, uninstall":       {forge.RouteLifecycle, "Bearer " + s.Sim.SignFIT(valid()), sys, uninstall, 401},
+		"user token of the UI, heartbeat":       {forge.RouteScheduled, "Bearer " + s.Sim.SignFIT(valid()), sys, `{}`, 401},
+		"app token of the events, API":          {api, "Bearer " + trigger(forge.RouteEvents), sys, putSettings, 401},
+		"app token of the heartbeat, API":       {api, "Bearer " + trigger(forge.RouteScheduled), sys, putSettings, 401},
+		"app token of the heartbeat, Paid":      {forge.RouteEvents, "Bearer " + trigger(forge.RouteScheduled), sys, paid, 401},
+		"app token of the events, uninstall":    {forge.RouteLifecycle, "Bearer " + trigger(forge.RouteEvents), sys, uninstall, 401},
+		"app token of the lifecycle, heartbeat": {forge.RouteScheduled, "Bearer " + trigger(forge.RouteLifecycle), sys, `{}`, 401},
+		"events token naming a user":            {forge.RouteEvents, "Bearer " + s.Sim.SignFIT(withUser(s.Sim.TriggerFITClaims(inst, forge.RouteEvents))), sys, paid, 401},
+		"token for another app's module":        {forge.RouteEvents, "Bearer " + s.Sim.SignFIT(s.Sim.FITClaimsFor(inst, forge.Module{Key: "remit-sync", Type: forge.ModuleTypeEndpoint}, "")), sys, paid, 401},
 	}
 	settingsBefore := count(t, s, `SELECT count(*) FROM settings`)
 	tenantsBefore := count(t, s, `SELECT count(*) FROM tenants`)
@@ -444,7 +462,8 @@ func TestForgeSecurityMatrix(t *testing.T) {
 		t.Fatalf("matrix has %d cases", len(cases))
 	}
 	if count(t, s, `SELECT count(*) FROM settings`) != settingsBefore || count(t, s, `SELECT count(*) FROM tenants`) != tenantsBefore ||
-		count(t, s, `SELECT count(*) FROM webhook_deliveries`) != 0 {
+		count(t, s, `SELECT count(*) FROM webhook_deliveries`) != 0 ||
+		count(t, s, `SELECT count(*) FROM tenants WHERE installation_id = $1 AND state = 'installed'`, inst.ID) != 1 {
 		t.Fatal("a refused call wrote something")
 	}
 

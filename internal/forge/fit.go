@@ -38,9 +38,12 @@ type Invocation struct {
 	CloudID        string // from context.cloudId or the installation contexts
 	SiteURL        string // context.siteUrl when present
 	Principal      string // accountId of the user; empty for events and triggers
-	ModuleKey      string
-	Environment    string // environment type (DEVELOPMENT, STAGING, PRODUCTION)
-	ExpiresAt      time.Time
+	// ModuleKey and ModuleType are app.module: the module the token was
+	// minted for (a UI module, or core:endpoint for a trigger's endpoint).
+	ModuleKey   string
+	ModuleType  string
+	Environment string // environment type (DEVELOPMENT, STAGING, PRODUCTION)
+	ExpiresAt   time.Time
 	// SystemToken is the x-forge-oauth-system header: the app's bearer
 	// token for Jira calls. It is never logged.
 	SystemToken string
@@ -62,7 +65,8 @@ type fitClaims struct {
 			ID   string `json:"id"`
 		} `json:"environment"`
 		Module struct {
-			Key string `json:"key"`
+			Key  string `json:"key"`
+			Type string `json:"type"`
 		} `json:"module"`
 		Installation struct {
 			ID       string `json:"id"`
@@ -168,7 +172,7 @@ func (v *Verifier) invocation(op string, r *http.Request, c fitClaims) (Invocati
 	inv := Invocation{
 		AppID: c.App.ID, AppVersion: c.App.Version, InstallationID: inst,
 		APIBaseURL: c.App.APIBaseURL, CloudID: ctxClaims.CloudID, SiteURL: ctxClaims.SiteURL,
-		Principal: c.Principal, ModuleKey: c.App.Module.Key, Environment: c.App.Environment.Type,
+		Principal: c.Principal, ModuleKey: c.App.Module.Key, ModuleType: c.App.Module.Type, Environment: c.App.Environment.Type,
 		ExpiresAt: c.ExpiresAt.Time, Context: c.Context,
 		SystemToken: r.Header.Get(HeaderSystemToken),
 	}

@@ -136,7 +136,7 @@ func TestVerifyAcceptsAValidToken(t *testing.T) {
 	}
 	want := Invocation{AppID: testApp, AppVersion: "3", InstallationID: testInst, CloudID: testCloud,
 		APIBaseURL: "https://api.example.test/ex/jira/" + testCloud, SiteURL: "https://acme.example.test",
-		Principal: "557058:user-1", ModuleKey: "remit-issue-context", Environment: "PRODUCTION", SystemToken: "system-token"}
+		Principal: "557058:user-1", ModuleKey: "remit-issue-context", ModuleType: "xen:macro", Environment: "PRODUCTION", SystemToken: "system-token"}
 	inv.Context, inv.ExpiresAt = nil, time.Time{}
 	if !reflect.DeepEqual(inv, want) {
 		t.Fatalf("got %+v\nwant %+v", inv, want)

@@ -51,21 +51,32 @@ const ctxInvocation = "remit.forge_invocation"
 
 // forgeRoutes registers the Forge Remote surface: lifecycle, product
 // events and the scheduled trigger (POST, from Forge), and the JSON API as
-// invokeRemote calls it, on the very handlers /api/v1 uses.
+// invokeRemote calls it, on the very handlers /api/v1 uses. Each route
+// admits only the tokens Forge mints for its own endpoint's modules.
 func (s *Server) forgeRoutes(e *echo.Echo) {
 	if s.deps.Forge == nil {
 		return
 	}
 	e.POST(forge.RouteLifecycle, s.forgeLifecycle)
-	e.POST(forge.RouteEvents, s.forgeEvent, withDeadline(s.deps.WebhookTimeout), s.requireFIT(false))
-	e.POST(forge.RouteScheduled, s.forgeScheduled, s.requireFIT(false))
-	s.apiRoutes(e.Group(forge.RouteAPI+"/v1", withDeadline(s.deps.APITimeout), s.requireFIT(true), s.apiLimit))
+	e.POST(forge.RouteEvents, s.forgeEvent, withDeadline(s.deps.WebhookTimeout), s.requireFIT(forge.RouteEvents))
+	e.POST(forge.RouteScheduled, s.forgeScheduled, s.requireFIT(forge.RouteScheduled))
+	s.apiRoutes(e.Group(forge.RouteAPI+"/v1", withDeadline(s.deps.APITimeout), s.requireFIT(forge.RouteAPI), s.apiLimit))
 }
 
-// verifyFIT checks the token and the system token every Remit endpoint
-// asks for in the manifest; Jira calls are impossible without the latter.
-func (s *Server) verifyFIT(c echo.Context) (forge.Invocation, error) {
+// verifyFIT checks the token, that it was minted for a module of the
+// route's endpoint (a user's panel token cannot post a product event, a
+// trigger's token cannot call the API), and the system token every Remit
+// endpoint asks for in the manifest; Jira calls are impossible without
+// the latter. It changes nothing, so a refusal leaves no trace but a log.
+func (s *Server) verifyFIT(c echo.Context, route string) (forge.Invocation, error) {
+	ep, err := forge.EndpointFor(route)
+	if err != nil {
+		return forge.Invocation{}, remit.Wrap(remit.Internal, "forge", err)
+	}
 	inv, err := s.deps.Forge.Verifier.Verify(c.Request().Context(), c.Request())
+	if err == nil {
+		err = ep.Admit(inv)
+	}
 	if err == nil && inv.SystemToken == "" {
 		err = remit.Errorf(remit.Unauthorized, "forge", "missing system token")
 	}
@@ -81,13 +92,14 @@ func (s *Server) verifyFIT(c echo.Context) (forge.Invocation, error) {
 	return inv, nil
 }
 
-// requireFIT authenticates a Forge invocation of a known, active
-// installation, keeps its system token for later Jira calls and puts the
-// tenant (and, for UI calls, the user) where the API handlers look.
-func (s *Server) requireFIT(needUser bool) echo.MiddlewareFunc {
+// requireFIT authenticates a Forge invocation at route of a known,
+// active installation, keeps its system token for later Jira calls and
+// puts the tenant (and, for UI calls, the user) where the API handlers
+// look.
+func (s *Server) requireFIT(route string) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
-			inv, err := s.verifyFIT(c)
+			inv, err := s.verifyFIT(c, route)
 			if err != nil {
 				return err
 			}
@@ -100,8 +112,6 @@ func (s *Server) requireFIT(needUser bool) echo.MiddlewareFunc {
 				return err
 			case !t.Active():
 				return s.refuse(c, surfaceForge, remit.Errorf(remit.Unauthorized, "forge", "tenant not installed"))
-			case needUser && inv.Principal == "":
-				return s.refuse(c, surfaceForge, remit.Errorf(remit.Unauthorized, "forge", "invocation has no user"))
 			}
 			if err := s.keepToken(ctx, t.ClientKey, inv); err != nil {
 				return err
@@ -128,7 +138,7 @@ func (s *Server) keepToken(ctx context.Context, clientKey string, inv forge.Invo
 // invoices), else creates a Forge-only tenant; it works without any
 // Connect lifecycle callback.
 func (s *Server) forgeLifecycle(c echo.Context) error {
-	inv, err := s.verifyFIT(c)
+	inv, err := s.verifyFIT(c, forge.RouteLifecycle)
 	if err != nil {
 		return err
 	}

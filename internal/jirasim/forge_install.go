@@ -65,7 +65,7 @@ func (st *Site) InstallForgeApp(ctx context.Context, app ForgeApp) (ForgeInstall
 	st.mu.Unlock()
 
 	fi := st.newForgeInstall(app)
-	status, err := st.sendForge(ctx, fi, forge.RouteLifecycle, "", lifecyclePayload(fi, forge.EventInstalled))
+	status, err := st.sendForge(ctx, fi, forge.RouteLifecycle, lifecyclePayload(fi, forge.EventInstalled))
 	if err != nil {
 		return ForgeInstallation{}, err
 	}
@@ -117,7 +117,7 @@ func (st *Site) UninstallForgeApp(ctx context.Context, installationID string) er
 	if err != nil {
 		return err
 	}
-	_, err = st.sendForge(ctx, fi, forge.RouteLifecycle, "", lifecyclePayload(fi, forge.EventUninstalled))
+	_, err = st.sendForge(ctx, fi, forge.RouteLifecycle, lifecyclePayload(fi, forge.EventUninstalled))
 	st.sim.forge.mu.Lock()
 	fi.installed = false
 	delete(st.sim.forge.tokens, fi.SystemToken)
@@ -141,7 +141,7 @@ func (st *Site) SendForgeEvent(ctx context.Context, installationID, eventType st
 	for k, v := range payload {
 		body[k] = v
 	}
-	return st.sendForge(ctx, fi, forge.RouteEvents, "", body)
+	return st.sendForge(ctx, fi, forge.RouteEvents, body)
 }
 
 // FireScheduledTrigger posts the scheduled trigger to the remote.
@@ -150,12 +150,13 @@ func (st *Site) FireScheduledTrigger(ctx context.Context, installationID string)
 	if err != nil {
 		return 0, err
 	}
-	return st.sendForge(ctx, fi, forge.RouteScheduled, "", map[string]any{"context": map[string]any{"cloudId": fi.CloudID}})
+	return st.sendForge(ctx, fi, forge.RouteScheduled, map[string]any{"context": map[string]any{"cloudId": fi.CloudID}})
 }
 
 // InvokeRemote calls the remote as a Custom UI page's invokeRemote does:
 // any method, the path below the UI endpoint's route (the page cannot
-// leave it), a FIT naming the user as principal.
+// leave it), a FIT minted for the issue panel naming the user as
+// principal.
 func (st *Site) InvokeRemote(ctx context.Context, installationID, principal, method, path string, body []byte) (*http.Response, error) {
 	fi, err := st.sim.forgeInstall(installationID)
 	if err != nil {
@@ -165,7 +166,7 @@ func (st *Site) InvokeRemote(ctx context.Context, installationID, principal, met
 		path = "/" + path
 	}
 	tok := st.sim.SignFIT(st.sim.FITClaims(fi.ForgeInstallation, principal))
-	url := strings.TrimSuffix(fi.app.RemoteURL, "/") + forge.RouteAPI + path
+	url := strings.TrimSuffix(fi.app.RemoteURL, "/") + uiEndpoint().Route + path
 	req, err := http.NewRequestWithContext(ctx, method, url, bytes.NewReader(body))
 	if err != nil {
 		return nil, err
@@ -191,15 +192,16 @@ func lifecyclePayload(fi *forgeInstall, event string) map[string]any {
 		"app": map[string]any{"id": fi.AppID, "version": "1"}}
 }
 
-// sendForge posts an event or trigger to the remote, POST only, with a
-// FIT and the system token, as Forge Remote does.
-func (st *Site) sendForge(ctx context.Context, fi *forgeInstall, route, principal string, payload map[string]any) (int, error) {
+// sendForge posts an event or trigger to the remote, POST only, with the
+// FIT Forge mints for the trigger endpoint at route (an app token, no
+// user) and the system token, as Forge Remote does.
+func (st *Site) sendForge(ctx context.Context, fi *forgeInstall, route string, payload map[string]any) (int, error) {
 	body, _ := json.Marshal(payload)
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, strings.TrimSuffix(fi.app.RemoteURL, "/")+route, bytes.NewReader(body))
 	if err != nil {
 		return 0, err
 	}
-	req.Header.Set("Authorization", "Bearer "+st.sim.SignFIT(st.sim.FITClaims(fi.ForgeInstallation, principal)))
+	req.Header.Set("Authorization", "Bearer "+st.sim.SignFIT(st.sim.TriggerFITClaims(fi.ForgeInstallation, route)))
 	req.Header.Set(forge.HeaderSystemToken, fi.SystemToken)
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := st.sim.client.Do(req)

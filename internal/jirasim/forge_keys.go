@@ -88,25 +88,69 @@ func (s *Sim) serveForgeJWKS(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"keys": keys})
 }
 
-// FITClaims are the claims of a valid FIT for an installation, as Forge
-// mints them; tests change them to forge bad tokens.
+// FITClaims are the claims of the FIT Forge mints when principal, on the
+// issue panel, calls the remote through invokeRemote (an empty principal
+// is an anonymous user); tests change them to forge bad tokens.
 func (s *Sim) FITClaims(inst ForgeInstallation, principal string) jwt.MapClaims {
+	return s.FITClaimsFor(inst, issuePanelModule(), principal)
+}
+
+// TriggerFITClaims are the claims of the FIT Forge mints for the trigger
+// endpoint at route (forge.RouteEvents, RouteLifecycle, RouteScheduled):
+// an app token of type core:endpoint that names no user.
+func (s *Sim) TriggerFITClaims(inst ForgeInstallation, route string) jwt.MapClaims {
+	ep, err := forge.EndpointFor(route)
+	if err != nil {
+		panic("jirasim: " + err.Error())
+	}
+	return s.FITClaimsFor(inst, forge.Module{Key: ep.Key, Type: forge.ModuleTypeEndpoint}, "")
+}
+
+// FITClaimsFor are the claims of a valid FIT for an installation, minted
+// for module (app.module) on behalf of principal, as Forge mints them.
+func (s *Sim) FITClaimsFor(inst ForgeInstallation, module forge.Module, principal string) jwt.MapClaims {
 	now := s.now()
+	ctx := map[string]any{"cloudId": inst.CloudID, "siteUrl": inst.SiteURL}
+	if module.Type != forge.ModuleTypeEndpoint {
+		ctx["moduleKey"] = module.Key
+	}
 	c := jwt.MapClaims{
 		"iss": forge.Issuer, "aud": inst.AppID, "jti": newUUID(),
 		"iat": now.Unix(), "nbf": now.Unix(), "exp": now.Add(fitTTL).Unix(),
 		"app": map[string]any{
 			"id": inst.AppID, "version": "1", "installationId": inst.ID, "apiBaseUrl": inst.APIBaseURL,
 			"environment": map[string]any{"type": "PRODUCTION", "id": "env-1"},
+			"module":      map[string]any{"key": module.Key, "type": module.Type},
 			"installation": map[string]any{"id": inst.ID,
 				"contexts": []any{map[string]any{"cloudId": inst.CloudID, "apiBaseUrl": inst.APIBaseURL}}},
 		},
-		"context": map[string]any{"cloudId": inst.CloudID, "siteUrl": inst.SiteURL},
+		"context": ctx,
 	}
 	if principal != "" {
 		c["principal"] = principal
 	}
 	return c
+}
+
+// uiEndpoint is the endpoint Custom UI pages call through invokeRemote.
+func uiEndpoint() forge.Endpoint {
+	for _, ep := range forge.Endpoints() {
+		if ep.UI {
+			return ep
+		}
+	}
+	panic("jirasim: the manifest has no UI endpoint")
+}
+
+// issuePanelModule is the module of the issue panel, the page that
+// invokes the remote unless a test says otherwise.
+func issuePanelModule() forge.Module {
+	for _, m := range uiEndpoint().Modules {
+		if m.Type == "jira:issueContext" {
+			return m
+		}
+	}
+	panic("jirasim: the manifest has no issue panel")
 }
 
 // SignFIT signs claims RS256 with the current Forge key.
