@@ -38,8 +38,9 @@ type ForgeEdge struct {
 	// SiteCloudID asks a site for its cloudId (forge.SiteCloudID), to
 	// match a Connect tenant whose cloudId Remit does not know yet.
 	SiteCloudID func(ctx context.Context, siteURL string) (string, error)
-	// TokenLifetime is how long a system token is assumed to stay valid
-	// after an invocation brought it; zero means 50 minutes.
+	// TokenLifetime is how long a system token without a readable exp
+	// claim is assumed to stay valid after an invocation brought it; zero
+	// means 50 minutes.
 	TokenLifetime time.Duration
 	// APIHosts are where an invocation's apiBaseUrl may point
 	// (REMIT_FORGE_API_HOSTS): Remit sends the system token there. The
@@ -124,12 +125,34 @@ func (s *Server) requireFIT(route string) echo.MiddlewareFunc {
 	}
 }
 
+// tokenMargin is how long before its expiry a kept system token is
+// retired, so that Jira work does not start with a token about to lapse.
+const tokenMargin = time.Minute
+
+// keepToken keeps the invocation's system token for the Jira work that
+// runs between invocations (jobs, the follow-up engine) until it
+// expires: as its exp claim says, the way Atlassian documents it, but
+// never longer than forge.MaxSystemTokenLifetime; a token without a
+// readable exp is assumed to live TokenLifetime. The store keeps
+// whichever token lasts longer, so the four-hour token of the hourly
+// scheduled trigger bridges the time to the next trigger.
 func (s *Server) keepToken(ctx context.Context, clientKey string, inv forge.Invocation) error {
+	now := s.deps.Now()
 	life := s.deps.Forge.TokenLifetime
 	if life <= 0 {
 		life = 50 * time.Minute
 	}
-	return s.deps.Forge.Tenants.SaveForgeToken(ctx, clientKey, inv.APIBaseURL, inv.SystemToken, s.deps.Now().Add(life))
+	expires := now.Add(life)
+	if exp, ok := forge.SystemTokenExpiry(inv.SystemToken); ok {
+		if longest := now.Add(forge.MaxSystemTokenLifetime); exp.After(longest) {
+			exp = longest
+		}
+		expires = exp.Add(-tokenMargin)
+	}
+	if !expires.After(now) {
+		return nil // nothing worth keeping
+	}
+	return s.deps.Forge.Tenants.SaveForgeToken(ctx, clientKey, inv.APIBaseURL, inv.SystemToken, expires)
 }
 
 // forgeLifecycle handles avi:forge:installed:app, upgraded and

@@ -262,3 +262,51 @@ func TestForgeRoutesRefuseTokensOfOtherModules(t *testing.T) {
 		t.Fatalf("accepted calls: webhooks %v, heartbeats %d, writes %v", h, *f.beats, f.store.written())
 	}
 }
+
+// TestForgeKeepsSystemTokenUntilItsExp: the system token an invocation
+// brings is kept until its own exp (a minute early), as Atlassian
+// documents, so the scheduled trigger's four-hour token bridges the hour
+// to the next trigger; never longer than four hours, 50 minutes when the
+// token has no exp, and not at all once it has expired.
+func TestForgeKeepsSystemTokenUntilItsExp(t *testing.T) {
+	f := newForgeFixture(t)
+	now := f.clock.Now()
+	systemToken := func(exp time.Time) string {
+		s, err := jwt.NewWithClaims(jwt.SigningMethodHS256, jwt.MapClaims{"exp": exp.Unix(), "aud": "ari:cloud:jira::site/" + testForgeCloud}).
+			SignedString([]byte("atlassian's key"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	cases := []struct {
+		name, token string
+		want        time.Time // zero: not kept
+	}{
+		{"scheduled trigger's four-hour token", systemToken(now.Add(4 * time.Hour)), now.Add(4*time.Hour - time.Minute)},
+		{"an exp past four hours", systemToken(now.Add(10 * time.Hour)), now.Add(4*time.Hour - time.Minute)},
+		{"an opaque token", "opaque-system-token", now.Add(50 * time.Minute)},
+		{"an expired token", systemToken(now.Add(-time.Minute)), time.Time{}},
+	}
+	for _, c := range cases {
+		f.store.mu.Lock()
+		f.store.tokens = nil
+		f.store.mu.Unlock()
+		if resp, body := f.post(t, http.MethodPost, forge.RouteScheduled, f.fit(t, heartbeatApp, ""), c.token, `{}`); resp.StatusCode != http.StatusNoContent {
+			t.Fatalf("%s: %d %s", c.name, resp.StatusCode, body)
+		}
+		f.store.mu.Lock()
+		kept := f.store.tokens
+		f.store.mu.Unlock()
+		switch {
+		case c.want.IsZero() && len(kept) != 0:
+			t.Errorf("%s: kept until %v", c.name, kept[0].expiresAt)
+		case !c.want.IsZero() && (len(kept) != 1 || !kept[0].expiresAt.Equal(c.want) || kept[0].token != c.token):
+			var until []time.Time
+			for _, k := range kept {
+				until = append(until, k.expiresAt)
+			}
+			t.Errorf("%s: kept %d tokens until %v, want one until %v", c.name, len(kept), until, c.want)
+		}
+	}
+}

@@ -72,7 +72,7 @@ func (st *Site) InstallForgeApp(ctx context.Context, app ForgeApp) (ForgeInstall
 	if status/100 != 2 {
 		return ForgeInstallation{}, fmt.Errorf("forge install: remote answered %d", status)
 	}
-	return fi.ForgeInstallation, nil
+	return st.sim.installationOf(fi), nil
 }
 
 // newForgeInstall registers a Forge installation of app on the site: its
@@ -81,15 +81,14 @@ func (st *Site) newForgeInstall(app ForgeApp) *forgeInstall {
 	s := st.sim
 	fi := &forgeInstall{site: st, app: app, installed: true, ForgeInstallation: ForgeInstallation{
 		ID: "ari:cloud:ecosystem::installation/" + newUUID(), AppID: app.ID, CloudID: st.cloudID,
-		SiteURL: st.BaseURL(), APIBaseURL: s.URL() + "/ex/jira/" + st.cloudID, SystemToken: "fst-" + randomHex(24),
+		SiteURL: st.BaseURL(), APIBaseURL: s.URL() + "/ex/jira/" + st.cloudID,
 	}}
-	fi.expires = s.now().Add(forgeTokenTTL)
 	s.forge.mu.Lock()
 	if s.forge.installs == nil {
-		s.forge.installs, s.forge.tokens = map[string]*forgeInstall{}, map[string]*forgeInstall{}
+		s.forge.installs = map[string]*forgeInstall{}
 	}
 	s.forge.installs[fi.ID] = fi
-	s.forge.tokens[fi.SystemToken] = fi
+	s.mintSystemTokenLocked(fi, forgeTokenTTL)
 	s.forge.mu.Unlock()
 
 	return fi
@@ -107,7 +106,7 @@ func (st *Site) InstallConnectOnForge(ctx context.Context, app ForgeApp) (Instal
 	if err != nil {
 		return Installation{}, ForgeInstallation{}, err
 	}
-	return inst, fi.ForgeInstallation, nil
+	return inst, st.sim.installationOf(fi), nil
 }
 
 // UninstallForgeApp removes the installation: its system token stops
@@ -120,7 +119,11 @@ func (st *Site) UninstallForgeApp(ctx context.Context, installationID string) er
 	_, err = st.sendForge(ctx, fi, forge.RouteLifecycle, lifecyclePayload(fi, forge.EventUninstalled))
 	st.sim.forge.mu.Lock()
 	fi.installed = false
-	delete(st.sim.forge.tokens, fi.SystemToken)
+	for tok, t := range st.sim.forge.tokens {
+		if t.fi == fi {
+			delete(st.sim.forge.tokens, tok)
+		}
+	}
 	st.sim.forge.mu.Unlock()
 	st.mu.Lock()
 	if inst, ok := st.installs[fi.app.ConnectKey]; ok && inst.AppBaseURL == fi.app.RemoteURL && inst.desc.Lifecycle == nil {
@@ -144,12 +147,16 @@ func (st *Site) SendForgeEvent(ctx context.Context, installationID, eventType st
 	return st.sendForge(ctx, fi, forge.RouteEvents, body)
 }
 
-// FireScheduledTrigger posts the scheduled trigger to the remote.
+// FireScheduledTrigger posts the scheduled trigger to the remote, with a
+// fresh system token of the scheduled trigger's longer lifetime.
 func (st *Site) FireScheduledTrigger(ctx context.Context, installationID string) (int, error) {
 	fi, err := st.sim.forgeInstall(installationID)
 	if err != nil {
 		return 0, err
 	}
+	st.sim.forge.mu.Lock()
+	st.sim.mintSystemTokenLocked(fi, scheduledTokenTTL)
+	st.sim.forge.mu.Unlock()
 	return st.sendForge(ctx, fi, forge.RouteScheduled, map[string]any{"context": map[string]any{"cloudId": fi.CloudID}})
 }
 
@@ -165,14 +172,14 @@ func (st *Site) InvokeRemote(ctx context.Context, installationID, principal, met
 	if !strings.HasPrefix(path, "/") {
 		path = "/" + path
 	}
-	tok := st.sim.SignFIT(st.sim.FITClaims(fi.ForgeInstallation, principal))
+	tok := st.sim.SignFIT(st.sim.FITClaims(st.sim.installationOf(fi), principal))
 	url := strings.TrimSuffix(fi.app.RemoteURL, "/") + uiEndpoint().Route + path
 	req, err := http.NewRequestWithContext(ctx, method, url, bytes.NewReader(body))
 	if err != nil {
 		return nil, err
 	}
 	req.Header.Set("Authorization", "Bearer "+tok)
-	req.Header.Set(forge.HeaderSystemToken, fi.SystemToken)
+	req.Header.Set(forge.HeaderSystemToken, st.sim.systemTokenOf(fi))
 	req.Header.Set("Content-Type", "application/json")
 	return st.sim.client.Do(req)
 }
@@ -192,6 +199,18 @@ func lifecyclePayload(fi *forgeInstall, event string) map[string]any {
 		"app": map[string]any{"id": fi.AppID, "version": "1"}}
 }
 
+// systemTokenOf is the newest system token of fi, sent with its
+// invocations.
+func (s *Sim) systemTokenOf(fi *forgeInstall) string { return s.installationOf(fi).SystemToken }
+
+// installationOf copies what fi's app knows, its newest system token
+// included.
+func (s *Sim) installationOf(fi *forgeInstall) ForgeInstallation {
+	s.forge.mu.Lock()
+	defer s.forge.mu.Unlock()
+	return fi.ForgeInstallation
+}
+
 // sendForge posts an event or trigger to the remote, POST only, with the
 // FIT Forge mints for the trigger endpoint at route (an app token, no
 // user) and the system token, as Forge Remote does.
@@ -201,8 +220,8 @@ func (st *Site) sendForge(ctx context.Context, fi *forgeInstall, route string, p
 	if err != nil {
 		return 0, err
 	}
-	req.Header.Set("Authorization", "Bearer "+st.sim.SignFIT(st.sim.TriggerFITClaims(fi.ForgeInstallation, route)))
-	req.Header.Set(forge.HeaderSystemToken, fi.SystemToken)
+	req.Header.Set("Authorization", "Bearer "+st.sim.SignFIT(st.sim.TriggerFITClaims(st.sim.installationOf(fi), route)))
+	req.Header.Set(forge.HeaderSystemToken, st.sim.systemTokenOf(fi))
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := st.sim.client.Do(req)
 	if err != nil {

@@ -22,21 +22,57 @@ type forgeState struct {
 	key       *rsa.PrivateKey
 	published map[string]*rsa.PublicKey // what the JWKS serves
 	installs  map[string]*forgeInstall  // by installation id
-	tokens    map[string]*forgeInstall  // by system token
+	tokens    map[string]*systemToken   // by system token
+	tokenKey  []byte                    // signs system tokens
 	privacy   privacyState
 }
 
 // forgeInstall is one Forge installation of an app on a site.
 type forgeInstall struct {
-	ForgeInstallation
-	site      *Site
-	app       ForgeApp
-	installed bool
-	expires   time.Time // of SystemToken
+	ForgeInstallation // SystemToken is the newest
+	site              *Site
+	app               ForgeApp
+	installed         bool
 }
 
-// forgeTokenTTL is how long a system token stays valid.
-const forgeTokenTTL = time.Hour
+// systemToken is an app system token the gateway accepts until expires.
+type systemToken struct {
+	fi      *forgeInstall
+	expires time.Time
+}
+
+// Lifetimes of the system tokens Forge sends: an hour with UI calls and
+// events, four hours with a scheduled trigger (the longest Atlassian
+// documents), so that a remote can keep one from trigger to trigger.
+const (
+	forgeTokenTTL     = time.Hour
+	scheduledTokenTTL = 4 * time.Hour
+)
+
+// mintSystemTokenLocked gives fi a new system token valid for ttl and
+// makes it the one sent with its invocations. Like Atlassian's, it is a
+// JWT whose exp says when it expires; only the simulator checks its
+// signature.
+func (s *Sim) mintSystemTokenLocked(fi *forgeInstall, ttl time.Duration) string {
+	f := &s.forge
+	if f.tokenKey == nil {
+		f.tokenKey = []byte(randomHex(32))
+	}
+	if f.tokens == nil {
+		f.tokens = map[string]*systemToken{}
+	}
+	now := s.now()
+	tok, err := jwt.NewWithClaims(jwt.SigningMethodHS256, jwt.MapClaims{
+		"sub": fi.AppID, "aud": "ari:cloud:jira::site/" + fi.CloudID, "jti": newUUID(),
+		"iat": now.Unix(), "exp": now.Add(ttl).Unix(),
+	}).SignedString(f.tokenKey)
+	if err != nil {
+		panic("jirasim: signing system token: " + err.Error())
+	}
+	f.tokens[tok] = &systemToken{fi: fi, expires: now.Add(ttl)}
+	fi.SystemToken = tok
+	return tok
+}
 
 // fitTTL is the lifetime of the invocation tokens the simulator mints.
 const fitTTL = 5 * time.Minute

@@ -27,20 +27,20 @@ func (s *Sim) systemTokenInstall(r *http.Request) (*forgeInstall, bool) {
 	}
 	s.forge.mu.Lock()
 	defer s.forge.mu.Unlock()
-	fi, ok := s.forge.tokens[tok]
-	if !ok || !fi.installed || !s.now().Before(fi.expires) {
+	st, ok := s.forge.tokens[tok]
+	if !ok || !st.fi.installed || !s.now().Before(st.expires) {
 		return nil, false
 	}
-	return fi, true
+	return st.fi, true
 }
 
 // ExpireForgeTokens makes every system token expire now, as when Remit
-// has not been invoked for an hour.
+// has not been invoked for longer than their lifetime.
 func (s *Sim) ExpireForgeTokens() {
 	s.forge.mu.Lock()
 	defer s.forge.mu.Unlock()
-	for _, fi := range s.forge.installs {
-		fi.expires = s.now().Add(-time.Second)
+	for _, st := range s.forge.tokens {
+		st.expires = s.now().Add(-time.Second)
 	}
 }
 
