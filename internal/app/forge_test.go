@@ -359,8 +359,12 @@ func TestForgeSecurityMatrix(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// An installation, on a site, that Remit has never seen. (A new id for
+	// a site Remit knows is that site's installation moving: it is
+	// followed, see TestForgeFollowsInstallationIDChange.)
 	unknown := inst
 	unknown.ID = "ari:cloud:ecosystem::installation/never-installed"
+	unknown.CloudID = "cloud-never-installed"
 
 	rogue, _ := rsa.GenerateKey(rand.Reader, 2048)
 	valid := func() jwt.MapClaims { return s.Sim.FITClaims(inst, admin) }

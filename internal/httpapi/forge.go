@@ -21,6 +21,7 @@ import (
 type ForgeTenants interface {
 	UpsertForgeInstall(ctx context.Context, t remit.Tenant) (remit.Tenant, bool, error)
 	TenantByInstallationID(ctx context.Context, installationID string) (remit.Tenant, error)
+	FollowForgeInstallation(ctx context.Context, cloudID, installationID string) (remit.Tenant, error)
 	SaveForgeToken(ctx context.Context, clientKey, apiBaseURL, token string, expiresAt time.Time) error
 	MarkTenantUninstalled(ctx context.Context, clientKey string, at time.Time) error
 	TenantsWithoutCloudID(ctx context.Context, baseURL string) ([]string, error)
@@ -105,7 +106,7 @@ func (s *Server) requireFIT(route string) echo.MiddlewareFunc {
 				return err
 			}
 			ctx := c.Request().Context()
-			t, err := s.deps.Forge.Tenants.TenantByInstallationID(ctx, inv.InstallationID)
+			t, err := s.forgeTenant(ctx, inv)
 			switch {
 			case remit.IsKind(err, remit.NotFound):
 				return s.refuse(c, surfaceForge, remit.Errorf(remit.Unauthorized, "forge", "unknown installation"))
@@ -136,6 +137,25 @@ const tokenMargin = time.Minute
 // readable exp is assumed to live TokenLifetime. The store keeps
 // whichever token lasts longer, so the four-hour token of the hourly
 // scheduled trigger bridges the time to the next trigger.
+// forgeTenant finds the tenant of a verified invocation by its
+// installationId. Forge can change a site's installationId without a
+// lifecycle event, so an id Remit does not know, for the cloudId of an
+// installed tenant, moves that tenant to the new id
+// (store.FollowForgeInstallation) rather than refusing the site or
+// forking it into a second tenant.
+func (s *Server) forgeTenant(ctx context.Context, inv forge.Invocation) (remit.Tenant, error) {
+	tenants := s.deps.Forge.Tenants
+	t, err := tenants.TenantByInstallationID(ctx, inv.InstallationID)
+	if !remit.IsKind(err, remit.NotFound) {
+		return t, err
+	}
+	t, err = tenants.FollowForgeInstallation(ctx, inv.CloudID, inv.InstallationID)
+	if err == nil {
+		s.deps.Logger.InfoContext(ctx, "forge installation id changed", "client_key", t.ClientKey)
+	}
+	return t, err
+}
+
 func (s *Server) keepToken(ctx context.Context, clientKey string, inv forge.Invocation) error {
 	now := s.deps.Now()
 	life := s.deps.Forge.TokenLifetime
@@ -200,7 +220,7 @@ func (s *Server) forgeLifecycle(c echo.Context) error {
 		s.deps.Logger.InfoContext(ctx, "forge installation", "request_id", requestID(c), "client_key", t.ClientKey,
 			"event", ev.EventType, "new_tenant", created)
 	case forge.EventUninstalled:
-		t, err := s.deps.Forge.Tenants.TenantByInstallationID(ctx, inv.InstallationID)
+		t, err := s.forgeTenant(ctx, inv)
 		if remit.IsKind(err, remit.NotFound) {
 			return c.NoContent(http.StatusNoContent)
 		}

@@ -68,6 +68,17 @@ func (f *forgeStore) TenantByInstallationID(_ context.Context, id string) (remit
 	return f.tenant, nil
 }
 
+func (f *forgeStore) FollowForgeInstallation(_ context.Context, cloudID, id string) (remit.Tenant, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if cloudID != f.tenant.CloudID || !f.tenant.Active() {
+		return remit.Tenant{}, remit.Errorf(remit.NotFound, "test", "no tenant")
+	}
+	f.writes = append(f.writes, "follow "+id)
+	f.tenant.InstallationID = id
+	return f.tenant, nil
+}
+
 func (f *forgeStore) SaveForgeToken(_ context.Context, _, _, token string, expiresAt time.Time) error {
 	f.wrote("token")
 	f.mu.Lock()

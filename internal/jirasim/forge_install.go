@@ -133,6 +133,24 @@ func (st *Site) UninstallForgeApp(ctx context.Context, installationID string) er
 	return err
 }
 
+// ChangeForgeInstallationID gives the installation a new id without any
+// lifecycle event, as vendors report Forge sometimes does: invocations
+// carry the new id from then on and the old one is gone; the system
+// token and the app's Jira user stay.
+func (st *Site) ChangeForgeInstallationID(installationID string) (ForgeInstallation, error) {
+	s := st.sim
+	s.forge.mu.Lock()
+	defer s.forge.mu.Unlock()
+	fi, ok := s.forge.installs[installationID]
+	if !ok || !fi.installed || fi.site != st {
+		return ForgeInstallation{}, fmt.Errorf("no Forge installation %s on %s", installationID, st.name)
+	}
+	delete(s.forge.installs, installationID)
+	fi.ID = "ari:cloud:ecosystem::installation/" + newUUID()
+	s.forge.installs[fi.ID] = fi
+	return fi.ForgeInstallation, nil
+}
+
 // SendForgeEvent posts a product event (e.g. avi:jira:updated:issue) to the
 // remote's event endpoint with a FIT and returns the remote's status.
 func (st *Site) SendForgeEvent(ctx context.Context, installationID, eventType string, payload map[string]any) (int, error) {

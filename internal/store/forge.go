@@ -24,7 +24,8 @@ const ForgeClientKeyPrefix = "forge:"
 // "forge:<cloudId>", with no Connect shared secret: the Connect verifier
 // refuses every token of a tenant without one, and the Jira client
 // factory reaches it through its Forge system token. created reports
-// that case.
+// that case. An installation id the tenant had before is retired; a
+// retired id is refused (remit.Unauthorized).
 func (db *DB) UpsertForgeInstall(ctx context.Context, t remit.Tenant) (out remit.Tenant, created bool, err error) {
 	const op = "store.UpsertForgeInstall"
 	fields := map[string]string{}
@@ -43,9 +44,13 @@ func (db *DB) UpsertForgeInstall(ctx context.Context, t remit.Tenant) (out remit
 	now := db.now()
 	var clientKey string
 	err = db.InTx(ctx, func(tx pgx.Tx) error {
+		if err := refuseRetired(ctx, tx, op, t.InstallationID); err != nil {
+			return err
+		}
+		var current *string
 		err := tx.QueryRow(ctx, `
-			SELECT client_key FROM tenants WHERE installation_id = $1 OR cloud_id = $2
-			ORDER BY installation_id IS NOT DISTINCT FROM $1 DESC LIMIT 1 FOR UPDATE`, t.InstallationID, t.CloudID).Scan(&clientKey)
+			SELECT client_key, installation_id FROM tenants WHERE installation_id = $1 OR cloud_id = $2
+			ORDER BY installation_id IS NOT DISTINCT FROM $1 DESC LIMIT 1 FOR UPDATE`, t.InstallationID, t.CloudID).Scan(&clientKey, &current)
 		switch {
 		case errors.Is(err, pgx.ErrNoRows):
 			clientKey, created = ForgeClientKeyPrefix+t.CloudID, true
@@ -57,6 +62,9 @@ func (db *DB) UpsertForgeInstall(ctx context.Context, t remit.Tenant) (out remit
 				clientKey, t.AppKey, t.BaseURL, sealed, t.CloudID, t.InstallationID, now)
 			return err
 		case err != nil:
+			return err
+		}
+		if err := retire(ctx, tx, clientKey, current, t.InstallationID, now); err != nil {
 			return err
 		}
 		_, err = tx.Exec(ctx, `
@@ -71,6 +79,71 @@ func (db *DB) UpsertForgeInstall(ctx context.Context, t remit.Tenant) (out remit
 	}
 	out, err = db.TenantByClientKey(ctx, clientKey)
 	return out, created, err
+}
+
+// FollowForgeInstallation gives the installed tenant of cloudID the
+// installation id installationID. Forge can change a site's
+// installationId without any lifecycle event; a verified invocation
+// naming a new id for a cloudId Remit knows is the same site, so the
+// tenant follows it instead of refusing the site or making it a second
+// tenant. The id it replaces is retired: a retired id is never followed
+// or installed again, so an old installation cannot take the tenant
+// back. remit.NotFound when no installed, enabled tenant has cloudID or
+// installationID is retired; an inactive tenant is left as it is.
+func (db *DB) FollowForgeInstallation(ctx context.Context, cloudID, installationID string) (remit.Tenant, error) {
+	const op = "store.FollowForgeInstallation"
+	if cloudID == "" || installationID == "" {
+		return remit.Tenant{}, remit.Errorf(remit.Invalid, op, "cloudId and installationId are required")
+	}
+	var clientKey string
+	err := db.InTx(ctx, func(tx pgx.Tx) error {
+		if err := refuseRetired(ctx, tx, op, installationID); remit.IsKind(err, remit.Unauthorized) {
+			return remit.Errorf(remit.NotFound, op, "installation %s was replaced", installationID)
+		} else if err != nil {
+			return err
+		}
+		var current *string
+		if err := tx.QueryRow(ctx, `SELECT client_key, installation_id FROM tenants
+			WHERE cloud_id = $1 AND state = 'installed' AND enabled FOR UPDATE`, cloudID).Scan(&clientKey, &current); err != nil {
+			return err
+		}
+		if err := retire(ctx, tx, clientKey, current, installationID, db.now()); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, `UPDATE tenants SET installation_id = $2, updated_at = $3 WHERE client_key = $1`,
+			clientKey, installationID, db.now())
+		return err
+	})
+	db.cache.forget(clientKey)
+	if err != nil {
+		return remit.Tenant{}, classify(op, err)
+	}
+	return db.TenantByClientKey(ctx, clientKey)
+}
+
+// refuseRetired fails with remit.Unauthorized when installationID is one a
+// tenant has had and replaced.
+func refuseRetired(ctx context.Context, tx pgx.Tx, op, installationID string) error {
+	var retired bool
+	if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM forge_retired_installations WHERE installation_id = $1)`,
+		installationID).Scan(&retired); err != nil {
+		return err
+	}
+	if retired {
+		return remit.Errorf(remit.Unauthorized, op, "installation %s was replaced", installationID)
+	}
+	return nil
+}
+
+// retire records the tenant's current installation id as replaced by
+// next; nothing when it has none or it is next.
+func retire(ctx context.Context, tx pgx.Tx, clientKey string, current *string, next string, now time.Time) error {
+	if current == nil || *current == next {
+		return nil
+	}
+	_, err := tx.Exec(ctx, `INSERT INTO forge_retired_installations (installation_id, client_key, retired_at)
+		VALUES ($1, $2, $3) ON CONFLICT (installation_id) DO NOTHING`, *current, clientKey, now)
+	return err
 }
 
 // TenantByInstallationID finds the tenant a Forge invocation is for, in

@@ -18,7 +18,8 @@ func everythingOf(t *testing.T, e env, tenant string) string {
 		(SELECT t::text FROM tenants t WHERE client_key = $1),
 		(SELECT string_agg(a::text, ';' ORDER BY id) FROM audit_log a WHERE client_key = $1),
 		(SELECT string_agg(r::text, ';' ORDER BY account_id) FROM account_reports r WHERE client_key = $1),
-		(SELECT string_agg(f::text, ';') FROM forge_tokens f WHERE client_key = $1))`, tenant).Scan(&s))
+		(SELECT string_agg(f::text, ';') FROM forge_tokens f WHERE client_key = $1),
+		(SELECT string_agg(r::text, ';') FROM forge_retired_installations r WHERE client_key = $1))`, tenant).Scan(&s))
 	return s + " | " + paymentState(t, e, tenant)
 }
 
@@ -59,6 +60,14 @@ func forgeIsolationChecks(a, b string) map[string]func(t *testing.T, e env) {
 			must(t, err)
 			if got.ClientKey != b {
 				t.Fatalf("B's installation resolved to %s", got.ClientKey)
+			}
+		}),
+		"FollowForgeInstallation": guard(func(t *testing.T, e env) {
+			must(t, e.db.SetTenantCloudID(ctx, b, "cloud-b"))
+			got, err := e.db.FollowForgeInstallation(ctx, "cloud-b", "ari:cloud:ecosystem::installation/b2")
+			must(t, err)
+			if got.ClientKey != b {
+				t.Fatalf("B's installation moved %s", got.ClientKey)
 			}
 		}),
 		"SaveForgeToken": guard(func(t *testing.T, e env) {
