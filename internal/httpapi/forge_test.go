@@ -17,6 +17,7 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/remitapp/remit/internal/forge"
+	"github.com/remitapp/remit/internal/hostlist"
 	"github.com/remitapp/remit/internal/remit"
 )
 
@@ -152,6 +153,7 @@ func newForgeFixture(t *testing.T) *forgeFixture {
 		d.Forge = &ForgeEdge{
 			Verifier: &forge.Verifier{Keys: &forge.KeySet{URL: jwks.URL, Now: d.Now}, AppID: testForgeApp, Now: d.Now},
 			Tenants:  f.store,
+			APIHosts: hostlist.MustParse("https://api.example.test"),
 			Heartbeat: func(context.Context, remit.Tenant) error {
 				*f.beats++
 				return nil
