@@ -41,8 +41,8 @@ func TestForgeUserTokenCannotActAsATrigger(t *testing.T) {
 	var beats atomic.Int32
 	s.App.SetHeartbeat(func(context.Context, remit.Tenant) error { beats.Add(1); return nil })
 
-	paid := fmt.Sprintf(`{"eventType":"avi:jira:updated:issue","atlassianId":"alice","issue":{"id":%q,"key":%q},`+
-		`"changelog":{"items":[{"field":"status","fromString":"Sent","toString":"Paid"}]}}`, issue.ID, issue.Key)
+	paid := fmt.Sprintf(`{"eventType":"avi:jira:updated:issue","atlassianId":%q,"issue":{"id":%q,"key":%q},`+
+		`"changelog":{"items":[{"field":"status","fromString":"Sent","toString":"Paid"}]}}`, admin, issue.ID, issue.Key)
 	uninstall := fmt.Sprintf(`{"eventType":%q,"id":%q}`, forge.EventUninstalled, inst.ID)
 	userToken := "Bearer " + s.Sim.SignFIT(s.Sim.FITClaims(inst, admin))
 	sys := http.Header{forge.HeaderSystemToken: {inst.SystemToken}}
