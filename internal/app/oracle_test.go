@@ -103,9 +103,12 @@ func TestRefusalsAreNoOracle(t *testing.T) {
 		}
 	}
 
-	// Forge: an installation Remit never saw and an uninstalled one.
+	// Forge: an installation Remit never saw, on a site it never saw (a
+	// new installation id on a known site is followed, by design), and an
+	// uninstalled one.
 	unknownInst := forgeOnly
 	unknownInst.ID = "ari:cloud:ecosystem::installation/00000000-0000-4000-8000-000000000000"
+	unknownInst.CloudID = "00000000-0000-4000-8000-00000000c10d"
 	for _, path := range []string{forge.RouteAPI + "/v1/me", forge.RouteScheduled} {
 		method := http.MethodGet
 		if path == forge.RouteScheduled {
