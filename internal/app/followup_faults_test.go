@@ -101,6 +101,24 @@ func TestFollowupPolicyFaultsAndFees(t *testing.T) {
 		}
 	})
 
+	t.Run("a gateway error after Jira stored the comment gives one comment", func(t *testing.T) {
+		// Jira's gateway answers 502, 503 or 504 to a write its backend
+		// may already have stored; retried in place, that was two comments.
+		for i, code := range []int{502, 503, 504} {
+			site := fmt.Sprintf("gateway%d", code)
+			s := f.newFollowSite(t, site, 1, "100.00", "USD")
+			_, key := s.invoice(t, followIssued.AddDate(0, 0, i), followDue.AddDate(0, 0, i))
+			f.Sim.AddFault(jirasim.FaultRule{Site: site, Method: "POST", Path: "/rest/api/3/issue/*/comment", Kind: jirasim.FaultServerErrorAfterCommit, Status: code, Count: 1})
+			acts := f.run(t, s.Site, day(followDue.AddDate(0, 0, i), -3))
+			if c := counts(acts); c["reminder-before-due/comment=done"] != 1 {
+				t.Fatalf("%d: actions %v", code, c)
+			}
+			if n := len(s.Site.Site.Comments(key)); n != 1 {
+				t.Fatalf("%d after the write: %d comments, want 1", code, n)
+			}
+		}
+	})
+
 	t.Run("an action that keeps failing is recorded failed and never runs again", func(t *testing.T) {
 		s := f.newFollowSite(t, "broken", 1, "100.00", "USD")
 		id, key := s.invoice(t, followIssued, followDue)

@@ -48,6 +48,27 @@ func TestInvoiceIssueExactlyOnceUnderFaults(t *testing.T) {
 	}
 }
 
+// TestInvoiceIssueOnceAfterGatewayError: Jira's gateway answers 502, 503
+// or 504 after its backend created the invoice issue. Retried in place,
+// that made two issues for one invoice; Remit now looks for its own issue
+// (the remit-invoice property) before creating again.
+func TestInvoiceIssueOnceAfterGatewayError(t *testing.T) {
+	t.Parallel()
+	s := apptest.Start(t, apptest.Options{WithSim: true})
+	b := newBillingSite(t, s, "gateway")
+	acmeID, _ := b.configure(t)
+	s.Sim.AddFault(jirasim.FaultRule{Site: b.Site.Site.Name(), Method: "POST", Path: "/rest/api/3/issue", Kind: jirasim.FaultServerErrorAfterCommit, Status: 504, Count: 1})
+	var inv invoiceResp
+	if r := b.API(t, "POST", "/invoices", map[string]any{"customerId": acmeID, "periodStart": periodStart, "periodEnd": periodEnd}, &inv); r.StatusCode != 201 {
+		t.Fatalf("create: %d %v", r.StatusCode, apptest.Problem(t, r))
+	}
+	waitIssueWithin(t, b, inv.Number, "Sent", 30*time.Second)
+	time.Sleep(500 * time.Millisecond) // a second create would have landed by now
+	if n := countIssues(b, "BILL"); n != 1 {
+		t.Fatalf("%d invoice issues after a 504 to a create Jira stored, want 1", n)
+	}
+}
+
 // TestInvoiceSavedWhileJiraDown: with Jira refusing every issue create,
 // the invoice is saved and answered 201; when Jira recovers, its issue
 // appears, once.

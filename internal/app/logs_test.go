@@ -56,9 +56,13 @@ func TestLogsCarryIDsAndNoSecrets(t *testing.T) {
 	b := newBillingSite(t, s, "logs")
 	acmeID, _ := b.configure(t)
 
-	// Faults on the way into Jira make the sync job fail, log and retry.
-	s.Sim.AddFault(jirasim.FaultRule{Site: "logs", Method: "POST", Path: "/rest/api/3/issue", Kind: jirasim.FaultServerError, Status: 503, Count: 5})
+	// Faults on the way into Jira make the sync job fail, log and retry:
+	// a 429 and then five 503s on the issue property (an idempotent PUT,
+	// retried in place until the transport's budget is spent). A 503 to
+	// the issue creation itself is not retried in place: the write may
+	// have happened.
 	s.Sim.AddFault(jirasim.FaultRule{Site: "logs", Method: "PUT", Path: "/rest/api/3/issue/*/properties/*", Kind: jirasim.FaultRateLimit, RetryAfter: 1, Count: 1})
+	s.Sim.AddFault(jirasim.FaultRule{Site: "logs", Method: "PUT", Path: "/rest/api/3/issue/*/properties/*", Kind: jirasim.FaultServerError, Status: 503, Count: 5})
 	var inv invoiceResp
 	body := map[string]any{"customerId": acmeID, "periodStart": periodStart, "periodEnd": periodEnd, "issueDate": "2026-11-16"}
 	if r := b.API(t, "POST", "/invoices", body, &inv); r.StatusCode != 201 {

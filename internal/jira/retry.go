@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -54,7 +55,7 @@ func (t *RetryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		return nil, err
 	}
 	endpoint := Endpoint(req.URL.EscapedPath())
-	idempotent := isIdempotent(req.Method)
+	idempotent := isIdempotent(req.Method) || readOnlyPost(endpoint)
 	maxAttempts := orInt(t.MaxAttempts, DefaultMaxAttempts)
 	maxWait := orDur(t.MaxWait, DefaultMaxWait)
 	pacer := t.pacer()
@@ -102,6 +103,15 @@ func (t *RetryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 
 		t.Metrics.observe(endpoint, req.Method, strconv.Itoa(resp.StatusCode), elapsed)
 		t.noteRateHeaders(ctx, pacer, resp, endpoint)
+		if !idempotent && mayHaveStored(resp.StatusCode) {
+			// Jira's gateway answers 502, 503 or 504 to writes it may
+			// already have stored: repeating the request could post a
+			// second comment or create a second issue. The caller looks
+			// for its own write before trying again.
+			drain(resp.Body)
+			cancel()
+			return nil, &UncertainError{Method: req.Method, Endpoint: endpoint, Err: fmt.Errorf("Jira answered %d", resp.StatusCode)}
+		}
 		reason, retryable := retryReason(resp.StatusCode, idempotent)
 		if resp.StatusCode == http.StatusTooManyRequests {
 			t.Metrics.rateLimited(limitReason(resp.Header))
@@ -198,6 +208,23 @@ func replayableBody(req *http.Request) (func() (io.ReadCloser, error), error) {
 		return nil, err
 	}
 	return func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil }, nil
+}
+
+// mayHaveStored are the answers of a gateway whose backend may have done
+// the work before the answer was lost.
+func mayHaveStored(status int) bool {
+	return status == http.StatusBadGateway || status == http.StatusServiceUnavailable || status == http.StatusGatewayTimeout
+}
+
+// readOnlyPost are POST endpoints that change nothing in Jira (searches
+// and checks carried in a body), or whose repetition Jira answers as the
+// first (an issue link that exists is answered 201): safe to repeat.
+func readOnlyPost(endpoint string) bool {
+	switch endpoint {
+	case "/rest/api/3/search/jql", "/rest/api/3/permissions/check", "/rest/api/3/issueLink", "/rest/api/3/jql/parse":
+		return true
+	}
+	return false
 }
 
 func isIdempotent(method string) bool {

@@ -3,6 +3,7 @@ package jira
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -164,20 +165,24 @@ func TestRetryStatusPolicy(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		method string
+		path   string
 		code   int
 		want   int // requests
 	}{
-		{"GET", 500, 3}, {"PUT", 500, 3}, {"DELETE", 500, 3}, {"POST", 500, 1},
-		{"POST", 502, 3}, {"POST", 503, 3}, {"POST", 504, 3}, {"POST", 429, 3},
-		{"GET", 400, 1}, {"GET", 404, 1}, {"POST", 409, 1},
+		{"GET", "/rest/api/3/issue", 500, 3}, {"PUT", "/rest/api/3/issue", 500, 3}, {"DELETE", "/rest/api/3/issue", 500, 3}, {"POST", "/rest/api/3/issue", 500, 1},
+		{"POST", "/rest/api/3/issue", 429, 3},
+		{"GET", "/rest/api/3/issue", 502, 3}, {"PUT", "/rest/api/3/issue", 504, 3},
+		// Searches and checks sent as POST change nothing: repeated as GETs are.
+		{"POST", "/rest/api/3/search/jql", 502, 3}, {"POST", "/rest/api/3/permissions/check", 503, 3}, {"POST", "/rest/api/3/issueLink", 504, 3},
+		{"GET", "/rest/api/3/issue", 400, 1}, {"GET", "/rest/api/3/issue", 404, 1}, {"POST", "/rest/api/3/issue", 409, 1},
 	}
 	for _, tc := range tests {
-		t.Run(tc.method+" "+http.StatusText(tc.code), func(t *testing.T) {
+		t.Run(tc.method+" "+tc.path+" "+http.StatusText(tc.code), func(t *testing.T) {
 			t.Parallel()
 			s, srv := newScripted(t, status(tc.code))
 			rt := newRetry(newClock(), nil)
 			rt.MaxAttempts = 3
-			resp, err := send(t, rt, tc.method, srv.URL+"/rest/api/3/issue", `{"a":1}`)
+			resp, err := send(t, rt, tc.method, srv.URL+tc.path, `{"a":1}`)
 			if err != nil || resp.StatusCode != tc.code {
 				t.Fatalf("resp %v err %v", resp, err)
 			}
@@ -185,6 +190,32 @@ func TestRetryStatusPolicy(t *testing.T) {
 				t.Errorf("%d requests, want %d", s.count(), tc.want)
 			}
 		})
+	}
+}
+
+// TestRetryGatewayErrorOnWriteIsUncertain: Jira's gateway answers 502,
+// 503 or 504 to writes it may already have stored. A comment or an issue
+// creation is sent once and reported uncertain, never repeated in place
+// (which posted two comments, or made two issues for one invoice).
+func TestRetryGatewayErrorOnWriteIsUncertain(t *testing.T) {
+	t.Parallel()
+	for _, code := range []int{502, 503, 504} {
+		for _, path := range []string{"/rest/api/3/issue/BILL-7/comment", "/rest/api/3/issue"} {
+			t.Run(fmt.Sprint(code)+" "+path, func(t *testing.T) {
+				t.Parallel()
+				s, srv := newScripted(t, status(code), status(201))
+				rt := newRetry(newClock(), nil)
+				rt.MaxAttempts = 3
+				_, err := send(t, rt, "POST", srv.URL+path, `{"body":"x"}`)
+				var ue *UncertainError
+				if !errors.As(err, &ue) || ue.Method != "POST" {
+					t.Fatalf("err %v, want *UncertainError", err)
+				}
+				if s.count() != 1 {
+					t.Errorf("%d requests, want exactly 1", s.count())
+				}
+			})
+		}
 	}
 }
 
@@ -255,7 +286,7 @@ func TestRetryReplaysBodyIdentically(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			s, srv := newScripted(t, status(503), status(429, "Retry-After", "1"), status(201))
-			req := tc.req(srv.URL + "/rest/api/3/issue")
+			req := tc.req(srv.URL + "/rest/api/3/search/jql")
 			resp, err := (&http.Client{Transport: newRetry(newClock(), nil)}).Do(req)
 			if err != nil || resp.StatusCode != 201 {
 				t.Fatalf("resp %v err %v", resp, err)

@@ -25,6 +25,10 @@ const (
 	// FaultDropAfterCommit serves the request (the write happens) and then
 	// closes the connection without a response.
 	FaultDropAfterCommit FaultKind = "drop_after_commit"
+	// FaultServerErrorAfterCommit serves the request (the write happens)
+	// and then answers Status (default 502), as Jira's gateway does when
+	// its backend stored a write but the answer timed out on the way.
+	FaultServerErrorAfterCommit FaultKind = "5xx_after_commit"
 	// FaultCloseBefore closes the connection without serving the request.
 	FaultCloseBefore FaultKind = "close_before"
 )
@@ -167,6 +171,13 @@ func (s *Sim) applyFault(w *statusRecorder, r *http.Request, rule FaultRule, nex
 		bw := &discardWriter{header: http.Header{}, status: http.StatusOK}
 		next.ServeHTTP(bw, r)
 		w.status, w.hangUp = bw.status, true
+	case FaultServerErrorAfterCommit:
+		next.ServeHTTP(&discardWriter{header: http.Header{}, status: http.StatusOK}, r)
+		status := rule.Status
+		if status < 500 || status > 599 {
+			status = http.StatusBadGateway
+		}
+		writeError(w, status, http.StatusText(status))
 	}
 	return string(rule.Kind)
 }
