@@ -119,6 +119,44 @@ func TestFollowupPolicyFaultsAndFees(t *testing.T) {
 		}
 	})
 
+	t.Run("an action whose job was discarded is recorded failed, not left queued", func(t *testing.T) {
+		s := f.newFollowSite(t, "abandoned", 1, "100.00", "USD")
+		s.invoice(t, followIssued, followDue)
+		// Jira asks for an hour's wait: the comment's job is snoozed, its
+		// event queued. Then the job is discarded, as River does when a
+		// replica dies during a job's last attempt.
+		f.Sim.AddFault(jirasim.FaultRule{Site: "abandoned", Method: "POST", Path: "/rest/api/3/issue/*/comment", Kind: jirasim.FaultRateLimit, RetryAfter: 3600, Count: 1})
+		f.clock.Set(day(followDue, -3))
+		tenant, err := f.App.DB.TenantByClientKey(context.Background(), s.Inst.ClientKey)
+		need(t, err)
+		_, err = f.App.Followups.Sweep(context.Background(), tenant, f.clock.Now())
+		need(t, err)
+		ctx := context.Background()
+		discard := `UPDATE river_job SET state = 'discarded', finalized_at = now()
+			WHERE kind = 'followup_action' AND args->>'clientKey' = $1 AND args->>'action' = 'comment' AND state = 'scheduled'`
+		for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(25 * time.Millisecond) {
+			tag, err := f.Pool.Exec(ctx, discard, s.Inst.ClientKey)
+			need(t, err)
+			if tag.RowsAffected() == 1 {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatal("the comment's job was never snoozed")
+			}
+		}
+		status := func() (st, detail string) {
+			need(t, f.Pool.QueryRow(ctx, `SELECT status, detail FROM followup_events WHERE client_key = $1 AND action = 'comment'`, s.Inst.ClientKey).Scan(&st, &detail))
+			return st, detail
+		}
+		if st, _ := status(); st != "queued" {
+			t.Fatalf("comment event %s before the next sweep", st)
+		}
+		f.run(t, s.Site, day(followDue, -3).Add(time.Hour))
+		if st, detail := status(); st != "failed" || !strings.Contains(detail, "discarded") {
+			t.Fatalf("comment event after the next sweep: %s (%s), want failed", st, detail)
+		}
+	})
+
 	t.Run("an action that keeps failing is recorded failed and never runs again", func(t *testing.T) {
 		s := f.newFollowSite(t, "broken", 1, "100.00", "USD")
 		id, key := s.invoice(t, followIssued, followDue)

@@ -10,7 +10,6 @@ import (
 
 	"github.com/remitapp/remit/internal/apptest"
 	"github.com/remitapp/remit/internal/clock"
-	"github.com/remitapp/remit/internal/connect"
 	"github.com/remitapp/remit/internal/jirasim"
 	"github.com/remitapp/remit/internal/smtptest"
 )
@@ -31,26 +30,11 @@ func startFollowStack(t *testing.T, withSMTP bool) *followStack {
 	return &followStack{Stack: s, clock: c, smtp: s.SMTP}
 }
 
-// api calls Remit's API as the site's user with a context token signed
-// on the stack's clock; a 2xx answer is decoded into out.
+// api calls Remit's API as the site's user (its token signed on the
+// stack's clock); a 2xx answer is decoded into out.
 func (f *followStack) api(t *testing.T, site *apptest.Site, method, path string, body, out any) *http.Response {
 	t.Helper()
-	tok, err := connect.SignContext(site.Inst.SharedSecret, site.Inst.ClientKey, site.AccountID, f.clock.Now(), 5*time.Minute)
-	need(t, err)
-	var raw []byte
-	switch b := body.(type) {
-	case nil:
-	case []byte:
-		raw = b
-	default:
-		raw, err = json.Marshal(b)
-		need(t, err)
-	}
-	resp := f.Do(t, method, "/api/v1"+path, "JWT "+tok, raw, nil)
-	if out != nil && resp.StatusCode/100 == 2 {
-		need(t, json.NewDecoder(resp.Body).Decode(out))
-	}
-	return resp
+	return site.API(t, method, path, body, out)
 }
 
 // ok fails the test unless resp has status want.

@@ -47,6 +47,14 @@ const lateFeeWait = 500 * time.Millisecond
 // still queued, so that the formal notice and its PDF show the fee.
 func (e *Engine) afterLateFee(ctx context.Context, ac action) error {
 	queued, err := e.DB.FollowupActionQueued(ctx, ac.args.ClientKey, ac.args.InvoiceID, string(followup.ActionLateFee))
+	if err == nil && queued {
+		// A fee whose job was discarded would hold the message for ever.
+		if n, ferr := e.DB.FailAbandonedFollowupEvents(ctx, ac.args.ClientKey); ferr != nil {
+			return ferr
+		} else if n > 0 {
+			queued, err = e.DB.FollowupActionQueued(ctx, ac.args.ClientKey, ac.args.InvoiceID, string(followup.ActionLateFee))
+		}
+	}
 	if err != nil {
 		return err
 	}

@@ -102,6 +102,11 @@ func (e *Engine) Sweep(ctx context.Context, t remit.Tenant, asOf time.Time) (Swe
 		return res, err
 	}
 	log := e.logger().With(slog.String("client_key", t.ClientKey), slog.Time("as_of", asOf))
+	if n, err := e.DB.FailAbandonedFollowupEvents(ctx, t.ClientKey); err != nil {
+		return res, err
+	} else if n > 0 {
+		log.WarnContext(ctx, "follow-up actions whose jobs were discarded recorded failed", slog.Int64("events", n))
+	}
 	start := e.now()
 	err = e.eachDue(ctx, t.ClientKey, asOf, func(id int64) error {
 		out, err := e.sweepInvoice(ctx, run, id, asOf)

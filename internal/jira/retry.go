@@ -110,7 +110,7 @@ func (t *RetryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			// for its own write before trying again.
 			drain(resp.Body)
 			cancel()
-			return nil, &UncertainError{Method: req.Method, Endpoint: endpoint, Err: fmt.Errorf("Jira answered %d", resp.StatusCode)}
+			return nil, &UncertainError{Method: req.Method, Endpoint: endpoint, Err: fmt.Errorf("the gateway answered %d", resp.StatusCode)}
 		}
 		reason, retryable := retryReason(resp.StatusCode, idempotent)
 		if resp.StatusCode == http.StatusTooManyRequests {

@@ -1,7 +1,6 @@
 package jirasync_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -12,49 +11,17 @@ import (
 
 	"github.com/remitapp/remit/internal/apptest"
 	"github.com/remitapp/remit/internal/clock"
-	"github.com/remitapp/remit/internal/connect"
 	"github.com/remitapp/remit/internal/jirasim"
 	"github.com/remitapp/remit/internal/jirasim/contract"
 )
 
-// simStack is Remit with the Jira simulator, both on one clock, the
-// simulator keeping request and answer bodies for the contract check.
-type simStack struct {
-	*apptest.Stack
-	clock *clock.Clock
-}
-
-func startSimStack(t *testing.T, c *clock.Clock) *simStack {
+// api calls Remit's API as the site's user and fails the test unless
+// the answer is a 2xx, decoded into out.
+func api(t *testing.T, site *apptest.Site, method, path string, body, out any) {
 	t.Helper()
-	s := apptest.Start(t, apptest.Options{WithSim: true, Clock: c})
-	s.Sim.RecordBodies(true)
-	return &simStack{Stack: s, clock: c}
-}
-
-// api calls Remit's API as the site's user with a context token signed
-// on the stack's clock; a 2xx answer is decoded into out.
-func (s *simStack) api(t *testing.T, site *apptest.Site, method, path string, body, out any) {
-	t.Helper()
-	tok, err := connect.SignContext(site.Inst.SharedSecret, site.Inst.ClientKey, site.AccountID, s.clock.Now(), 5*time.Minute)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var raw []byte
-	if body != nil {
-		if raw, err = json.Marshal(body); err != nil {
-			t.Fatal(err)
-		}
-	}
-	resp := s.Do(t, method, "/api/v1"+path, "JWT "+tok, raw, nil)
-	var buf bytes.Buffer
-	_, _ = buf.ReadFrom(resp.Body)
+	resp := site.API(t, method, path, body, out)
 	if resp.StatusCode/100 != 2 {
-		t.Fatalf("%s %s: %d %s", method, path, resp.StatusCode, buf.String())
-	}
-	if out != nil {
-		if err := json.Unmarshal(buf.Bytes(), out); err != nil {
-			t.Fatalf("%s %s: decode: %v", method, path, err)
-		}
+		t.Fatalf("%s %s: %d %v", method, path, resp.StatusCode, apptest.Problem(t, resp))
 	}
 }
 
@@ -68,7 +35,8 @@ func (s *simStack) api(t *testing.T, site *apptest.Site, method, path string, bo
 func TestLongInvoiceGetsItsIssue(t *testing.T) {
 	t.Parallel()
 	const lines = 300
-	s := startSimStack(t, clock.At(time.Date(2026, 11, 16, 9, 0, 0, 0, time.UTC)))
+	s := apptest.Start(t, apptest.Options{WithSim: true, Clock: clock.At(time.Date(2026, 11, 16, 9, 0, 0, 0, time.UTC))})
+	s.Sim.RecordBodies(true)
 	seed := jirasim.SeedData{
 		Users:    []jirasim.User{{AccountID: "alice", DisplayName: "Alice"}},
 		Projects: []jirasim.ProjectSpec{{Key: "ACME", Name: "Acme"}, {Key: "BILL", Name: "Billing", WorkflowName: "invoice"}},
@@ -79,15 +47,15 @@ func TestLongInvoiceGetsItsIssue(t *testing.T) {
 			Started: time.Date(2026, 11, 2+i%10, 10, 0, 0, 0, time.UTC), TimeSpentSeconds: 1800})
 	}
 	site := s.InstallSite(t, "long", seed, "557058:admin")
-	s.api(t, site, "PUT", "/settings", map[string]any{"billingProjectKey": "BILL", "currency": "USD",
+	api(t, site, "PUT", "/settings", map[string]any{"billingProjectKey": "BILL", "currency": "USD",
 		"seller": map[string]string{"name": "Remit Consulting LLC", "email": "billing@remit.example"}}, nil)
 	var c, inv struct {
 		ID     int64
 		Number string
 		Lines  []json.RawMessage
 	}
-	s.api(t, site, "POST", "/customers", map[string]any{"name": "Acme", "jql": "project = ACME", "currency": "USD", "hourlyRate": "100"}, &c)
-	s.api(t, site, "POST", "/invoices", map[string]any{"customerId": c.ID, "periodStart": "2026-11-01", "periodEnd": "2026-11-14", "issueDate": "2026-11-15"}, &inv)
+	api(t, site, "POST", "/customers", map[string]any{"name": "Acme", "jql": "project = ACME", "currency": "USD", "hourlyRate": "100"}, &c)
+	api(t, site, "POST", "/invoices", map[string]any{"customerId": c.ID, "periodStart": "2026-11-01", "periodEnd": "2026-11-14", "issueDate": "2026-11-15"}, &inv)
 
 	var issue jirasim.IssueView
 	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(50 * time.Millisecond) {
@@ -110,7 +78,7 @@ func TestLongInvoiceGetsItsIssue(t *testing.T) {
 	if !strings.Contains(issue.Description, "ACME-1") || !strings.Contains(issue.Description, "more lines") || !strings.Contains(issue.Description, "PDF") {
 		t.Errorf("description does not list the first lines and sum up the rest:\n%s", issue.Description)
 	}
-	s.api(t, site, "GET", fmt.Sprintf("/invoices/%d", inv.ID), nil, &inv)
+	api(t, site, "GET", fmt.Sprintf("/invoices/%d", inv.ID), nil, &inv)
 	if len(inv.Lines) != lines {
 		t.Errorf("the invoice has %d lines, want %d", len(inv.Lines), lines)
 	}

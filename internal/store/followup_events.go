@@ -217,3 +217,24 @@ func (db *DB) FollowupActionQueued(ctx context.Context, clientKey string, invoic
 	}
 	return queued, nil
 }
+
+// AbandonedDetail is the detail of an action whose job was discarded.
+const AbandonedDetail = "its job was discarded after its last attempt (a crash or a cancel on the final try); it is not run again"
+
+// FailAbandonedFollowupEvents records failed the tenant's queued events
+// whose action job River discarded or cancelled: such an event would
+// otherwise stay queued for ever, and a queued late fee holds back every
+// later message of its invoice. It returns how many it recorded.
+func (db *DB) FailAbandonedFollowupEvents(ctx context.Context, clientKey string) (int64, error) {
+	const op = "store.FailAbandonedFollowupEvents"
+	tag, err := db.pool.Exec(ctx, `
+		UPDATE followup_events e SET status = 'failed', detail = $2, at = $3
+		FROM river_job j
+		WHERE e.client_key = $1 AND e.status = 'queued'
+		  AND j.kind = 'followup_action' AND j.state IN ('discarded', 'cancelled')
+		  AND j.args->>'clientKey' = $1 AND (j.args->>'eventId')::bigint = e.id`, clientKey, AbandonedDetail, db.now())
+	if err != nil {
+		return 0, classify(op, err)
+	}
+	return tag.RowsAffected(), nil
+}

@@ -61,6 +61,19 @@ func followupIsolationChecks(a, b string) map[string]func(t *testing.T, e env) {
 	}
 	notFound := func(t *testing.T, err error) { t.Helper(); wantKind(t, err, remit.NotFound) }
 	return map[string]func(t *testing.T, e env){
+		"FailAbandonedFollowupEvents": guard(func(t *testing.T, e env, _, ev int64) {
+			// A discarded job naming A's event, under either tenant's key:
+			// B's reconciliation fails nothing of A's.
+			for _, ck := range []string{a, b} {
+				_, err := e.pool.Exec(ctx, `INSERT INTO river_job (args, kind, max_attempts, priority, queue, state, finalized_at)
+					VALUES (jsonb_build_object('clientKey', $1::text, 'eventId', $2::bigint), 'followup_action', 10, 1, 'default', 'discarded', now())`, ck, ev)
+				must(t, err)
+			}
+			n, err := e.db.FailAbandonedFollowupEvents(ctx, b)
+			if err != nil || n != 0 {
+				t.Fatalf("B's reconciliation recorded %d events (err %v)", n, err)
+			}
+		}),
 		"GetPolicy": guard(func(t *testing.T, e env, _, _ int64) {
 			if _, ok, err := e.db.GetPolicy(ctx, b); err != nil || ok {
 				t.Fatalf("B sees a saved policy (ok %v, err %v)", ok, err)
