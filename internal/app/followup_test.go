@@ -264,3 +264,44 @@ func TestFollowupRunActsNow(t *testing.T) {
 		t.Fatalf("run at now: %v", acts)
 	}
 }
+
+// TestPolicyEditNeverResends: inserting overdue-3 and renaming
+// escalate-14 for an invoice already past both days records them skipped
+// ("added to the policy after its day"): no comment, no e-mail. Before,
+// the edit made every open invoice due and the new steps were sent late.
+func TestPolicyEditNeverResends(t *testing.T) {
+	f := startFollowStack(t, true)
+	s := f.newFollowSite(t, "edited", 12, "100.00", "USD")
+	_, key := s.invoice(t, followIssued, followDue)
+	f.run(t, s.Site, day(followDue, 16)) // catches up to escalate-14
+	comments, mails := len(s.Site.Site.Comments(key)), len(f.mails(s.email))
+
+	var p struct {
+		Steps   []map[string]any `json:"steps"`
+		LateFee map[string]any   `json:"lateFee"`
+	}
+	ok(t, f.api(t, s.Site, "GET", "/policy", nil, &p), 200, "get policy")
+	steps := []map[string]any{}
+	for _, st := range p.Steps {
+		if st["key"] == "escalate-14" {
+			st["key"] = "escalate-leadership-14"
+		}
+		steps = append(steps, st)
+		if st["key"] == "overdue-1" {
+			steps = append(steps, map[string]any{"key": "overdue-3", "offsetDays": 3, "template": "polite",
+				"actions": []any{map[string]any{"type": "comment"}, map[string]any{"type": "email"}}})
+		}
+	}
+	ok(t, f.api(t, s.Site, "PUT", "/policy", map[string]any{"steps": steps, "lateFee": p.LateFee}, nil), 200, "put policy")
+
+	acts := counts(f.run(t, s.Site, day(followDue, 16).Add(time.Hour)))
+	want := map[string]int{"overdue-3/comment=skipped": 1, "overdue-3/email=skipped": 1,
+		"escalate-leadership-14/comment=skipped": 1, "escalate-leadership-14/email=skipped": 1}
+	if fmt.Sprint(acts) != fmt.Sprint(want) {
+		t.Fatalf("the run after the edit: %v, want %v", acts, want)
+	}
+	time.Sleep(300 * time.Millisecond)
+	if n, m := len(s.Site.Site.Comments(key)), len(f.mails(s.email)); n != comments || m != mails {
+		t.Fatalf("the edit sent %d comments and %d e-mails", n-comments, m-mails)
+	}
+}

@@ -44,7 +44,14 @@ func (e *Engine) PutPolicy(ctx context.Context, a billing.Actor, p followup.Poli
 	if err := p.Validate(); err != nil {
 		return p, err
 	}
-	err := e.DB.InTx(ctx, func(tx pgx.Tx) error {
+	old, _, err := e.DB.GetPolicy(ctx, a.Tenant.ClientKey)
+	if err != nil {
+		return p, err
+	}
+	// New and renamed steps are stamped now: an invoice already past
+	// their day records them skipped instead of receiving them late.
+	p = p.StampAdded(old, e.now())
+	err = e.DB.InTx(ctx, func(tx pgx.Tx) error {
 		if err := e.DB.PutPolicy(ctx, tx, a.Tenant.ClientKey, p, a.Name()); err != nil {
 			return err
 		}

@@ -54,7 +54,10 @@ type PlanResult struct {
 
 // Reasons recorded with skipped and cancelled actions.
 const (
-	ReasonSettled    = "paid before the step ran"
+	ReasonSettled = "paid before the step ran"
+	// ReasonAddedLate skips a step added to (or renamed in) the policy
+	// after the invoice's day for it had passed.
+	ReasonAddedLate  = "added to the policy after its day"
 	reasonSuperseded = "superseded by "
 )
 
@@ -118,6 +121,12 @@ func Plan(in PlanInput) PlanResult {
 					r.noteNext(s.Key, t.installment, day.Start(loc))
 				}
 				break // steps are in increasing offset order
+			}
+			if !s.AddedAt.IsZero() && day.Before(invoice.DateOf(s.AddedAt.In(loc))) {
+				for _, a := range s.Actions {
+					r.Skip = append(r.Skip, Planned{Step: s.Key, Installment: t.installment, Action: a, Reason: ReasonAddedLate})
+				}
+				continue
 			}
 			due = append(due, s)
 		}

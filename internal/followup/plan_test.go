@@ -1,6 +1,7 @@
 package followup
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -272,6 +273,59 @@ func TestPlanStepOnce(t *testing.T) {
 		r = Plan(PlanInput{Facts: f, Policy: DefaultPolicy(), Events: events, AsOf: time.Date(2026, 4, 2, 9, 0, 0, 0, time.UTC)})
 		if got := strings.Join(names(r.Run), " "); got != "overdue-1/comment#3 overdue-1/email#3 overdue-1/transition#3" || len(r.Skip) != 2 {
 			t.Errorf("%s installment: ran %v skipped %v", st, names(r.Run), names(r.Skip))
+		}
+	}
+}
+
+// TestPlanPolicyEditNeverResends: a step added to the ladder, or renamed,
+// after an invoice's day for it has passed is recorded skipped with the
+// reason, never sent late; a step added before its day runs on its day,
+// and stamps carried over from the policy it replaced keep their steps.
+func TestPlanPolicyEditNeverResends(t *testing.T) {
+	l := newLedger(t, openFacts("2026-03-31"))
+	for day := -10; day <= 50; day++ { // past stop-work-45
+		l.sweep(l.at(day))
+	}
+	old := l.policy
+	next := DefaultPolicy()
+	next.Steps = append(next.Steps, Step{Key: "overdue-3", OffsetDays: 3, Actions: []Action{{Kind: ActionComment}, {Kind: ActionEmail}}, Template: "polite"},
+		Step{Key: "overdue-55", OffsetDays: 55, Actions: []Action{{Kind: ActionComment}}, Template: "firm"})
+	for i := range next.Steps {
+		if next.Steps[i].Key == StepEscalate14 {
+			next.Steps[i].Key = "escalate-leadership-14" // renamed
+		}
+	}
+	slices.SortStableFunc(next.Steps, func(a, b Step) int { return a.OffsetDays - b.OffsetDays })
+	if err := next.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	edited := l.at(50).Add(time.Hour)
+	l.policy = next.StampAdded(old, edited)
+
+	r := l.sweep(l.at(51))
+	if len(r.Run) != 0 {
+		t.Fatalf("the edit made steps run: %v", names(r.Run))
+	}
+	wantSkip := []string{"escalate-leadership-14/comment", "escalate-leadership-14/email", "overdue-3/comment", "overdue-3/email"}
+	if !eq(names(r.Skip), wantSkip) {
+		t.Fatalf("skipped %v, want %v", names(r.Skip), wantSkip)
+	}
+	for _, p := range r.Skip {
+		if p.Reason != ReasonAddedLate {
+			t.Errorf("%s reason %q", p.Step, p.Reason)
+		}
+	}
+	for day := 52; day <= 70; day++ {
+		r := l.sweep(l.at(day))
+		if day == 55 && !eq(names(r.Run), []string{"overdue-55/comment"}) {
+			t.Errorf("day 55 ran %v, want the step added before its day", names(r.Run))
+		}
+	}
+	// Saving the same ladder again keeps every stamp.
+	again := l.policy.StampAdded(l.policy, edited.Add(24*time.Hour))
+	for i, s := range again.Steps {
+		if !s.AddedAt.Equal(l.policy.Steps[i].AddedAt) {
+			t.Errorf("%s restamped %v, was %v", s.Key, s.AddedAt, l.policy.Steps[i].AddedAt)
 		}
 	}
 }

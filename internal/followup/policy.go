@@ -1,5 +1,7 @@
 package followup
 
+import "time"
+
 // Step is one rung of the ladder: on the day OffsetDays from the due date
 // (negative = before it) its actions run, once per invoice or installment.
 //
@@ -17,6 +19,32 @@ type Step struct {
 	Subject    string   `json:"subject,omitempty"`
 	Text       string   `json:"text,omitempty"`
 	HTML       string   `json:"html,omitempty"`
+	// AddedAt is when the step's key first appeared in the tenant's saved
+	// policy (set by Remit on save, never by the caller; zero for the
+	// default ladder's steps). An invoice whose day for the step came
+	// before then never gets it: editing the policy never re-sends.
+	AddedAt time.Time `json:"addedAt,omitzero"`
+}
+
+// StampAdded sets each step's AddedAt for a policy about to replace old:
+// a step whose key old has keeps old's stamp, a new or renamed one gets
+// now. Whatever the caller sent is ignored.
+func (p Policy) StampAdded(old Policy, now time.Time) Policy {
+	before := make(map[string]time.Time, len(old.Steps))
+	for _, s := range old.Steps {
+		before[s.Key] = s.AddedAt
+	}
+	steps := make([]Step, len(p.Steps))
+	for i, s := range p.Steps {
+		if at, ok := before[s.Key]; ok {
+			s.AddedAt = at
+		} else {
+			s.AddedAt = now.UTC()
+		}
+		steps[i] = s
+	}
+	p.Steps = steps
+	return p
 }
 
 // Has reports whether the step carries an action of kind k.
