@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/remitapp/remit/internal/apptest"
+	"github.com/remitapp/remit/internal/jirasim"
 )
 
 // The dates of the follow-up scenarios: invoices issued on 4 January
@@ -303,5 +304,61 @@ func TestPolicyEditNeverResends(t *testing.T) {
 	time.Sleep(300 * time.Millisecond)
 	if n, m := len(s.Site.Site.Comments(key)), len(f.mails(s.email)); n != comments || m != mails {
 		t.Fatalf("the edit sent %d comments and %d e-mails", n-comments, m-mails)
+	}
+}
+
+// TestDisputePausesQueuedSteps: a dispute while a step's action is
+// queued pauses it instead of cancelling it for ever; withdrawing the
+// dispute wakes it and it runs. Before, an invoice disputed for an hour
+// while its formal notice was queued never got the notice.
+func TestDisputePausesQueuedSteps(t *testing.T) {
+	f := startFollowStack(t, false)
+	s := f.newFollowSite(t, "paused", 12, "100.00", "USD")
+	id, key := s.invoice(t, followIssued, followDue)
+	ctx := context.Background()
+	// Jira asks for two minutes' wait: the comment's job is snoozed with
+	// its event queued, as any queued action may be when a dispute comes.
+	f.Sim.AddFault(jirasim.FaultRule{Site: "paused", Method: "POST", Path: "/rest/api/3/issue/*/comment", Kind: jirasim.FaultRateLimit, RetryAfter: 120, Count: 1})
+	f.clock.Set(day(followDue, -3))
+	tenant, err := f.App.DB.TenantByClientKey(ctx, s.Inst.ClientKey)
+	need(t, err)
+	_, err = f.App.Followups.Sweep(ctx, tenant, f.clock.Now())
+	need(t, err)
+	snoozed := `SELECT count(*) FROM river_job WHERE kind = 'followup_action' AND args->>'clientKey' = $1 AND args->>'action' = 'comment' AND state = 'scheduled'`
+	waitCount := func(what, q string, want int) {
+		t.Helper()
+		for deadline := time.Now().Add(15 * time.Second); ; time.Sleep(25 * time.Millisecond) {
+			var n int
+			need(t, f.Pool.QueryRow(ctx, q, s.Inst.ClientKey).Scan(&n))
+			if n == want {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("%s: %d, want %d", what, n, want)
+			}
+		}
+	}
+	waitCount("snoozed comment jobs", snoozed, 1)
+
+	ok(t, f.api(t, s.Site, "POST", fmt.Sprintf("/invoices/%d/dispute", id), nil, nil), 200, "dispute")
+	// The wait is over while the invoice is disputed: the action runs,
+	// sees the dispute, and waits again, its event still queued.
+	_, err = f.Pool.Exec(ctx, `UPDATE river_job SET scheduled_at = now() WHERE kind = 'followup_action' AND args->>'clientKey' = $1 AND state = 'scheduled'`, s.Inst.ClientKey)
+	need(t, err)
+	waitCount("attempts while disputed", `SELECT count(*) FROM river_job WHERE kind = 'followup_action' AND args->>'clientKey' = $1
+		AND args->>'action' = 'comment' AND state = 'scheduled' AND scheduled_at > now() + interval '30 minutes'`, 1)
+	var status string
+	need(t, f.Pool.QueryRow(ctx, `SELECT status FROM followup_events WHERE client_key = $1 AND action = 'comment'`, s.Inst.ClientKey).Scan(&status))
+	if status != "queued" {
+		t.Fatalf("the comment's event is %s while disputed, want queued (paused, not cancelled)", status)
+	}
+	if n := len(s.Site.Site.Comments(key)); n != 0 {
+		t.Fatalf("%d comments while disputed", n)
+	}
+
+	ok(t, f.api(t, s.Site, "DELETE", fmt.Sprintf("/invoices/%d/dispute", id), nil, nil), 200, "undispute")
+	waitCount("the comment done after the dispute", `SELECT count(*) FROM followup_events WHERE client_key = $1 AND action = 'comment' AND status = 'done'`, 1)
+	if n := len(s.Site.Site.Comments(key)); n != 1 {
+		t.Fatalf("%d comments after the dispute, want 1", n)
 	}
 }

@@ -50,6 +50,12 @@ func (s *Service) setDisputed(ctx context.Context, a Actor, id int64, action inv
 		if err := s.DB.SetInvoiceDisputed(ctx, tx, a.Tenant.ClientKey, id, next.Disputed); err != nil {
 			return err
 		}
+		if !next.Disputed {
+			// The actions that waited out the dispute go now.
+			if err := s.DB.WakeFollowupActions(ctx, tx, a.Tenant.ClientKey, id); err != nil {
+				return err
+			}
+		}
 		return s.audit(ctx, tx, a.Tenant.ClientKey, a.Name(), string(action), id, stateOf(inv), stateOf(next))
 	})
 }

@@ -84,7 +84,7 @@ func (w *ActionWorker) Work(ctx context.Context, job *river.Job[ActionArgs]) err
 	}
 	if stop != nil {
 		if stop.status == "" {
-			return river.JobSnooze(time.Hour) // the tenant is disabled or unlicensed: wait, do not lose the action
+			return river.JobSnooze(time.Hour) // the tenant is disabled or unlicensed, or the invoice disputed: wait, do not lose the action
 		}
 		return e.finish(ctx, a, stop.status, stop.detail, log)
 	}
@@ -177,8 +177,8 @@ type action struct {
 
 // loadAction reads the tenant, the invoice and the step. stop, when not
 // nil, ends the action before it runs: cancelled when the invoice no
-// longer calls for it (paid, void, disputed, step removed), or an empty
-// status when the tenant is paused and the job should wait.
+// longer calls for it (paid, void, step removed), or an empty status when
+// the tenant or the invoice (a dispute) is paused and the job should wait.
 func (e *Engine) loadAction(ctx context.Context, a ActionArgs) (action, *outcome, error) {
 	ac := action{args: a}
 	t, err := e.DB.TenantByClientKey(ctx, a.ClientKey)
@@ -231,6 +231,11 @@ func (e *Engine) loadAction(ctx context.Context, a ActionArgs) (action, *outcome
 	if reason := stillDue(ac.state, a.Installment); reason != "" {
 		return ac, &outcome{store.EventCancelled, reason}, nil
 	}
+	if ac.state.Invoice.Disputed {
+		// A dispute pauses the ladder: the action waits, queued, and runs
+		// once the dispute is withdrawn (which wakes it), never lost.
+		return ac, &outcome{}, nil
+	}
 	if ac.customer, err = e.DB.Customer(ctx, a.ClientKey, ac.state.Invoice.CustomerID); err != nil {
 		return ac, nil, err
 	}
@@ -247,8 +252,6 @@ func stillDue(st store.FollowupState, installment int64) string {
 		return followup.ReasonSettled
 	case !inv.Open():
 		return fmt.Sprintf("the invoice became %s before the step ran", inv.Status)
-	case inv.Disputed:
-		return "the invoice was disputed before the step ran"
 	}
 	if installment != 0 {
 		for _, in := range inv.Plan {

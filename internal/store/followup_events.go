@@ -238,3 +238,13 @@ func (db *DB) FailAbandonedFollowupEvents(ctx context.Context, clientKey string)
 	}
 	return tag.RowsAffected(), nil
 }
+
+// WakeFollowupActions makes the invoice's waiting follow-up action jobs
+// (snoozed while it was disputed) run at once, in tx.
+func (db *DB) WakeFollowupActions(ctx context.Context, tx pgx.Tx, clientKey string, invoiceID int64) error {
+	const op = "store.WakeFollowupActions"
+	_, err := db.on(tx).Exec(ctx, `UPDATE river_job SET scheduled_at = now()
+		WHERE state = 'scheduled' AND kind = 'followup_action'
+		  AND args->>'clientKey' = $1 AND (args->>'invoiceId')::bigint = $2`, clientKey, invoiceID)
+	return classify(op, err)
+}
