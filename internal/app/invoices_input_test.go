@@ -68,6 +68,7 @@ func TestInvoiceAPIBadInput(t *testing.T) {
 		{"customer JQL with ORDER BY", "POST", "/customers", []byte(`{"name": "Sorted", "jql": "project = ACME ORDER BY key", "currency": "USD", "hourlyRate": "10"}`), 422, "jql"},
 		{"customer rate not a number", "POST", "/customers", []byte(`{"name": "Rate", "jql": "project = ACME", "currency": "USD", "hourlyRate": "ninety"}`), 400, "hourlyRate"},
 		{"customer bad currency", "POST", "/customers", []byte(`{"name": "Cur", "jql": "project = ACME", "currency": "EURO", "hourlyRate": "10"}`), 422, "currency"},
+		{"customer late-fee preset misspelt", "POST", "/customers", []byte(`{"name": "Typo", "jql": "project = ACME", "currency": "EUR", "hourlyRate": "10", "lateFeePolicy": "eu-directiv"}`), 422, "lateFeePolicy"},
 		{"customer duplicate name", "POST", "/customers", []byte(`{"name": "acme", "jql": "project = ACME", "currency": "USD", "hourlyRate": "10"}`), 409, ""},
 		{"settings with a project Jira lacks", "PUT", "/settings", []byte(`{"billingProjectKey": "NOPE", "timezone": "UTC"}`), 422, "billingProjectKey"},
 		{"settings with an issue type the project lacks", "PUT", "/settings", []byte(`{"billingProjectKey": "BILL", "invoiceIssueType": "Invoice"}`), 422, "invoiceIssueType"},

@@ -1,6 +1,8 @@
 package followup
 
 import (
+	"slices"
+
 	"github.com/shopspring/decimal"
 
 	"github.com/remitapp/remit/internal/invoice"
@@ -18,14 +20,9 @@ const (
 	PresetCustom = "custom"          // InterestPercentPerYear and FixedFee
 )
 
-// ValidPreset reports whether name is a preset, for customers' overrides.
-func ValidPreset(name string) bool {
-	switch name {
-	case PresetNone, PresetUS, PresetEU, PresetUK, PresetCustom:
-		return true
-	}
-	return false
-}
+// ValidPreset reports whether name is a preset. The names are
+// invoice.LateFeePresets, which customers' overrides are checked against.
+func ValidPreset(name string) bool { return slices.Contains(invoice.LateFeePresets, name) }
 
 // LateFeePolicy is the terms under which late fees accrue. Rates are
 // percent per year; the central bank rates change twice a year and are

@@ -1,10 +1,12 @@
 package followup
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/shopspring/decimal"
 
+	"github.com/remitapp/remit/internal/invoice"
 	"github.com/remitapp/remit/internal/money"
 )
 
@@ -89,5 +91,22 @@ func TestLateFeeForCustomer(t *testing.T) {
 	}
 	if tenant.Preset != PresetEU {
 		t.Error("ForCustomer changed the tenant's policy")
+	}
+}
+
+// TestPresetNames: the presets the engine computes are exactly the names
+// a customer's lateFeePolicy is checked against on save.
+func TestPresetNames(t *testing.T) {
+	ours := []string{PresetNone, PresetUS, PresetEU, PresetUK, PresetCustom}
+	if !slices.Equal(ours, invoice.LateFeePresets) {
+		t.Errorf("invoice.LateFeePresets = %v, the engine's presets are %v", invoice.LateFeePresets, ours)
+	}
+	for _, name := range ours {
+		if !ValidPreset(name) {
+			t.Errorf("ValidPreset(%q) = false", name)
+		}
+	}
+	if ValidPreset("eu-directiv") || ValidPreset("") {
+		t.Error("ValidPreset accepts a name that is not a preset")
 	}
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/remitapp/remit/internal/invoice"
 	"github.com/remitapp/remit/internal/remit"
 )
 
@@ -156,7 +157,7 @@ var (
 
 func validateLateFee(p LateFeePolicy, f map[string]string) {
 	if !ValidPreset(p.Preset) {
-		f["lateFee.preset"] = fmt.Sprintf("unknown preset %q (none, us-1.5pct-month, eu-directive, uk-late-payment, custom)", p.Preset)
+		f["lateFee.preset"] = fmt.Sprintf("unknown preset %q (%s)", p.Preset, strings.Join(invoice.LateFeePresets, ", "))
 	}
 	rate := func(field string, d, max decimal.Decimal) {
 		if d.IsNegative() || d.GreaterThan(max) || !d.Equal(d.Round(4)) {

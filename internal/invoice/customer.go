@@ -1,6 +1,8 @@
 package invoice
 
 import (
+	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/shopspring/decimal"
@@ -28,8 +30,14 @@ type Customer struct {
 	PaymentTermsDays *int // nil = the tenant's terms
 	BillingEmail     string
 	EscalationEmails []string
-	LateFeePolicy    string // empty = the tenant's policy; else a preset name
+	LateFeePolicy    string // empty = the tenant's policy; else one of LateFeePresets
 }
+
+// LateFeePresets are the late-fee presets (SPEC §5) a customer's
+// LateFeePolicy may name. The follow-up engine computes them; they are
+// listed here so that a customer is checked on save without this package
+// depending on the engine.
+var LateFeePresets = []string{"none", "us-1.5pct-month", "eu-directive", "uk-late-payment", "custom"}
 
 // Limits on customer fields.
 const (
@@ -87,6 +95,10 @@ func (c *Customer) Validate() error {
 		if !plausibleEmail(e) {
 			f["escalationEmails"] = "contains something that is not an e-mail address: " + e
 		}
+	}
+	if c.LateFeePolicy != "" && !slices.Contains(LateFeePresets, c.LateFeePolicy) {
+		f["lateFeePolicy"] = fmt.Sprintf("unknown preset %q: one of %s, or none given for the tenant's policy",
+			c.LateFeePolicy, strings.Join(LateFeePresets, ", "))
 	}
 	if len(f) > 0 {
 		return remit.FieldErrors(remit.Unprocessable, "invoice.Customer", "customer is not valid", f)

@@ -235,6 +235,30 @@ func TestCustomerValidation(t *testing.T) {
 	}
 }
 
+// TestCustomerLateFeePolicy: a misspelt preset would silently mean no late
+// fee, so it is refused on save, naming the field and the valid presets;
+// every preset, and none (the tenant's policy), is accepted.
+func TestCustomerLateFeePolicy(t *testing.T) {
+	for _, name := range []string{"eu-directiv", "EU-DIRECTIVE", " none", "uk"} {
+		c := Customer{Name: "Acme", JQL: "project = ACME", Currency: "EUR", HourlyRate: dec("95"), LateFeePolicy: name}
+		err := c.Validate()
+		de, ok := err.(*remit.Error)
+		if !ok || de.Kind != remit.Unprocessable {
+			t.Fatalf("%q: err %v, want Unprocessable", name, err)
+		}
+		msg := de.Fields["lateFeePolicy"]
+		if len(de.Fields) != 1 || !strings.Contains(msg, "eu-directive") || !strings.Contains(msg, "us-1.5pct-month") || !strings.Contains(msg, "uk-late-payment") {
+			t.Errorf("%q: fields %v, want only lateFeePolicy listing the presets", name, de.Fields)
+		}
+	}
+	for _, name := range append([]string{""}, LateFeePresets...) {
+		c := Customer{Name: "Acme", JQL: "project = ACME", Currency: "EUR", HourlyRate: dec("95"), LateFeePolicy: name}
+		if err := c.Validate(); err != nil {
+			t.Errorf("%q refused: %v", name, err)
+		}
+	}
+}
+
 func TestOverdue(t *testing.T) {
 	inv := &Invoice{Status: StatusOpen, Total: dec("100"), Paid: dec("40"), DueDate: Date{2026, 11, 1}}
 	if inv.Overdue(Date{2026, 11, 1}) || !inv.Overdue(Date{2026, 11, 2}) || inv.DaysOverdue(Date{2026, 11, 11}) != 10 {
