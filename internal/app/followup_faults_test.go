@@ -211,7 +211,8 @@ func TestFollowupPolicyFaultsAndFees(t *testing.T) {
 		}
 		// Actual/365 simple interest on the total for the 30 days from the
 		// day after the due date, plus the statutory fixed sum, rounded
-		// half-up once (reference rate 4.15 %, base rate 5.25 %):
+		// half-up once (the tenant's reference rate 4.15 % and base rate
+		// 5.25 % for the first half of 2027):
 		cases := map[string]feeCase{
 			// 1,250.00 × 18 % × 30 / 365 = 18.4931… → 18.49
 			"US": {"us-1.5pct-month", "USD", "100.00", 750, "18.49"},
@@ -234,7 +235,12 @@ func TestFollowupPolicyFaultsAndFees(t *testing.T) {
 		site := f.InstallSite(t, "fees", seed, followAdmin)
 		s := &followSite{Site: site, f: f}
 		ok(t, f.api(t, site, "PUT", "/settings", map[string]any{"billingProjectKey": "BILL", "timezone": "UTC"}, nil), 200, "settings")
-		s.putLateFee(t, map[string]string{"preset": "none", "referenceRatePercent": "4.15", "baseRatePercent": "5.25",
+		// The invoices become late in the first half of 2027, past the
+		// built-in rate tables: the tenant adds that half-year's rates.
+		h1 := func(rate string) []map[string]string {
+			return []map[string]string{{"from": "2027-01-01", "ratePercent": rate}}
+		}
+		s.putLateFee(t, map[string]any{"preset": "none", "referenceRates": h1("4.15"), "baseRates": h1("5.25"),
 			"interestPercentPerYear": "9", "fixedFee": "25"})
 		ids := map[string]int64{}
 		for key, c := range cases {

@@ -25,7 +25,7 @@ var (
 )
 
 // putLateFee saves the default ladder with the given late-fee terms.
-func (s *followSite) putLateFee(t *testing.T, lateFee map[string]string) {
+func (s *followSite) putLateFee(t *testing.T, lateFee map[string]any) {
 	t.Helper()
 	var p map[string]any
 	ok(t, s.f.api(t, s.Site, "GET", "/policy", nil, &p), 200, "get policy")
@@ -58,7 +58,7 @@ var ladderDays = map[int]map[string]int{
 func TestFollowupLadder(t *testing.T) {
 	f := startFollowStack(t, true)
 	s := f.newFollowSite(t, "ladder", 12, "100.00", "USD")
-	s.putLateFee(t, map[string]string{"preset": "us-1.5pct-month"})
+	s.putLateFee(t, map[string]any{"preset": "us-1.5pct-month"})
 	id, key := s.invoice(t, followIssued, followDue)
 
 	for n := -10; n <= 70; n++ {
@@ -219,7 +219,7 @@ func eventsOf(t *testing.T, f *followStack, id int64) map[string]string {
 func TestFollowupRunActsNow(t *testing.T) {
 	f := startFollowStack(t, true)
 	s := f.newFollowSite(t, "one-clock", 12, "100.00", "USD")
-	s.putLateFee(t, map[string]string{"preset": "us-1.5pct-month"})
+	s.putLateFee(t, map[string]any{"preset": "us-1.5pct-month"})
 	id, key := s.invoice(t, followIssued, followDue)
 
 	f.clock.Set(day(followDue, -10)) // ten days before the due date

@@ -11,7 +11,7 @@ import (
 
 // The late-fee presets (SPEC §5). Custom takes its interest and fixed fee
 // from the policy; the others are statutory or customary terms whose
-// variable part (a central bank rate) is a setting.
+// variable part (a central bank rate) comes from a dated table per preset.
 const (
 	PresetNone   = "none"
 	PresetUS     = "us-1.5pct-month" // 18 % a year simple (1.5 % × 12), no fixed fee
@@ -25,14 +25,15 @@ const (
 func ValidPreset(name string) bool { return slices.Contains(invoice.LateFeePresets, name) }
 
 // LateFeePolicy is the terms under which late fees accrue. Rates are
-// percent per year; the central bank rates change twice a year and are
-// settings the tenant keeps current, never constants in the code.
+// percent per year. The statutory presets' reference rates come from a
+// dated table per preset (see rates.go); BaseRates and ReferenceRates are
+// the tenant's entries that add newer half-years to it or correct one.
 type LateFeePolicy struct {
 	Preset string `json:"preset"`
-	// ReferenceRatePercent is the ECB reference rate for eu-directive.
-	ReferenceRatePercent decimal.Decimal `json:"referenceRatePercent"`
-	// BaseRatePercent is the Bank of England base rate for uk-late-payment.
-	BaseRatePercent decimal.Decimal `json:"baseRatePercent"`
+	// ReferenceRates extend or override the ECB table of eu-directive.
+	ReferenceRates []RateEntry `json:"referenceRates,omitempty"`
+	// BaseRates extend or override the Bank of England table of uk-late-payment.
+	BaseRates []RateEntry `json:"baseRates,omitempty"`
 	// InterestPercentPerYear is the simple interest of the custom preset.
 	InterestPercentPerYear decimal.Decimal `json:"interestPercentPerYear"`
 	// FixedFee is the custom preset's fixed fee, in the invoice currency.
@@ -57,17 +58,37 @@ var (
 	tenThousand = decimal.NewFromInt(10000)
 )
 
-// annualPercent is the simple interest per year of the preset.
-func (p LateFeePolicy) annualPercent() decimal.Decimal {
+// interest is the simple interest, in units of currency × percent × days
+// (divide by 36500), on balance for the days first through last
+// inclusive, the days a debt is late:
+//   - uk-late-payment: the reference rate fixed for the half-year in
+//     which the debt became late (first) + 8 applies throughout, whatever
+//     later half-years the period runs into (SI 2002/1675);
+//   - eu-directive: each day at the reference rate of its own half-year
+//   - 8 (Directive 2011/7/EU), so the period is cut at 1 January and
+//     1 July;
+//   - us-1.5pct-month and custom: one rate throughout.
+func (p LateFeePolicy) interest(balance decimal.Decimal, first, last invoice.Date) decimal.Decimal {
+	days := func(from, to invoice.Date) decimal.Decimal { return decimal.NewFromInt(int64(from.DaysUntil(to) + 1)) }
 	switch p.Preset {
 	case PresetUS:
-		return usAnnual
-	case PresetEU:
-		return p.ReferenceRatePercent.Add(eight)
-	case PresetUK:
-		return p.BaseRatePercent.Add(eight)
+		return balance.Mul(usAnnual).Mul(days(first, last))
 	case PresetCustom:
-		return p.InterestPercentPerYear
+		return balance.Mul(p.InterestPercentPerYear).Mul(days(first, last))
+	case PresetUK:
+		rate := rateOn(withOverrides(ukBaseRates, p.BaseRates), first).Add(eight)
+		return balance.Mul(rate).Mul(days(first, last))
+	case PresetEU:
+		table := withOverrides(euReferenceRates, p.ReferenceRates)
+		sum := decimal.Zero
+		for from := first; !last.Before(from); from = nextHalfYear(from) {
+			to := nextHalfYear(from).AddDays(-1)
+			if last.Before(to) {
+				to = last
+			}
+			sum = sum.Add(balance.Mul(rateOn(table, from).Add(eight)).Mul(days(from, to)))
+		}
+		return sum
 	}
 	return decimal.Zero
 }
@@ -115,21 +136,21 @@ func (f Facts) debts() []debt {
 // LateFee is the late fee an invoice has accrued by asOf (a date in the
 // tenant's zone): simple interest at the preset's yearly rate, actual/365,
 // on each overdue part's unpaid principal from the day after its due date
-// through asOf, plus the fixed compensation once as soon as any part is
-// overdue; the sum rounded half-up once to the currency's minor unit.
-// The late_fee action sets the invoice's fee to this value, so running
-// it again at the same date changes nothing.
+// (the day it became late) through asOf, plus the fixed compensation once
+// as soon as any part is overdue; the sum rounded half-up once to the
+// currency's minor unit. The statutory presets take the reference rate
+// of each half-year as the law says (see interest). The late_fee action
+// sets the invoice's fee to this value, so running it again at the same
+// date changes nothing.
 func LateFee(f Facts, p LateFeePolicy, asOf invoice.Date) decimal.Decimal {
-	rate := p.annualPercent()
 	sum := decimal.Zero // in units of currency × percent × days
 	overdue := false
 	for _, d := range f.debts() {
-		days := d.due.DaysUntil(asOf)
-		if days <= 0 || !d.balance.IsPositive() {
+		if d.due.DaysUntil(asOf) <= 0 || !d.balance.IsPositive() {
 			continue
 		}
 		overdue = true
-		sum = sum.Add(d.balance.Mul(rate).Mul(decimal.NewFromInt(int64(days))))
+		sum = sum.Add(p.interest(d.balance, d.due.AddDays(1), asOf))
 	}
 	if !overdue {
 		return decimal.Zero

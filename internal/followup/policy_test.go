@@ -41,7 +41,7 @@ const policyJSON = `{"steps":[` +
 	`{"key":"nudge","offsetDays":-5,"actions":[{"type":"email"}],"template":"friendly"},` +
 	`{"key":"late","offsetDays":2,"actions":[{"type":"comment"},{"type":"transition","status":"overdue"},{"type":"email","cc":true}],"comment":"{{.Number}} is late","subject":"Late: {{.Number}}","text":"Dear {{.Customer}},\n\nplease pay {{.Balance}} {{.Currency}}.","html":"\u003cp\u003ePlease pay {{.Balance}}\u003c/p\u003e"},` +
 	`{"key":"hold","offsetDays":40,"actions":[{"type":"late_fee"},{"type":"label","label":"on-hold"},{"type":"notify_admins"}]}],` +
-	`"lateFee":{"preset":"uk-late-payment","referenceRatePercent":"4.15","baseRatePercent":"4.5","interestPercentPerYear":"0","fixedFee":"0"}}`
+	`"lateFee":{"preset":"uk-late-payment","referenceRates":[{"from":"2026-07-01","ratePercent":"2.4"}],"baseRates":[{"from":"2027-01-01","ratePercent":"4.5"}],"interestPercentPerYear":"0","fixedFee":"0"}}`
 
 func TestPolicyJSONRoundTrip(t *testing.T) {
 	var p Policy
@@ -55,7 +55,7 @@ func TestPolicyJSONRoundTrip(t *testing.T) {
 	if late.OffsetDays != 2 || late.Actions[1].Status != RoleOverdue || !late.Actions[2].CC || late.Text == "" {
 		t.Errorf("decoded step: %+v", late)
 	}
-	if p.Steps[2].Actions[1].LabelName() != "on-hold" || p.LateFee.Preset != PresetUK || !p.LateFee.BaseRatePercent.Equal(dec("4.5")) {
+	if p.Steps[2].Actions[1].LabelName() != "on-hold" || p.LateFee.Preset != PresetUK || len(p.LateFee.BaseRates) != 1 || !p.LateFee.BaseRates[0].RatePercent.Equal(dec("4.5")) {
 		t.Errorf("decoded: %+v", p)
 	}
 	out, err := json.Marshal(p)
@@ -123,8 +123,14 @@ func TestValidateRejects(t *testing.T) {
 		{"text that does not parse", func(p *Policy) { p.Steps[2].Text = "{{range}}" }, "steps[2].text", "does not render"},
 		{"html that does not parse", func(p *Policy) { p.Steps[2].HTML = "<p>{{.Balance</p>" }, "steps[2].html", "does not render"},
 		{"unknown preset", func(p *Policy) { p.LateFee.Preset = "us-2pct" }, "lateFee.preset", `unknown preset "us-2pct"`},
-		{"negative base rate", func(p *Policy) { p.LateFee.BaseRatePercent = dec("-1") }, "lateFee.baseRatePercent", "from 0 to 100"},
-		{"rate too precise", func(p *Policy) { p.LateFee.ReferenceRatePercent = dec("4.12345") }, "lateFee.referenceRatePercent", "4 decimals"},
+		{"negative base rate", func(p *Policy) { p.LateFee.BaseRates = []RateEntry{{"2027-01-01", dec("-1")}} }, "lateFee.baseRates[0].ratePercent", "from 0 to 100"},
+		{"rate too precise", func(p *Policy) { p.LateFee.ReferenceRates = []RateEntry{{"2027-01-01", dec("4.12345")}} }, "lateFee.referenceRates[0].ratePercent", "4 decimals"},
+		{"rate entry not on a half-year", func(p *Policy) { p.LateFee.BaseRates = []RateEntry{{"2027-03-01", dec("4")}} }, "lateFee.baseRates[0].from", "YYYY-01-01 or YYYY-07-01"},
+		{"rate entry not a date", func(p *Policy) { p.LateFee.ReferenceRates = []RateEntry{{"2027-H1", dec("2")}} }, "lateFee.referenceRates[0].from", "first day of a half-year"},
+		{"rate entry twice", func(p *Policy) {
+			p.LateFee.ReferenceRates = []RateEntry{{"2027-01-01", dec("2")}, {"2027-01-01", dec("2.15")}}
+		}, "lateFee.referenceRates[1].from", "also entry 0"},
+		{"too many rate entries", func(p *Policy) { p.LateFee.BaseRates = make([]RateEntry, maxRateEntries+1) }, "lateFee.baseRates", "at most 200"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -20,6 +20,7 @@ const (
 	maxOffsetDays  = 3650
 	maxTemplateLen = 10_000
 	maxLabelLen    = 255
+	maxRateEntries = 200 // a century of half-years
 )
 
 var stepKeyPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,63}$`)
@@ -164,8 +165,25 @@ func validateLateFee(p LateFeePolicy, f map[string]string) {
 			f["lateFee."+field] = fmt.Sprintf("must be from 0 to %s with at most 4 decimals", max)
 		}
 	}
-	rate("referenceRatePercent", p.ReferenceRatePercent, hundred)
-	rate("baseRatePercent", p.BaseRatePercent, hundred)
+	rates := func(field string, entries []RateEntry) {
+		if len(entries) > maxRateEntries {
+			f["lateFee."+field] = fmt.Sprintf("at most %d half-years", maxRateEntries)
+			return
+		}
+		seen := map[string]int{}
+		for i, e := range entries {
+			at := fmt.Sprintf("%s[%d]", field, i)
+			if _, err := parseHalfYear(e.From); err != nil {
+				f["lateFee."+at+".from"] = "must be the first day of a half-year, YYYY-01-01 or YYYY-07-01"
+			} else if j, dup := seen[e.From]; dup {
+				f["lateFee."+at+".from"] = fmt.Sprintf("the half-year from %s is also entry %d", e.From, j)
+			}
+			seen[e.From] = i
+			rate(at+".ratePercent", e.RatePercent, hundred)
+		}
+	}
+	rates("referenceRates", p.ReferenceRates)
+	rates("baseRates", p.BaseRates)
 	rate("interestPercentPerYear", p.InterestPercentPerYear, hundred)
 	rate("fixedFee", p.FixedFee, maxFixed)
 }
