@@ -285,7 +285,9 @@ func (a *App) Run(ctx context.Context, public, ops net.Listener, grace time.Dura
 	if err != nil {
 		a.Logger.Warn("http shutdown incomplete", slog.String("error", err.Error()))
 	}
-	jobs.Stop(shutdownCtx, a.Jobs)
+	// jobs.Stop escalates to a hard stop itself; there is nothing left to do
+	// with its error at this point of the shutdown.
+	_ = jobs.Stop(shutdownCtx, a.Jobs)
 	if opsSrv != nil {
 		// Last, so metrics and readiness answer while the rest drains.
 		_ = opsSrv.Shutdown(shutdownCtx)

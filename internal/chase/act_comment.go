@@ -71,7 +71,7 @@ func (e *Engine) postComment(ctx context.Context, ac action, key string, doc fol
 	var created struct {
 		ID string `json:"id"`
 	}
-	_, err = c.Do(ctx, http.MethodPost, path, nil, json.RawMessage(ev.Payload), &created)
+	_, err = c.Do(ctx, http.MethodPost, path, nil, ev.Payload, &created)
 	if remit.IsKind(err, remit.NotFound) {
 		return "", skip("the invoice issue %s was deleted in Jira", key)
 	}

@@ -249,7 +249,7 @@ func or(v, def string) string {
 func hosts(v, name, def string, env Env) (hostlist.List, error) {
 	l, err := hostlist.Parse(or(v, def))
 	if err != nil {
-		return l, fmt.Errorf("%s: %v (e.g. %s)", name, err, def)
+		return l, fmt.Errorf("%s: %w (e.g. %s)", name, err, def)
 	}
 	if env == EnvProd && !l.Loopback() {
 		return l, fmt.Errorf("%s may use http only for loopback hosts in prod, got %q", name, l)

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"strings"
 
@@ -247,6 +248,6 @@ func (st *Site) sendForge(ctx context.Context, fi *forgeInstall, route string, p
 	}
 	defer resp.Body.Close()
 	_, _ = io.Copy(io.Discard, resp.Body)
-	st.sim.log.InfoContext(ctx, "forge invocation", slogSite(st), "route", route, "status", resp.StatusCode)
+	st.sim.log.InfoContext(ctx, "forge invocation", slogSite(st), slog.String("route", route), slog.Int("status", resp.StatusCode))
 	return resp.StatusCode, nil
 }

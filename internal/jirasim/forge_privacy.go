@@ -3,6 +3,7 @@ package jirasim
 import (
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
 	"strconv"
 )
@@ -81,7 +82,7 @@ func (s *Sim) reportAccountsConnect(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if _, err := st.authenticate(r); err != nil {
-		s.log.InfoContext(r.Context(), "rejected report token", slogSite(st), "reason", err.Error())
+		s.log.InfoContext(r.Context(), "rejected report token", slogSite(st), slog.String("reason", err.Error()))
 		writeError(w, http.StatusUnauthorized, msgNotAuthenticated)
 		return
 	}

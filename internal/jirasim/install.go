@@ -9,6 +9,7 @@ import (
 	"encoding/pem"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
@@ -110,7 +111,7 @@ func (st *Site) installConnect(ctx context.Context, appBaseURL, forgeInstallatio
 	st.users[inst.appUser.AccountID] = &inst.appUser
 	st.mu.Unlock()
 	if err := st.sendLifecycle(ctx, inst, "enabled", true); err != nil {
-		st.sim.log.WarnContext(ctx, "enabled callback failed", slogSite(st), "app_key", desc.Key, "error", err.Error())
+		st.sim.log.WarnContext(ctx, "enabled callback failed", slogSite(st), slog.String("app_key", desc.Key), slog.String("error", err.Error()))
 	}
 	return inst.Installation, nil
 }
@@ -255,7 +256,7 @@ func (st *Site) sendLifecycle(ctx context.Context, inst *installation, event str
 	}
 	defer resp.Body.Close()
 	_, _ = io.Copy(io.Discard, resp.Body)
-	st.sim.log.InfoContext(ctx, "lifecycle callback", slogSite(st), "app_key", inst.AppKey, "event", event, "status", resp.StatusCode)
+	st.sim.log.InfoContext(ctx, "lifecycle callback", slogSite(st), slog.String("app_key", inst.AppKey), slog.String("event", event), slog.Int("status", resp.StatusCode))
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return fmt.Errorf("%s callback: app answered %d", event, resp.StatusCode)
 	}

@@ -61,7 +61,7 @@ func TestInstallCallbackIsVerifiableWithServedKey(t *testing.T) {
 		t.Errorf("exp in %v, want 3m", d)
 	}
 	// A different key must not verify it.
-	if _, err := jwt.Parse(raw, func(*jwt.Token) (any, error) { return []byte(pemBytes), nil }, jwt.WithValidMethods([]string{"HS256"})); err == nil {
+	if _, err := jwt.Parse(raw, func(*jwt.Token) (any, error) { return pemBytes, nil }, jwt.WithValidMethods([]string{"HS256"})); err == nil {
 		t.Fatal("RS256 token accepted as HS256")
 	}
 	if len(e.app.requests("/app/lifecycle/enabled")) != 1 {

@@ -271,10 +271,10 @@ func parseJQLDate(s string, now time.Time) (time.Time, error) {
 			return t, nil
 		}
 	}
-	sign := time.Duration(1)
+	negative := false
 	rest := strings.TrimSpace(s)
 	if strings.HasPrefix(rest, "-") {
-		sign, rest = -1, rest[1:]
+		negative, rest = true, rest[1:]
 	}
 	// Relative dates count calendar days and weeks, not working time.
 	units := map[byte]time.Duration{'w': 7 * 24 * time.Hour, 'd': 24 * time.Hour, 'h': time.Hour, 'm': time.Minute}
@@ -291,7 +291,10 @@ func parseJQLDate(s string, now time.Time) (time.Time, error) {
 		}
 		total += time.Duration(n) * unit
 	}
-	return now.Add(sign * total), nil
+	if negative {
+		total = -total
+	}
+	return now.Add(total), nil
 }
 
 // propertyMatch evaluates issue.property[key].path clauses. Like Jira,

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"log/slog"
 	"net/http"
 	"strings"
 	"time"
@@ -99,7 +100,7 @@ func (s *Sim) api(h apiHandler) http.Handler {
 		}
 		inst, err := st.authenticate(r)
 		if err != nil {
-			s.log.InfoContext(r.Context(), "rejected request token", slogSite(st), "path", r.URL.Path, "reason", err.Error())
+			s.log.InfoContext(r.Context(), "rejected request token", slogSite(st), slog.String("path", r.URL.Path), slog.String("reason", err.Error()))
 			writeError(w, http.StatusUnauthorized, msgNotAuthenticated)
 			return
 		}

@@ -3,7 +3,6 @@ package mail_test
 import (
 	"bytes"
 	"context"
-	"io"
 	"log/slog"
 	"net"
 	"net/url"
@@ -17,7 +16,7 @@ import (
 func sender(t *testing.T, srv *smtptest.Server) *mail.Sender {
 	t.Helper()
 	s, err := mail.New(mail.Config{URL: srv.URL(), From: "Remit Billing <billing@example.com>", TLS: srv.ClientTLS()},
-		slog.New(slog.NewTextHandler(io.Discard, nil)))
+		slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}

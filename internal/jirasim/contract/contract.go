@@ -368,7 +368,7 @@ func (s *Spec) Check(x Exchange) error {
 	v2 := strings.HasPrefix(x.Path, "/rest/api/2/")
 	query, err := url.ParseQuery(x.Query)
 	if err != nil {
-		return fmt.Errorf("%s: query: %v", x, err)
+		return fmt.Errorf("%s: query: %w", x, err)
 	}
 	declared := map[string]bool{}
 	for _, params := range []openapi3.Parameters{op.item.Parameters, op.op.Parameters} {
@@ -406,7 +406,7 @@ func (s *Spec) Check(x Exchange) error {
 	in.Options.WithCustomSchemaErrorFunc(shortSchemaError)
 	ctx := context.Background()
 	if err := openapi3filter.ValidateRequest(ctx, in); err != nil {
-		return fmt.Errorf("%s: request does not match %s %s: %v", x, op.Method, op.Path, err)
+		return fmt.Errorf("%s: request does not match %s %s: %w", x, op.Method, op.Path, err)
 	}
 	if x.Status == 0 {
 		return nil
@@ -425,7 +425,7 @@ func (s *Spec) Check(x Exchange) error {
 	}
 	out.Options.WithCustomSchemaErrorFunc(shortSchemaError)
 	if err := openapi3filter.ValidateResponse(ctx, out); err != nil {
-		return fmt.Errorf("%s: answer %d does not match %s %s: %v", x, x.Status, op.Method, op.Path, err)
+		return fmt.Errorf("%s: answer %d does not match %s %s: %w", x, x.Status, op.Method, op.Path, err)
 	}
 	return nil
 }
