@@ -3,7 +3,7 @@ SHELL := /bin/bash
 GO    ?= go
 BIN   := bin
 
-.PHONY: all build run test test-go lint fuzz bench bench-peer bench-soak bench-stress bench-sweep bench-chaos deps clean manifest frontend frontend-test
+.PHONY: all build run test test-go check lint fuzz bench bench-peer bench-soak bench-stress bench-sweep bench-chaos deps clean manifest frontend frontend-test
 
 all: build
 
@@ -47,10 +47,26 @@ run: deps build
 test: deps lint frontend frontend-test
 	scripts/test.sh
 
+# make check: the fast loop beside make test. Lint, then with the race
+# detector the unit tests of every package whose tests need no PostgreSQL
+# (they import neither internal/pgtest nor internal/apptest) and no browser;
+# make test runs the rest. Measured on two cores: 35 s with every unit test
+# rerun (-count=1) and builds cached, under 20 s when Go's test cache holds
+# the unchanged packages' results; the first run, which builds everything
+# with -race and installs the Node tools, took 85 s.
+UNIT_PKGS = $(shell $(GO) list -f '{{.ImportPath}}{{range .TestImports}} {{.}}{{end}}{{range .XTestImports}} {{.}}{{end}}' ./... | awk '!/internal\/(pgtest|apptest|browsertest)( |$$)/ {print $$1}')
+
+check: lint tools/jwtref/node_modules/.package-lock.json tools/forgemanifest/node_modules/.package-lock.json
+	$(GO) test -race $(UNIT_PKGS)
+
+# make lint: gofmt, go vet, a tidy go.mod, and golangci-lint with the
+# policy in .golangci.yaml (staticcheck, the import rules of
+# docs/architecture.md, and the other linters listed there).
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go' | grep -v '^vendor/')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
-	$(GO) tool staticcheck ./...
+	@$(GO) mod tidy -diff || { echo "go.mod or go.sum is not tidy: run go mod tidy"; exit 1; }
+	$(GO) tool golangci-lint run ./...
 
 # Longer fuzzing than make test does; FUZZTIME per target.
 FUZZTIME ?= 2m
