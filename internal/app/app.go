@@ -149,7 +149,7 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opts Optio
 	webhooks := jobs.NewWebhookWorker(logger)
 	webhooks.LoadPayloadsFrom(db)
 	river.AddWorker(workers, webhooks)
-	jobs.AddPruneWorker(workers, db)
+	jobs.AddPruneWorker(workers, db, opts.Now, logger)
 	periodic := append(jobs.PeriodicJobs(), privacy.PeriodicJobs()...)
 	periodic = append(periodic, chase.PeriodicJobs()...)
 	client, err := jobs.NewClient(db.Pool(), workers, jobs.Config{

@@ -55,12 +55,21 @@ func TestPruneJobEndToEnd(t *testing.T) {
 }
 
 // TestRegisterHelpers checks that the app's one-line wiring yields a client
-// that can start: every periodic job has its worker.
+// that can start (every periodic job has its worker), and that its pruner
+// reads Remit's clock, the one deliveries are stamped with: on a clock a
+// month behind the wall, yesterday's delivery stays and one from two weeks
+// before goes. On the wall clock both went, before their jobs had run.
 func TestRegisterHelpers(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t)
+	ctx := context.Background()
+	e := newEnv(t, "site-a")
+	remitNow := time.Date(2026, 4, 1, 12, 0, 0, 0, time.UTC)
+	for id, at := range map[string]time.Time{"yesterday": remitNow.AddDate(0, 0, -1), "two-weeks": remitNow.AddDate(0, 0, -14)} {
+		_, err := e.db.RecordWebhookDelivery(ctx, nil, "site-a", id, "e", at)
+		must(t, err)
+	}
 	workers := river.NewWorkers()
-	jobs.AddPruneWorker(workers, e.db)
+	jobs.AddPruneWorker(workers, e.db, func() time.Time { return remitNow }, nil)
 	client := startClient(t, e.pool, workers, jobs.Config{PeriodicJobs: jobs.PeriodicJobs()})
 	events, cancel := client.Subscribe(river.EventKindJobCompleted, river.EventKindJobFailed)
 	defer cancel()
@@ -71,5 +80,10 @@ func TestRegisterHelpers(t *testing.T) {
 		}
 	case <-time.After(20 * time.Second):
 		t.Fatal("no periodic job ran")
+	}
+	for id, want := range map[string]bool{"yesterday": true, "two-weeks": false} {
+		if seen, _ := e.db.WebhookDeliverySeen(ctx, "site-a", id); seen != want {
+			t.Errorf("delivery %s kept = %v, want %v", id, seen, want)
+		}
 	}
 }

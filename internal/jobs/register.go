@@ -1,12 +1,17 @@
 package jobs
 
-import "github.com/riverqueue/river"
+import (
+	"log/slog"
+	"time"
+
+	"github.com/riverqueue/river"
+)
 
 // AddPruneWorker registers the webhook-delivery pruning worker on workers,
-// on the wall clock and without logs; use NewPruneWorker with river.AddWorker
-// to inject a clock or logger.
-func AddPruneWorker(workers *river.Workers, store DeliveryPruner) {
-	river.AddWorker(workers, NewPruneWorker(store, nil, nil))
+// on Remit's clock now: deliveries are stamped with it, and pruning on
+// another clock would delete deliveries whose jobs have not run yet.
+func AddPruneWorker(workers *river.Workers, store DeliveryPruner, now func() time.Time, logger *slog.Logger) {
+	river.AddWorker(workers, NewPruneWorker(store, now, logger))
 }
 
 // PeriodicJobs lists the periodic jobs this package owns, for Config; the
