@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"net/url"
 	"reflect"
-	"strconv"
 
 	"github.com/remitapp/remit/internal/followup"
 	"github.com/remitapp/remit/internal/jira"
@@ -60,7 +59,7 @@ func (e *Engine) postComment(ctx context.Context, ac action, key string, doc fol
 	}
 	path := "/rest/api/3/issue/" + url.PathEscape(key) + "/comment"
 	if ev.Attempts > 1 {
-		id, found, err := findComment(ctx, c, path, ev.Payload)
+		id, found, err := findComment(ctx, c, key, ev.Payload)
 		if err != nil {
 			return "", err
 		}
@@ -78,38 +77,20 @@ func (e *Engine) postComment(ctx context.Context, ac action, key string, doc fol
 	return created.ID, err
 }
 
-// findComment looks through the issue's comments for one whose body is
-// the payload's.
-func findComment(ctx context.Context, c *jira.Client, path string, payload json.RawMessage) (string, bool, error) {
+// findComment looks for the issue's comment whose body is the payload's.
+func findComment(ctx context.Context, c *jira.Client, key string, payload json.RawMessage) (string, bool, error) {
 	var want struct {
 		Body any `json:"body"`
 	}
 	if err := json.Unmarshal(payload, &want); err != nil {
 		return "", false, permanent(err)
 	}
-	for start := 0; ; {
-		var page struct {
-			Total    int `json:"total"`
-			Comments []struct {
-				ID   string `json:"id"`
-				Body any    `json:"body"`
-			} `json:"comments"`
-		}
-		q := url.Values{"startAt": {strconv.Itoa(start)}, "maxResults": {"100"}}
-		if _, err := c.Do(ctx, http.MethodGet, path, q, nil, &page); err != nil {
-			if remit.IsKind(err, remit.NotFound) {
-				return "", false, nil
-			}
-			return "", false, err
-		}
-		for _, cm := range page.Comments {
-			if reflect.DeepEqual(cm.Body, want.Body) {
-				return cm.ID, true, nil
-			}
-		}
-		start += len(page.Comments)
-		if len(page.Comments) == 0 || start >= page.Total {
-			return "", false, nil
-		}
+	id, found, err := c.FindComment(ctx, key, func(body json.RawMessage) bool {
+		var got any
+		return json.Unmarshal(body, &got) == nil && reflect.DeepEqual(got, want.Body)
+	})
+	if remit.IsKind(err, remit.NotFound) {
+		return "", false, nil
 	}
+	return id, found, err
 }

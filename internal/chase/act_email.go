@@ -4,16 +4,15 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"net/http"
-	"net/url"
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
 
 	"github.com/remitapp/remit/internal/followup"
 	"github.com/remitapp/remit/internal/invoice"
-	"github.com/remitapp/remit/internal/jira"
+	"github.com/remitapp/remit/internal/jirasync"
 	"github.com/remitapp/remit/internal/mail"
 	"github.com/remitapp/remit/internal/store"
 )
@@ -99,21 +98,24 @@ func (e *Engine) send(ctx context.Context, ac action, m mail.Message) error {
 // that its e-mails wait for the next day.
 const mailQuotaNotice = "Remit has sent today's limit of %d e-mails for this Jira site. This invoice's e-mail and any others due today will go out tomorrow; nothing is lost. Your Remit operator can raise the limit."
 
-// tellMailQuotaReached comments on the invoice issue that the tenant's
-// e-mails wait for tomorrow. It is a notice, tried once: a failure is
-// logged, and the e-mails themselves still go out the next day.
+// tellMailQuotaReached records a notice for the invoice issue that the
+// tenant's e-mails wait for tomorrow, posted once by the Jira sync, which
+// this wakes. A failure is logged: the e-mails themselves still go out
+// the next day.
 func (e *Engine) tellMailQuotaReached(ctx context.Context, ac action) {
-	key, err := issueOf(ac)
-	if err == nil {
-		var c *jira.Client
-		if c, err = e.Jira.For(ac.tenant); err == nil {
-			doc := followup.ADF{"type": "doc", "version": 1, "content": []any{followup.ADF{"type": "paragraph",
-				"content": []any{followup.ADF{"type": "text", "text": fmt.Sprintf(mailQuotaNotice, e.MailDailyLimit)}}}}}
-			_, err = c.Do(ctx, http.MethodPost, "/rest/api/3/issue/"+url.PathEscape(key)+"/comment", nil, map[string]any{"body": doc}, nil)
+	ck, id := ac.args.ClientKey, ac.args.InvoiceID
+	err := e.DB.InTx(ctx, func(tx pgx.Tx) error {
+		if err := e.DB.AddJiraNotice(ctx, tx, ck, id, fmt.Sprintf(mailQuotaNotice, e.MailDailyLimit)); err != nil {
+			return err
 		}
-	}
+		if err := e.DB.BumpJiraVersion(ctx, tx, ck, id); err != nil {
+			return err
+		}
+		_, err := e.Jobs.InsertTx(ctx, tx, jirasync.SyncArgs{ClientKey: ck, InvoiceID: id}, nil)
+		return err
+	})
 	if err != nil {
 		e.logger().WarnContext(ctx, "could not tell the tenant its e-mail quota is reached",
-			slog.String("client_key", ac.args.ClientKey), slog.String("error", err.Error()))
+			slog.String("client_key", ck), slog.String("error", err.Error()))
 	}
 }

@@ -3,6 +3,7 @@ package jirasync
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -10,7 +11,6 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -198,9 +198,11 @@ func (w *Worker) postNotices(ctx context.Context, c *jira.Client, clientKey stri
 	}
 	path := "/rest/api/3/issue/" + url.PathEscape(issueKey) + "/comment"
 	for _, n := range notices {
-		doc := map[string]any{"type": "doc", "version": 1, "content": []any{map[string]any{"type": "paragraph",
-			"content": []any{map[string]any{"type": "text", "text": n.Body}}}}}
-		id, found, err := findCommentText(ctx, c, path, n.Body)
+		doc := jira.ParagraphDoc(n.Body)
+		id, found, err := c.FindComment(ctx, issueKey, func(body json.RawMessage) bool {
+			text, ok := jira.ParagraphText(body)
+			return ok && text == n.Body
+		})
 		if err != nil {
 			return err
 		}
@@ -218,39 +220,6 @@ func (w *Worker) postNotices(ctx context.Context, c *jira.Client, clientKey stri
 		}
 	}
 	return nil
-}
-
-// findCommentText looks through the issue's comments for one that is
-// exactly text in a paragraph.
-func findCommentText(ctx context.Context, c *jira.Client, path, text string) (string, bool, error) {
-	for start := 0; ; {
-		var page struct {
-			Total    int `json:"total"`
-			Comments []struct {
-				ID   string `json:"id"`
-				Body struct {
-					Content []struct {
-						Content []struct {
-							Text string `json:"text"`
-						} `json:"content"`
-					} `json:"content"`
-				} `json:"body"`
-			} `json:"comments"`
-		}
-		q := url.Values{"startAt": {strconv.Itoa(start)}, "maxResults": {"100"}}
-		if _, err := c.Do(ctx, http.MethodGet, path, q, nil, &page); err != nil {
-			return "", false, err
-		}
-		for _, cm := range page.Comments {
-			if len(cm.Body.Content) == 1 && len(cm.Body.Content[0].Content) == 1 && cm.Body.Content[0].Content[0].Text == text {
-				return cm.ID, true, nil
-			}
-		}
-		start += len(page.Comments)
-		if len(page.Comments) == 0 || start >= page.Total {
-			return "", false, nil
-		}
-	}
 }
 
 // findOrCreate looks the issue up by its property first: a create whose
