@@ -29,6 +29,7 @@ type reqInfoKey struct{}
 
 func (s *Sim) routes() http.Handler {
 	mux := http.NewServeMux()
+	s.mux = mux
 	mux.HandleFunc("GET /connect-install-keys/{kid}", s.serveKey)
 	mux.HandleFunc("GET /jira/{site}/_edge/tenant_info", s.tenantInfo)
 	rest := newRESTRouter(s.restRoutes())

@@ -61,6 +61,7 @@ type Sim struct {
 	rng    *mrand.Rand
 
 	hooks   *webhookQueue
+	mux     *http.ServeMux // the routes, extended by Handle
 	handler http.Handler
 	forge   forgeState  // Forge platform: FIT keys, installations, privacy API
 	bodies  atomic.Bool // request logs keep bodies (RecordBodies)
