@@ -24,6 +24,7 @@ import (
 	"github.com/remitapp/remit/internal/app"
 	"github.com/remitapp/remit/internal/clock"
 	"github.com/remitapp/remit/internal/config"
+	"github.com/remitapp/remit/internal/demohost"
 	"github.com/remitapp/remit/internal/jirasim"
 	"github.com/remitapp/remit/internal/pgtest"
 )
@@ -98,6 +99,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	sim := jirasim.New(jirasim.Options{Logger: logger, Now: demoClock.Now})
 	defer sim.Close()
 	sim.SetURL(simURL)
+	// The pages a person opens: a simplified Jira framing Remit's iframes.
+	demo := demohost.Mount(sim, logger)
 	site, err := sim.SeedDemo()
 	if err != nil {
 		return fmt.Errorf("seed demo site: %w", err)
@@ -123,7 +126,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		"REMIT_LISTEN":           remitLn.Addr().String(),
 		"REMIT_OPS_LISTEN":       opsLn.Addr().String(),
 		"REMIT_CONNECT_KEYS_URL": simURL + "/connect-install-keys",
-		"REMIT_CONNECT_JS_URL":   sim.ConnectJSURL(),
+		"REMIT_CONNECT_JS_URL":   demo.ConnectJSURL(),
 		"REMIT_DEV_KEY_FILE":     filepath.Join(dir, "dev-key"),
 		"REMIT_SMTP_URL":         mb.URL(),
 		"REMIT_MAIL_FROM":        "billing@engines.example",

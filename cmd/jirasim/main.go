@@ -4,7 +4,10 @@
 //	jirasim -listen 127.0.0.1:9090 -url http://127.0.0.1:9090 [-seed demo]
 //
 // Install keys are served at <url>/connect-install-keys/<kid>, sites at
-// <url>/jira/<site>, and the control API at <url>/_sim/.
+// <url>/jira/<site>, and the control API at <url>/_sim/. The demo host
+// (internal/demohost) is mounted too: a simplified Jira's pages such as
+// <url>/jira/<site>/browse/<key>, framing an installed app, and the
+// stand-in Connect JS API at <url>/_demo/all.js.
 package main
 
 import (
@@ -19,6 +22,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/remitapp/remit/internal/demohost"
 	"github.com/remitapp/remit/internal/jirasim"
 )
 
@@ -45,6 +49,7 @@ func run(args []string) error {
 	sim := jirasim.New(jirasim.Options{Logger: logger, KeyID: *keyID})
 	defer sim.Close()
 	sim.SetURL(*publicURL)
+	demohost.Mount(sim, logger)
 	switch *seed {
 	case "":
 	case "demo":

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/remitapp/remit/internal/apptest"
+	"github.com/remitapp/remit/internal/demohost"
 	"github.com/remitapp/remit/internal/jirasim"
 )
 
@@ -39,7 +40,8 @@ type demo struct {
 
 func day(t time.Time) string { return t.UTC().Format(time.DateOnly) }
 
-// newDemo starts everything. Remit's REMIT_CONNECT_JS_URL and
+// newDemo starts everything, with the demo host mounted on the
+// simulator for the browser to open. Remit's REMIT_CONNECT_JS_URL and
 // REMIT_FORGE_JWKS_URL must be known before the stack starts, while the
 // simulator's port is known only after: a loopback forwarder serves the
 // simulator's all.js and Forge JWKS meanwhile.
@@ -50,7 +52,7 @@ func newDemo(t *testing.T) *demo {
 	fwd := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		target := r.URL.Path // the Forge JWKS
 		if target == "/all.js" {
-			target = "/_demo/all.js"
+			target = demohost.ConnectJSPath
 		}
 		resp, err := http.Get(simURL.Load().(string) + target)
 		if err != nil {
@@ -66,6 +68,7 @@ func newDemo(t *testing.T) *demo {
 	s := apptest.Start(t, apptest.Options{WithSim: true, Env: map[string]string{"REMIT_CONNECT_JS_URL": fwd.URL + "/all.js",
 		"REMIT_FORGE_APP_ID": forgeAppID, "REMIT_FORGE_JWKS_URL": fwd.URL + jirasim.ForgeJWKSPath},
 		WrapHandler: baseline.wrap})
+	demohost.Mount(s.Sim, nil)
 	simURL.Store(s.SimURL)
 
 	now := s.Now().UTC()

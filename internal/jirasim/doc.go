@@ -20,5 +20,10 @@
 //   - exposes a control API under /_sim/ and matching Go methods for
 //     seeding data and reading back what the app did.
 //
+// It serves Jira's APIs, not Jira's pages. A program that wants pages
+// beside them (the demo's simplified Jira, internal/demohost) mounts them
+// with Handle and reads the site through the exported methods
+// (hosting.go).
+//
 // It is a test tool: production code never imports it.
 package jirasim

@@ -38,7 +38,6 @@ func (s *Sim) routes() http.Handler {
 	})
 	s.controlRoutes(mux)
 	s.forgeRoutes(mux)
-	s.demoHostRoutes(mux)
 	return s.middleware(mux)
 }
 

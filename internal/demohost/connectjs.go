@@ -1,4 +1,4 @@
-package jirasim
+package demohost
 
 import (
 	"crypto/sha256"
@@ -6,7 +6,7 @@ import (
 	"net/http"
 )
 
-// connectJS is the simulator's stand-in for Atlassian's Connect JavaScript
+// connectJS is the demo host's stand-in for Atlassian's Connect JavaScript
 // API (all.js). Loaded inside an app's iframe, it talks to the demo host
 // page the way the real one does: by postMessage to the parent window,
 // whose origin Jira passes in the xdm_e query parameter. It implements the
@@ -60,11 +60,10 @@ const connectJS = `(function () {
 })();
 `
 
-// serveConnectJS serves the stand-in all.js; apps under test point
-// REMIT_CONNECT_JS_URL (or their equivalent) at <sim>/_demo/all.js. Like
-// the real script on Atlassian's CDN it is cacheable for a short while
-// and revalidated by ETag after that.
-func (s *Sim) serveConnectJS(w http.ResponseWriter, r *http.Request) {
+// serveConnectJS serves the stand-in all.js. Like the real script on
+// Atlassian's CDN it is cacheable for a short while and revalidated by
+// ETag after that.
+func serveConnectJS(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
 	w.Header().Set("Cache-Control", "public, max-age=300")
 	w.Header().Set("ETag", connectJSETag)
@@ -80,6 +79,3 @@ var connectJSETag = func() string {
 	sum := sha256.Sum256([]byte(connectJS))
 	return `"` + hex.EncodeToString(sum[:8]) + `"`
 }()
-
-// ConnectJSURL is where the stand-in Connect JS API is served.
-func (s *Sim) ConnectJSURL() string { return s.URL() + "/_demo/all.js" }

@@ -1,4 +1,4 @@
-package jirasim
+package demohost
 
 import (
 	"strings"

@@ -1,11 +1,11 @@
-package jirasim
+package demohost
 
 import "html/template"
 
-// demoTemplate renders the demo host pages: Jira's top bar, a project or
+// pageTemplate renders the demo host pages: Jira's top bar, a project or
 // admin sidebar, and the page body with the app's iframe. The script at
 // the end is the host half of the stand-in Connect JS API.
-var demoTemplate = template.Must(template.New("demo").Parse(`<!doctype html>
+var pageTemplate = template.Must(template.New("demo").Parse(`<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
