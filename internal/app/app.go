@@ -213,7 +213,7 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opts Optio
 
 // newFollowups builds the follow-up engine; e-mail is on when
 // REMIT_SMTP_URL is set. Its Jobs and Billing are set once they exist.
-func newFollowups(cfg config.Config, db *store.DB, clients *jira.Factory, opts Options, logger *slog.Logger) (*chase.Engine, error) {
+func newFollowups(cfg config.Config, db *store.DB, clients jira.Sites, opts Options, logger *slog.Logger) (*chase.Engine, error) {
 	e := &chase.Engine{DB: db, Jira: clients, Now: opts.Now, Logger: logger, Metrics: chase.NewMetrics(opts.Registry),
 		MailDailyLimit: cfg.MailTenantDailyLimit}
 	if cfg.SMTPURL == nil {

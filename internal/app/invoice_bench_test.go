@@ -48,7 +48,7 @@ func BenchmarkInvoiceFrom10kWorklogs(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	client, err := s.App.Jira.For(tenant)
+	client, err := s.App.Jira.Client(tenant)
 	if err != nil {
 		b.Fatal(err)
 	}

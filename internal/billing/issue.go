@@ -2,9 +2,6 @@ package billing
 
 import (
 	"context"
-	"net/http"
-	"net/url"
-	"strconv"
 
 	"github.com/remitapp/remit/internal/remit"
 	"github.com/remitapp/remit/internal/store"
@@ -18,14 +15,6 @@ type IssueBilling struct {
 	BilledSeconds   int64
 	UnbilledSeconds int64
 	Invoices        []store.IssueInvoice
-}
-
-type issueWorklogs struct {
-	Total    int `json:"total"`
-	Worklogs []struct {
-		ID               string `json:"id"`
-		TimeSpentSeconds int64  `json:"timeSpentSeconds"`
-	} `json:"worklogs"`
 }
 
 // IssueBilling answers for one work issue. Logged time comes from Jira;
@@ -53,28 +42,17 @@ func (s *Service) IssueBilling(ctx context.Context, a Actor, issueKey string) (I
 	out := IssueBilling{IssueKey: issueKey}
 	var ids []int64
 	secs := map[int64]int64{}
-	for startAt := 0; ; {
-		var page issueWorklogs
-		q := url.Values{"startAt": {strconv.Itoa(startAt)}, "maxResults": {"5000"}}
-		if _, err := c.Do(ctx, http.MethodGet, "/rest/api/3/issue/"+url.PathEscape(issueKey)+"/worklog", q, nil, &page); err != nil {
-			if remit.IsKind(err, remit.NotFound) {
-				return IssueBilling{}, notFound
-			}
-			return out, err
-		}
-		for _, w := range page.Worklogs {
-			id, err := strconv.ParseInt(w.ID, 10, 64)
-			if err != nil {
-				continue
-			}
-			ids = append(ids, id)
-			secs[id] = w.TimeSpentSeconds
-			out.LoggedSeconds += w.TimeSpentSeconds
-		}
-		startAt += len(page.Worklogs)
-		if len(page.Worklogs) == 0 || startAt >= page.Total {
-			break
-		}
+	logged, err := c.IssueWorklogs(ctx, issueKey)
+	if remit.IsKind(err, remit.NotFound) {
+		return IssueBilling{}, notFound
+	}
+	if err != nil {
+		return out, err
+	}
+	for _, w := range logged {
+		ids = append(ids, w.ID)
+		secs[w.ID] = w.Seconds
+		out.LoggedSeconds += w.Seconds
 	}
 	billed, err := s.DB.BilledWorklogs(ctx, a.Tenant.ClientKey, ids)
 	if err != nil {

@@ -13,11 +13,6 @@ import (
 	"github.com/remitapp/remit/internal/store"
 )
 
-// JiraClients gives a Jira client for a tenant.
-type JiraClients interface {
-	For(t remit.Tenant) (*jira.Client, error)
-}
-
 // Authorizer answers the permission questions of SPEC §3.
 type Authorizer interface {
 	CanRead(ctx context.Context, t remit.Tenant, accountID, project string) (bool, error)
@@ -36,7 +31,7 @@ type FollowupScheduler interface {
 type Service struct {
 	DB     *store.DB
 	Jobs   *river.Client[pgx.Tx]
-	Jira   JiraClients
+	Jira   jira.Sites
 	Perms  Authorizer
 	Now    func() time.Time
 	Logger *slog.Logger

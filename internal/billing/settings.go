@@ -100,8 +100,7 @@ func (s *Service) checkJQL(ctx context.Context, t remit.Tenant, field, jql strin
 	if err != nil {
 		return err
 	}
-	body := map[string]any{"jql": jql, "maxResults": 1, "fields": []string{"id"}}
-	_, err = c.Do(ctx, "POST", "/rest/api/3/search/jql", nil, body, nil)
+	err = c.CheckJQL(ctx, jql)
 	if apiErr, ok := jira.AsAPIError(err); ok && apiErr.Status == 400 {
 		return remit.FieldErrors(remit.Unprocessable, "billing", "Jira rejected the JQL", map[string]string{field: apiErr.Summary()})
 	}

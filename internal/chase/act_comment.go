@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"net/http"
-	"net/url"
 	"reflect"
 
 	"github.com/remitapp/remit/internal/followup"
@@ -57,7 +55,6 @@ func (e *Engine) postComment(ctx context.Context, ac action, key string, doc fol
 	if err != nil {
 		return "", err
 	}
-	path := "/rest/api/3/issue/" + url.PathEscape(key) + "/comment"
 	if ev.Attempts > 1 {
 		id, found, err := findComment(ctx, c, key, ev.Payload)
 		if err != nil {
@@ -67,18 +64,21 @@ func (e *Engine) postComment(ctx context.Context, ac action, key string, doc fol
 			return id + " (found after an earlier attempt)", nil
 		}
 	}
-	var created struct {
-		ID string `json:"id"`
+	var kept struct {
+		Body json.RawMessage `json:"body"`
 	}
-	_, err = c.Do(ctx, http.MethodPost, path, nil, ev.Payload, &created)
+	if err := json.Unmarshal(ev.Payload, &kept); err != nil {
+		return "", permanent(err)
+	}
+	id, err := c.AddComment(ctx, key, kept.Body)
 	if remit.IsKind(err, remit.NotFound) {
 		return "", skip("the invoice issue %s was deleted in Jira", key)
 	}
-	return created.ID, err
+	return id, err
 }
 
 // findComment looks for the issue's comment whose body is the payload's.
-func findComment(ctx context.Context, c *jira.Client, key string, payload json.RawMessage) (string, bool, error) {
+func findComment(ctx context.Context, c jira.Site, key string, payload json.RawMessage) (string, bool, error) {
 	var want struct {
 		Body any `json:"body"`
 	}

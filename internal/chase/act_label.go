@@ -2,10 +2,7 @@ package chase
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"net/http"
-	"net/url"
 	"slices"
 
 	"github.com/remitapp/remit/internal/remit"
@@ -27,32 +24,19 @@ func (e *Engine) label(ctx context.Context, ac action) (outcome, error) {
 	added, had := 0, 0
 	token := ""
 	for {
-		body := map[string]any{"jql": jql, "fields": []string{"labels"}, "maxResults": 100}
-		if token != "" {
-			body["nextPageToken"] = token
-		}
-		var page struct {
-			Issues []struct {
-				Key    string `json:"key"`
-				Fields struct {
-					Labels []string `json:"labels"`
-				} `json:"fields"`
-			} `json:"issues"`
-			NextPageToken string `json:"nextPageToken"`
-		}
-		if _, err := c.Do(ctx, http.MethodPost, "/rest/api/3/search/jql", nil, body, &page); err != nil {
+		page, err := c.IssueLabels(ctx, jql, token)
+		if err != nil {
 			if remit.IsKind(err, remit.Invalid) {
 				return outcome{}, permanent(fmt.Errorf("the customer's JQL was refused by Jira: %w", err))
 			}
 			return outcome{}, err
 		}
 		for _, is := range page.Issues {
-			if slices.Contains(is.Fields.Labels, name) {
+			if slices.Contains(is.Labels, name) {
 				had++
 				continue
 			}
-			update := json.RawMessage(fmt.Sprintf(`{"update":{"labels":[{"add":%q}]}}`, name))
-			_, err := c.Do(ctx, http.MethodPut, "/rest/api/3/issue/"+url.PathEscape(is.Key), nil, update, nil)
+			err := c.AddLabel(ctx, is.Key, name)
 			if remit.IsKind(err, remit.NotFound) {
 				continue // deleted since the search
 			}

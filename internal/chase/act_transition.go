@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/http"
-	"net/url"
 	"strings"
 	"time"
 
@@ -79,22 +77,15 @@ func (e *Engine) transition(ctx context.Context, ac action) (outcome, error) {
 	if err != nil {
 		return outcome{}, err
 	}
-	var is struct {
-		Fields struct {
-			Status struct {
-				Name string `json:"name"`
-			} `json:"status"`
-		} `json:"fields"`
-	}
-	_, err = c.Do(ctx, http.MethodGet, "/rest/api/3/issue/"+url.PathEscape(key), url.Values{"fields": {"status"}}, nil, &is)
+	status, err := c.IssueStatus(ctx, key)
 	if remit.IsKind(err, remit.NotFound) {
 		return outcome{}, skip("the invoice issue %s was deleted in Jira", key)
 	}
 	if err != nil {
 		return outcome{}, err
 	}
-	if !strings.EqualFold(is.Fields.Status.Name, target) {
-		return outcome{}, permanent(fmt.Errorf("%s is in %q after the sync, not %q", key, is.Fields.Status.Name, target))
+	if !strings.EqualFold(status, target) {
+		return outcome{}, permanent(fmt.Errorf("%s is in %q after the sync, not %q", key, status, target))
 	}
-	return done("%s is in %s", key, is.Fields.Status.Name), nil
+	return done("%s is in %s", key, status), nil
 }

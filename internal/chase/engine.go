@@ -11,14 +11,8 @@ import (
 	"github.com/remitapp/remit/internal/billing"
 	"github.com/remitapp/remit/internal/jira"
 	"github.com/remitapp/remit/internal/mail"
-	"github.com/remitapp/remit/internal/remit"
 	"github.com/remitapp/remit/internal/store"
 )
-
-// Clients gives a Jira client for a tenant.
-type Clients interface {
-	For(t remit.Tenant) (*jira.Client, error)
-}
 
 // Mailer sends one e-mail; *mail.Sender is the production one.
 type Mailer interface {
@@ -36,7 +30,7 @@ const DefaultMaxAttempts = 10
 type Engine struct {
 	DB      *store.DB
 	Jobs    *river.Client[pgx.Tx]
-	Jira    Clients
+	Jira    jira.Sites
 	Billing *billing.Service // invoice PDFs for e-mails; permission checks
 	// Mail sends e-mails; nil means the e-mail channel is off
 	// (REMIT_SMTP_URL unset) and e-mail actions are recorded skipped.

@@ -91,7 +91,7 @@ func newClient(t *testing.T) (*Client, *fakeSite) {
 	t.Helper()
 	clock := newClock()
 	site := newFakeSite(t, clock)
-	c, err := newFactory(clock).For(testTenant(site.baseURL()))
+	c, err := newFactory(clock).Client(testTenant(site.baseURL()))
 	if err != nil {
 		t.Fatal(err)
 	}

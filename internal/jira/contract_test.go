@@ -52,7 +52,7 @@ func TestClientMatchesJiraOpenAPI(t *testing.T) {
 	}
 	env := simtest.Start(t, simtest.Options{Now: now, Seed: seed})
 	env.Sim.RecordBodies(true)
-	c, err := (&jira.Factory{AppKey: simtest.AppKey, HTTP: &http.Client{}, Now: now}).For(env.Tenant)
+	c, err := (&jira.Factory{AppKey: simtest.AppKey, HTTP: &http.Client{}, Now: now}).Client(env.Tenant)
 	if err != nil {
 		t.Fatal(err)
 	}

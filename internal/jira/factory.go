@@ -43,9 +43,18 @@ type Factory struct {
 	ids    projectIDCache
 }
 
-// For returns a client for t. Uninstalled or disabled tenants get a
+// For returns t's site, which is the Client of t.
+func (f *Factory) For(t remit.Tenant) (Site, error) {
+	c, err := f.Client(t)
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// Client returns a client for t. Uninstalled or disabled tenants get a
 // Conflict error: Remit must not call a site that removed it.
-func (f *Factory) For(t remit.Tenant) (*Client, error) {
+func (f *Factory) Client(t remit.Tenant) (*Client, error) {
 	const op = "jira.Factory.For"
 	if !t.Active() {
 		return nil, remit.Errorf(remit.Conflict, op, "tenant %s is not installed and enabled", t.ClientKey)

@@ -23,11 +23,6 @@ const (
 	DefaultPermissionMax = 10000
 )
 
-// ClientSource hands out a Jira client per tenant; *Factory is one.
-type ClientSource interface {
-	For(t remit.Tenant) (*Client, error)
-}
-
 // Need is a set of permissions that must all be held: global ones, and
 // project ones on Project (a key or numeric id).
 type Need struct {
@@ -49,7 +44,7 @@ func (n Need) key() string {
 // need) for TTL, identical lookups in flight are coalesced into one Jira
 // call, and the cache is bounded. Errors are never cached.
 type Permissions struct {
-	Clients    ClientSource
+	Clients    Sites
 	TTL        time.Duration    // 0 means DefaultPermissionTTL
 	Now        func() time.Time // nil means time.Now
 	MaxEntries int              // 0 means DefaultPermissionMax

@@ -64,7 +64,7 @@ func TestWorklogsSelectsExactlyThePeriod(t *testing.T) {
 	env := simtest.Start(t, simtest.Options{Seed: seed})
 
 	f := &jira.Factory{AppKey: simtest.AppKey, HTTP: &http.Client{}}
-	c, err := f.For(env.Tenant)
+	c, err := f.Client(env.Tenant)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,8 +8,6 @@ import (
 	"fmt"
 	"log/slog"
 	"maps"
-	"net/http"
-	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -23,16 +21,11 @@ import (
 	"github.com/remitapp/remit/internal/store"
 )
 
-// Clients gives a Jira client for a tenant.
-type Clients interface {
-	For(t remit.Tenant) (*jira.Client, error)
-}
-
 // Worker runs SyncArgs jobs.
 type Worker struct {
 	river.WorkerDefaults[SyncArgs]
 	DB     *store.DB
-	Jira   Clients
+	Jira   jira.Sites
 	Now    func() time.Time
 	Logger *slog.Logger
 	// Recheck is how long to wait before searching again for an issue
@@ -146,7 +139,7 @@ var errIssueDeleted = errors.New("invoice issue deleted in Jira")
 
 // sync does the steps; problem is a condition people must fix in Jira
 // (a workflow without the transition), which retrying cannot.
-func (w *Worker) sync(ctx context.Context, c *jira.Client, clientKey string, st *store.JiraSync, set invoice.Settings, today invoice.Date) (problem string, err error) {
+func (w *Worker) sync(ctx context.Context, c jira.Site, clientKey string, st *store.JiraSync, set invoice.Settings, today invoice.Date) (problem string, err error) {
 	inv := st.Invoice
 	if inv.IssueKey == "" {
 		key, id, err := w.findOrCreate(ctx, c, inv, set, today)
@@ -167,8 +160,7 @@ func (w *Worker) sync(ctx context.Context, c *jira.Client, clientKey string, st 
 			return "", err
 		}
 	}
-	path := "/rest/api/3/issue/" + url.PathEscape(inv.IssueKey) + "/properties/" + PropertyKey
-	if _, err := c.Do(ctx, http.MethodPut, path, nil, PropertyOf(inv, today), nil); err != nil {
+	if err := c.SetIssueProperty(ctx, inv.IssueKey, PropertyKey, PropertyOf(inv, today)); err != nil {
 		if remit.IsKind(err, remit.NotFound) {
 			return "", errIssueDeleted
 		}
@@ -191,14 +183,12 @@ func (w *Worker) sync(ctx context.Context, c *jira.Client, clientKey string, st 
 // postNotices posts the invoice's pending notices as comments, each once:
 // before posting it looks for a comment with the notice's text, so a
 // retry after a lost answer finds its earlier write instead of repeating it.
-func (w *Worker) postNotices(ctx context.Context, c *jira.Client, clientKey string, invoiceID int64, issueKey string) error {
+func (w *Worker) postNotices(ctx context.Context, c jira.Site, clientKey string, invoiceID int64, issueKey string) error {
 	notices, err := w.DB.PendingJiraNotices(ctx, clientKey, invoiceID)
 	if err != nil || len(notices) == 0 {
 		return err
 	}
-	path := "/rest/api/3/issue/" + url.PathEscape(issueKey) + "/comment"
 	for _, n := range notices {
-		doc := jira.ParagraphDoc(n.Body)
 		id, found, err := c.FindComment(ctx, issueKey, func(body json.RawMessage) bool {
 			text, ok := jira.ParagraphText(body)
 			return ok && text == n.Body
@@ -207,13 +197,9 @@ func (w *Worker) postNotices(ctx context.Context, c *jira.Client, clientKey stri
 			return err
 		}
 		if !found {
-			var created struct {
-				ID string `json:"id"`
-			}
-			if _, err := c.Do(ctx, http.MethodPost, path, nil, map[string]any{"body": doc}, &created); err != nil {
+			if id, err = c.AddComment(ctx, issueKey, jira.ParagraphDoc(n.Body)); err != nil {
 				return err
 			}
-			id = created.ID
 		}
 		if err := w.DB.MarkJiraNoticePosted(ctx, clientKey, n.ID, id); err != nil {
 			return err
@@ -224,35 +210,22 @@ func (w *Worker) postNotices(ctx context.Context, c *jira.Client, clientKey stri
 
 // findOrCreate looks the issue up by its property first: a create whose
 // answer was lost may have happened, and an invoice gets one issue only.
-func (w *Worker) findOrCreate(ctx context.Context, c *jira.Client, inv invoice.Invoice, set invoice.Settings, today invoice.Date) (key, id string, err error) {
-	var found struct {
-		Issues []struct {
-			ID  string `json:"id"`
-			Key string `json:"key"`
-		} `json:"issues"`
-	}
-	jql := fmt.Sprintf(`project = "%s" AND issue.property[%s].number = "%s"`, set.BillingProjectKey, PropertyKey, jqlEscape(inv.Number))
-	body := map[string]any{"jql": jql, "fields": []string{"key"}, "maxResults": 2}
-	if _, err := c.Do(ctx, http.MethodPost, "/rest/api/3/search/jql", nil, body, &found); err != nil {
+func (w *Worker) findOrCreate(ctx context.Context, c jira.Site, inv invoice.Invoice, set invoice.Settings, today invoice.Date) (key, id string, err error) {
+	found, ok, err := c.FindIssueByProperty(ctx, set.BillingProjectKey, PropertyKey, "number", inv.Number)
+	if err != nil {
 		return "", "", err
 	}
-	if len(found.Issues) > 0 {
-		return found.Issues[0].Key, found.Issues[0].ID, nil
+	if ok {
+		return found.Key, found.ID, nil
 	}
-	create := map[string]any{
-		"fields": map[string]any{
-			"project":     map[string]string{"key": set.BillingProjectKey},
-			"issuetype":   map[string]string{"name": set.InvoiceIssueType},
-			"summary":     Summary(inv),
-			"description": Description(inv),
-		},
-		"properties": []any{map[string]any{"key": PropertyKey, "value": PropertyOf(inv, today)}},
-	}
-	var created struct {
-		ID  string `json:"id"`
-		Key string `json:"key"`
-	}
-	if _, err := c.Do(ctx, http.MethodPost, "/rest/api/3/issue", nil, create, &created); err != nil {
+	created, err := c.CreateIssue(ctx, jira.NewIssue{
+		Project:     set.BillingProjectKey,
+		IssueType:   set.InvoiceIssueType,
+		Summary:     Summary(inv),
+		Description: Description(inv),
+		Properties:  map[string]any{PropertyKey: PropertyOf(inv, today)},
+	})
+	if err != nil {
 		var unc *jira.UncertainError
 		if errors.As(err, &unc) {
 			// The create may have happened; Jira's search index can lag a
@@ -266,19 +239,14 @@ func (w *Worker) findOrCreate(ctx context.Context, c *jira.Client, inv invoice.I
 
 // link relates the invoice issue to each billed issue. Jira answers 201
 // for a link that already exists, so repeating this is harmless.
-func (w *Worker) link(ctx context.Context, c *jira.Client, inv invoice.Invoice) error {
+func (w *Worker) link(ctx context.Context, c jira.Site, inv invoice.Invoice) error {
 	seen := map[string]bool{}
 	for _, l := range inv.Lines {
 		if seen[l.IssueKey] {
 			continue
 		}
 		seen[l.IssueKey] = true
-		body := map[string]any{
-			"type":         map[string]string{"name": "Relates"},
-			"inwardIssue":  map[string]string{"key": inv.IssueKey},
-			"outwardIssue": map[string]string{"key": l.IssueKey},
-		}
-		_, err := c.Do(ctx, http.MethodPost, "/rest/api/3/issueLink", nil, body, nil)
+		err := c.LinkIssues(ctx, "Relates", inv.IssueKey, l.IssueKey)
 		if remit.IsKind(err, remit.NotFound) {
 			continue // the billed issue was deleted since; nothing to link
 		}
@@ -296,17 +264,16 @@ func (w *Worker) link(ctx context.Context, c *jira.Client, inv invoice.Invoice) 
 // with no way to target or the open status, such as Paid when a move
 // there was not applied, through another status it has not been in and
 // that is none of avoid (Paid → Open → Sent). At most three moves.
-func (w *Worker) moveTo(ctx context.Context, c *jira.Client, key, target, via string, avoid ...string) (problem string, err error) {
+func (w *Worker) moveTo(ctx context.Context, c jira.Site, key, target, via string, avoid ...string) (problem string, err error) {
 	if target == "" {
 		return "", nil
 	}
-	base := "/rest/api/3/issue/" + url.PathEscape(key)
 	visited := map[string]bool{}
 	for _, a := range avoid {
 		visited[strings.ToLower(a)] = true
 	}
 	for hop := 0; ; hop++ {
-		current, transitions, err := w.statusAndTransitions(ctx, c, base)
+		current, transitions, err := w.statusAndTransitions(ctx, c, key)
 		if err != nil {
 			return "", err
 		}
@@ -329,7 +296,7 @@ func (w *Worker) moveTo(ctx context.Context, c *jira.Client, key, target, via st
 		if next == "" || hop >= 3 {
 			return fmt.Sprintf("no transition leads from %q to %q on %s; check the workflow or the status names in Remit's settings", current, target, key), nil
 		}
-		if _, err := c.Do(ctx, http.MethodPost, base+"/transitions", nil, map[string]any{"transition": map[string]string{"id": next}}, nil); err != nil {
+		if err := c.Transition(ctx, key, next); err != nil {
 			return "", err
 		}
 	}
@@ -337,43 +304,25 @@ func (w *Worker) moveTo(ctx context.Context, c *jira.Client, key, target, via st
 
 // statusAndTransitions reads the issue's status and the transitions
 // available from it, by lower-cased target status name.
-func (w *Worker) statusAndTransitions(ctx context.Context, c *jira.Client, base string) (string, map[string]string, error) {
-	var is struct {
-		Fields struct {
-			Status struct {
-				Name string `json:"name"`
-			} `json:"status"`
-		} `json:"fields"`
-	}
-	if _, err := c.Do(ctx, http.MethodGet, base, url.Values{"fields": {"status"}}, nil, &is); err != nil {
+func (w *Worker) statusAndTransitions(ctx context.Context, c jira.Site, key string) (string, map[string]string, error) {
+	status, err := c.IssueStatus(ctx, key)
+	if err != nil {
 		if remit.IsKind(err, remit.NotFound) {
 			return "", nil, errIssueDeleted
 		}
 		return "", nil, err
 	}
-	var tr struct {
-		Transitions []struct {
-			ID string `json:"id"`
-			To struct {
-				Name string `json:"name"`
-			} `json:"to"`
-		} `json:"transitions"`
-	}
-	if _, err := c.Do(ctx, http.MethodGet, base+"/transitions", nil, nil, &tr); err != nil {
+	transitions, err := c.Transitions(ctx, key)
+	if err != nil {
 		return "", nil, err
 	}
 	byTarget := map[string]string{}
-	for _, t := range tr.Transitions {
-		if _, seen := byTarget[strings.ToLower(t.To.Name)]; !seen {
-			byTarget[strings.ToLower(t.To.Name)] = t.ID
+	for _, t := range transitions {
+		if _, seen := byTarget[strings.ToLower(t.To)]; !seen {
+			byTarget[strings.ToLower(t.To)] = t.ID
 		}
 	}
-	return is.Fields.Status.Name, byTarget, nil
-}
-
-// jqlEscape escapes a value for a double-quoted JQL string.
-func jqlEscape(s string) string {
-	return strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s)
+	return status, byTarget, nil
 }
 
 // holdLease renews the invoice's sync lease every third of its term while the

@@ -12,11 +12,6 @@ import (
 	"github.com/remitapp/remit/internal/store"
 )
 
-// JiraClients gives a Jira client for a tenant, whatever its transport.
-type JiraClients interface {
-	For(t remit.Tenant) (*jira.Client, error)
-}
-
 // Admins answers whether a user administers the tenant's Jira site.
 type Admins interface {
 	CanAdmin(ctx context.Context, t remit.Tenant, accountID string) (bool, error)
@@ -25,7 +20,7 @@ type Admins interface {
 // Service runs the reporting, erasure, retention and export use cases.
 type Service struct {
 	DB     *store.DB
-	Jira   JiraClients
+	Jira   jira.Sites // whatever the tenant's transport
 	Perms  Admins
 	Now    func() time.Time
 	Logger *slog.Logger
@@ -74,7 +69,7 @@ func (s *Service) ReportTenant(ctx context.Context, clientKey string) (Report, e
 	if maxBatches <= 0 {
 		maxBatches = 100
 	}
-	var client *jira.Client
+	var client jira.Site
 	for range maxBatches {
 		now := s.Now()
 		due, err := s.DB.AccountsDue(ctx, clientKey, now, jira.MaxReportAccounts)
