@@ -161,3 +161,8 @@ func AsAPIError(err error) (*APIError, bool) {
 	ok := errors.As(err, &e)
 	return e, ok
 }
+
+// ErrorOf is the error a Client returns when Jira answers e to the call
+// op: a *remit.Error of the kind classify gives e's status, wrapping e.
+// Fakes of a Site use it so their errors read exactly like Jira's.
+func ErrorOf(op string, e *APIError) error { return classify(op, e) }
