@@ -284,14 +284,15 @@ func (s *Site) Transitions(ctx context.Context, issueKey string) ([]jira.Transit
 	if is == nil {
 		return nil, notFound(MethodTransitions, issueKey)
 	}
-	return s.transitions(is.Status), nil
+	return s.transitions(is), nil
 }
 
-func (s *Site) transitions(from string) []jira.Transition {
-	allowed, limited := s.restricted[strings.ToLower(from)]
+func (s *Site) transitions(is *Issue) []jira.Transition {
+	p := s.projects[is.Project]
+	allowed, limited := p.restricted[strings.ToLower(is.Status)]
 	var out []jira.Transition
-	for i, st := range s.workflow {
-		if strings.EqualFold(st.Name, from) {
+	for i, st := range p.workflow {
+		if strings.EqualFold(st.Name, is.Status) {
 			continue
 		}
 		if limited && !slices.ContainsFunc(allowed, func(a string) bool { return strings.EqualFold(a, st.Name) }) {
@@ -314,11 +315,11 @@ func (s *Site) Transition(ctx context.Context, issueKey, transitionID string) er
 	if is == nil {
 		return notFound(MethodTransition, issueKey)
 	}
-	i := slices.IndexFunc(s.transitions(is.Status), func(t jira.Transition) bool { return t.ID == transitionID })
+	i := slices.IndexFunc(s.transitions(is), func(t jira.Transition) bool { return t.ID == transitionID })
 	if i < 0 {
 		return apiError(MethodTransition, http.StatusBadRequest, "Transition id '"+transitionID+"' is not valid for this issue.")
 	}
-	to := s.transitions(is.Status)[i].To
+	to := s.transitions(is)[i].To
 	s.moves = append(s.moves, Move{Key: issueKey, From: is.Status, To: to})
 	is.Status = to
 	return after

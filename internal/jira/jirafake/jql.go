@@ -218,7 +218,7 @@ func fieldGetter(field string) (getter, error) {
 		return func(_ *Site, is *Issue) []string { return []string{is.Status} }, nil
 	case "statuscategory":
 		return func(s *Site, is *Issue) []string {
-			st, _ := s.status(is.Status)
+			st, _ := s.status(is, is.Status)
 			return []string{st.Category, categoryName(st.Category)}
 		}, nil
 	case "labels":

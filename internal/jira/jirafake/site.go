@@ -26,8 +26,8 @@ type Status struct {
 	Category string // CategoryToDo, CategoryInProgress or CategoryDone
 }
 
-// DefaultWorkflow is the workflow of a new site: invoice issues start in
-// Open and may move between any two statuses; the names are those of
+// DefaultWorkflow is the workflow of a new project: issues start in Open
+// and may move between any two statuses; the names are those of
 // invoice.DefaultSettings.
 var DefaultWorkflow = []Status{
 	{"Open", CategoryToDo}, {"Sent", CategoryInProgress}, {"Overdue", CategoryInProgress},
@@ -83,6 +83,8 @@ type project struct {
 	id, key, name string
 	types         []gojira.IssueType
 	next          int
+	workflow      []Status            // the first is where issues start
+	restricted    map[string][]string // lower-case status -> allowed targets
 }
 
 // Site is one tenant's Jira site in memory. Seed it with AddProject,
@@ -95,18 +97,15 @@ type Site struct {
 	// answer, with no effect.
 	BeforeFn func(m Method, key string) error
 
-	mu         sync.Mutex
-	now        func() time.Time
-	projects   map[string]*project // by upper-case key
-	issues     map[string]*Issue   // by key
-	order      []string            // issue keys in creation order
-	nextID     int64
-	workflow   []Status
-	initial    string
-	restricted map[string][]string // lower-case status -> allowed targets
-	global     map[string]map[string]bool
-	grants     map[string]map[string]map[string]bool // account -> project key -> permission
-	closed     map[string]bool
+	mu       sync.Mutex
+	now      func() time.Time
+	projects map[string]*project // by upper-case key
+	issues   map[string]*Issue   // by key
+	order    []string            // issue keys in creation order
+	nextID   int64
+	global   map[string]map[string]bool
+	grants   map[string]map[string]map[string]bool // account -> project key -> permission
+	closed   map[string]bool
 
 	faults   map[Method][]fault
 	down     error
@@ -123,8 +122,7 @@ func NewSite() *Site {
 	return &Site{
 		now:      func() time.Time { return time.Time{} },
 		projects: map[string]*project{}, issues: map[string]*Issue{}, nextID: 10000,
-		workflow: slices.Clone(DefaultWorkflow), initial: DefaultWorkflow[0].Name,
-		restricted: map[string][]string{}, global: map[string]map[string]bool{},
+		global: map[string]map[string]bool{},
 		grants: map[string]map[string]map[string]bool{}, closed: map[string]bool{},
 		faults: map[Method][]fault{}, calls: map[Method]int{},
 	}
@@ -143,7 +141,8 @@ func (s *Site) AddProject(key string, issueTypes ...string) string {
 	if len(issueTypes) == 0 {
 		issueTypes = []string{"Task"}
 	}
-	p := &project{id: s.id(), key: strings.ToUpper(key), name: key}
+	p := &project{id: s.id(), key: strings.ToUpper(key), name: key,
+		workflow: slices.Clone(DefaultWorkflow), restricted: map[string][]string{}}
 	for _, t := range issueTypes {
 		p.types = append(p.types, gojira.IssueType{ID: s.id(), Name: t})
 	}
@@ -167,7 +166,7 @@ func (s *Site) AddIssue(projectKey, summary string) string {
 func (s *Site) addIssue(p *project, typ, summary string, desc json.RawMessage) *Issue {
 	p.next++
 	is := &Issue{ID: s.id(), Key: p.key + "-" + strconv.Itoa(p.next), Project: p.key, Type: typ, Summary: summary,
-		Status: s.initial, Description: desc, Properties: map[string]json.RawMessage{}}
+		Status: p.workflow[0].Name, Description: desc, Properties: map[string]json.RawMessage{}}
 	s.issues[is.Key] = is
 	s.order = append(s.order, is.Key)
 	return is
@@ -194,20 +193,23 @@ func (s *Site) DeleteIssue(key string) {
 	s.order = slices.DeleteFunc(s.order, func(k string) bool { return k == key })
 }
 
-// SetWorkflow replaces the workflow; new issues start in its first status.
-func (s *Site) SetWorkflow(statuses ...Status) {
+// SetWorkflow replaces the project's workflow (DefaultWorkflow unless
+// set); new issues start in its first status.
+func (s *Site) SetWorkflow(projectKey string, statuses ...Status) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.workflow = slices.Clone(statuses)
-	s.initial = statuses[0].Name
+	p := s.projects[strings.ToUpper(projectKey)]
+	p.workflow = slices.Clone(statuses)
+	p.restricted = map[string][]string{}
 }
 
-// OnlyTransitions limits the transitions out of status from to the given
-// targets (by default every other status is reachable).
-func (s *Site) OnlyTransitions(from string, to ...string) {
+// OnlyTransitions limits the transitions out of status from in the
+// project to the given targets (by default every other status is
+// reachable).
+func (s *Site) OnlyTransitions(projectKey, from string, to ...string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.restricted[strings.ToLower(from)] = to
+	s.projects[strings.ToUpper(projectKey)].restricted[strings.ToLower(from)] = to
 }
 
 // GrantGlobal gives accountID global permissions (such as jira.PermAdminister).
@@ -253,8 +255,11 @@ func (s *Site) Move(issueKey, status, accountID string) ([]byte, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	is := s.issues[issueKey]
-	st, ok := s.status(status)
-	if is == nil || !ok {
+	if is == nil {
+		return nil, notFound("Move", issueKey)
+	}
+	st, ok := s.status(is, status)
+	if !ok {
 		return nil, notFound("Move", issueKey)
 	}
 	from := is.Status
@@ -269,8 +274,9 @@ func (s *Site) Move(issueKey, status, accountID string) ([]byte, error) {
 	})
 }
 
-func (s *Site) status(name string) (Status, bool) {
-	for _, st := range s.workflow {
+// status is the status called name in the issue's workflow.
+func (s *Site) status(is *Issue, name string) (Status, bool) {
+	for _, st := range s.projects[is.Project].workflow {
 		if strings.EqualFold(st.Name, name) {
 			return st, true
 		}
