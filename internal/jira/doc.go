@@ -10,9 +10,13 @@
 //   - SigningTransport: a fresh Connect JWT (HS256, qsh of the exact
 //     outgoing request) per attempt, sent only to the tenant's own site.
 //
-// Client wraps go-jira (Raw) for the REST v2 calls it covers and offers Do
-// for the v3 endpoints it lacks; both share the transports, so metrics,
-// retries and signing apply to every request. Jira's error bodies become
+// Site lists every call the use cases make, in their terms (create the
+// invoice issue, move it, comment, label, read worklogs); *Client
+// implements it, building Jira's wire formats here and nowhere else, and
+// Sites (*Factory) gives a tenant's Site. Tests of the use cases use the
+// in-memory jirafake instead. Client wraps go-jira (Raw) and Do for the
+// requests themselves; both share the transports, so metrics, retries
+// and signing apply to every request. Jira's error bodies become
 // *APIError, classified into remit error kinds. Permissions answers the
 // SPEC's permission rules through POST /rest/api/3/permissions/check with
 // a short, bounded, coalescing cache.
