@@ -37,7 +37,19 @@ func (d Date) String() string { return fmt.Sprintf("%04d-%02d-%02d", d.Year, d.M
 // Start is the first instant of d in loc (DST-correct: where midnight does
 // not exist, the first instant that does).
 func (d Date) Start(loc *time.Location) time.Time {
-	return time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, loc)
+	t := time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, loc)
+	// Where the clocks jump forward at midnight (America/Santiago,
+	// America/Havana), local midnight does not exist and time.Date
+	// answers an instant of the day before (23:00). The day then starts
+	// when the zone in force at that instant ends.
+	for i := 0; i < 2 && DateOf(t).Before(d); i++ {
+		_, end := t.ZoneBounds()
+		if end.IsZero() {
+			break
+		}
+		t = end.In(loc)
+	}
+	return t
 }
 
 // AddDays moves d by n calendar days.

@@ -273,3 +273,48 @@ func TestOverdue(t *testing.T) {
 		t.Fatal("void invoice overdue")
 	}
 }
+
+// TestDateStartWhereMidnightDoesNotExist: in zones whose clocks jump from
+// 00:00 to 01:00, a day starts at 01:00, not at 23:00 of the day before.
+func TestDateStartWhereMidnightDoesNotExist(t *testing.T) {
+	cases := []struct {
+		zone string
+		day  Date
+		want string // the first instant of day, in the zone
+	}{
+		{"America/Santiago", Date{2026, 9, 6}, "2026-09-06 01:00:00 -0300 -03"},
+		{"America/Santiago", Date{2025, 9, 7}, "2025-09-07 01:00:00 -0300 -03"},
+		{"America/Havana", Date{2026, 3, 8}, "2026-03-08 01:00:00 -0400 CDT"},
+		{"America/Havana", Date{2025, 3, 9}, "2025-03-09 01:00:00 -0400 CDT"},
+		// The days around them, and an ordinary zone, start at midnight.
+		{"America/Santiago", Date{2026, 9, 5}, "2026-09-05 00:00:00 -0400 -04"},
+		{"America/Santiago", Date{2026, 9, 7}, "2026-09-07 00:00:00 -0300 -03"},
+		{"America/Havana", Date{2026, 3, 7}, "2026-03-07 00:00:00 -0500 CST"},
+		{"America/New_York", Date{2026, 3, 8}, "2026-03-08 00:00:00 -0500 EST"},
+	}
+	for _, c := range cases {
+		loc, err := time.LoadLocation(c.zone)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := c.day.Start(loc)
+		if got.String() != c.want {
+			t.Errorf("%s in %s starts %s, want %s", c.day, c.zone, got, c.want)
+		}
+		if DateOf(got) != c.day || DateOf(got.Add(-time.Nanosecond)) != c.day.AddDays(-1) {
+			t.Errorf("%s in %s: %s is not the first instant of the day", c.day, c.zone, got)
+		}
+	}
+	// A period that starts on the transition day takes no instant of the
+	// day before, and one that ends on the day before takes all of it.
+	loc, _ := time.LoadLocation("America/Santiago")
+	p := Period{Start: Date{2026, 9, 6}, End: Date{2026, 9, 30}}
+	lastOfAugust := time.Date(2026, 9, 5, 23, 30, 0, 0, loc)
+	if p.Contains(lastOfAugust, loc) {
+		t.Errorf("%s counted in %v", lastOfAugust, p)
+	}
+	before := Period{Start: Date{2026, 9, 1}, End: Date{2026, 9, 5}}
+	if !before.Contains(lastOfAugust, loc) {
+		t.Errorf("%s not counted in %v", lastOfAugust, before)
+	}
+}
