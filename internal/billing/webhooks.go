@@ -264,7 +264,8 @@ func (s *Service) WorklogChanged(ctx context.Context, clientKey string, payload 
 	if err != nil {
 		return remit.Errorf(remit.Invalid, op, "worklog id %q is not a number", ev.Worklog.ID)
 	}
-	if ok, err := s.webhookTenant(ctx, clientKey); err != nil || !ok {
+	set, ok, err := s.webhookSettings(ctx, clientKey)
+	if err != nil || !ok {
 		return err
 	}
 	bw, billed, err := s.DB.BilledWorklog(ctx, clientKey, wid)
@@ -279,7 +280,7 @@ func (s *Service) WorklogChanged(ctx context.Context, clientKey string, payload 
 	if ev.Worklog.IssueID != "" {
 		issueID = ev.Worklog.IssueID
 	}
-	c := invoice.NewWorklogChange(wid, issueID, bw.IssueKey, bw.Seconds, ev.Worklog.TimeSpentSeconds, deleted, bw.Rate, inv.Currency, eventTime(ev.Timestamp, s.Now))
+	c := invoice.NewRoundedWorklogChange(wid, issueID, bw.IssueKey, bw.Seconds, ev.Worklog.TimeSpentSeconds, deleted, set.RoundingMinutes, bw.Rate, inv.Currency, eventTime(ev.Timestamp, s.Now))
 	return s.DB.InTx(ctx, func(tx pgx.Tx) error {
 		applied, err := s.DB.FlagWorklogChange(ctx, tx, clientKey, inv.ID, c, c.DiffSeconds == 0)
 		if err != nil || !applied {
