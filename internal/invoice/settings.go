@@ -26,6 +26,9 @@ type Seller struct {
 	Address string `json:"address"`
 	TaxID   string `json:"taxId"`
 	Email   string `json:"email"`
+	// PostalAddress is the structured address a legal invoice prints and
+	// an e-invoice carries; Address stays the free text printed before.
+	PostalAddress Address `json:"postalAddress"`
 }
 
 // Settings are a tenant's billing settings. The JSON shape is the API's
@@ -42,7 +45,15 @@ type Settings struct {
 	BillableJQL       string   `json:"billableJql"`
 	RoundingMinutes   int      `json:"roundingMinutes"`
 	FollowupSchedule  string   `json:"followupSchedule"`
+
+	Payment                PaymentDetails `json:"payment"`
+	CreditNoteNumberFormat string         `json:"creditNoteNumberFormat"`
+	SendOnFinalize         *bool          `json:"sendOnFinalize,omitempty"` // nil = true
 }
+
+// SendsOnFinalize reports whether finalizing an invoice also sends it
+// (the default).
+func (s Settings) SendsOnFinalize() bool { return s.SendOnFinalize == nil || *s.SendOnFinalize }
 
 // Defaults that SPEC §4 names.
 const (
@@ -88,6 +99,9 @@ func (s Settings) WithDefaults() Settings {
 	fill(&s.NumberFormat, d.NumberFormat)
 	fill(&s.BillableJQL, d.BillableJQL)
 	fill(&s.FollowupSchedule, d.FollowupSchedule)
+	fill(&s.CreditNoteNumberFormat, DefaultCreditNoteNumberFormat)
+	s.Seller.PostalAddress = s.Seller.PostalAddress.Normalized()
+	s.Payment = s.Payment.Normalized()
 	if s.PaymentTermsDays == 0 {
 		s.PaymentTermsDays = d.PaymentTermsDays
 	}
@@ -133,6 +147,18 @@ func (s Settings) Validate() error {
 	if s.Seller.Email != "" && !plausibleEmail(s.Seller.Email) {
 		f["seller.email"] = "is not an e-mail address"
 	}
+	s.Seller.PostalAddress.check("seller.postalAddress", false, f)
+	if msg := taxIDProblem(strings.TrimSpace(s.Seller.TaxID)); msg != "" {
+		f["seller.taxId"] = msg
+	}
+	s.Payment.check("payment", f)
+	if s.CreditNoteNumberFormat != "" {
+		if err := ValidateNumberFormat(s.CreditNoteNumberFormat); err != nil {
+			f["creditNoteNumberFormat"] = err.Error()
+		} else if f["numberFormat"] == "" && FormatsOverlap(s.NumberFormat, s.CreditNoteNumberFormat) {
+			f["creditNoteNumberFormat"] = "must differ from the invoice number format in its fixed text (e.g. CN- against INV-), so that no credit note can take an invoice's number"
+		}
+	}
 	if len(f) > 0 {
 		return remit.FieldErrors(remit.Unprocessable, "invoice.Settings", "settings are not valid", f)
 	}
@@ -164,4 +190,25 @@ func validProjectKey(k string) bool {
 func plausibleEmail(s string) bool {
 	at := strings.LastIndexByte(s, '@')
 	return at > 0 && at < len(s)-3 && strings.Contains(s[at:], ".") && !strings.ContainsAny(s, " \t\r\n<>,;")
+}
+
+// CheckIssuable says what the settings lack for a legal invoice (SPEC
+// §4): the seller's name, postal address and tax id, and a way to pay.
+// Problems are remit.Unprocessable naming each field.
+func (s Settings) CheckIssuable() error {
+	f := map[string]string{}
+	if strings.TrimSpace(s.Seller.Name) == "" {
+		f["seller.name"] = "is required on an invoice"
+	}
+	s.Seller.PostalAddress.Normalized().check("seller.postalAddress", true, f)
+	if strings.TrimSpace(s.Seller.TaxID) == "" {
+		f["seller.taxId"] = "is required on an invoice: the seller's VAT or tax id"
+	}
+	if s.Payment.Normalized().IsZero() {
+		f["payment"] = "give an IBAN, an account number or payment instructions before an invoice is finalized"
+	}
+	if len(f) > 0 {
+		return remit.FieldErrors(remit.Unprocessable, "invoice.Settings", "the settings lack what an invoice must state", f)
+	}
+	return nil
 }
