@@ -105,3 +105,26 @@ func (p Period) Contains(t time.Time, loc *time.Location) bool {
 	from, to := p.Bounds(loc)
 	return !t.Before(from) && t.Before(to)
 }
+
+// MarshalText writes d as YYYY-MM-DD (the zero Date as empty text), the
+// form the API and stored documents use.
+func (d Date) MarshalText() ([]byte, error) {
+	if d.IsZero() {
+		return []byte{}, nil
+	}
+	return []byte(d.String()), nil
+}
+
+// UnmarshalText reads YYYY-MM-DD; empty text is the zero Date.
+func (d *Date) UnmarshalText(b []byte) error {
+	if len(b) == 0 {
+		*d = Date{}
+		return nil
+	}
+	v, err := ParseDate(string(b))
+	if err != nil {
+		return err
+	}
+	*d = v
+	return nil
+}
