@@ -36,23 +36,33 @@ type Invoice struct {
 	TaxPercent  decimal.Decimal
 	Total       decimal.Decimal
 	Paid        decimal.Decimal
-	LateFees    decimal.Decimal
-	IssueDate   Date
-	DueDate     Date
-	Period      Period
-	IssueKey    string // the invoice issue in Jira, once created
-	Lines       []Line
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
+	LateFees    decimal.Decimal // charged, waived or not
+	// Corrections (SPEC §4): late fees waived, and credit notes' totals.
+	LateFeesWaived decimal.Decimal
+	Credited       decimal.Decimal
+	IssueDate      Date
+	DueDate        Date
+	Period         Period
+	IssueKey       string // the invoice issue in Jira, once created
+	Lines          []Line
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
 	// Loaded with the invoice's details only (not in lists):
 	Payments []Payment       // oldest first
 	Plan     []Installment   // the payment plan by due date; nil when there is none
 	Review   []WorklogChange // billed worklogs changed in Jira since, by worklog id
 }
 
-// Balance is what is still owed: total plus late fees minus payments.
+// Balance is what is still owed: total plus late fees, minus late fees
+// waived, payments (Paid counts no reversed payment) and credit notes.
 func (inv *Invoice) Balance() decimal.Decimal {
-	return inv.Total.Add(inv.LateFees).Sub(inv.Paid)
+	return inv.Owed().Sub(inv.Paid)
+}
+
+// Owed is what the invoice asks for in all, before payments: its total
+// and late fees, less what was waived or credited since.
+func (inv *Invoice) Owed() decimal.Decimal {
+	return inv.Total.Add(inv.LateFees).Sub(inv.LateFeesWaived).Sub(inv.Credited)
 }
 
 // Open reports whether the invoice still expects money.

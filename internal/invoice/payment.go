@@ -29,6 +29,12 @@ type Payment struct {
 	Reference  string
 	RecordedBy string // accountId, "jira" or "system"
 	RecordedAt time.Time
+	// A payment recorded in error is reversed, never deleted: it stays in
+	// the history, and Paid no longer counts it.
+	Reversed       bool
+	ReversedAt     *time.Time
+	ReversalReason string
+	ReversedBy     string
 }
 
 // PaymentInput is a payment as someone asks to record it: the amount is
@@ -91,7 +97,7 @@ func CheckPayment(inv *Invoice, in PaymentInput, today Date) (decimal.Decimal, e
 // something was received, open otherwise.
 func StatusAfterPaid(inv *Invoice, paid decimal.Decimal) Status {
 	switch {
-	case !paid.LessThan(inv.Total.Add(inv.LateFees)):
+	case !paid.LessThan(inv.Owed()):
 		return StatusPaid
 	case paid.IsPositive():
 		return StatusPartiallyPaid
