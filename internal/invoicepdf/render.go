@@ -37,9 +37,10 @@ var (
 
 // renderer draws one Document; it lives for one Render call.
 type renderer struct {
-	pdf *fpdf.Fpdf
-	d   Document
-	txt cleaner
+	pdf   *fpdf.Fpdf
+	d     Document
+	txt   cleaner
+	title string // what the document is: "Invoice" or "Credit note"
 }
 
 // Render writes d as a PDF to w. It refuses a Document it cannot draw
@@ -50,7 +51,7 @@ func Render(w io.Writer, d Document) error {
 	if err := d.validate(); err != nil {
 		return err
 	}
-	r := newRenderer(d)
+	r := newRenderer(d, "Invoice")
 	r.header()
 	r.parties()
 	r.lineItems()
@@ -63,9 +64,9 @@ func Render(w io.Writer, d Document) error {
 	return nil
 }
 
-func newRenderer(d Document) *renderer {
+func newRenderer(d Document, title string) *renderer {
 	pdf := fpdf.NewCustom(&fpdf.InitType{OrientationStr: "P", UnitStr: "mm", SizeStr: "A4"})
-	r := &renderer{pdf: pdf, d: d, txt: cleaner{has: fontCoverage().has}}
+	r := &renderer{pdf: pdf, d: d, txt: cleaner{has: fontCoverage().has}, title: title}
 	// The alias must be set before the fonts are added: fpdf sizes the
 	// font subsets by it.
 	pdf.AliasNbPages(pagesAlias)
@@ -80,7 +81,7 @@ func newRenderer(d Document) *renderer {
 	pdf.SetProducer(producer, false)
 	pdf.SetCreator(producer, false)
 	pdf.SetCatalogSort(true)
-	pdf.SetTitle("Invoice "+r.txt.line(d.Number), true)
+	pdf.SetTitle(title+" "+r.txt.line(d.Number), true)
 	pdf.SetAuthor(r.txt.line(d.Seller.Name), true)
 
 	pdf.SetHeaderFunc(r.runningHeader)
@@ -112,7 +113,7 @@ func (r *renderer) runningHeader() {
 	r.font(false, 8, muted)
 	r.pdf.SetXY(margin, margin-6)
 	r.pdf.CellFormat(contentW/2, 4, r.txt.line(r.d.Seller.Name), "", 0, "L", false, 0, "")
-	r.pdf.CellFormat(contentW/2, 4, "Invoice "+r.txt.line(r.d.Number), "", 1, "R", false, 0, "")
+	r.pdf.CellFormat(contentW/2, 4, r.title+" "+r.txt.line(r.d.Number), "", 1, "R", false, 0, "")
 	r.pdf.SetY(margin)
 }
 
@@ -130,7 +131,7 @@ func (r *renderer) footer() {
 	pdf.SetXY(margin, y+1.5)
 	pdf.CellFormat(third, 4, r.fit(r.txt.line(r.d.SiteURL), third), "", 0, "L", false, 0, "")
 	pdf.CellFormat(third, 4, "Page "+strconv.Itoa(pdf.PageNo())+" of "+pagesAlias, "", 0, "C", false, 0, "")
-	pdf.CellFormat(third, 4, r.fit("Invoice "+r.txt.line(r.d.Number), third), "", 0, "R", false, 0, "")
+	pdf.CellFormat(third, 4, r.fit(r.title+" "+r.txt.line(r.d.Number), third), "", 0, "R", false, 0, "")
 }
 
 // fit shortens s with an ellipsis until it fits in a cell of width w in
