@@ -3,7 +3,7 @@ SHELL := /bin/bash
 GO    ?= go
 BIN   := bin
 
-.PHONY: all build run test test-go check lint fuzz bench bench-peer bench-soak bench-stress bench-sweep bench-chaos deps clean manifest frontend frontend-test
+.PHONY: all build run test test-go check lint sqlc fuzz bench bench-peer bench-soak bench-stress bench-sweep bench-chaos deps clean manifest frontend frontend-test
 
 all: build
 
@@ -59,14 +59,23 @@ UNIT_PKGS = $(shell $(GO) list -f '{{.ImportPath}}{{range .TestImports}} {{.}}{{
 check: lint tools/jwtref/node_modules/.package-lock.json tools/forgemanifest/node_modules/.package-lock.json
 	$(GO) test -race $(UNIT_PKGS)
 
-# make lint: gofmt, go vet, a tidy go.mod, and golangci-lint with the
-# policy in .golangci.yaml (staticcheck, the import rules of
-# docs/architecture.md, and the other linters listed there).
+# make lint: gofmt, go vet, a tidy go.mod, generated SQL code that matches
+# its queries (sqlc diff), and golangci-lint with the policy in
+# .golangci.yaml (staticcheck, the import rules of docs/architecture.md,
+# and the other linters listed there).
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go' | grep -v '^vendor/')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 	@$(GO) mod tidy -diff || { echo "go.mod or go.sum is not tidy: run go mod tidy"; exit 1; }
+	@$(GO) tool sqlc diff || { echo "internal/store/internal/dbsqlc is stale: run make sqlc"; exit 1; }
 	$(GO) tool golangci-lint run ./...
+
+# sqlc: regenerate internal/store/internal/dbsqlc from the queries in
+# internal/store/queries and the schema in migrations (sqlc.yaml). The
+# first build of sqlc compiles PostgreSQL's parser (cgo) and takes minutes;
+# Go's build cache keeps it after that.
+sqlc:
+	$(GO) tool sqlc generate
 
 # Longer fuzzing than make test does; FUZZTIME per target.
 FUZZTIME ?= 2m

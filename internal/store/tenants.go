@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/remitapp/remit/internal/remit"
+	"github.com/remitapp/remit/internal/store/internal/dbsqlc"
 )
 
 // tenantColumns is the column list every tenant read scans with scanTenant.
@@ -39,28 +40,16 @@ func (db *DB) UpsertInstall(ctx context.Context, t remit.Tenant) (remit.Tenant, 
 	}
 	sealed := db.box.Seal([]byte(t.SharedSecret), []byte(t.ClientKey))
 	now := db.now()
-	row := db.pool.QueryRow(ctx, `
-		INSERT INTO tenants (client_key, app_key, base_url, display_url, product_type, shared_secret_enc,
-			oauth_client_id, cloud_id, installation_id, state, enabled, installed_at, updated_at, uninstalled_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, NULLIF($8, ''), NULLIF($9, ''), 'installed', true, $10, $10, NULL)
-		ON CONFLICT (client_key) DO UPDATE SET
-			app_key = EXCLUDED.app_key,
-			base_url = EXCLUDED.base_url,
-			display_url = EXCLUDED.display_url,
-			product_type = EXCLUDED.product_type,
-			shared_secret_enc = EXCLUDED.shared_secret_enc,
-			oauth_client_id = EXCLUDED.oauth_client_id,
-			cloud_id = coalesce(EXCLUDED.cloud_id, tenants.cloud_id),
-			installation_id = coalesce(EXCLUDED.installation_id, tenants.installation_id),
-			state = 'installed',
-			enabled = true,
-			updated_at = EXCLUDED.updated_at,
-			uninstalled_at = NULL
-		RETURNING `+tenantColumns,
-		t.ClientKey, t.AppKey, t.BaseURL, t.DisplayURL, t.ProductType, sealed,
-		t.OAuthClientID, t.CloudID, t.InstallationID, now)
-	out, err := db.scanTenant(row)
+	row, err := db.q().UpsertInstall(ctx, dbsqlc.UpsertInstallParams{
+		ClientKey: t.ClientKey, AppKey: t.AppKey, BaseURL: t.BaseURL, DisplayURL: t.DisplayURL,
+		ProductType: t.ProductType, SharedSecretEnc: sealed, OAuthClientID: t.OAuthClientID,
+		CloudID: t.CloudID, InstallationID: t.InstallationID, Now: now,
+	})
 	db.cache.forget(t.ClientKey)
+	if err != nil {
+		return remit.Tenant{}, classify(op, err)
+	}
+	out, err := db.tenantOf(row)
 	if err != nil {
 		return remit.Tenant{}, classify(op, err)
 	}
@@ -78,11 +67,14 @@ func (db *DB) TenantByClientKey(ctx context.Context, clientKey string) (remit.Te
 		return remit.Tenant{}, remit.Errorf(remit.NotFound, op, "no tenant (cached)")
 	}
 	gen := db.cache.generation()
-	row := db.pool.QueryRow(ctx, `SELECT `+tenantColumns+` FROM tenants WHERE client_key = $1`, clientKey)
-	t, err := db.scanTenant(row)
+	row, err := db.q().TenantByClientKey(ctx, clientKey)
 	if errors.Is(err, pgx.ErrNoRows) {
 		db.cache.putUnknown(clientKey, gen)
 	}
+	if err != nil {
+		return remit.Tenant{}, classify(op, err)
+	}
+	t, err := db.tenantOf(row)
 	if err != nil {
 		return remit.Tenant{}, classify(op, err)
 	}
@@ -94,14 +86,12 @@ func (db *DB) TenantByClientKey(ctx context.Context, clientKey string) (remit.Te
 // disabled tenant gets no calls and no follow-ups.
 func (db *DB) SetTenantEnabled(ctx context.Context, clientKey string, enabled bool) error {
 	const op = "store.SetTenantEnabled"
-	tag, err := db.pool.Exec(ctx,
-		`UPDATE tenants SET enabled = $2, updated_at = $3 WHERE client_key = $1`,
-		clientKey, enabled, db.now())
+	n, err := db.q().SetTenantEnabled(ctx, dbsqlc.SetTenantEnabledParams{ClientKey: clientKey, Enabled: enabled, Now: db.now()})
 	db.cache.forget(clientKey)
 	if err != nil {
 		return classify(op, err)
 	}
-	if tag.RowsAffected() == 0 {
+	if n == 0 {
 		return remit.Errorf(remit.NotFound, op, "no tenant %q", clientKey)
 	}
 	return nil
@@ -112,15 +102,12 @@ func (db *DB) SetTenantEnabled(ctx context.Context, clientKey string, enabled bo
 // so a re-install restores it.
 func (db *DB) MarkTenantUninstalled(ctx context.Context, clientKey string, at time.Time) error {
 	const op = "store.MarkTenantUninstalled"
-	tag, err := db.pool.Exec(ctx, `
-		UPDATE tenants SET state = 'uninstalled', enabled = false, uninstalled_at = $2, updated_at = $3
-		WHERE client_key = $1`,
-		clientKey, at, db.now())
+	n, err := db.q().MarkTenantUninstalled(ctx, dbsqlc.MarkTenantUninstalledParams{ClientKey: clientKey, At: at, Now: db.now()})
 	db.cache.forget(clientKey)
 	if err != nil {
 		return classify(op, err)
 	}
-	if tag.RowsAffected() == 0 {
+	if n == 0 {
 		return remit.Errorf(remit.NotFound, op, "no tenant %q", clientKey)
 	}
 	return nil
@@ -130,24 +117,45 @@ func (db *DB) MarkTenantUninstalled(ctx context.Context, clientKey string, at ti
 // sweeps that run across all sites (follow-ups, privacy reporting).
 func (db *DB) ActiveTenants(ctx context.Context) ([]remit.Tenant, error) {
 	const op = "store.ActiveTenants"
-	rows, err := db.pool.Query(ctx, `SELECT `+tenantColumns+`
-		FROM tenants WHERE state = 'installed' AND enabled ORDER BY client_key`)
+	rows, err := db.q().ActiveTenants(ctx)
 	if err != nil {
 		return nil, classify(op, err)
 	}
-	defer rows.Close()
 	var out []remit.Tenant
-	for rows.Next() {
-		t, err := db.scanTenant(rows)
+	for _, row := range rows {
+		t, err := db.tenantOf(row)
 		if err != nil {
 			return nil, classify(op, err)
 		}
 		out = append(out, t)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, classify(op, err)
-	}
 	return out, nil
+}
+
+// tenantOf converts a tenants row and opens the sealed secret with the
+// row's own clientKey as additional data.
+func (db *DB) tenantOf(row dbsqlc.Tenant) (remit.Tenant, error) {
+	t := remit.Tenant{
+		ClientKey: row.ClientKey, AppKey: row.AppKey, BaseURL: row.BaseURL, DisplayURL: row.DisplayURL,
+		ProductType: row.ProductType, OAuthClientID: row.OAuthClientID,
+		CloudID: deref(row.CloudID), InstallationID: deref(row.InstallationID),
+		State: remit.TenantState(row.State), Enabled: row.Enabled,
+		InstalledAt: row.InstalledAt, UpdatedAt: row.UpdatedAt, UninstalledAt: row.UninstalledAt,
+	}
+	secret, err := db.box.Open(row.SharedSecretEnc, []byte(t.ClientKey))
+	if err != nil {
+		return remit.Tenant{}, fmt.Errorf("open shared secret of tenant %q: %w", t.ClientKey, err)
+	}
+	t.SharedSecret = string(secret)
+	return t, nil
+}
+
+// deref reads a NULL-able text column the way coalesce(x, ”) would.
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
 }
 
 // scanTenant reads one row of tenantColumns and opens the sealed secret
