@@ -193,7 +193,9 @@ func (db *DB) auditCustomer(ctx context.Context, tx pgx.Tx, clientKey, actor, ac
 	})
 }
 
-// nonNil stores an absent list as an empty array, as the column requires.
+// nonNil turns a nil list into an empty one: an absent list is stored as
+// an empty array, as the columns require, and a list read back is empty
+// rather than nil when there are no rows, as pgx.CollectRows returns it.
 func nonNil(s []string) []string {
 	if s == nil {
 		return []string{}

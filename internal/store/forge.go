@@ -8,6 +8,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/remitapp/remit/internal/remit"
+	"github.com/remitapp/remit/internal/store/internal/dbsqlc"
 )
 
 // ForgeClientKeyPrefix starts the clientKey Remit gives a site that
@@ -44,34 +45,29 @@ func (db *DB) UpsertForgeInstall(ctx context.Context, t remit.Tenant) (out remit
 	now := db.now()
 	var clientKey string
 	err = db.InTx(ctx, func(tx pgx.Tx) error {
-		if err := refuseRetired(ctx, tx, op, t.InstallationID); err != nil {
+		q := dbsqlc.New(tx)
+		if err := refuseRetired(ctx, q, op, t.InstallationID); err != nil {
 			return err
 		}
-		var current *string
-		err := tx.QueryRow(ctx, `
-			SELECT client_key, installation_id FROM tenants WHERE installation_id = $1 OR cloud_id = $2
-			ORDER BY installation_id IS NOT DISTINCT FROM $1 DESC LIMIT 1 FOR UPDATE`, t.InstallationID, t.CloudID).Scan(&clientKey, &current)
+		found, err := q.ForgeTenantForUpdate(ctx, dbsqlc.ForgeTenantForUpdateParams{InstallationID: t.InstallationID, CloudID: t.CloudID})
 		switch {
 		case errors.Is(err, pgx.ErrNoRows):
 			clientKey, created = ForgeClientKeyPrefix+t.CloudID, true
 			sealed := db.box.Seal(nil, []byte(clientKey))
-			_, err = tx.Exec(ctx, `
-				INSERT INTO tenants (client_key, app_key, base_url, display_url, product_type, shared_secret_enc,
-					cloud_id, installation_id, state, enabled, installed_at, updated_at)
-				VALUES ($1, $2, $3, $3, 'jira', $4, $5, $6, 'installed', true, $7, $7)`,
-				clientKey, t.AppKey, t.BaseURL, sealed, t.CloudID, t.InstallationID, now)
-			return err
+			return q.InsertForgeTenant(ctx, dbsqlc.InsertForgeTenantParams{
+				ClientKey: clientKey, AppKey: t.AppKey, BaseURL: t.BaseURL, SharedSecretEnc: sealed,
+				CloudID: t.CloudID, InstallationID: t.InstallationID, Now: now,
+			})
 		case err != nil:
 			return err
 		}
-		if err := retire(ctx, tx, clientKey, current, t.InstallationID, now); err != nil {
+		clientKey = found.ClientKey
+		if err := retire(ctx, q, clientKey, found.InstallationID, t.InstallationID, now); err != nil {
 			return err
 		}
-		_, err = tx.Exec(ctx, `
-			UPDATE tenants SET installation_id = $2, cloud_id = coalesce(cloud_id, $3),
-				state = 'installed', enabled = true, uninstalled_at = NULL, updated_at = $4
-			WHERE client_key = $1`, clientKey, t.InstallationID, t.CloudID, now)
-		return err
+		return q.AdoptForgeInstallation(ctx, dbsqlc.AdoptForgeInstallationParams{
+			ClientKey: clientKey, InstallationID: t.InstallationID, CloudID: t.CloudID, Now: now,
+		})
 	})
 	db.cache.forget(clientKey)
 	if err != nil {
@@ -97,22 +93,23 @@ func (db *DB) FollowForgeInstallation(ctx context.Context, cloudID, installation
 	}
 	var clientKey string
 	err := db.InTx(ctx, func(tx pgx.Tx) error {
-		if err := refuseRetired(ctx, tx, op, installationID); remit.IsKind(err, remit.Unauthorized) {
+		q := dbsqlc.New(tx)
+		if err := refuseRetired(ctx, q, op, installationID); remit.IsKind(err, remit.Unauthorized) {
 			return remit.Errorf(remit.NotFound, op, "installation %s was replaced", installationID)
 		} else if err != nil {
 			return err
 		}
-		var current *string
-		if err := tx.QueryRow(ctx, `SELECT client_key, installation_id FROM tenants
-			WHERE cloud_id = $1 AND state = 'installed' AND enabled FOR UPDATE`, cloudID).Scan(&clientKey, &current); err != nil {
+		found, err := q.InstalledTenantByCloudIDForUpdate(ctx, cloudID)
+		if err != nil {
 			return err
 		}
-		if err := retire(ctx, tx, clientKey, current, installationID, db.now()); err != nil {
+		clientKey = found.ClientKey
+		if err := retire(ctx, q, clientKey, found.InstallationID, installationID, db.now()); err != nil {
 			return err
 		}
-		_, err := tx.Exec(ctx, `UPDATE tenants SET installation_id = $2, updated_at = $3 WHERE client_key = $1`,
-			clientKey, installationID, db.now())
-		return err
+		return q.SetTenantInstallationID(ctx, dbsqlc.SetTenantInstallationIDParams{
+			ClientKey: clientKey, InstallationID: installationID, Now: db.now(),
+		})
 	})
 	db.cache.forget(clientKey)
 	if err != nil {
@@ -123,10 +120,9 @@ func (db *DB) FollowForgeInstallation(ctx context.Context, cloudID, installation
 
 // refuseRetired fails with remit.Unauthorized when installationID is one a
 // tenant has had and replaced.
-func refuseRetired(ctx context.Context, tx pgx.Tx, op, installationID string) error {
-	var retired bool
-	if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM forge_retired_installations WHERE installation_id = $1)`,
-		installationID).Scan(&retired); err != nil {
+func refuseRetired(ctx context.Context, q *dbsqlc.Queries, op, installationID string) error {
+	retired, err := q.InstallationRetired(ctx, installationID)
+	if err != nil {
 		return err
 	}
 	if retired {
@@ -137,21 +133,22 @@ func refuseRetired(ctx context.Context, tx pgx.Tx, op, installationID string) er
 
 // retire records the tenant's current installation id as replaced by
 // next; nothing when it has none or it is next.
-func retire(ctx context.Context, tx pgx.Tx, clientKey string, current *string, next string, now time.Time) error {
+func retire(ctx context.Context, q *dbsqlc.Queries, clientKey string, current *string, next string, now time.Time) error {
 	if current == nil || *current == next {
 		return nil
 	}
-	_, err := tx.Exec(ctx, `INSERT INTO forge_retired_installations (installation_id, client_key, retired_at)
-		VALUES ($1, $2, $3) ON CONFLICT (installation_id) DO NOTHING`, *current, clientKey, now)
-	return err
+	return q.RetireInstallation(ctx, dbsqlc.RetireInstallationParams{InstallationID: *current, ClientKey: clientKey, Now: now})
 }
 
 // TenantByInstallationID finds the tenant a Forge invocation is for, in
 // any state; remit.NotFound when Remit does not know the installation.
 func (db *DB) TenantByInstallationID(ctx context.Context, installationID string) (remit.Tenant, error) {
 	const op = "store.TenantByInstallationID"
-	row := db.pool.QueryRow(ctx, `SELECT `+tenantColumns+` FROM tenants WHERE installation_id = $1`, installationID)
-	t, err := db.scanTenant(row)
+	row, err := db.q().TenantByInstallationID(ctx, installationID)
+	if err != nil {
+		return remit.Tenant{}, classify(op, err)
+	}
+	t, err := db.tenantOf(row)
 	if err != nil {
 		return remit.Tenant{}, classify(op, err)
 	}
@@ -166,13 +163,9 @@ func (db *DB) SaveForgeToken(ctx context.Context, clientKey, apiBaseURL, token s
 		return remit.Errorf(remit.Invalid, op, "token and API base URL are required")
 	}
 	sealed := db.box.Seal([]byte(token), []byte(clientKey+"|forge"))
-	_, err := db.pool.Exec(ctx, `
-		INSERT INTO forge_tokens (client_key, api_base_url, token_enc, expires_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5)
-		ON CONFLICT (client_key) DO UPDATE SET api_base_url = EXCLUDED.api_base_url,
-			token_enc = EXCLUDED.token_enc, expires_at = EXCLUDED.expires_at, updated_at = EXCLUDED.updated_at
-		WHERE forge_tokens.expires_at <= EXCLUDED.expires_at`,
-		clientKey, apiBaseURL, sealed, expiresAt, db.now())
+	err := db.q().SaveForgeToken(ctx, dbsqlc.SaveForgeTokenParams{
+		ClientKey: clientKey, APIBaseURL: apiBaseURL, TokenEnc: sealed, ExpiresAt: expiresAt, Now: db.now(),
+	})
 	return classify(op, err)
 }
 
@@ -180,12 +173,11 @@ func (db *DB) SaveForgeToken(ctx context.Context, clientKey, apiBaseURL, token s
 // use it; remit.NotFound when there is none or it has expired.
 func (db *DB) ForgeToken(ctx context.Context, clientKey string) (apiBaseURL, token string, expiresAt time.Time, err error) {
 	const op = "store.ForgeToken"
-	var sealed []byte
-	err = db.pool.QueryRow(ctx, `SELECT api_base_url, token_enc, expires_at FROM forge_tokens WHERE client_key = $1`,
-		clientKey).Scan(&apiBaseURL, &sealed, &expiresAt)
+	row, err := db.q().ForgeToken(ctx, clientKey)
 	if err != nil {
 		return "", "", time.Time{}, classify(op, err)
 	}
+	apiBaseURL, sealed, expiresAt := row.APIBaseURL, row.TokenEnc, row.ExpiresAt
 	if !expiresAt.After(db.now()) {
 		return "", "", time.Time{}, remit.Errorf(remit.NotFound, op, "the Forge token of %s has expired", clientKey)
 	}
@@ -200,13 +192,12 @@ func (db *DB) ForgeToken(ctx context.Context, clientKey string) (apiBaseURL, tok
 // it (GET {baseUrl}/_edge/tenant_info), so its Forge installation finds it.
 func (db *DB) SetTenantCloudID(ctx context.Context, clientKey, cloudID string) error {
 	const op = "store.SetTenantCloudID"
-	tag, err := db.pool.Exec(ctx, `UPDATE tenants SET cloud_id = $2, updated_at = $3 WHERE client_key = $1 AND cloud_id IS NULL`,
-		clientKey, cloudID, db.now())
+	n, err := db.q().SetTenantCloudID(ctx, dbsqlc.SetTenantCloudIDParams{ClientKey: clientKey, CloudID: cloudID, Now: db.now()})
 	db.cache.forget(clientKey)
 	if err != nil {
 		return classify(op, err)
 	}
-	if tag.RowsAffected() == 0 {
+	if n == 0 {
 		return remit.Errorf(remit.NotFound, op, "no tenant %q without a cloudId", clientKey)
 	}
 	return nil
@@ -217,11 +208,9 @@ func (db *DB) SetTenantCloudID(ctx context.Context, clientKey, cloudID string) e
 // site may belong to, each to be confirmed against Jira before use.
 func (db *DB) TenantsWithoutCloudID(ctx context.Context, baseURL string) ([]string, error) {
 	const op = "store.TenantsWithoutCloudID"
-	rows, err := db.pool.Query(ctx, `SELECT client_key FROM tenants
-		WHERE cloud_id IS NULL AND rtrim(base_url, '/') = rtrim($1, '/') ORDER BY client_key`, baseURL)
+	keys, err := db.q().TenantsWithoutCloudID(ctx, baseURL)
 	if err != nil {
 		return nil, classify(op, err)
 	}
-	keys, err := pgx.CollectRows(rows, pgx.RowTo[string])
-	return keys, classify(op, err)
+	return nonNil(keys), nil
 }

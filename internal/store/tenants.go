@@ -12,11 +12,6 @@ import (
 	"github.com/remitapp/remit/internal/store/internal/dbsqlc"
 )
 
-// tenantColumns is the column list every tenant read scans with scanTenant.
-const tenantColumns = `client_key, app_key, base_url, display_url, product_type, shared_secret_enc,
-	oauth_client_id, coalesce(cloud_id, ''), coalesce(installation_id, ''), state, enabled,
-	installed_at, updated_at, uninstalled_at`
-
 // UpsertInstall records an install or re-install. A re-install replaces the
 // shared secret and URLs, marks the tenant installed and enabled again and
 // clears uninstalled_at, but keeps installed_at of the first install and
@@ -156,24 +151,4 @@ func deref(s *string) string {
 		return ""
 	}
 	return *s
-}
-
-// scanTenant reads one row of tenantColumns and opens the sealed secret
-// with the row's own clientKey as additional data.
-func (db *DB) scanTenant(row pgx.Row) (remit.Tenant, error) {
-	var t remit.Tenant
-	var sealed []byte
-	var state string
-	if err := row.Scan(&t.ClientKey, &t.AppKey, &t.BaseURL, &t.DisplayURL, &t.ProductType, &sealed,
-		&t.OAuthClientID, &t.CloudID, &t.InstallationID, &state, &t.Enabled,
-		&t.InstalledAt, &t.UpdatedAt, &t.UninstalledAt); err != nil {
-		return remit.Tenant{}, err
-	}
-	t.State = remit.TenantState(state)
-	secret, err := db.box.Open(sealed, []byte(t.ClientKey))
-	if err != nil {
-		return remit.Tenant{}, fmt.Errorf("open shared secret of tenant %q: %w", t.ClientKey, err)
-	}
-	t.SharedSecret = string(secret)
-	return t, nil
 }
