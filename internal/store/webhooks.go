@@ -7,6 +7,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/remitapp/remit/internal/remit"
+	"github.com/remitapp/remit/internal/store/internal/dbsqlc"
 )
 
 // pruneBatch bounds how many rows one DELETE removes, so pruning a large
@@ -39,10 +40,7 @@ func (db *DB) RecordWebhookDelivery(ctx context.Context, tx pgx.Tx, clientKey, i
 // for the tenant, for diagnostics and the simulator's duplicate tests.
 func (db *DB) WebhookDeliverySeen(ctx context.Context, clientKey, identifier string) (bool, error) {
 	const op = "store.WebhookDeliverySeen"
-	var seen bool
-	err := db.pool.QueryRow(ctx, `
-		SELECT EXISTS (SELECT 1 FROM webhook_deliveries WHERE client_key = $1 AND identifier = $2)`,
-		clientKey, identifier).Scan(&seen)
+	seen, err := db.q().WebhookDeliverySeen(ctx, dbsqlc.WebhookDeliverySeenParams{ClientKey: clientKey, Identifier: identifier})
 	if err != nil {
 		return false, classify(op, err)
 	}
@@ -56,15 +54,12 @@ func (db *DB) PruneWebhookDeliveries(ctx context.Context, olderThan time.Time) (
 	const op = "store.PruneWebhookDeliveries"
 	var total int64
 	for {
-		tag, err := db.pool.Exec(ctx, `
-			DELETE FROM webhook_deliveries WHERE ctid = ANY (ARRAY(
-				SELECT ctid FROM webhook_deliveries WHERE received_at < $1 LIMIT $2))`,
-			olderThan, pruneBatch)
+		n, err := db.q().PruneWebhookDeliveries(ctx, dbsqlc.PruneWebhookDeliveriesParams{OlderThan: olderThan, Batch: pruneBatch})
 		if err != nil {
 			return total, classify(op, err)
 		}
-		total += tag.RowsAffected()
-		if tag.RowsAffected() < pruneBatch {
+		total += n
+		if n < pruneBatch {
 			return total, nil
 		}
 	}
@@ -130,9 +125,7 @@ func (db *DB) RecordWebhookDeliveries(ctx context.Context, tx pgx.Tx, at time.Ti
 // retention) or never recorded is remit.NotFound.
 func (db *DB) WebhookPayload(ctx context.Context, clientKey, identifier string) ([]byte, error) {
 	const op = "store.WebhookPayload"
-	var p []byte
-	err := db.pool.QueryRow(ctx, `SELECT payload FROM webhook_deliveries WHERE client_key = $1 AND identifier = $2 AND payload IS NOT NULL`,
-		clientKey, identifier).Scan(&p)
+	p, err := db.q().WebhookPayload(ctx, dbsqlc.WebhookPayloadParams{ClientKey: clientKey, Identifier: identifier})
 	if err != nil {
 		return nil, classify(op, err)
 	}
