@@ -8,6 +8,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/remitapp/remit/internal/invoice"
+	"github.com/remitapp/remit/internal/store/internal/dbsqlc"
 )
 
 // JiraSync is what the sync job needs to make an invoice's Jira issue
@@ -30,13 +31,13 @@ type JiraSync struct {
 // between the reads was marked synced without reaching Jira.
 func (db *DB) JiraSyncState(ctx context.Context, clientKey string, id int64) (JiraSync, error) {
 	const op = "store.JiraSyncState"
-	var s JiraSync
-	err := db.pool.QueryRow(ctx, `
-		SELECT coalesce(jira_issue_id, ''), jira_deleted, jira_version, jira_synced_version, jira_links_done, coalesce(jira_problem, '')
-		FROM invoices WHERE client_key = $1 AND id = $2`, clientKey, id).
-		Scan(&s.IssueID, &s.Deleted, &s.Version, &s.SyncedVersion, &s.LinksDone, &s.Problem)
+	row, err := db.q().JiraSyncState(ctx, dbsqlc.JiraSyncStateParams{ClientKey: clientKey, ID: id})
 	if err != nil {
 		return JiraSync{}, classify(op, err)
+	}
+	s := JiraSync{
+		IssueID: row.IssueID, Deleted: row.JiraDeleted, Version: row.JiraVersion,
+		SyncedVersion: row.JiraSyncedVersion, LinksDone: row.JiraLinksDone, Problem: row.Problem,
 	}
 	if s.Invoice, err = db.Invoice(ctx, clientKey, id); err != nil {
 		return JiraSync{}, err
@@ -61,11 +62,11 @@ func (db *DB) BumpJiraVersion(ctx context.Context, tx pgx.Tx, clientKey string, 
 // MarkJiraLinksDone records that the billed issues are linked.
 func (db *DB) MarkJiraLinksDone(ctx context.Context, clientKey string, id int64) error {
 	const op = "store.MarkJiraLinksDone"
-	tag, err := db.pool.Exec(ctx, `UPDATE invoices SET jira_links_done = true WHERE client_key = $1 AND id = $2`, clientKey, id)
+	n, err := db.q().MarkJiraLinksDone(ctx, dbsqlc.MarkJiraLinksDoneParams{ClientKey: clientKey, ID: id})
 	if err != nil {
 		return classify(op, err)
 	}
-	if tag.RowsAffected() == 0 {
+	if n == 0 {
 		return errNotFoundf(op, "no invoice %d", id)
 	}
 	return nil
@@ -76,10 +77,7 @@ func (db *DB) MarkJiraLinksDone(ctx context.Context, clientKey string, id int64)
 // version: when it is higher, the invoice changed meanwhile.
 func (db *DB) MarkJiraSynced(ctx context.Context, clientKey string, id, version int64, problem string) (int64, error) {
 	const op = "store.MarkJiraSynced"
-	var current int64
-	err := db.pool.QueryRow(ctx, `
-		UPDATE invoices SET jira_synced_version = greatest(jira_synced_version, $3), jira_problem = nullif($4, '')
-		WHERE client_key = $1 AND id = $2 RETURNING jira_version`, clientKey, id, version, problem).Scan(&current)
+	current, err := db.q().MarkJiraSynced(ctx, dbsqlc.MarkJiraSyncedParams{ClientKey: clientKey, ID: id, Version: version, Problem: problem})
 	if err != nil {
 		return 0, classify(op, err)
 	}
@@ -92,11 +90,7 @@ func (db *DB) MarkJiraSynced(ctx context.Context, clientKey string, id, version 
 // releasing it succeed only while nobody has taken the lease since.
 func (db *DB) ClaimJiraSync(ctx context.Context, clientKey string, id int64, until time.Time) (lease time.Time, ok bool, err error) {
 	const op = "store.ClaimJiraSync"
-	err = db.pool.QueryRow(ctx, `
-		UPDATE invoices SET jira_sync_lease = $3
-		WHERE client_key = $1 AND id = $2 AND (jira_sync_lease IS NULL OR jira_sync_lease < $4)
-		RETURNING jira_sync_lease`,
-		clientKey, id, until, db.now()).Scan(&lease)
+	lease, err = db.q().ClaimJiraSync(ctx, dbsqlc.ClaimJiraSyncParams{ClientKey: clientKey, ID: id, Until: until, Now: db.now()})
 	if errors.Is(err, pgx.ErrNoRows) {
 		return time.Time{}, false, nil
 	}
@@ -111,11 +105,7 @@ func (db *DB) ClaimJiraSync(ctx context.Context, clientKey string, id int64, unt
 // false means the lease is lost and the holder must stop.
 func (db *DB) RenewJiraSync(ctx context.Context, clientKey string, id int64, held, until time.Time) (lease time.Time, ok bool, err error) {
 	const op = "store.RenewJiraSync"
-	err = db.pool.QueryRow(ctx, `
-		UPDATE invoices SET jira_sync_lease = $4
-		WHERE client_key = $1 AND id = $2 AND jira_sync_lease = $3
-		RETURNING jira_sync_lease`,
-		clientKey, id, held, until).Scan(&lease)
+	lease, err = db.q().RenewJiraSync(ctx, dbsqlc.RenewJiraSyncParams{ClientKey: clientKey, ID: id, Held: held, Until: until})
 	if errors.Is(err, pgx.ErrNoRows) {
 		return time.Time{}, false, nil
 	}
@@ -129,7 +119,6 @@ func (db *DB) RenewJiraSync(ctx context.Context, clientKey string, id int64, hel
 // taken since is left alone.
 func (db *DB) ReleaseJiraSync(ctx context.Context, clientKey string, id int64, held time.Time) error {
 	const op = "store.ReleaseJiraSync"
-	_, err := db.pool.Exec(ctx, `UPDATE invoices SET jira_sync_lease = NULL WHERE client_key = $1 AND id = $2 AND jira_sync_lease = $3`,
-		clientKey, id, held)
+	err := db.q().ReleaseJiraSync(ctx, dbsqlc.ReleaseJiraSyncParams{ClientKey: clientKey, ID: id, Held: held})
 	return classify(op, err)
 }
