@@ -4,6 +4,8 @@ import (
 	"context"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/remitapp/remit/internal/store/internal/dbsqlc"
 )
 
 // JiraNotice is a comment Remit owes the invoice issue.
@@ -25,22 +27,20 @@ func (db *DB) AddJiraNotice(ctx context.Context, tx pgx.Tx, clientKey string, in
 // first.
 func (db *DB) PendingJiraNotices(ctx context.Context, clientKey string, invoiceID int64) ([]JiraNotice, error) {
 	const op = "store.PendingJiraNotices"
-	rows, err := db.pool.Query(ctx, `SELECT id, body FROM jira_notices
-		WHERE client_key = $1 AND invoice_id = $2 AND posted_at IS NULL ORDER BY id`, clientKey, invoiceID)
+	rows, err := db.q().PendingJiraNotices(ctx, dbsqlc.PendingJiraNoticesParams{ClientKey: clientKey, InvoiceID: invoiceID})
 	if err != nil {
 		return nil, classify(op, err)
 	}
-	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (JiraNotice, error) {
-		var n JiraNotice
-		return n, r.Scan(&n.ID, &n.Body)
-	})
-	return out, classify(op, err)
+	out := make([]JiraNotice, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, JiraNotice{ID: r.ID, Body: r.Body})
+	}
+	return out, nil
 }
 
 // MarkJiraNoticePosted records that the notice is the comment commentID.
 func (db *DB) MarkJiraNoticePosted(ctx context.Context, clientKey string, id int64, commentID string) error {
 	const op = "store.MarkJiraNoticePosted"
-	_, err := db.pool.Exec(ctx, `UPDATE jira_notices SET posted_at = $3, comment_id = $4 WHERE client_key = $1 AND id = $2`,
-		clientKey, id, db.now(), commentID)
+	err := db.q().MarkJiraNoticePosted(ctx, dbsqlc.MarkJiraNoticePostedParams{ClientKey: clientKey, ID: id, Now: db.now(), CommentID: commentID})
 	return classify(op, err)
 }
