@@ -7,6 +7,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/remitapp/remit/internal/invoice"
+	"github.com/remitapp/remit/internal/store/internal/dbsqlc"
 )
 
 // MailQuota is the answer to a request to send one e-mail.
@@ -23,20 +24,16 @@ type MailQuota struct {
 func (db *DB) TakeMailQuota(ctx context.Context, clientKey string, day invoice.Date, limit int) (MailQuota, error) {
 	const op = "store.TakeMailQuota"
 	d := pgDate(day)
-	var sent int
-	err := db.pool.QueryRow(ctx, `
-		INSERT INTO mail_quota (client_key, day, sent) VALUES ($1, $2, 1)
-		ON CONFLICT (client_key, day) DO UPDATE SET sent = mail_quota.sent + 1 WHERE mail_quota.sent < $3
-		RETURNING sent`, clientKey, d, limit).Scan(&sent)
+	_, err := db.q().TakeMailQuota(ctx, dbsqlc.TakeMailQuotaParams{ClientKey: clientKey, Day: d, DailyLimit: int64(limit)})
 	switch {
 	case err == nil:
 		return MailQuota{Allowed: true}, nil
 	case !errors.Is(err, pgx.ErrNoRows):
 		return MailQuota{}, classify(op, err)
 	}
-	tag, err := db.pool.Exec(ctx, `UPDATE mail_quota SET refused = true WHERE client_key = $1 AND day = $2 AND NOT refused`, clientKey, d)
+	n, err := db.q().RefuseMailQuota(ctx, dbsqlc.RefuseMailQuotaParams{ClientKey: clientKey, Day: d})
 	if err != nil {
 		return MailQuota{}, classify(op, err)
 	}
-	return MailQuota{FirstRefusal: tag.RowsAffected() == 1}, nil
+	return MailQuota{FirstRefusal: n == 1}, nil
 }
