@@ -8,6 +8,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/remitapp/remit/internal/remit"
+	"github.com/remitapp/remit/internal/store/internal/dbsqlc"
 )
 
 // The licence states iframe page loads carry (lic=active|none).
@@ -24,10 +25,7 @@ func (db *DB) RecordLicence(ctx context.Context, clientKey, licence string) erro
 	if licence != LicenceActive && licence != LicenceNone {
 		return remit.Errorf(remit.Invalid, op, "licence must be active or none, not %q", licence)
 	}
-	_, err := db.pool.Exec(ctx, `
-		INSERT INTO tenant_licences (client_key, licence, seen_at) VALUES ($1, $2, $3)
-		ON CONFLICT (client_key) DO UPDATE SET licence = EXCLUDED.licence, seen_at = EXCLUDED.seen_at
-		WHERE tenant_licences.licence <> EXCLUDED.licence`, clientKey, licence, db.now())
+	err := db.q().RecordLicence(ctx, dbsqlc.RecordLicenceParams{ClientKey: clientKey, Licence: licence, Now: db.now()})
 	return classify(op, err)
 }
 
@@ -35,8 +33,7 @@ func (db *DB) RecordLicence(ctx context.Context, clientKey, licence string) erro
 // carried, "" when none ever did (then the tenant counts as licensed).
 func (db *DB) TenantLicence(ctx context.Context, clientKey string) (string, error) {
 	const op = "store.TenantLicence"
-	var lic string
-	err := db.pool.QueryRow(ctx, `SELECT licence FROM tenant_licences WHERE client_key = $1`, clientKey).Scan(&lic)
+	lic, err := db.q().TenantLicence(ctx, clientKey)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return "", nil
 	}
@@ -54,32 +51,17 @@ type FollowupTenant struct {
 	LastInstant *time.Time
 }
 
-const followupTenantSelect = `
-	SELECT t.client_key, coalesce(s.doc->>'timezone', ''), coalesce(s.doc->>'followupSchedule', ''),
-		coalesce(l.licence, ''), f.last_instant
-	FROM tenants t
-	JOIN settings s ON s.client_key = t.client_key
-	LEFT JOIN tenant_licences l ON l.client_key = t.client_key
-	LEFT JOIN followup_schedules f ON f.client_key = t.client_key
-	WHERE t.state = 'installed' AND t.enabled`
-
-func scanFollowupTenant(row pgx.Row) (FollowupTenant, error) {
-	var ft FollowupTenant
-	err := row.Scan(&ft.ClientKey, &ft.Timezone, &ft.Schedule, &ft.Licence, &ft.LastInstant)
-	return ft, err
-}
-
 // FollowupTenants lists every installed, enabled tenant that saved its
 // settings, for the scheduler that runs every minute on the leader.
 func (db *DB) FollowupTenants(ctx context.Context) ([]FollowupTenant, error) {
 	const op = "store.FollowupTenants"
-	rows, err := db.pool.Query(ctx, followupTenantSelect+` ORDER BY t.client_key`)
+	rows, err := db.q().FollowupTenants(ctx)
 	if err != nil {
 		return nil, classify(op, err)
 	}
-	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (FollowupTenant, error) { return scanFollowupTenant(row) })
-	if err != nil {
-		return nil, classify(op, err)
+	out := make([]FollowupTenant, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, FollowupTenant(r))
 	}
 	return out, nil
 }
@@ -88,7 +70,8 @@ func (db *DB) FollowupTenants(ctx context.Context) ([]FollowupTenant, error) {
 // not installed and enabled or never saved its settings.
 func (db *DB) FollowupTenant(ctx context.Context, clientKey string) (FollowupTenant, bool, error) {
 	const op = "store.FollowupTenant"
-	ft, err := scanFollowupTenant(db.pool.QueryRow(ctx, followupTenantSelect+` AND t.client_key = $1`, clientKey))
+	row, err := db.q().FollowupTenant(ctx, clientKey)
+	ft := FollowupTenant(row)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return ft, false, nil
 	}
