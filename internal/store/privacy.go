@@ -10,27 +10,12 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/remitapp/remit/internal/remit"
+	"github.com/remitapp/remit/internal/store/internal/dbsqlc"
 )
 
 // ErasedAccount replaces the accountId of a closed Atlassian account
 // everywhere Remit stored it: the rows (and money) stay, the person goes.
 const ErasedAccount = "closed-account"
-
-// accountSources selects every (accountId, last change) Remit stores for
-// tenant $1: audit actors, who saved the settings or the follow-up policy,
-// who created invoices, who recorded payments and the per-person rate
-// overrides of customers.
-// The system actors "system" and "jira" and erased ids are not people.
-const accountSources = `
-	SELECT actor AS account_id, at AS changed_at FROM audit_log WHERE client_key = $1
-	UNION ALL SELECT updated_by, updated_at FROM settings WHERE client_key = $1
-	UNION ALL SELECT updated_by, updated_at FROM followup_policies WHERE client_key = $1
-	UNION ALL SELECT created_by, created_at FROM invoices WHERE client_key = $1
-	UNION ALL SELECT recorded_by, recorded_at FROM payments WHERE client_key = $1
-	UNION ALL SELECT k, updated_at FROM customers, jsonb_object_keys(coalesce(rate_overrides->'accounts', '{}')) AS k
-		WHERE client_key = $1`
-
-const notAPerson = `account_id NOT IN ('', 'system', 'jira', '` + ErasedAccount + `')`
 
 // AccountDue is an accountId to report and when Remit's copy of its data
 // last changed (the report's updatedAt).
@@ -44,14 +29,11 @@ type AccountDue struct {
 // were new.
 func (db *DB) SyncAccountReports(ctx context.Context, clientKey string) (int64, error) {
 	const op = "store.SyncAccountReports"
-	tag, err := db.pool.Exec(ctx, `
-		INSERT INTO account_reports (client_key, account_id)
-		SELECT DISTINCT $1, account_id FROM (`+accountSources+`) s WHERE `+notAPerson+`
-		ON CONFLICT (client_key, account_id) DO NOTHING`, clientKey)
+	n, err := db.q().SyncAccountReports(ctx, dbsqlc.SyncAccountReportsParams{ClientKey: clientKey, ErasedAccount: ErasedAccount})
 	if err != nil {
 		return 0, classify(op, err)
 	}
-	return tag.RowsAffected(), nil
+	return n, nil
 }
 
 // AccountsDue lists up to limit of the tenant's active accounts whose
@@ -59,30 +41,24 @@ func (db *DB) SyncAccountReports(ctx context.Context, clientKey string) (int64, 
 // in accountId order.
 func (db *DB) AccountsDue(ctx context.Context, clientKey string, asOf time.Time, limit int) ([]AccountDue, error) {
 	const op = "store.AccountsDue"
-	rows, err := db.pool.Query(ctx, `
-		WITH src AS (`+accountSources+`)
-		SELECT r.account_id, coalesce((SELECT max(changed_at) FROM src WHERE src.account_id = r.account_id), $2)
-		FROM account_reports r
-		WHERE r.client_key = $1 AND r.status = 'active' AND (r.next_report_at IS NULL OR r.next_report_at <= $2)
-		ORDER BY r.account_id LIMIT $3`, clientKey, asOf, limit)
+	rows, err := db.q().AccountsDue(ctx, dbsqlc.AccountsDueParams{ClientKey: clientKey, AsOf: asOf, MaxRows: int64(limit)})
 	if err != nil {
 		return nil, classify(op, err)
 	}
-	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (AccountDue, error) {
-		var a AccountDue
-		err := r.Scan(&a.AccountID, &a.UpdatedAt)
-		return a, err
-	})
-	return out, classify(op, err)
+	out := make([]AccountDue, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, AccountDue(r))
+	}
+	return out, nil
 }
 
 // MarkAccountsReported records that the accounts were reported at at and
 // may be reported again from next on (at + Cycle-Period).
 func (db *DB) MarkAccountsReported(ctx context.Context, clientKey string, accountIDs []string, at, next time.Time) error {
 	const op = "store.MarkAccountsReported"
-	_, err := db.pool.Exec(ctx, `
-		UPDATE account_reports SET reported_at = $3, next_report_at = $4
-		WHERE client_key = $1 AND account_id = ANY($2) AND status = 'active'`, clientKey, accountIDs, at, next)
+	err := db.q().MarkAccountsReported(ctx, dbsqlc.MarkAccountsReportedParams{
+		ClientKey: clientKey, AccountIds: accountIDs, At: at, Next: next,
+	})
 	return classify(op, err)
 }
 
@@ -99,29 +75,38 @@ func (db *DB) EraseAccount(ctx context.Context, clientKey, accountID string) (in
 	}
 	var total int64
 	err := db.InTx(ctx, func(tx pgx.Tx) error {
-		var n int64
-		if err := tx.QueryRow(ctx, `SELECT remit_anonymise_audit($1, $2, $3)`, clientKey, accountID, ErasedAccount).Scan(&n); err != nil {
+		q := dbsqlc.New(tx)
+		n, err := q.AnonymiseAudit(ctx, dbsqlc.AnonymiseAuditParams{ClientKey: clientKey, AccountID: accountID, ErasedAccount: ErasedAccount})
+		if err != nil {
 			return err
 		}
 		total += n
-		for _, q := range []string{
-			`UPDATE invoices SET created_by = $3 WHERE client_key = $1 AND created_by = $2`,
-			`UPDATE payments SET recorded_by = $3 WHERE client_key = $1 AND recorded_by = $2`,
-			`UPDATE settings SET updated_by = $3 WHERE client_key = $1 AND updated_by = $2`,
-			`UPDATE followup_policies SET updated_by = $3 WHERE client_key = $1 AND updated_by = $2`,
-			`UPDATE customers SET rate_overrides = jsonb_set(rate_overrides, '{accounts}', (rate_overrides->'accounts') - $2::text)
-				WHERE client_key = $1 AND rate_overrides->'accounts' ? $2::text AND $3 <> ''`,
+		for _, erase := range []func() (int64, error){
+			func() (int64, error) {
+				return q.EraseInvoiceCreator(ctx, dbsqlc.EraseInvoiceCreatorParams{ClientKey: clientKey, AccountID: accountID, ErasedAccount: ErasedAccount})
+			},
+			func() (int64, error) {
+				return q.ErasePaymentRecorder(ctx, dbsqlc.ErasePaymentRecorderParams{ClientKey: clientKey, AccountID: accountID, ErasedAccount: ErasedAccount})
+			},
+			func() (int64, error) {
+				return q.EraseSettingsEditor(ctx, dbsqlc.EraseSettingsEditorParams{ClientKey: clientKey, AccountID: accountID, ErasedAccount: ErasedAccount})
+			},
+			func() (int64, error) {
+				return q.ErasePolicyEditor(ctx, dbsqlc.ErasePolicyEditorParams{ClientKey: clientKey, AccountID: accountID, ErasedAccount: ErasedAccount})
+			},
+			func() (int64, error) {
+				return q.EraseRateOverride(ctx, dbsqlc.EraseRateOverrideParams{ClientKey: clientKey, AccountID: accountID, ErasedAccount: ErasedAccount})
+			},
 		} {
-			tag, err := tx.Exec(ctx, q, clientKey, accountID, ErasedAccount)
+			n, err := erase()
 			if err != nil {
 				return err
 			}
-			total += tag.RowsAffected()
+			total += n
 		}
 		// The id itself goes too: with the data erased no source yields
 		// it, so it is never reported again.
-		_, err := tx.Exec(ctx, `DELETE FROM account_reports WHERE client_key = $1 AND account_id = $2`, clientKey, accountID)
-		return err
+		return q.ForgetAccountReport(ctx, dbsqlc.ForgetAccountReportParams{ClientKey: clientKey, AccountID: accountID})
 	})
 	if err != nil {
 		return 0, classify(op, err)
@@ -133,13 +118,11 @@ func (db *DB) EraseAccount(ctx context.Context, clientKey, accountID string) (in
 // retention period is over: the retention sweep purges them.
 func (db *DB) UninstalledBefore(ctx context.Context, cutoff time.Time) ([]string, error) {
 	const op = "store.UninstalledBefore"
-	rows, err := db.pool.Query(ctx, `SELECT client_key FROM tenants
-		WHERE state = 'uninstalled' AND uninstalled_at < $1 ORDER BY client_key`, cutoff)
+	keys, err := db.q().UninstalledBefore(ctx, cutoff)
 	if err != nil {
 		return nil, classify(op, err)
 	}
-	keys, err := pgx.CollectRows(rows, pgx.RowTo[string])
-	return keys, classify(op, err)
+	return nonNil(keys), nil
 }
 
 // PurgeTenant deletes all of a tenant's data, the tenant row included,
@@ -149,9 +132,8 @@ func (db *DB) PurgeTenant(ctx context.Context, clientKey string, cutoff time.Tim
 	const op = "store.PurgeTenant"
 	purged := false
 	err := db.InTx(ctx, func(tx pgx.Tx) error {
-		var still bool
-		err := tx.QueryRow(ctx, `SELECT true FROM tenants WHERE client_key = $1
-			AND state = 'uninstalled' AND uninstalled_at < $2 FOR UPDATE`, clientKey, cutoff).Scan(&still)
+		q := dbsqlc.New(tx)
+		_, err := q.StillUninstalledForUpdate(ctx, dbsqlc.StillUninstalledForUpdateParams{ClientKey: clientKey, Cutoff: cutoff})
 		if errors.Is(err, pgx.ErrNoRows) {
 			return nil
 		}
@@ -162,7 +144,7 @@ func (db *DB) PurgeTenant(ctx context.Context, clientKey string, cutoff time.Tim
 			return err
 		}
 		// Everything else hangs off tenants with ON DELETE CASCADE.
-		if _, err := tx.Exec(ctx, `DELETE FROM tenants WHERE client_key = $1`, clientKey); err != nil {
+		if err := q.DeleteTenant(ctx, clientKey); err != nil {
 			return err
 		}
 		purged = true
@@ -182,7 +164,8 @@ var exportSkipped = map[string]bool{"tenants": true, "forge_tokens": true, "webh
 // ExportTenant returns every row Remit holds for the tenant, table by
 // table, as JSON arrays, read in one snapshot. Tables are found by their
 // client_key column, so a table added later is exported without a change
-// here; the tenant row comes without its shared secret.
+// here; the tenant row comes without its shared secret. Its SQL stays
+// hand-written: the table names are found at run time.
 func (db *DB) ExportTenant(ctx context.Context, clientKey string) (map[string]json.RawMessage, error) {
 	const op = "store.ExportTenant"
 	out := map[string]json.RawMessage{}
