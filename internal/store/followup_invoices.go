@@ -13,6 +13,7 @@ import (
 
 	"github.com/remitapp/remit/internal/invoice"
 	"github.com/remitapp/remit/internal/money"
+	"github.com/remitapp/remit/internal/store/internal/dbsqlc"
 )
 
 // FollowupState is what the follow-up engine reads of one invoice: the
@@ -79,27 +80,25 @@ func (db *DB) DueInvoices(ctx context.Context, clientKey string, asOf time.Time,
 	if limit <= 0 || limit > 10_000 {
 		limit = 500
 	}
-	var rows pgx.Rows
+	var rows []dbsqlc.DueInvoicesRow
 	var err error
 	if after == nil {
-		rows, err = db.pool.Query(ctx, `SELECT id, next_action_at FROM invoices
-			WHERE client_key = $1 AND next_action_at <= $2
-			ORDER BY next_action_at, id LIMIT $3`, clientKey, asOf, limit)
+		rows, err = db.q().DueInvoices(ctx, dbsqlc.DueInvoicesParams{ClientKey: clientKey, AsOf: asOf, MaxRows: int64(limit)})
 	} else {
-		rows, err = db.pool.Query(ctx, `SELECT id, next_action_at FROM invoices
-			WHERE client_key = $1 AND next_action_at <= $2 AND (next_action_at, id) > ($3, $4)
-			ORDER BY next_action_at, id LIMIT $5`, clientKey, asOf, after.NextActionAt, after.ID, limit)
+		var page []dbsqlc.DueInvoicesAfterRow
+		page, err = db.q().DueInvoicesAfter(ctx, dbsqlc.DueInvoicesAfterParams{
+			ClientKey: clientKey, AsOf: asOf, AfterAt: after.NextActionAt, AfterID: after.ID, MaxRows: int64(limit),
+		})
+		for _, r := range page {
+			rows = append(rows, dbsqlc.DueInvoicesRow(r))
+		}
 	}
 	if err != nil {
 		return nil, classify(op, err)
 	}
-	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (DueInvoice, error) {
-		var d DueInvoice
-		err := row.Scan(&d.ID, &d.NextActionAt)
-		return d, err
-	})
-	if err != nil {
-		return nil, classify(op, err)
+	out := make([]DueInvoice, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, DueInvoice(r))
 	}
 	return out, nil
 }

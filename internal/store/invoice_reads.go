@@ -11,6 +11,7 @@ import (
 	"github.com/remitapp/remit/internal/invoice"
 	"github.com/remitapp/remit/internal/money"
 	"github.com/remitapp/remit/internal/remit"
+	"github.com/remitapp/remit/internal/store/internal/dbsqlc"
 )
 
 // invoiceColumns is the column list scanInvoice reads.
@@ -31,7 +32,8 @@ type InvoiceFilter struct {
 // or other tenant's id is remit.NotFound.
 func (db *DB) Invoice(ctx context.Context, clientKey string, id int64) (invoice.Invoice, error) {
 	const op = "store.Invoice"
-	return db.invoiceWithLines(ctx, op, clientKey, `client_key = $1 AND id = $2`, id)
+	row, err := db.q().Invoice(ctx, dbsqlc.InvoiceParams{ClientKey: clientKey, ID: id})
+	return db.withLines(ctx, op, clientKey, dbsqlc.InvoiceByIssueKeyRow(row), err, id)
 }
 
 // InvoiceByIssueKey returns the invoice behind an invoice issue in Jira,
@@ -39,7 +41,8 @@ func (db *DB) Invoice(ctx context.Context, clientKey string, id int64) (invoice.
 // invoice of the tenant has that issue.
 func (db *DB) InvoiceByIssueKey(ctx context.Context, clientKey, issueKey string) (invoice.Invoice, error) {
 	const op = "store.InvoiceByIssueKey"
-	return db.invoiceWithLines(ctx, op, clientKey, `client_key = $1 AND jira_issue_key = $2`, issueKey)
+	row, err := db.q().InvoiceByIssueKey(ctx, dbsqlc.InvoiceByIssueKeyParams{ClientKey: clientKey, IssueKey: issueKey})
+	return db.withLines(ctx, op, clientKey, row, err, issueKey)
 }
 
 // InvoiceForUpdate reads an invoice and locks its row until tx ends, so
@@ -63,7 +66,8 @@ func (db *DB) InvoiceForUpdate(ctx context.Context, tx pgx.Tx, clientKey string,
 
 // ListInvoices returns one page of the tenant's invoices, newest first,
 // without lines, and the cursor of the next page ("" on the last page).
-// A cursor that did not come from this method is remit.Invalid.
+// A cursor that did not come from this method is remit.Invalid. Its SQL
+// stays hand-written: the filters build the WHERE clause at run time.
 func (db *DB) ListInvoices(ctx context.Context, clientKey string, f InvoiceFilter, page Page) ([]invoice.Invoice, string, error) {
 	const op = "store.ListInvoices"
 	before, ok, err := page.afterID(op)
@@ -109,31 +113,51 @@ func (db *DB) ListInvoices(ctx context.Context, clientKey string, f InvoiceFilte
 	return items, next, nil
 }
 
-// invoiceWithLines reads the invoice matching where ($1 is the tenant,
-// $2 is arg) and its lines in position order.
-func (db *DB) invoiceWithLines(ctx context.Context, op, clientKey, where string, arg any) (invoice.Invoice, error) {
-	inv, err := scanInvoice(db.pool.QueryRow(ctx, `SELECT `+invoiceColumns+` FROM invoices WHERE `+where, clientKey, arg))
+// withLines converts the invoice row read by Invoice or InvoiceByIssueKey
+// (err is the read's error, key what it looked for) and adds its lines in
+// position order.
+func (db *DB) withLines(ctx context.Context, op, clientKey string, row dbsqlc.InvoiceByIssueKeyRow, err error, key any) (invoice.Invoice, error) {
 	if errors.Is(err, pgx.ErrNoRows) {
-		return invoice.Invoice{}, errNotFoundf(op, "no invoice %v", arg)
+		return invoice.Invoice{}, errNotFoundf(op, "no invoice %v", key)
 	}
 	if err != nil {
 		return invoice.Invoice{}, classify(op, err)
 	}
-	rows, err := db.pool.Query(ctx, `
-		SELECT issue_key, issue_id, description, seconds, hours, rate, amount, worklog_ids
-		FROM invoice_lines WHERE client_key = $1 AND invoice_id = $2 ORDER BY position`, clientKey, inv.ID)
+	inv, err := invoiceOf(row)
 	if err != nil {
 		return invoice.Invoice{}, classify(op, err)
 	}
-	inv.Lines, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (invoice.Line, error) {
-		var l invoice.Line
-		err := row.Scan(&l.IssueKey, &l.IssueID, &l.Description, &l.Seconds, dec(&l.Hours), dec(&l.Rate), dec(&l.Amount), &l.WorklogIDs)
-		return l, err
-	})
+	lines, err := db.q().InvoiceLines(ctx, dbsqlc.InvoiceLinesParams{ClientKey: clientKey, InvoiceID: inv.ID})
 	if err != nil {
 		return invoice.Invoice{}, classify(op, err)
+	}
+	inv.Lines = make([]invoice.Line, 0, len(lines))
+	var c rowConv
+	for _, l := range lines {
+		inv.Lines = append(inv.Lines, invoice.Line{
+			IssueKey: l.IssueKey, IssueID: l.IssueID, Description: l.Description, Seconds: l.Seconds,
+			Hours: c.dec(l.Hours), Rate: c.dec(l.Rate), Amount: c.dec(l.Amount), WorklogIDs: l.WorklogIds,
+		})
+	}
+	if c.err != nil {
+		return invoice.Invoice{}, classify(op, c.err)
 	}
 	return inv, nil
+}
+
+// invoiceOf converts an invoice row without its lines.
+func invoiceOf(r dbsqlc.InvoiceByIssueKeyRow) (invoice.Invoice, error) {
+	var c rowConv
+	inv := invoice.Invoice{
+		ID: r.ID, Number: r.Number, CustomerID: r.CustomerID, Customer: r.CustomerName,
+		Status: invoice.Status(r.Status), Disputed: r.Disputed, NeedsReview: r.NeedsReview,
+		Currency: money.Currency(r.Currency), Subtotal: c.dec(r.Subtotal), Tax: c.dec(r.Tax),
+		TaxPercent: c.dec(r.TaxPercent), Total: c.dec(r.Total), Paid: c.dec(r.Paid), LateFees: c.dec(r.LateFees),
+		IssueDate: c.date(r.IssueDate), DueDate: c.date(r.DueDate),
+		Period:   invoice.Period{Start: c.date(r.PeriodStart), End: c.date(r.PeriodEnd)},
+		IssueKey: r.IssueKey, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
+	}
+	return inv, c.err
 }
 
 // scanInvoice reads one row of invoiceColumns.

@@ -3,11 +3,11 @@ package store
 import (
 	"context"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/shopspring/decimal"
 
 	"github.com/remitapp/remit/internal/invoice"
 	"github.com/remitapp/remit/internal/money"
+	"github.com/remitapp/remit/internal/store/internal/dbsqlc"
 )
 
 // IssueInvoice is one invoice that bills time of a work issue, as the
@@ -30,27 +30,21 @@ type IssueInvoice struct {
 // so), for GET /api/v1/issues/{issueKey}/billing.
 func (db *DB) IssueBilling(ctx context.Context, clientKey, issueKey string) ([]IssueInvoice, error) {
 	const op = "store.IssueBilling"
-	rows, err := db.pool.Query(ctx, `
-		SELECT i.id, i.number, i.status, i.disputed, i.currency, i.due_date, coalesce(i.jira_issue_key, ''),
-			sum(l.seconds)::bigint, sum(l.amount)
-		FROM invoice_lines l
-		JOIN invoices i ON i.client_key = l.client_key AND i.id = l.invoice_id
-		WHERE l.client_key = $1 AND l.issue_key = $2
-		GROUP BY i.id
-		ORDER BY i.id DESC`, clientKey, issueKey)
+	rows, err := db.q().IssueBilling(ctx, dbsqlc.IssueBillingParams{ClientKey: clientKey, IssueKey: issueKey})
 	if err != nil {
 		return nil, classify(op, err)
 	}
-	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (IssueInvoice, error) {
-		var ii IssueInvoice
-		var status, currency string
-		err := row.Scan(&ii.InvoiceID, &ii.Number, &status, &ii.Disputed, &currency, date(&ii.DueDate),
-			&ii.InvoiceIssueKey, &ii.Seconds, dec(&ii.Amount))
-		ii.Status, ii.Currency = invoice.Status(status), money.Currency(currency)
-		return ii, err
-	})
-	if err != nil {
-		return nil, classify(op, err)
+	out := make([]IssueInvoice, 0, len(rows))
+	var c rowConv
+	for _, r := range rows {
+		out = append(out, IssueInvoice{
+			InvoiceID: r.ID, Number: r.Number, Status: invoice.Status(r.Status), Disputed: r.Disputed,
+			Currency: money.Currency(r.Currency), DueDate: c.date(r.DueDate), InvoiceIssueKey: r.InvoiceIssueKey,
+			Seconds: r.Seconds, Amount: c.dec(r.Amount),
+		})
+	}
+	if c.err != nil {
+		return nil, classify(op, c.err)
 	}
 	return out, nil
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/remitapp/remit/internal/invoice"
 	"github.com/remitapp/remit/internal/remit"
+	"github.com/remitapp/remit/internal/store/internal/dbsqlc"
 )
 
 // pgCheckViolation is PostgreSQL's code for a failed CHECK constraint.
@@ -120,12 +121,7 @@ func (db *DB) SetInvoiceDisputed(ctx context.Context, tx pgx.Tx, clientKey strin
 // remit.NotFound when the issue is not an invoice issue of the tenant.
 func (db *DB) InvoiceIDByIssue(ctx context.Context, clientKey, issueID, issueKey string) (int64, error) {
 	const op = "store.InvoiceIDByIssue"
-	var id int64
-	err := db.pool.QueryRow(ctx, `
-		SELECT id FROM invoices WHERE client_key = $1 AND jira_issue_key = $2
-		UNION ALL
-		SELECT id FROM invoices WHERE client_key = $1 AND jira_issue_id = $3 AND $3 <> ''
-		LIMIT 1`, clientKey, issueKey, issueID).Scan(&id)
+	id, err := db.q().InvoiceIDByIssue(ctx, dbsqlc.InvoiceIDByIssueParams{ClientKey: clientKey, IssueKey: issueKey, IssueID: issueID})
 	if errors.Is(err, pgx.ErrNoRows) {
 		return 0, errNotFoundf(op, "no invoice for issue %s (%s)", issueKey, issueID)
 	}

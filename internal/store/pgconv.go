@@ -77,3 +77,27 @@ func (s dateScan) ScanDate(v pgtype.Date) error {
 
 // date returns a scan target for a date column.
 func date(d *invoice.Date) dateScan { return dateScan{d} }
+
+// rowConv converts the pgtype values of a generated row into domain
+// values, keeping the first error, so that a row's conversion reads as a
+// list of fields with one error check at the end. It applies the same
+// rules as the scan targets above.
+type rowConv struct{ err error }
+
+// dec converts a numeric column; see decimalScan.
+func (c *rowConv) dec(v pgtype.Numeric) decimal.Decimal {
+	var d decimal.Decimal
+	if err := (decimalScan{&d}).ScanNumeric(v); err != nil && c.err == nil {
+		c.err = err
+	}
+	return d
+}
+
+// date converts a date column; see dateScan.
+func (c *rowConv) date(v pgtype.Date) invoice.Date {
+	var d invoice.Date
+	if err := (dateScan{&d}).ScanDate(v); err != nil && c.err == nil {
+		c.err = err
+	}
+	return d
+}

@@ -1,0 +1,55 @@
+-- name: Invoice :one
+-- Invoice and InvoiceByIssueKey select the same columns: store converts
+-- both rows with invoiceOf, so keep them in step.
+SELECT id, number, customer_id, customer_name, status, disputed, needs_review, currency,
+    subtotal, tax, tax_percent, total, paid, late_fees, issue_date, due_date, period_start, period_end,
+    coalesce(jira_issue_key, '')::text AS issue_key, created_at, updated_at
+FROM invoices WHERE client_key = @client_key AND id = @id;
+
+-- name: InvoiceByIssueKey :one
+SELECT id, number, customer_id, customer_name, status, disputed, needs_review, currency,
+    subtotal, tax, tax_percent, total, paid, late_fees, issue_date, due_date, period_start, period_end,
+    coalesce(jira_issue_key, '')::text AS issue_key, created_at, updated_at
+FROM invoices WHERE client_key = @client_key AND jira_issue_key = @issue_key::text;
+
+-- name: InvoiceLines :many
+SELECT issue_key, issue_id, description, seconds, hours, rate, amount, worklog_ids
+FROM invoice_lines WHERE client_key = @client_key AND invoice_id = @invoice_id
+ORDER BY position;
+
+-- name: AgingItems :many
+SELECT i.customer_id, i.customer_name, i.currency, i.issue_date, i.due_date, i.total,
+    (CASE WHEN i.status = 'uncollectible' THEN 0
+         ELSE i.total + i.late_fees - coalesce((SELECT sum(p.amount) FROM payments p
+              WHERE p.client_key = i.client_key AND p.invoice_id = i.id AND p.paid_on <= @as_of::date), 0)
+    END)::numeric AS balance
+FROM invoices i
+WHERE i.client_key = @client_key AND i.status <> 'void' AND i.issue_date <= @as_of::date
+ORDER BY i.id;
+
+-- name: IssueBilling :many
+SELECT i.id, i.number, i.status, i.disputed, i.currency, i.due_date,
+    coalesce(i.jira_issue_key, '')::text AS invoice_issue_key,
+    sum(l.seconds)::bigint AS seconds, sum(l.amount)::numeric AS amount
+FROM invoice_lines l
+JOIN invoices i ON i.client_key = l.client_key AND i.id = l.invoice_id
+WHERE l.client_key = @client_key AND l.issue_key = @issue_key
+GROUP BY i.id
+ORDER BY i.id DESC;
+
+-- name: DueInvoices :many
+SELECT id, next_action_at::timestamptz AS next_action_at FROM invoices
+WHERE client_key = @client_key AND next_action_at <= @as_of::timestamptz
+ORDER BY next_action_at, id LIMIT @max_rows::bigint;
+
+-- name: DueInvoicesAfter :many
+SELECT id, next_action_at::timestamptz AS next_action_at FROM invoices
+WHERE client_key = @client_key AND next_action_at <= @as_of::timestamptz
+  AND (next_action_at, id) > (@after_at::timestamptz, @after_id::bigint)
+ORDER BY next_action_at, id LIMIT @max_rows::bigint;
+
+-- name: InvoiceIDByIssue :one
+SELECT k.id FROM invoices k WHERE k.client_key = @client_key AND k.jira_issue_key = @issue_key::text
+UNION ALL
+SELECT d.id FROM invoices d WHERE d.client_key = @client_key AND d.jira_issue_id = @issue_id::text AND @issue_id::text <> ''
+LIMIT 1;
