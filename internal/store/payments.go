@@ -64,19 +64,20 @@ func paymentError(op string, err error) error {
 // another tenant has none.
 func (db *DB) Payments(ctx context.Context, clientKey string, invoiceID int64) ([]invoice.Payment, error) {
 	const op = "store.Payments"
-	rows, err := db.pool.Query(ctx, `
-		SELECT id, amount, paid_on, method, reference, recorded_by, recorded_at
-		FROM payments WHERE client_key = $1 AND invoice_id = $2 ORDER BY id`, clientKey, invoiceID)
+	rows, err := db.q().Payments(ctx, dbsqlc.PaymentsParams{ClientKey: clientKey, InvoiceID: invoiceID})
 	if err != nil {
 		return nil, classify(op, err)
 	}
-	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (invoice.Payment, error) {
-		var p invoice.Payment
-		err := row.Scan(&p.ID, dec(&p.Amount), date(&p.PaidOn), &p.Method, &p.Reference, &p.RecordedBy, &p.RecordedAt)
-		return p, err
-	})
-	if err != nil {
-		return nil, classify(op, err)
+	out := make([]invoice.Payment, 0, len(rows))
+	var c rowConv
+	for _, r := range rows {
+		out = append(out, invoice.Payment{
+			ID: r.ID, Amount: c.dec(r.Amount), PaidOn: c.date(r.PaidOn), Method: r.Method,
+			Reference: r.Reference, RecordedBy: r.RecordedBy, RecordedAt: r.RecordedAt,
+		})
+	}
+	if c.err != nil {
+		return nil, classify(op, c.err)
 	}
 	return out, nil
 }
