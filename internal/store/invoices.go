@@ -13,6 +13,7 @@ import (
 	"github.com/remitapp/remit/internal/invoice"
 	"github.com/remitapp/remit/internal/money"
 	"github.com/remitapp/remit/internal/remit"
+	"github.com/remitapp/remit/internal/store/internal/dbsqlc"
 )
 
 // insertInvoiceSQL writes an invoice and its lines in one statement. Lines
@@ -90,16 +91,12 @@ func (db *DB) BilledWorklogs(ctx context.Context, clientKey string, worklogIDs [
 	if len(worklogIDs) == 0 {
 		return out, nil
 	}
-	rows, err := db.pool.Query(ctx, `
-		SELECT worklog_id, invoice_id FROM billed_worklogs WHERE client_key = $1 AND worklog_id = ANY($2)`,
-		clientKey, worklogIDs)
+	rows, err := db.q().BilledWorklogs(ctx, dbsqlc.BilledWorklogsParams{ClientKey: clientKey, WorklogIds: worklogIDs})
 	if err != nil {
 		return nil, classify(op, err)
 	}
-	var wl, id int64
-	_, err = pgx.ForEachRow(rows, []any{&wl, &id}, func() error { out[wl] = id; return nil })
-	if err != nil {
-		return nil, classify(op, err)
+	for _, r := range rows {
+		out[r.WorklogID] = r.InvoiceID
 	}
 	return out, nil
 }

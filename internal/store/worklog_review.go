@@ -13,6 +13,7 @@ import (
 
 	"github.com/remitapp/remit/internal/invoice"
 	"github.com/remitapp/remit/internal/remit"
+	"github.com/remitapp/remit/internal/store/internal/dbsqlc"
 )
 
 // BilledWorklog is a worklog on a non-void invoice, with what the
@@ -31,18 +32,20 @@ type BilledWorklog struct {
 // bills it.
 func (db *DB) BilledWorklog(ctx context.Context, clientKey string, worklogID int64) (BilledWorklog, bool, error) {
 	const op = "store.BilledWorklog"
-	b := BilledWorklog{WorklogID: worklogID}
-	err := db.pool.QueryRow(ctx, `
-		SELECT b.invoice_id, b.issue_id, l.issue_key, b.seconds, l.rate
-		FROM billed_worklogs b
-		JOIN invoice_lines l ON l.client_key = b.client_key AND l.invoice_id = b.invoice_id AND b.worklog_id = ANY (l.worklog_ids)
-		WHERE b.client_key = $1 AND b.worklog_id = $2
-		LIMIT 1`, clientKey, worklogID).Scan(&b.InvoiceID, &b.IssueID, &b.IssueKey, &b.Seconds, dec(&b.Rate))
+	r, err := db.q().BilledWorklog(ctx, dbsqlc.BilledWorklogParams{ClientKey: clientKey, WorklogID: worklogID})
 	if errors.Is(err, pgx.ErrNoRows) {
 		return BilledWorklog{}, false, nil
 	}
 	if err != nil {
 		return BilledWorklog{}, false, classify(op, err)
+	}
+	var c rowConv
+	b := BilledWorklog{
+		WorklogID: worklogID, InvoiceID: r.InvoiceID, IssueID: r.IssueID, IssueKey: r.IssueKey,
+		Seconds: r.Seconds, Rate: c.dec(r.Rate),
+	}
+	if c.err != nil {
+		return BilledWorklog{}, false, classify(op, c.err)
 	}
 	return b, true, nil
 }
@@ -78,9 +81,7 @@ func (db *DB) FlagWorklogChange(ctx context.Context, tx pgx.Tx, clientKey string
 // worklogs, by worklog id.
 func (db *DB) WorklogReview(ctx context.Context, clientKey string, invoiceID int64) ([]invoice.WorklogChange, error) {
 	const op = "store.WorklogReview"
-	var raw []byte
-	err := db.pool.QueryRow(ctx, `
-		SELECT needs_review_detail -> 'worklogs' FROM invoices WHERE client_key = $1 AND id = $2`, clientKey, invoiceID).Scan(&raw)
+	raw, err := db.q().WorklogReview(ctx, dbsqlc.WorklogReviewParams{ClientKey: clientKey, ID: invoiceID})
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, errNotFoundf(op, "no invoice %d", invoiceID)
 	}

@@ -1,0 +1,13 @@
+-- name: BilledWorklogs :many
+SELECT worklog_id, invoice_id FROM billed_worklogs
+WHERE client_key = @client_key AND worklog_id = ANY(@worklog_ids::bigint[]);
+
+-- name: BilledWorklog :one
+SELECT b.invoice_id, b.issue_id, l.issue_key, b.seconds, l.rate
+FROM billed_worklogs b
+JOIN invoice_lines l ON l.client_key = b.client_key AND l.invoice_id = b.invoice_id AND b.worklog_id = ANY (l.worklog_ids)
+WHERE b.client_key = @client_key AND b.worklog_id = @worklog_id
+LIMIT 1;
+
+-- name: WorklogReview :one
+SELECT (needs_review_detail -> 'worklogs')::jsonb AS worklogs FROM invoices WHERE client_key = @client_key AND id = @id;
