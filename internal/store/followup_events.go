@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/remitapp/remit/internal/remit"
+	"github.com/remitapp/remit/internal/store/internal/dbsqlc"
 )
 
 // The statuses of a follow-up event. Queued events wait for their job;
@@ -56,6 +57,15 @@ func scanFollowupEvent(row pgx.Row) (FollowupEvent, error) {
 	err := row.Scan(&e.ID, &e.InvoiceID, &e.Installment, &e.Step, &e.Action, &e.Status, &e.Reconcile, &e.Detail,
 		&e.AsOf, &e.CreatedAt, &e.At, &e.Attempts, &e.Payload)
 	return e, err
+}
+
+// followupEventOf converts a followup_events row.
+func followupEventOf(r dbsqlc.FollowupEvent) FollowupEvent {
+	return FollowupEvent{
+		ID: r.ID, InvoiceID: r.InvoiceID, Installment: r.InstallmentID, Step: r.Step, Action: r.Action,
+		Status: r.Status, Reconcile: r.Reconcile, Detail: r.Detail, AsOf: r.AsOf, CreatedAt: r.CreatedAt,
+		At: r.At, Attempts: int(r.Attempts), Payload: r.Payload,
+	}
 }
 
 func collectFollowupEvents(op string, rows pgx.Rows, err error) ([]FollowupEvent, error) {
@@ -126,24 +136,29 @@ func (db *DB) FollowupEvents(ctx context.Context, tx pgx.Tx, clientKey string, i
 // actions; ids of other tenants are left out.
 func (db *DB) FollowupEventsByID(ctx context.Context, clientKey string, ids []int64) ([]FollowupEvent, error) {
 	const op = "store.FollowupEventsByID"
-	rows, err := db.pool.Query(ctx, `SELECT `+followupEventColumns+`
-		FROM followup_events WHERE client_key = $1 AND id = ANY($2) ORDER BY id`, clientKey, ids)
-	return collectFollowupEvents(op, rows, err)
+	rows, err := db.q().FollowupEventsByID(ctx, dbsqlc.FollowupEventsByIDParams{ClientKey: clientKey, Ids: ids})
+	if err != nil {
+		return nil, classify(op, err)
+	}
+	out := make([]FollowupEvent, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, followupEventOf(r))
+	}
+	return out, nil
 }
 
 // FollowupEvent reads one event. An unknown or other tenant's id is
 // remit.NotFound.
 func (db *DB) FollowupEvent(ctx context.Context, clientKey string, id int64) (FollowupEvent, error) {
 	const op = "store.FollowupEvent"
-	e, err := scanFollowupEvent(db.pool.QueryRow(ctx, `SELECT `+followupEventColumns+`
-		FROM followup_events WHERE client_key = $1 AND id = $2`, clientKey, id))
+	r, err := db.q().FollowupEvent(ctx, dbsqlc.FollowupEventParams{ClientKey: clientKey, ID: id})
 	if errors.Is(err, pgx.ErrNoRows) {
-		return e, errNotFoundf(op, "no follow-up event %d", id)
+		return FollowupEvent{}, errNotFoundf(op, "no follow-up event %d", id)
 	}
 	if err != nil {
-		return e, classify(op, err)
+		return FollowupEvent{}, classify(op, err)
 	}
-	return e, nil
+	return followupEventOf(r), nil
 }
 
 // StartFollowupAttempt counts an attempt of a queued event's action and
@@ -153,21 +168,14 @@ func (db *DB) FollowupEvent(ctx context.Context, clientKey string, id int64) (Fo
 // (its Status says so). An unknown or other tenant's id is remit.NotFound.
 func (db *DB) StartFollowupAttempt(ctx context.Context, clientKey string, id int64, payload json.RawMessage) (FollowupEvent, error) {
 	const op = "store.StartFollowupAttempt"
-	var p any
-	if payload != nil {
-		p = string(payload)
-	}
-	e, err := scanFollowupEvent(db.pool.QueryRow(ctx, `
-		UPDATE followup_events SET attempts = attempts + 1, payload = coalesce(payload, $3::jsonb)
-		WHERE client_key = $1 AND id = $2 AND status = 'queued'
-		RETURNING `+followupEventColumns, clientKey, id, p))
+	r, err := db.q().StartFollowupAttempt(ctx, dbsqlc.StartFollowupAttemptParams{ClientKey: clientKey, ID: id, Payload: payload})
 	if errors.Is(err, pgx.ErrNoRows) {
 		return db.FollowupEvent(ctx, clientKey, id)
 	}
 	if err != nil {
-		return e, classify(op, err)
+		return FollowupEvent{}, classify(op, err)
 	}
-	return e, nil
+	return followupEventOf(r), nil
 }
 
 // SetFollowupPayload replaces a queued event's payload in tx, for an
@@ -209,9 +217,7 @@ func (db *DB) FinishFollowupEvent(ctx context.Context, tx pgx.Tx, clientKey stri
 // late fee and state it.
 func (db *DB) FollowupActionQueued(ctx context.Context, clientKey string, invoiceID int64, action string) (bool, error) {
 	const op = "store.FollowupActionQueued"
-	var queued bool
-	err := db.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM followup_events
-		WHERE client_key = $1 AND invoice_id = $2 AND action = $3 AND status = 'queued')`, clientKey, invoiceID, action).Scan(&queued)
+	queued, err := db.q().FollowupActionQueued(ctx, dbsqlc.FollowupActionQueuedParams{ClientKey: clientKey, InvoiceID: invoiceID, Action: action})
 	if err != nil {
 		return false, classify(op, err)
 	}
@@ -224,7 +230,9 @@ const AbandonedDetail = "its job was discarded after its last attempt (a crash o
 // FailAbandonedFollowupEvents records failed the tenant's queued events
 // whose action job River discarded or cancelled: such an event would
 // otherwise stay queued for ever, and a queued late fee holds back every
-// later message of its invoice. It returns how many it recorded.
+// later message of its invoice. It returns how many it recorded. Its SQL
+// stays hand-written: it joins River's river_job, whose schema River's
+// migrations own, outside the schema sqlc reads.
 func (db *DB) FailAbandonedFollowupEvents(ctx context.Context, clientKey string) (int64, error) {
 	const op = "store.FailAbandonedFollowupEvents"
 	tag, err := db.pool.Exec(ctx, `
