@@ -8,6 +8,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/remitapp/remit/internal/remit"
+	"github.com/remitapp/remit/internal/store/internal/dbsqlc"
 )
 
 // defaultAuditLimit and maxAuditLimit bound one page of AuditEntries.
@@ -75,28 +76,18 @@ func (db *DB) AuditEntries(ctx context.Context, clientKey string, f AuditFilter)
 		limit = defaultAuditLimit
 	}
 	limit = min(limit, maxAuditLimit)
-	rows, err := db.pool.Query(ctx, `
-		SELECT id, at, actor, entity, entity_id, action, before, after
-		FROM audit_log
-		WHERE client_key = $1
-		  AND ($2 = '' OR entity = $2)
-		  AND ($3 = '' OR entity_id = $3)
-		  AND id > $4
-		ORDER BY id
-		LIMIT $5`,
-		clientKey, f.Entity, f.EntityID, f.AfterID, limit)
-	if err != nil {
-		return nil, classify(op, err)
-	}
-	entries, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (AuditEntry, error) {
-		var e AuditEntry
-		var before, after []byte
-		err := row.Scan(&e.ID, &e.At, &e.Actor, &e.Entity, &e.EntityID, &e.Action, &before, &after)
-		e.Before, e.After = before, after
-		return e, err
+	rows, err := db.q().AuditEntries(ctx, dbsqlc.AuditEntriesParams{
+		ClientKey: clientKey, Entity: f.Entity, EntityID: f.EntityID, AfterID: f.AfterID, MaxRows: int64(limit),
 	})
 	if err != nil {
 		return nil, classify(op, err)
+	}
+	entries := make([]AuditEntry, 0, len(rows))
+	for _, r := range rows {
+		entries = append(entries, AuditEntry{
+			ID: r.ID, At: r.At, Actor: r.Actor, Entity: r.Entity, EntityID: r.EntityID, Action: r.Action,
+			Before: r.Before, After: r.After,
+		})
 	}
 	return entries, nil
 }
