@@ -13,6 +13,7 @@ import (
 	"github.com/remitapp/remit/internal/invoice"
 	"github.com/remitapp/remit/internal/money"
 	"github.com/remitapp/remit/internal/remit"
+	"github.com/remitapp/remit/internal/store/internal/dbsqlc"
 )
 
 // customerColumns is the column list scanCustomer reads.
@@ -84,11 +85,14 @@ func (db *DB) UpdateCustomer(ctx context.Context, tx pgx.Tx, clientKey string, c
 // billed to an archived customer.
 func (db *DB) Customer(ctx context.Context, clientKey string, id int64) (invoice.Customer, error) {
 	const op = "store.Customer"
-	c, err := scanCustomer(db.pool.QueryRow(ctx, `SELECT `+customerColumns+`
-		FROM customers WHERE client_key = $1 AND id = $2 AND archived_at IS NULL`, clientKey, id))
+	row, err := db.q().Customer(ctx, dbsqlc.CustomerParams{ClientKey: clientKey, ID: id})
 	if errors.Is(err, pgx.ErrNoRows) {
 		return invoice.Customer{}, errNotFoundf(op, "no customer %d", id)
 	}
+	if err != nil {
+		return invoice.Customer{}, classify(op, err)
+	}
+	c, err := customerOf(row)
 	if err != nil {
 		return invoice.Customer{}, classify(op, err)
 	}
@@ -105,17 +109,17 @@ func (db *DB) ListCustomers(ctx context.Context, clientKey string, page Page) ([
 		return nil, "", err
 	}
 	limit := page.limit()
-	rows, err := db.pool.Query(ctx, `SELECT `+customerColumns+`
-		FROM customers WHERE client_key = $1 AND archived_at IS NULL AND id > $2
-		ORDER BY id LIMIT $3`, clientKey, after, limit+1)
+	rows, err := db.q().ListCustomers(ctx, dbsqlc.ListCustomersParams{ClientKey: clientKey, AfterID: after, MaxRows: int64(limit + 1)})
 	if err != nil {
 		return nil, "", classify(op, err)
 	}
-	items, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (invoice.Customer, error) {
-		return scanCustomer(row)
-	})
-	if err != nil {
-		return nil, "", classify(op, err)
+	items := make([]invoice.Customer, 0, len(rows))
+	for _, r := range rows {
+		c, err := customerOf(dbsqlc.CustomerRow(r))
+		if err != nil {
+			return nil, "", classify(op, err)
+		}
+		items = append(items, c)
 	}
 	items, next := pageOf(items, limit, func(c invoice.Customer) int64 { return c.ID })
 	return items, next, nil
@@ -158,6 +162,29 @@ func scanCustomer(row pgx.Row) (invoice.Customer, error) {
 		return invoice.Customer{}, fmt.Errorf("customer %d: %w", c.ID, err)
 	}
 	return c, nil
+}
+
+// customerOf converts a row read by Customer or ListCustomers, as
+// scanCustomer does for the statements that lock or archive.
+func customerOf(r dbsqlc.CustomerRow) (invoice.Customer, error) {
+	var c rowConv
+	out := invoice.Customer{
+		ID: r.ID, Name: r.Name, JQL: r.JQL, Currency: money.Currency(r.Currency), HourlyRate: c.dec(r.HourlyRate),
+		TaxRatePercent: c.dec(r.TaxRatePercent), BillingEmail: r.BillingEmail, EscalationEmails: r.EscalationEmails,
+		LateFeePolicy: r.LateFeePolicy,
+	}
+	if r.PaymentTermsDays.Valid {
+		days := int(r.PaymentTermsDays.Int32)
+		out.PaymentTermsDays = &days
+	}
+	if c.err != nil {
+		return invoice.Customer{}, c.err
+	}
+	var err error
+	if out.RateOverrides, err = decodeOverrides(r.RateOverrides); err != nil {
+		return invoice.Customer{}, fmt.Errorf("customer %d: %w", out.ID, err)
+	}
+	return out, nil
 }
 
 // customerWriteError names the clash when a write hits the unique name index.
