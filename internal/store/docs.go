@@ -7,6 +7,8 @@ import (
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/remitapp/remit/internal/store/internal/dbsqlc"
 )
 
 // docTable is a table that keeps one JSON document per tenant, saved
@@ -14,18 +16,19 @@ import (
 type docTable struct {
 	table  string // a constant below, never input
 	entity string // the audit log's name for it
+	// get is the generated statement that reads the document.
+	get func(q *dbsqlc.Queries, ctx context.Context, clientKey string) ([]byte, error)
 }
 
 var (
-	settingsDocs = docTable{table: "settings", entity: "settings"}
-	policyDocs   = docTable{table: "followup_policies", entity: "policy"}
+	settingsDocs = docTable{table: "settings", entity: "settings", get: (*dbsqlc.Queries).SettingsDoc}
+	policyDocs   = docTable{table: "followup_policies", entity: "policy", get: (*dbsqlc.Queries).PolicyDoc}
 )
 
 // getDoc reads the tenant's document into a T; ok is false when the
 // tenant never saved one.
 func getDoc[T any](ctx context.Context, db *DB, t docTable, op, clientKey string) (v T, ok bool, err error) {
-	var doc []byte
-	err = db.pool.QueryRow(ctx, `SELECT doc FROM `+t.table+` WHERE client_key = $1`, clientKey).Scan(&doc)
+	doc, err := t.get(db.q(), ctx, clientKey)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return v, false, nil
 	}
