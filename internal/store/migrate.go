@@ -85,7 +85,8 @@ func Migrate(ctx context.Context, pool *pgxpool.Pool, logger *slog.Logger) error
 // MigrationStatus reports the applied and the latest embedded Remit
 // migration version, for /readyz and `remit migrate -status`. It only
 // reads. It fails when River's own migrations are not all applied, since
-// the job queue cannot work then.
+// the job queue cannot work then. Its SQL, like Migrate's lock, stays
+// hand-written: goose's table is not part of the schema sqlc reads.
 func MigrationStatus(ctx context.Context, pool *pgxpool.Pool) (current, latest int64, err error) {
 	const op = "store.MigrationStatus"
 	latest, err = LatestMigration()
