@@ -1,5 +1,7 @@
 // Package store is Remit's PostgreSQL adapter and the only package that
-// holds SQL.
+// holds SQL. Its statements are in queries/*.sql, compiled by sqlc into
+// the internal dbsqlc package (docs/architecture.md, "Where SQL lives");
+// the few that sqlc cannot express stay Go strings, each saying why.
 //
 // Every tenant-scoped method takes the tenant's clientKey first and every
 // statement it runs filters on it: a query that forgets the tenant is a
