@@ -169,8 +169,8 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opts Optio
 		jobStats: newJobMetrics(opts.Registry, opts.Now), wrap: opts.WrapHandler}
 	webhooks.OnProcessed(a.jobStats.webhookProcessed)
 	a.Perms = &jira.Permissions{Clients: a.Jira, Now: opts.Now}
-	a.Billing = &billing.Service{DB: db, Jobs: client, Jira: a.Jira, Perms: a.Perms, Now: opts.Now, Logger: logger, Followups: followups}
-	followups.Jobs, followups.Billing = client, a.Billing
+	a.Billing = &billing.Service{DB: db, Jira: a.Jira, Perms: a.Perms, Now: opts.Now, Logger: logger, Followups: followups}
+	followups.Billing = a.Billing
 	a.Followups = followups
 	a.SetHeartbeat(followups.Heartbeat)
 	priv.Perms = a.Perms
@@ -180,7 +180,7 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opts Optio
 	for event, h := range a.Billing.WebhookHandlers() {
 		webhooks.Handle(event, func(ctx context.Context, w jobs.WebhookArgs) error { return h(ctx, w.ClientKey, w.Payload) })
 	}
-	a.Intake = &webhook.Intake{DB: db, Jobs: client, Now: opts.Now}
+	a.Intake = &webhook.Intake{DB: db, Now: opts.Now}
 	a.Server = httpapi.New(httpapi.Deps{
 		Logger:     logger,
 		Now:        opts.Now,
@@ -212,7 +212,7 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opts Optio
 }
 
 // newFollowups builds the follow-up engine; e-mail is on when
-// REMIT_SMTP_URL is set. Its Jobs and Billing are set once they exist.
+// REMIT_SMTP_URL is set. Its Billing is set once it exists.
 func newFollowups(cfg config.Config, db *store.DB, clients jira.Sites, opts Options, logger *slog.Logger) (*chase.Engine, error) {
 	e := &chase.Engine{DB: db, Jira: clients, Now: opts.Now, Logger: logger, Metrics: chase.NewMetrics(opts.Registry),
 		MailDailyLimit: cfg.MailTenantDailyLimit}

@@ -4,8 +4,6 @@ import (
 	"context"
 	"strings"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/remitapp/remit/internal/invoice"
 	"github.com/remitapp/remit/internal/remit"
 	"github.com/remitapp/remit/internal/store"
@@ -69,7 +67,7 @@ func (s *Service) SaveCustomer(ctx context.Context, a Actor, c invoice.Customer)
 	if err := s.checkJQL(ctx, a.Tenant, "jql", c.JQL); err != nil {
 		return c, err
 	}
-	err = s.DB.InTx(ctx, func(tx pgx.Tx) error {
+	err = s.DB.InTx(ctx, func(tx *store.Tx) error {
 		if c.ID == 0 {
 			return s.DB.CreateCustomer(ctx, tx, a.Tenant.ClientKey, &c, a.Name())
 		}
@@ -90,7 +88,7 @@ func (s *Service) DeleteCustomer(ctx context.Context, a Actor, id int64) error {
 	if err := s.requireManage(ctx, a, set.BillingProjectKey); err != nil {
 		return err
 	}
-	return s.DB.InTx(ctx, func(tx pgx.Tx) error {
+	return s.DB.InTx(ctx, func(tx *store.Tx) error {
 		return s.DB.ArchiveCustomer(ctx, tx, a.Tenant.ClientKey, id, a.Name())
 	})
 }

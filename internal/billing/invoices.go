@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"slices"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/remitapp/remit/internal/invoice"
 	"github.com/remitapp/remit/internal/jira"
 	"github.com/remitapp/remit/internal/jirasync"
@@ -134,7 +132,7 @@ func (s *Service) Create(ctx context.Context, a Actor, req GenerateRequest) (inv
 		return invoice.Invoice{}, err
 	}
 	inv := d.Invoice
-	err = s.DB.InTx(ctx, func(tx pgx.Tx) error {
+	err = s.DB.InTx(ctx, func(tx *store.Tx) error {
 		seq, err := s.DB.NextInvoiceNumber(ctx, tx, a.Tenant.ClientKey, invoice.NumberScope(set.NumberFormat, inv.IssueDate))
 		if err != nil {
 			return err
@@ -148,7 +146,7 @@ func (s *Service) Create(ctx context.Context, a Actor, req GenerateRequest) (inv
 		if err := s.reschedule(ctx, tx, a.Tenant.ClientKey, inv.ID); err != nil {
 			return err
 		}
-		_, err = s.Jobs.InsertTx(ctx, tx, jirasync.SyncArgs{ClientKey: a.Tenant.ClientKey, InvoiceID: inv.ID}, nil)
+		_, err = tx.Enqueue(ctx, jirasync.SyncArgs{ClientKey: a.Tenant.ClientKey, InvoiceID: inv.ID}, nil)
 		return err
 	})
 	if remit.IsKind(err, remit.Conflict) {
@@ -213,7 +211,7 @@ func (s *Service) Today(ctx context.Context, t remit.Tenant) (invoice.Date, erro
 
 // Void voids an open invoice and releases its worklogs for re-billing.
 func (s *Service) Void(ctx context.Context, a Actor, id int64) (invoice.Invoice, error) {
-	return s.change(ctx, a, id, func(tx pgx.Tx, inv invoice.Invoice) error {
+	return s.change(ctx, a, id, func(tx *store.Tx, inv invoice.Invoice) error {
 		if !inv.Open() || inv.Paid.IsPositive() {
 			return remit.Errorf(remit.Unprocessable, "billing.Void", "invoice %s is %s with %s paid; only an unpaid open invoice can be voided (write it off instead)",
 				inv.Number, inv.Status, inv.Paid.StringFixed(inv.Currency.Exponent()))

@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"strconv"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/remitapp/remit/internal/invoice"
 	"github.com/remitapp/remit/internal/jirasync"
 	"github.com/remitapp/remit/internal/money"
@@ -18,7 +16,7 @@ import (
 // is left is written off and follow-ups stop. Money already received
 // stays on record.
 func (s *Service) WriteOff(ctx context.Context, a Actor, id int64) (invoice.Invoice, error) {
-	return s.change(ctx, a, id, func(tx pgx.Tx, inv invoice.Invoice) error {
+	return s.change(ctx, a, id, func(tx *store.Tx, inv invoice.Invoice) error {
 		next, err := invoice.Apply(inv, invoice.ActionWriteOff)
 		if err != nil {
 			return err
@@ -42,7 +40,7 @@ func (s *Service) Undispute(ctx context.Context, a Actor, id int64) (invoice.Inv
 }
 
 func (s *Service) setDisputed(ctx context.Context, a Actor, id int64, action invoice.Action) (invoice.Invoice, error) {
-	return s.change(ctx, a, id, func(tx pgx.Tx, inv invoice.Invoice) error {
+	return s.change(ctx, a, id, func(tx *store.Tx, inv invoice.Invoice) error {
 		next, err := invoice.Apply(inv, action)
 		if err != nil {
 			return err
@@ -64,7 +62,7 @@ func (s *Service) setDisputed(ctx context.Context, a Actor, id int64, action inv
 // billing settings must exist, the caller must manage the billing
 // project, and fn runs on the invoice locked for the transaction, which
 // also marks the invoice changed for Jira and enqueues its sync job.
-func (s *Service) change(ctx context.Context, a Actor, id int64, fn func(tx pgx.Tx, inv invoice.Invoice) error) (invoice.Invoice, error) {
+func (s *Service) change(ctx context.Context, a Actor, id int64, fn func(tx *store.Tx, inv invoice.Invoice) error) (invoice.Invoice, error) {
 	set, err := s.configured(ctx, a.Tenant)
 	if err != nil {
 		return invoice.Invoice{}, err
@@ -72,7 +70,7 @@ func (s *Service) change(ctx context.Context, a Actor, id int64, fn func(tx pgx.
 	if err := s.requireManage(ctx, a, set.BillingProjectKey); err != nil {
 		return invoice.Invoice{}, err
 	}
-	err = s.DB.InTx(ctx, func(tx pgx.Tx) error {
+	err = s.DB.InTx(ctx, func(tx *store.Tx) error {
 		inv, err := s.DB.InvoiceForUpdate(ctx, tx, a.Tenant.ClientKey, id)
 		if err != nil {
 			return err
@@ -91,14 +89,14 @@ func (s *Service) change(ctx context.Context, a Actor, id int64, fn func(tx pgx.
 // syncLater recomputes the invoice's next follow-up time, marks the
 // invoice changed since Jira last matched it and enqueues the job that
 // makes the issue property and status follow, in the caller's transaction.
-func (s *Service) syncLater(ctx context.Context, tx pgx.Tx, clientKey string, id int64) error {
+func (s *Service) syncLater(ctx context.Context, tx *store.Tx, clientKey string, id int64) error {
 	if err := s.reschedule(ctx, tx, clientKey, id); err != nil {
 		return err
 	}
 	if err := s.DB.BumpJiraVersion(ctx, tx, clientKey, id); err != nil {
 		return err
 	}
-	_, err := s.Jobs.InsertTx(ctx, tx, jirasync.SyncArgs{ClientKey: clientKey, InvoiceID: id}, nil)
+	_, err := tx.Enqueue(ctx, jirasync.SyncArgs{ClientKey: clientKey, InvoiceID: id}, nil)
 	return err
 }
 
@@ -143,7 +141,7 @@ func stateOf(inv invoice.Invoice) stateDoc {
 }
 
 // audit appends an invoice audit entry in tx.
-func (s *Service) audit(ctx context.Context, tx pgx.Tx, clientKey, actor, action string, id int64, before, after any) error {
+func (s *Service) audit(ctx context.Context, tx *store.Tx, clientKey, actor, action string, id int64, before, after any) error {
 	doc := func(v any) (json.RawMessage, error) {
 		if v == nil {
 			return nil, nil

@@ -3,10 +3,9 @@ package billing
 import (
 	"context"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/remitapp/remit/internal/invoice"
 	"github.com/remitapp/remit/internal/money"
+	"github.com/remitapp/remit/internal/store"
 )
 
 // RecordPayment records money received against an invoice: partial
@@ -21,7 +20,7 @@ func (s *Service) RecordPayment(ctx context.Context, a Actor, id int64, in invoi
 	}
 	today := invoice.DateOf(s.Now().In(set.Location()))
 	var p invoice.Payment
-	inv, err := s.change(ctx, a, id, func(tx pgx.Tx, inv invoice.Invoice) error {
+	inv, err := s.change(ctx, a, id, func(tx *store.Tx, inv invoice.Invoice) error {
 		amount, err := invoice.CheckPayment(&inv, in, today)
 		if err != nil {
 			return err
@@ -34,7 +33,7 @@ func (s *Service) RecordPayment(ctx context.Context, a Actor, id int64, in invoi
 
 // applyPayment stores p against the locked invoice inv, settles its plan
 // and records the audit entry, in tx.
-func (s *Service) applyPayment(ctx context.Context, tx pgx.Tx, clientKey string, inv invoice.Invoice, p *invoice.Payment) error {
+func (s *Service) applyPayment(ctx context.Context, tx *store.Tx, clientKey string, inv invoice.Invoice, p *invoice.Payment) error {
 	after := inv
 	after.Paid = inv.Paid.Add(p.Amount)
 	after.Status = invoice.StatusAfterPaid(&inv, after.Paid)
@@ -60,7 +59,7 @@ func (s *Service) applyPayment(ctx context.Context, tx pgx.Tx, clientKey string,
 // due dates, replacing any earlier plan. They must add up to exactly the
 // balance (422 otherwise).
 func (s *Service) SetPlan(ctx context.Context, a Actor, id int64, in []invoice.InstallmentInput) (invoice.Invoice, error) {
-	return s.change(ctx, a, id, func(tx pgx.Tx, inv invoice.Invoice) error {
+	return s.change(ctx, a, id, func(tx *store.Tx, inv invoice.Invoice) error {
 		ins, err := invoice.CheckPlan(&inv, in)
 		if err != nil {
 			return err

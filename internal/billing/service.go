@@ -5,9 +5,6 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-	"github.com/riverqueue/river"
-
 	"github.com/remitapp/remit/internal/jira"
 	"github.com/remitapp/remit/internal/remit"
 	"github.com/remitapp/remit/internal/store"
@@ -24,13 +21,12 @@ type Authorizer interface {
 // the invoice: every change that can move its ladder (create, payment,
 // plan, dispute, void, write-off) calls Reschedule in its transaction.
 type FollowupScheduler interface {
-	Reschedule(ctx context.Context, tx pgx.Tx, clientKey string, invoiceID int64) error
+	Reschedule(ctx context.Context, tx *store.Tx, clientKey string, invoiceID int64) error
 }
 
 // Service is the billing use cases for all tenants.
 type Service struct {
 	DB     *store.DB
-	Jobs   *river.Client[pgx.Tx]
 	Jira   jira.Sites
 	Perms  Authorizer
 	Now    func() time.Time
@@ -41,7 +37,7 @@ type Service struct {
 }
 
 // reschedule recomputes the invoice's next follow-up time in tx.
-func (s *Service) reschedule(ctx context.Context, tx pgx.Tx, clientKey string, id int64) error {
+func (s *Service) reschedule(ctx context.Context, tx *store.Tx, clientKey string, id int64) error {
 	if s.Followups == nil {
 		return nil
 	}

@@ -5,11 +5,10 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/remitapp/remit/internal/invoice"
 	"github.com/remitapp/remit/internal/jira"
 	"github.com/remitapp/remit/internal/remit"
+	"github.com/remitapp/remit/internal/store"
 )
 
 // Settings returns the tenant's settings (defaults when never saved) and
@@ -54,7 +53,7 @@ func (s *Service) PutSettings(ctx context.Context, a Actor, in invoice.Settings)
 	if err := s.checkProject(ctx, a.Tenant, set); err != nil {
 		return set, err
 	}
-	err := s.DB.InTx(ctx, func(tx pgx.Tx) error {
+	err := s.DB.InTx(ctx, func(tx *store.Tx) error {
 		return s.DB.PutSettings(ctx, tx, a.Tenant.ClientKey, set, a.Name())
 	})
 	return set, err

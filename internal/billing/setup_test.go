@@ -11,7 +11,6 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
-	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 	"github.com/riverqueue/river/rivertype"
 	"github.com/shopspring/decimal"
 
@@ -67,10 +66,6 @@ func setup(t *testing.T) *testBundle {
 		t.Fatal(err)
 	}
 	db := store.New(pool, box, store.Options{Now: clk.Now})
-	jobs, err := river.NewClient(riverpgxv5.New(pool), &river.Config{Logger: slog.New(slog.DiscardHandler)})
-	if err != nil {
-		t.Fatal(err)
-	}
 	tenant, err := db.UpsertInstall(ctx, remit.Tenant{ClientKey: "acme-site", AppKey: "io.remit.jira",
 		BaseURL: "https://acme.atlassian.net", ProductType: "jira", SharedSecret: "secret-of-acme-0123456789abcdef"})
 	if err != nil {
@@ -95,7 +90,7 @@ func setup(t *testing.T) *testBundle {
 	perms := &jira.Permissions{Clients: sites, Now: clk.Now}
 	b := &testBundle{
 		ctx: ctx, clock: clk, pool: pool, db: db, site: site, tenant: tenant, work: work,
-		svc:     &billing.Service{DB: db, Jobs: jobs, Jira: sites, Perms: perms, Now: clk.Now, Logger: logger},
+		svc:     &billing.Service{DB: db, Jira: sites, Perms: perms, Now: clk.Now, Logger: logger},
 		sync:    &jirasync.Worker{DB: db, Jira: sites, Now: clk.Now, Logger: logger},
 		admin:   billing.Actor{Tenant: tenant, AccountID: adminID},
 		manager: billing.Actor{Tenant: tenant, AccountID: managerID},

@@ -9,10 +9,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/remitapp/remit/internal/invoice"
 	"github.com/remitapp/remit/internal/remit"
+	"github.com/remitapp/remit/internal/store"
 )
 
 // ActorJira is the audit actor of changes that Jira's webhooks cause (a
@@ -127,7 +126,7 @@ func (s *Service) IssueUpdated(ctx context.Context, clientKey string, payload []
 		return err
 	}
 	log := s.Logger.With(slog.String("client_key", clientKey), slog.Int64("invoice_id", id), slog.String("issue_key", ev.Issue.Key))
-	return s.DB.InTx(ctx, func(tx pgx.Tx) error {
+	return s.DB.InTx(ctx, func(tx *store.Tx) error {
 		inv, err := s.DB.InvoiceForUpdate(ctx, tx, clientKey, id)
 		if err != nil {
 			return err
@@ -281,7 +280,7 @@ func (s *Service) WorklogChanged(ctx context.Context, clientKey string, payload 
 		issueID = ev.Worklog.IssueID
 	}
 	c := invoice.NewRoundedWorklogChange(wid, issueID, bw.IssueKey, bw.Seconds, ev.Worklog.TimeSpentSeconds, deleted, set.RoundingMinutes, bw.Rate, inv.Currency, eventTime(ev.Timestamp, s.Now))
-	return s.DB.InTx(ctx, func(tx pgx.Tx) error {
+	return s.DB.InTx(ctx, func(tx *store.Tx) error {
 		applied, err := s.DB.FlagWorklogChange(ctx, tx, clientKey, inv.ID, c, c.DiffSeconds == 0)
 		if err != nil || !applied {
 			return err

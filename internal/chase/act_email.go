@@ -7,7 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
 
 	"github.com/remitapp/remit/internal/followup"
@@ -104,14 +103,14 @@ const mailQuotaNotice = "Remit has sent today's limit of %d e-mails for this Jir
 // the next day.
 func (e *Engine) tellMailQuotaReached(ctx context.Context, ac action) {
 	ck, id := ac.args.ClientKey, ac.args.InvoiceID
-	err := e.DB.InTx(ctx, func(tx pgx.Tx) error {
+	err := e.DB.InTx(ctx, func(tx *store.Tx) error {
 		if err := e.DB.AddJiraNotice(ctx, tx, ck, id, fmt.Sprintf(mailQuotaNotice, e.MailDailyLimit)); err != nil {
 			return err
 		}
 		if err := e.DB.BumpJiraVersion(ctx, tx, ck, id); err != nil {
 			return err
 		}
-		_, err := e.Jobs.InsertTx(ctx, tx, jirasync.SyncArgs{ClientKey: ck, InvoiceID: id}, nil)
+		_, err := tx.Enqueue(ctx, jirasync.SyncArgs{ClientKey: ck, InvoiceID: id}, nil)
 		return err
 	})
 	if err != nil {

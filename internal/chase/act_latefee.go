@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/remitapp/remit/internal/followup"
 	"github.com/remitapp/remit/internal/jirasync"
 	"github.com/remitapp/remit/internal/money"
@@ -23,7 +21,7 @@ func (e *Engine) lateFee(ctx context.Context, ac action) (outcome, error) {
 	ck, id := ac.args.ClientKey, ac.args.InvoiceID
 	terms := ac.policy.LateFee.ForCustomer(ac.customer.LateFeePolicy)
 	var res outcome
-	err := e.DB.InTx(ctx, func(tx pgx.Tx) error {
+	err := e.DB.InTx(ctx, func(tx *store.Tx) error {
 		st, err := e.DB.FollowupState(ctx, tx, ck, id)
 		if err != nil {
 			return err
@@ -46,7 +44,7 @@ func (e *Engine) lateFee(ctx context.Context, ac action) (outcome, error) {
 				if err := e.DB.BumpJiraVersion(ctx, tx, ck, id); err != nil {
 					return err
 				}
-				if _, err := e.Jobs.InsertTx(ctx, tx, jirasync.SyncArgs{ClientKey: ck, InvoiceID: id}, nil); err != nil {
+				if _, err := tx.Enqueue(ctx, jirasync.SyncArgs{ClientKey: ck, InvoiceID: id}, nil); err != nil {
 					return err
 				}
 				res = done("late fee set to %s %s (%s, %s)", money.Format(fee, c), c, terms.Preset, ac.today)

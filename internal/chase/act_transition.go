@@ -7,12 +7,12 @@ import (
 	"strings"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
 
 	"github.com/remitapp/remit/internal/followup"
 	"github.com/remitapp/remit/internal/jirasync"
 	"github.com/remitapp/remit/internal/remit"
+	"github.com/remitapp/remit/internal/store"
 )
 
 // transitionPoll is how often a transition looks whether Jira caught up;
@@ -42,14 +42,14 @@ func (e *Engine) transition(ctx context.Context, ac action) (outcome, error) {
 	}
 	ck, id := ac.args.ClientKey, ac.args.InvoiceID
 	if ac.event.Payload == nil {
-		err := e.DB.InTx(ctx, func(tx pgx.Tx) error {
+		err := e.DB.InTx(ctx, func(tx *store.Tx) error {
 			if err := e.DB.SetFollowupPayload(ctx, tx, ck, ac.args.EventID, json.RawMessage(`{"syncRequested": true}`)); err != nil {
 				return err
 			}
 			if err := e.DB.BumpJiraVersion(ctx, tx, ck, id); err != nil {
 				return err
 			}
-			_, err := e.Jobs.InsertTx(ctx, tx, jirasync.SyncArgs{ClientKey: ck, InvoiceID: id}, nil)
+			_, err := tx.Enqueue(ctx, jirasync.SyncArgs{ClientKey: ck, InvoiceID: id}, nil)
 			return err
 		})
 		if remit.IsKind(err, remit.Conflict) {

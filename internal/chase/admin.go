@@ -4,11 +4,10 @@ import (
 	"context"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/remitapp/remit/internal/billing"
 	"github.com/remitapp/remit/internal/followup"
 	"github.com/remitapp/remit/internal/remit"
+	"github.com/remitapp/remit/internal/store"
 )
 
 // RunWait bounds how long POST /followups/run waits for the actions.
@@ -51,7 +50,7 @@ func (e *Engine) PutPolicy(ctx context.Context, a billing.Actor, p followup.Poli
 	// New and renamed steps are stamped now: an invoice already past
 	// their day records them skipped instead of receiving them late.
 	p = p.StampAdded(old, e.now())
-	err = e.DB.InTx(ctx, func(tx pgx.Tx) error {
+	err = e.DB.InTx(ctx, func(tx *store.Tx) error {
 		if err := e.DB.PutPolicy(ctx, tx, a.Tenant.ClientKey, p, a.Name()); err != nil {
 			return err
 		}

@@ -5,9 +5,6 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-	"github.com/riverqueue/river"
-
 	"github.com/remitapp/remit/internal/billing"
 	"github.com/remitapp/remit/internal/jira"
 	"github.com/remitapp/remit/internal/mail"
@@ -25,11 +22,10 @@ type Mailer interface {
 const DefaultMaxAttempts = 10
 
 // Engine is the follow-up engine of all tenants. Its fields are set once
-// by the wiring; Jobs may be set after the workers that hold the Engine
+// by the wiring; Billing may be set after the workers that hold the Engine
 // are registered.
 type Engine struct {
 	DB      *store.DB
-	Jobs    *river.Client[pgx.Tx]
 	Jira    jira.Sites
 	Billing *billing.Service // invoice PDFs for e-mails; permission checks
 	// Mail sends e-mails; nil means the e-mail channel is off

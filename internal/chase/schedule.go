@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
 	"github.com/robfig/cron/v3"
 
@@ -112,12 +111,12 @@ func (e *Engine) schedule(ctx context.Context, ft store.FollowupTenant, now time
 		return false, err
 	}
 	enqueued := false
-	err = e.DB.InTx(ctx, func(tx pgx.Tx) error {
+	err = e.DB.InTx(ctx, func(tx *store.Tx) error {
 		moved, err := e.DB.AdvanceFollowupSchedule(ctx, tx, ft.ClientKey, ft.LastInstant, at)
 		if err != nil || !moved {
 			return err
 		}
-		res, err := e.Jobs.InsertTx(ctx, tx, SweepArgs{ClientKey: ft.ClientKey, Instant: at.UTC()}, nil)
+		res, err := tx.Enqueue(ctx, SweepArgs{ClientKey: ft.ClientKey, Instant: at.UTC()}, nil)
 		enqueued = err == nil && !res.UniqueSkippedAsDuplicate
 		return err
 	})

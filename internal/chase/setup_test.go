@@ -10,7 +10,6 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
-	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 	"github.com/riverqueue/river/rivertype"
 	"github.com/shopspring/decimal"
 
@@ -62,10 +61,6 @@ func setup(t *testing.T) *testBundle {
 		t.Fatal(err)
 	}
 	db := store.New(pool, box, store.Options{Now: clk.Now})
-	jobs, err := river.NewClient(riverpgxv5.New(pool), &river.Config{Logger: slog.New(slog.DiscardHandler)})
-	if err != nil {
-		t.Fatal(err)
-	}
 	tenant, err := db.UpsertInstall(ctx, remit.Tenant{ClientKey: "acme-site", AppKey: "io.remit.jira",
 		BaseURL: "https://acme.atlassian.net", ProductType: "jira", SharedSecret: "secret-of-acme-0123456789abcdef"})
 	if err != nil {
@@ -82,8 +77,8 @@ func setup(t *testing.T) *testBundle {
 	site.Grant(managerID, "WORK", jira.PermBrowseProjects)
 
 	logger := slog.New(slog.DiscardHandler)
-	engine := &chase.Engine{DB: db, Jobs: jobs, Jira: sites, Now: clk.Now, Logger: logger, MaxAttempts: 5}
-	svc := &billing.Service{DB: db, Jobs: jobs, Jira: sites, Perms: &jira.Permissions{Clients: sites, Now: clk.Now},
+	engine := &chase.Engine{DB: db, Jira: sites, Now: clk.Now, Logger: logger, MaxAttempts: 5}
+	svc := &billing.Service{DB: db, Jira: sites, Perms: &jira.Permissions{Clients: sites, Now: clk.Now},
 		Now: clk.Now, Logger: logger, Followups: engine}
 	engine.Billing = svc
 	b := &testBundle{

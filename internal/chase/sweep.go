@@ -5,7 +5,6 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
 
 	"github.com/remitapp/remit/internal/followup"
@@ -147,7 +146,7 @@ func (e *Engine) eachDue(ctx context.Context, clientKey string, asOf time.Time, 
 func (e *Engine) sweepInvoice(ctx context.Context, run tenantRun, id int64, asOf time.Time) ([]Outcome, error) {
 	ck := run.t.ClientKey
 	var out []Outcome
-	err := e.DB.InTx(ctx, func(tx pgx.Tx) error {
+	err := e.DB.InTx(ctx, func(tx *store.Tx) error {
 		out = nil
 		st, err := e.DB.FollowupState(ctx, tx, ck, id)
 		if remit.IsKind(err, remit.NotFound) {
@@ -178,7 +177,7 @@ func (e *Engine) sweepInvoice(ctx context.Context, run tenantRun, id int64, asOf
 		for _, ev := range inserted {
 			if ev.Status == store.EventQueued {
 				args := ActionArgs{ClientKey: ck, InvoiceID: id, Installment: ev.Installment, Step: ev.Step, Action: ev.Action, EventID: ev.ID, AsOf: asOf}
-				if _, err := e.Jobs.InsertTx(ctx, tx, args, &river.InsertOpts{MaxAttempts: e.maxAttempts(), UniqueOpts: river.UniqueOpts{ByArgs: true}}); err != nil {
+				if _, err := tx.Enqueue(ctx, args, &river.InsertOpts{MaxAttempts: e.maxAttempts(), UniqueOpts: river.UniqueOpts{ByArgs: true}}); err != nil {
 					return err
 				}
 			}
@@ -206,7 +205,7 @@ func outcomeOf(ev store.FollowupEvent, number string) Outcome {
 // Reschedule recomputes an invoice's next action time in tx as of now,
 // after a change that may move its ladder (billing calls it for every
 // invoice change). It implements billing.FollowupScheduler.
-func (e *Engine) Reschedule(ctx context.Context, tx pgx.Tx, clientKey string, invoiceID int64) error {
+func (e *Engine) Reschedule(ctx context.Context, tx *store.Tx, clientKey string, invoiceID int64) error {
 	// Everything is read through tx: the caller holds a connection already,
 	// and taking another from the pool could starve it under load.
 	p, zone, err := e.DB.FollowupTerms(ctx, tx, clientKey)

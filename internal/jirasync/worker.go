@@ -12,7 +12,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
 
 	"github.com/remitapp/remit/internal/invoice"
@@ -113,7 +112,7 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[SyncArgs]) error {
 	problem, err := w.sync(ctx, c, a.ClientKey, &st, set, today)
 	if errors.Is(err, errIssueDeleted) {
 		log.WarnContext(ctx, "invoice issue was deleted in Jira; the invoice stays", slog.String("issue_key", inv.IssueKey))
-		return w.DB.InTx(ctx, func(tx pgx.Tx) error { return w.DB.MarkInvoiceIssueDeleted(ctx, tx, a.ClientKey, a.InvoiceID) })
+		return w.DB.InTx(ctx, func(tx *store.Tx) error { return w.DB.MarkInvoiceIssueDeleted(ctx, tx, a.ClientKey, a.InvoiceID) })
 	}
 	if err != nil {
 		if apiErr, ok := jira.AsAPIError(err); ok && apiErr.RetryAfter > 0 {
@@ -146,7 +145,7 @@ func (w *Worker) sync(ctx context.Context, c jira.Site, clientKey string, st *st
 		if err != nil {
 			return "", err
 		}
-		err = w.DB.InTx(ctx, func(tx pgx.Tx) error { return w.DB.SetInvoiceIssue(ctx, tx, clientKey, inv.ID, key, id) })
+		err = w.DB.InTx(ctx, func(tx *store.Tx) error { return w.DB.SetInvoiceIssue(ctx, tx, clientKey, inv.ID, key, id) })
 		if err != nil {
 			return "", err
 		}

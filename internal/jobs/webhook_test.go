@@ -8,12 +8,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
 
 	"github.com/remitapp/remit/internal/jobs"
 	"github.com/remitapp/remit/internal/remit"
+	"github.com/remitapp/remit/internal/store"
 )
 
 // TestWebhookEnqueueFollowsTransaction is the webhook endpoint's pattern:
@@ -22,15 +22,13 @@ func TestWebhookEnqueueFollowsTransaction(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	e := newEnv(t, "site-a")
-	client, err := jobs.NewClient(e.pool, nil, jobs.Config{})
-	must(t, err)
 	accept := func(identifier string, fail error) error {
-		return e.db.InTx(ctx, func(tx pgx.Tx) error {
+		return e.db.InTx(ctx, func(tx *store.Tx) error {
 			first, err := e.db.RecordWebhookDelivery(ctx, tx, "site-a", identifier, "jira:issue_updated", time.Now())
 			if err != nil || !first {
 				return fmt.Errorf("record: first=%v err=%w", first, err)
 			}
-			if _, err := client.InsertTx(ctx, tx, jobs.WebhookArgs{ClientKey: "site-a", Identifier: identifier,
+			if _, err := tx.Enqueue(ctx, jobs.WebhookArgs{ClientKey: "site-a", Identifier: identifier,
 				Event: "jira:issue_updated"}, nil); err != nil {
 				return err
 			}

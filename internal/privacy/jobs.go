@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
 )
 
@@ -59,7 +58,7 @@ func (w *SweepWorker) Work(ctx context.Context, _ *river.Job[SweepArgs]) error {
 		params = append(params, river.InsertManyParams{Args: ReportArgs{ClientKey: t.ClientKey}})
 	}
 	if len(params) > 0 {
-		if _, err := river.ClientFromContext[pgx.Tx](ctx).InsertMany(ctx, params); err != nil {
+		if _, err := s.DB.EnqueueMany(ctx, params); err != nil {
 			return err
 		}
 	}

@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/remitapp/remit/internal/remit"
 	"github.com/remitapp/remit/internal/store/internal/dbsqlc"
 )
@@ -41,7 +39,7 @@ type AuditFilter struct {
 // AppendAudit adds an entry in the caller's transaction so the audit line
 // exists exactly when the change it describes does. A nil tx runs on the
 // pool.
-func (db *DB) AppendAudit(ctx context.Context, tx pgx.Tx, clientKey string, e AuditEntry) error {
+func (db *DB) AppendAudit(ctx context.Context, tx *Tx, clientKey string, e AuditEntry) error {
 	const op = "store.AppendAudit"
 	fields := map[string]string{}
 	if e.Actor == "" {
@@ -95,7 +93,7 @@ func (db *DB) AuditEntries(ctx context.Context, clientKey string, f AuditFilter)
 // PurgeAudit deletes all of a tenant's audit entries through the database
 // function that alone may bypass the append-only trigger. Only the
 // retention sweep erasing an uninstalled tenant calls it.
-func (db *DB) PurgeAudit(ctx context.Context, tx pgx.Tx, clientKey string) (int64, error) {
+func (db *DB) PurgeAudit(ctx context.Context, tx *Tx, clientKey string) (int64, error) {
 	const op = "store.PurgeAudit"
 	var n int64
 	if err := db.on(tx).QueryRow(ctx, `SELECT remit_purge_audit($1)`, clientKey).Scan(&n); err != nil {

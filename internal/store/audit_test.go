@@ -24,7 +24,7 @@ func TestAppendAndListAudit(t *testing.T) {
 		Actor: "acc-1", Entity: "invoice", EntityID: "INV-1", Action: "create",
 		After: json.RawMessage(`{"total":"10.00"}`),
 	}))
-	must(t, e.db.InTx(ctx, func(tx pgx.Tx) error {
+	must(t, e.db.InTx(ctx, func(tx *store.Tx) error {
 		return e.db.AppendAudit(ctx, tx, "site-a", store.AuditEntry{
 			At: explicit, Actor: "acc-2", Entity: "invoice", EntityID: "INV-1", Action: "void",
 			Before: json.RawMessage(`{"status":"open"}`), After: json.RawMessage(`{"status":"void"}`),
@@ -81,7 +81,7 @@ func TestAuditLogIsAppendOnly(t *testing.T) {
 	}
 	// The purge switch is per transaction: setting it in one does not open
 	// the table for the next.
-	must(t, e.db.InTx(ctx, func(tx pgx.Tx) error {
+	must(t, pgx.BeginFunc(ctx, e.pool, func(tx pgx.Tx) error {
 		_, err := tx.Exec(ctx, `SELECT set_config('remit.allow_purge', 'on', true)`)
 		return err
 	}))

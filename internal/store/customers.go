@@ -24,16 +24,16 @@ const customerColumns = `id, name, jql, currency, hourly_rate, rate_overrides, t
 // creation in the audit log in the same transaction (a nil tx runs in one
 // of its own). The caller validates c first (invoice.Customer.Validate).
 // A customer in use with the same name, ignoring case, is remit.Conflict.
-func (db *DB) CreateCustomer(ctx context.Context, tx pgx.Tx, clientKey string, c *invoice.Customer, actor string) error {
+func (db *DB) CreateCustomer(ctx context.Context, tx *Tx, clientKey string, c *invoice.Customer, actor string) error {
 	const op = "store.CreateCustomer"
 	overrides, err := encodeOverrides(c.RateOverrides)
 	if err != nil {
 		return fmt.Errorf("%s: %w", op, err)
 	}
-	return db.inTx(ctx, tx, func(tx pgx.Tx) error {
+	return db.inTx(ctx, tx, func(tx *Tx) error {
 		now := db.now()
 		var id int64
-		err := tx.QueryRow(ctx, `
+		err := tx.pgx.QueryRow(ctx, `
 			INSERT INTO customers (client_key, name, jql, currency, hourly_rate, rate_overrides, tax_rate_percent,
 				payment_terms_days, billing_email, escalation_emails, late_fee_policy, created_at, updated_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)
@@ -51,14 +51,14 @@ func (db *DB) CreateCustomer(ctx context.Context, tx pgx.Tx, clientKey string, c
 // UpdateCustomer replaces the customer c.ID of the tenant with c, and
 // records before and after in the audit log. An unknown, archived or other
 // tenant's id is remit.NotFound; a name clash is remit.Conflict.
-func (db *DB) UpdateCustomer(ctx context.Context, tx pgx.Tx, clientKey string, c *invoice.Customer, actor string) error {
+func (db *DB) UpdateCustomer(ctx context.Context, tx *Tx, clientKey string, c *invoice.Customer, actor string) error {
 	const op = "store.UpdateCustomer"
 	overrides, err := encodeOverrides(c.RateOverrides)
 	if err != nil {
 		return fmt.Errorf("%s: %w", op, err)
 	}
-	return db.inTx(ctx, tx, func(tx pgx.Tx) error {
-		before, err := scanCustomer(tx.QueryRow(ctx, `SELECT `+customerColumns+`
+	return db.inTx(ctx, tx, func(tx *Tx) error {
+		before, err := scanCustomer(tx.pgx.QueryRow(ctx, `SELECT `+customerColumns+`
 			FROM customers WHERE client_key = $1 AND id = $2 AND archived_at IS NULL FOR UPDATE`, clientKey, c.ID))
 		if errors.Is(err, pgx.ErrNoRows) {
 			return errNotFoundf(op, "no customer %d", c.ID)
@@ -66,7 +66,7 @@ func (db *DB) UpdateCustomer(ctx context.Context, tx pgx.Tx, clientKey string, c
 		if err != nil {
 			return classify(op, err)
 		}
-		_, err = tx.Exec(ctx, `
+		_, err = tx.pgx.Exec(ctx, `
 			UPDATE customers SET name = $3, jql = $4, currency = $5, hourly_rate = $6, rate_overrides = $7,
 				tax_rate_percent = $8, payment_terms_days = $9, billing_email = $10, escalation_emails = $11,
 				late_fee_policy = $12, updated_at = $13
@@ -129,11 +129,11 @@ func (db *DB) ListCustomers(ctx context.Context, clientKey string, page Page) ([
 // again, but stays in the database for the invoices that name it (the
 // API's DELETE maps here). An unknown, already archived or other tenant's
 // id is remit.NotFound.
-func (db *DB) ArchiveCustomer(ctx context.Context, tx pgx.Tx, clientKey string, id int64, actor string) error {
+func (db *DB) ArchiveCustomer(ctx context.Context, tx *Tx, clientKey string, id int64, actor string) error {
 	const op = "store.ArchiveCustomer"
-	return db.inTx(ctx, tx, func(tx pgx.Tx) error {
+	return db.inTx(ctx, tx, func(tx *Tx) error {
 		now := db.now()
-		before, err := scanCustomer(tx.QueryRow(ctx, `
+		before, err := scanCustomer(tx.pgx.QueryRow(ctx, `
 			UPDATE customers SET archived_at = $3, updated_at = $3
 			WHERE client_key = $1 AND id = $2 AND archived_at IS NULL
 			RETURNING `+customerColumns, clientKey, id, now))
@@ -198,7 +198,7 @@ func customerWriteError(op, name string, err error) error {
 }
 
 // auditCustomer appends the audit entry of a customer change.
-func (db *DB) auditCustomer(ctx context.Context, tx pgx.Tx, clientKey, actor, action string, before, after *invoice.Customer) error {
+func (db *DB) auditCustomer(ctx context.Context, tx *Tx, clientKey, actor, action string, before, after *invoice.Customer) error {
 	var id int64
 	var b, a json.RawMessage
 	var err error

@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
 
 	"github.com/remitapp/remit/internal/secretbox"
 )
@@ -38,6 +39,8 @@ type DB struct {
 	now    func() time.Time
 	logger *slog.Logger
 	cache  *tenantCache // nil when caching is off
+	// jobs enqueues (see Tx); it is insert-only and never works jobs.
+	jobs *river.Client[pgx.Tx]
 }
 
 // Open connects to databaseURL and checks the connection. It does not
@@ -81,6 +84,7 @@ func newDB(pool *pgxpool.Pool, box *secretbox.Box, opts Options) *DB {
 	if opts.TenantCacheTTL > 0 {
 		db.cache = newTenantCache(opts.TenantCacheTTL, db.now)
 	}
+	db.jobs = newJobInserter(pool, db)
 	return db
 }
 
@@ -98,22 +102,22 @@ func (db *DB) Ping(ctx context.Context) error {
 	return nil
 }
 
-// InTx runs fn in a transaction: commit when fn returns nil, roll back
-// otherwise (and on panic). fn's error is returned unchanged so its kind
-// survives.
-func (db *DB) InTx(ctx context.Context, fn func(tx pgx.Tx) error) error {
-	tx, err := db.pool.Begin(ctx)
+// InTx runs fn in a unit of work (see Tx): commit when fn returns nil,
+// roll back otherwise (and on panic), dropping the jobs fn enqueued. fn's
+// error is returned unchanged so its kind survives.
+func (db *DB) InTx(ctx context.Context, fn func(tx *Tx) error) error {
+	ptx, err := db.pool.Begin(ctx)
 	if err != nil {
 		return fmt.Errorf("store.InTx: begin: %w", err)
 	}
 	defer func() {
 		// Rollback after a successful commit is a no-op.
-		_ = tx.Rollback(context.WithoutCancel(ctx))
+		_ = ptx.Rollback(context.WithoutCancel(ctx))
 	}()
-	if err := fn(tx); err != nil {
+	if err := fn(&Tx{pgx: ptx, db: db, now: db.now()}); err != nil {
 		return err
 	}
-	if err := tx.Commit(ctx); err != nil {
+	if err := ptx.Commit(ctx); err != nil {
 		return fmt.Errorf("store.InTx: commit: %w", err)
 	}
 	return nil
@@ -127,10 +131,11 @@ type querier interface {
 	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
 }
 
-// on returns tx when the caller passed one, the pool otherwise.
-func (db *DB) on(tx pgx.Tx) querier {
+// on returns tx's transaction when the caller passed one, the pool
+// otherwise.
+func (db *DB) on(tx *Tx) querier {
 	if tx != nil {
-		return tx
+		return tx.pgx
 	}
 	return db.pool
 }

@@ -45,19 +45,19 @@ func getDoc[T any](ctx context.Context, db *DB, t docTable, op, clientKey string
 // the document before and after, in the audit log in the same
 // transaction (tx, or one of its own when tx is nil). An unknown tenant
 // is remit.NotFound.
-func (db *DB) putDoc(ctx context.Context, tx pgx.Tx, t docTable, op, clientKey string, v any, actor string) error {
+func (db *DB) putDoc(ctx context.Context, tx *Tx, t docTable, op, clientKey string, v any, actor string) error {
 	after, err := json.Marshal(v)
 	if err != nil {
 		return fmt.Errorf("%s: encode %s: %w", op, t.entity, err)
 	}
-	return db.inTx(ctx, tx, func(tx pgx.Tx) error {
+	return db.inTx(ctx, tx, func(tx *Tx) error {
 		var before []byte
-		err := tx.QueryRow(ctx, `SELECT doc FROM `+t.table+` WHERE client_key = $1 FOR UPDATE`, clientKey).Scan(&before)
+		err := tx.pgx.QueryRow(ctx, `SELECT doc FROM `+t.table+` WHERE client_key = $1 FOR UPDATE`, clientKey).Scan(&before)
 		if err != nil && !errors.Is(err, pgx.ErrNoRows) {
 			return classify(op, err)
 		}
 		now := db.now()
-		_, err = tx.Exec(ctx, `
+		_, err = tx.pgx.Exec(ctx, `
 			INSERT INTO `+t.table+` (client_key, doc, updated_at, updated_by) VALUES ($1, $2, $3, $4)
 			ON CONFLICT (client_key) DO UPDATE SET
 				doc = EXCLUDED.doc, updated_at = EXCLUDED.updated_at, updated_by = EXCLUDED.updated_by`,

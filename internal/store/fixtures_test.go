@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"testing"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/shopspring/decimal"
 
 	"github.com/remitapp/remit/internal/invoice"
@@ -82,9 +81,6 @@ func insertInvoice(t testing.TB, db *store.DB, clientKey string, c invoice.Custo
 	}
 	return inv
 }
-
-// pgxTx shortens transaction callbacks.
-type pgxTx = pgx.Tx
 
 // errRollback makes InTx roll back on purpose.
 var errRollback = errors.New("roll back on purpose")

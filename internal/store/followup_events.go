@@ -85,7 +85,7 @@ func collectFollowupEvents(op string, rows pgx.Rows, err error) ([]FollowupEvent
 // the database's guarantee that no action runs twice: the caller enqueues
 // jobs only for the events returned. An invoice of another tenant is
 // remit.NotFound.
-func (db *DB) InsertFollowupEvents(ctx context.Context, tx pgx.Tx, clientKey string, invoiceID int64, asOf time.Time, evs []NewFollowupEvent) ([]FollowupEvent, error) {
+func (db *DB) InsertFollowupEvents(ctx context.Context, tx *Tx, clientKey string, invoiceID int64, asOf time.Time, evs []NewFollowupEvent) ([]FollowupEvent, error) {
 	const op = "store.InsertFollowupEvents"
 	if len(evs) == 0 {
 		return nil, nil
@@ -125,7 +125,7 @@ func (db *DB) InsertFollowupEvents(ctx context.Context, tx pgx.Tx, clientKey str
 
 // FollowupEvents lists an invoice's recorded events in the order they
 // were recorded, in tx when given. Another tenant's invoice has none.
-func (db *DB) FollowupEvents(ctx context.Context, tx pgx.Tx, clientKey string, invoiceID int64) ([]FollowupEvent, error) {
+func (db *DB) FollowupEvents(ctx context.Context, tx *Tx, clientKey string, invoiceID int64) ([]FollowupEvent, error) {
 	const op = "store.FollowupEvents"
 	rows, err := db.on(tx).Query(ctx, `SELECT `+followupEventColumns+`
 		FROM followup_events WHERE client_key = $1 AND invoice_id = $2 ORDER BY id`, clientKey, invoiceID)
@@ -180,7 +180,7 @@ func (db *DB) StartFollowupAttempt(ctx context.Context, clientKey string, id int
 
 // SetFollowupPayload replaces a queued event's payload in tx, for an
 // action that records what it waits for in the transaction that starts it.
-func (db *DB) SetFollowupPayload(ctx context.Context, tx pgx.Tx, clientKey string, id int64, payload json.RawMessage) error {
+func (db *DB) SetFollowupPayload(ctx context.Context, tx *Tx, clientKey string, id int64, payload json.RawMessage) error {
 	const op = "store.SetFollowupPayload"
 	tag, err := db.on(tx).Exec(ctx, `UPDATE followup_events SET payload = $3::jsonb WHERE client_key = $1 AND id = $2 AND status = 'queued'`,
 		clientKey, id, string(payload))
@@ -196,7 +196,7 @@ func (db *DB) SetFollowupPayload(ctx context.Context, tx pgx.Tx, clientKey strin
 // FinishFollowupEvent records the outcome of a queued event, in tx when
 // given. Only the first outcome counts: finished reports whether this call
 // recorded it (false when the event was no longer queued).
-func (db *DB) FinishFollowupEvent(ctx context.Context, tx pgx.Tx, clientKey string, id int64, status, detail string) (finished bool, err error) {
+func (db *DB) FinishFollowupEvent(ctx context.Context, tx *Tx, clientKey string, id int64, status, detail string) (finished bool, err error) {
 	const op = "store.FinishFollowupEvent"
 	switch status {
 	case EventDone, EventSkipped, EventFailed, EventCancelled:
@@ -249,7 +249,7 @@ func (db *DB) FailAbandonedFollowupEvents(ctx context.Context, clientKey string)
 
 // WakeFollowupActions makes the invoice's waiting follow-up action jobs
 // (snoozed while it was disputed) run at once, in tx.
-func (db *DB) WakeFollowupActions(ctx context.Context, tx pgx.Tx, clientKey string, invoiceID int64) error {
+func (db *DB) WakeFollowupActions(ctx context.Context, tx *Tx, clientKey string, invoiceID int64) error {
 	const op = "store.WakeFollowupActions"
 	_, err := db.on(tx).Exec(ctx, `UPDATE river_job SET scheduled_at = now()
 		WHERE state = 'scheduled' AND kind = 'followup_action'

@@ -31,7 +31,7 @@ type FollowupState struct {
 // locks the invoice row until tx ends, so that the sweeps of several
 // replicas take turns on an invoice and each sees the events the other
 // recorded. An unknown or other tenant's id is remit.NotFound.
-func (db *DB) FollowupState(ctx context.Context, tx pgx.Tx, clientKey string, id int64) (FollowupState, error) {
+func (db *DB) FollowupState(ctx context.Context, tx *Tx, clientKey string, id int64) (FollowupState, error) {
 	const op = "store.FollowupState"
 	lock := ""
 	if tx != nil {
@@ -105,7 +105,7 @@ func (db *DB) DueInvoices(ctx context.Context, clientKey string, asOf time.Time,
 
 // SetNextActionAt stores when the engine next has something to do for
 // the invoice (nil = nothing until something changes), in tx when given.
-func (db *DB) SetNextActionAt(ctx context.Context, tx pgx.Tx, clientKey string, id int64, at *time.Time) error {
+func (db *DB) SetNextActionAt(ctx context.Context, tx *Tx, clientKey string, id int64, at *time.Time) error {
 	const op = "store.SetNextActionAt"
 	tag, err := db.on(tx).Exec(ctx, `UPDATE invoices SET next_action_at = $3 WHERE client_key = $1 AND id = $2`, clientKey, id, at)
 	if err != nil {
@@ -121,16 +121,16 @@ func (db *DB) SetNextActionAt(ctx context.Context, tx pgx.Tx, clientKey string, 
 // (InvoiceForUpdate) and records the change, before and after, in the
 // audit log, in tx. The fee is part of the balance, so it shows in the
 // totals, the PDF and the issue property once the sync job ran.
-func (db *DB) SetInvoiceLateFees(ctx context.Context, tx pgx.Tx, clientKey string, id int64, fee decimal.Decimal, actor, note string) error {
+func (db *DB) SetInvoiceLateFees(ctx context.Context, tx *Tx, clientKey string, id int64, fee decimal.Decimal, actor, note string) error {
 	const op = "store.SetInvoiceLateFees"
 	if fee.IsNegative() {
 		return fmt.Errorf("%s: negative fee %s", op, fee)
 	}
-	return db.inTx(ctx, tx, func(tx pgx.Tx) error {
+	return db.inTx(ctx, tx, func(tx *Tx) error {
 		var before decimal.Decimal
 		var currency string
 		now := db.now()
-		err := tx.QueryRow(ctx, `
+		err := tx.pgx.QueryRow(ctx, `
 			UPDATE invoices n SET late_fees = $3, updated_at = $4
 			FROM invoices o WHERE n.client_key = $1 AND n.id = $2 AND o.client_key = n.client_key AND o.id = n.id
 			RETURNING o.late_fees, n.currency`, clientKey, id, numeric(fee), now).Scan(dec(&before), &currency)

@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/remitapp/remit/internal/followup"
 )
 
@@ -25,7 +23,7 @@ func (db *DB) GetPolicy(ctx context.Context, clientKey string) (followup.Policy,
 // records the change with the policy before and after in the audit log,
 // in tx (nil = a transaction of its own). An unknown tenant is
 // remit.NotFound.
-func (db *DB) PutPolicy(ctx context.Context, tx pgx.Tx, clientKey string, p followup.Policy, actor string) error {
+func (db *DB) PutPolicy(ctx context.Context, tx *Tx, clientKey string, p followup.Policy, actor string) error {
 	return db.putDoc(ctx, tx, policyDocs, "store.PutPolicy", clientKey, p, actor)
 }
 
@@ -33,7 +31,7 @@ func (db *DB) PutPolicy(ctx context.Context, tx pgx.Tx, clientKey string, p foll
 // undisputed invoice of the tenant to at, so that the next sweep at or
 // after at plans each of them again, after a change that moves every
 // invoice's ladder (a new policy). It returns how many it touched.
-func (db *DB) RescheduleOpenInvoices(ctx context.Context, tx pgx.Tx, clientKey string, at time.Time) (int64, error) {
+func (db *DB) RescheduleOpenInvoices(ctx context.Context, tx *Tx, clientKey string, at time.Time) (int64, error) {
 	const op = "store.RescheduleOpenInvoices"
 	tag, err := db.on(tx).Exec(ctx, `
 		UPDATE invoices SET next_action_at = $2
@@ -49,7 +47,7 @@ func (db *DB) RescheduleOpenInvoices(ctx context.Context, tx pgx.Tx, clientKey s
 // when none was saved) and the timezone of the settings ("" when none).
 // Billing calls it inside the transaction of an invoice change, so it
 // must not take a second connection from the pool.
-func (db *DB) FollowupTerms(ctx context.Context, tx pgx.Tx, clientKey string) (followup.Policy, string, error) {
+func (db *DB) FollowupTerms(ctx context.Context, tx *Tx, clientKey string) (followup.Policy, string, error) {
 	const op = "store.FollowupTerms"
 	var doc []byte
 	var tz *string

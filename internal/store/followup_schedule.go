@@ -85,7 +85,7 @@ func (db *DB) FollowupTenant(ctx context.Context, clientKey string) (FollowupTen
 // from (nil = none yet) to to, in tx, and reports whether it did: false
 // means another replica advanced it first, and the caller must not
 // enqueue the sweep.
-func (db *DB) AdvanceFollowupSchedule(ctx context.Context, tx pgx.Tx, clientKey string, from *time.Time, to time.Time) (bool, error) {
+func (db *DB) AdvanceFollowupSchedule(ctx context.Context, tx *Tx, clientKey string, from *time.Time, to time.Time) (bool, error) {
 	const op = "store.AdvanceFollowupSchedule"
 	var tag interface{ RowsAffected() int64 }
 	var err error

@@ -44,8 +44,8 @@ func (db *DB) UpsertForgeInstall(ctx context.Context, t remit.Tenant) (out remit
 	}
 	now := db.now()
 	var clientKey string
-	err = db.InTx(ctx, func(tx pgx.Tx) error {
-		q := dbsqlc.New(tx)
+	err = db.InTx(ctx, func(tx *Tx) error {
+		q := dbsqlc.New(tx.pgx)
 		if err := refuseRetired(ctx, q, op, t.InstallationID); err != nil {
 			return err
 		}
@@ -92,8 +92,8 @@ func (db *DB) FollowForgeInstallation(ctx context.Context, cloudID, installation
 		return remit.Tenant{}, remit.Errorf(remit.Invalid, op, "cloudId and installationId are required")
 	}
 	var clientKey string
-	err := db.InTx(ctx, func(tx pgx.Tx) error {
-		q := dbsqlc.New(tx)
+	err := db.InTx(ctx, func(tx *Tx) error {
+		q := dbsqlc.New(tx.pgx)
 		if err := refuseRetired(ctx, q, op, installationID); remit.IsKind(err, remit.Unauthorized) {
 			return remit.Errorf(remit.NotFound, op, "installation %s was replaced", installationID)
 		} else if err != nil {

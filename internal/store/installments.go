@@ -13,7 +13,7 @@ import (
 
 // Installments returns an invoice's payment plan by due date (nil when
 // it has none), in tx when given so a payment sees the plan it settles.
-func (db *DB) Installments(ctx context.Context, tx pgx.Tx, clientKey string, invoiceID int64) ([]invoice.Installment, error) {
+func (db *DB) Installments(ctx context.Context, tx *Tx, clientKey string, invoiceID int64) ([]invoice.Installment, error) {
 	const op = "store.Installments"
 	rows, err := db.on(tx).Query(ctx, `
 		SELECT id, due_date, amount, paid, settled_at
@@ -38,21 +38,21 @@ func (db *DB) Installments(ctx context.Context, tx pgx.Tx, clientKey string, inv
 // ReplaceInstallments makes ins the invoice's payment plan, replacing any
 // earlier plan, and sets their IDs. The caller validated them with
 // invoice.CheckPlan under InvoiceForUpdate's lock.
-func (db *DB) ReplaceInstallments(ctx context.Context, tx pgx.Tx, clientKey string, invoiceID int64, ins []invoice.Installment) error {
+func (db *DB) ReplaceInstallments(ctx context.Context, tx *Tx, clientKey string, invoiceID int64, ins []invoice.Installment) error {
 	const op = "store.ReplaceInstallments"
-	return db.inTx(ctx, tx, func(tx pgx.Tx) error {
+	return db.inTx(ctx, tx, func(tx *Tx) error {
 		var exists bool
-		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM invoices WHERE client_key = $1 AND id = $2)`, clientKey, invoiceID).Scan(&exists); err != nil {
+		if err := tx.pgx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM invoices WHERE client_key = $1 AND id = $2)`, clientKey, invoiceID).Scan(&exists); err != nil {
 			return classify(op, err)
 		}
 		if !exists {
 			return errNotFoundf(op, "no invoice %d", invoiceID)
 		}
-		if _, err := tx.Exec(ctx, `DELETE FROM installments WHERE client_key = $1 AND invoice_id = $2`, clientKey, invoiceID); err != nil {
+		if _, err := tx.pgx.Exec(ctx, `DELETE FROM installments WHERE client_key = $1 AND invoice_id = $2`, clientKey, invoiceID); err != nil {
 			return classify(op, err)
 		}
 		for i := range ins {
-			err := tx.QueryRow(ctx, `
+			err := tx.pgx.QueryRow(ctx, `
 				INSERT INTO installments (client_key, invoice_id, position, due_date, amount, paid, settled_at)
 				VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
 				clientKey, invoiceID, i, pgDate(ins[i].DueDate), numeric(ins[i].Amount), numeric(ins[i].Paid), ins[i].SettledAt).
@@ -67,7 +67,7 @@ func (db *DB) ReplaceInstallments(ctx context.Context, tx pgx.Tx, clientKey stri
 
 // UpdateInstallments writes what has been paid towards each installment
 // and when it was settled, after invoice.Settle applied a payment.
-func (db *DB) UpdateInstallments(ctx context.Context, tx pgx.Tx, clientKey string, ins []invoice.Installment) error {
+func (db *DB) UpdateInstallments(ctx context.Context, tx *Tx, clientKey string, ins []invoice.Installment) error {
 	const op = "store.UpdateInstallments"
 	if len(ins) == 0 {
 		return nil

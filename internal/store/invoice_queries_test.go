@@ -119,7 +119,7 @@ func TestInvoiceIssueLink(t *testing.T) {
 		t.Fatal("re-linking did not clear the deleted flag")
 	}
 
-	err = e.db.InTx(ctx, func(tx pgxTx) error {
+	err = e.db.InTx(ctx, func(tx *store.Tx) error {
 		locked, err := e.db.InvoiceForUpdate(ctx, tx, "t1", inv.ID)
 		if err != nil {
 			return err

@@ -48,12 +48,12 @@ func (db *DB) InvoiceByIssueKey(ctx context.Context, clientKey, issueKey string)
 // InvoiceForUpdate reads an invoice and locks its row until tx ends, so
 // that state changes (payments, void, late fees) on one invoice take
 // turns. Lines are not loaded: no state change needs them.
-func (db *DB) InvoiceForUpdate(ctx context.Context, tx pgx.Tx, clientKey string, id int64) (invoice.Invoice, error) {
+func (db *DB) InvoiceForUpdate(ctx context.Context, tx *Tx, clientKey string, id int64) (invoice.Invoice, error) {
 	const op = "store.InvoiceForUpdate"
 	if tx == nil {
 		return invoice.Invoice{}, remit.Errorf(remit.Internal, op, "a row lock needs a transaction")
 	}
-	inv, err := scanInvoice(tx.QueryRow(ctx, `SELECT `+invoiceColumns+`
+	inv, err := scanInvoice(tx.pgx.QueryRow(ctx, `SELECT `+invoiceColumns+`
 		FROM invoices WHERE client_key = $1 AND id = $2 FOR UPDATE`, clientKey, id))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return invoice.Invoice{}, errNotFoundf(op, "no invoice %d", id)

@@ -20,7 +20,7 @@ const actorJiraWebhook = "jira"
 // the issue job has created it; a later call (a re-created issue) replaces
 // the link and clears the deleted flag. An unknown id is remit.NotFound;
 // an issue key already linked to another invoice is remit.Conflict.
-func (db *DB) SetInvoiceIssue(ctx context.Context, tx pgx.Tx, clientKey string, id int64, issueKey, issueID string) error {
+func (db *DB) SetInvoiceIssue(ctx context.Context, tx *Tx, clientKey string, id int64, issueKey, issueID string) error {
 	const op = "store.SetInvoiceIssue"
 	if issueKey == "" || issueID == "" {
 		return remit.FieldErrors(remit.Invalid, op, "incomplete issue",
@@ -42,19 +42,19 @@ func (db *DB) SetInvoiceIssue(ctx context.Context, tx pgx.Tx, clientKey string, 
 // in Jira. The invoice itself stays (money is never lost); the flag and
 // the audit entry let the panel and the log say what happened. Marking
 // an invoice already marked changes nothing.
-func (db *DB) MarkInvoiceIssueDeleted(ctx context.Context, tx pgx.Tx, clientKey string, id int64) error {
+func (db *DB) MarkInvoiceIssueDeleted(ctx context.Context, tx *Tx, clientKey string, id int64) error {
 	const op = "store.MarkInvoiceIssueDeleted"
-	return db.inTx(ctx, tx, func(tx pgx.Tx) error {
+	return db.inTx(ctx, tx, func(tx *Tx) error {
 		now := db.now()
 		var issueKey string
-		err := tx.QueryRow(ctx, `
+		err := tx.pgx.QueryRow(ctx, `
 			UPDATE invoices SET jira_deleted = true, updated_at = $3
 			WHERE client_key = $1 AND id = $2 AND NOT jira_deleted
 			RETURNING coalesce(jira_issue_key, '')`, clientKey, id, now).Scan(&issueKey)
 		if errors.Is(err, pgx.ErrNoRows) {
 			// Already flagged (the webhook and the sync job may both notice): once is enough.
 			var exists bool
-			if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM invoices WHERE client_key = $1 AND id = $2)`, clientKey, id).Scan(&exists); err != nil {
+			if err := tx.pgx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM invoices WHERE client_key = $1 AND id = $2)`, clientKey, id).Scan(&exists); err != nil {
 				return classify(op, err)
 			}
 			if exists {
@@ -77,9 +77,9 @@ func (db *DB) MarkInvoiceIssueDeleted(ctx context.Context, tx pgx.Tx, clientKey 
 // status becomes void, its follow-ups stop, and its worklogs are released
 // for re-billing (its lines keep their ids for history). Any other status
 // is remit.Conflict; an unknown id is remit.NotFound.
-func (db *DB) VoidInvoice(ctx context.Context, tx pgx.Tx, clientKey string, id int64, actor string) error {
+func (db *DB) VoidInvoice(ctx context.Context, tx *Tx, clientKey string, id int64, actor string) error {
 	const op = "store.VoidInvoice"
-	return db.inTx(ctx, tx, func(tx pgx.Tx) error {
+	return db.inTx(ctx, tx, func(tx *Tx) error {
 		inv, err := db.InvoiceForUpdate(ctx, tx, clientKey, id)
 		if err != nil {
 			return err
@@ -88,12 +88,12 @@ func (db *DB) VoidInvoice(ctx context.Context, tx pgx.Tx, clientKey string, id i
 			return remit.Errorf(remit.Conflict, op, "invoice %s is %s and cannot be voided", inv.Number, inv.Status)
 		}
 		now := db.now()
-		if _, err := tx.Exec(ctx, `
+		if _, err := tx.pgx.Exec(ctx, `
 			UPDATE invoices SET status = 'void', next_action_at = NULL, updated_at = $3
 			WHERE client_key = $1 AND id = $2`, clientKey, id, now); err != nil {
 			return classify(op, err)
 		}
-		tag, err := tx.Exec(ctx, `DELETE FROM billed_worklogs WHERE client_key = $1 AND invoice_id = $2`, clientKey, id)
+		tag, err := tx.pgx.Exec(ctx, `DELETE FROM billed_worklogs WHERE client_key = $1 AND invoice_id = $2`, clientKey, id)
 		if err != nil {
 			return classify(op, err)
 		}

@@ -45,7 +45,7 @@ SELECT inv.id, inv.created_at, inv.updated_at FROM inv`
 // worklogs the lines list, with Seconds as Jira reported them, kept to
 // detect later changes. A worklog already on another invoice is
 // remit.Conflict naming it; the caller must then roll tx back.
-func (db *DB) InsertInvoice(ctx context.Context, tx pgx.Tx, clientKey string, inv *invoice.Invoice, worklogs []invoice.Worklog, actor string) error {
+func (db *DB) InsertInvoice(ctx context.Context, tx *Tx, clientKey string, inv *invoice.Invoice, worklogs []invoice.Worklog, actor string) error {
 	const op = "store.InsertInvoice"
 	if err := checkInvoiceInput(op, inv, worklogs); err != nil {
 		return err
@@ -60,8 +60,8 @@ func (db *DB) InsertInvoice(ctx context.Context, tx pgx.Tx, clientKey string, in
 		pgDate(inv.IssueDate), pgDate(inv.DueDate), pgDate(inv.Period.Start), pgDate(inv.Period.End), actor, db.now(),
 	}
 	args = append(args, lineArrays(inv.Lines)...)
-	return db.inTx(ctx, tx, func(tx pgx.Tx) error {
-		err := tx.QueryRow(ctx, insertInvoiceSQL, args...).Scan(&inv.ID, &inv.CreatedAt, &inv.UpdatedAt)
+	return db.inTx(ctx, tx, func(tx *Tx) error {
+		err := tx.pgx.QueryRow(ctx, insertInvoiceSQL, args...).Scan(&inv.ID, &inv.CreatedAt, &inv.UpdatedAt)
 		if err != nil {
 			return classify(op, err)
 		}
@@ -102,12 +102,12 @@ func (db *DB) BilledWorklogs(ctx context.Context, clientKey string, worklogIDs [
 }
 
 // alreadyBilled builds the Conflict for worklogs another invoice holds.
-func (db *DB) alreadyBilled(ctx context.Context, tx pgx.Tx, op, clientKey string, self int64, worklogs []invoice.Worklog) error {
+func (db *DB) alreadyBilled(ctx context.Context, tx *Tx, op, clientKey string, self int64, worklogs []invoice.Worklog) error {
 	ids := make([]int64, len(worklogs))
 	for i, w := range worklogs {
 		ids[i] = w.ID
 	}
-	rows, err := tx.Query(ctx, `
+	rows, err := tx.pgx.Query(ctx, `
 		SELECT b.worklog_id, i.number FROM billed_worklogs b
 		JOIN invoices i ON i.client_key = b.client_key AND i.id = b.invoice_id
 		WHERE b.client_key = $1 AND b.worklog_id = ANY($2) AND b.invoice_id <> $3
@@ -200,8 +200,8 @@ func lineArrays(lines []invoice.Line) []any {
 // than an INSERT for 10,000 rows. It runs under a savepoint so that a
 // worklog already billed (the primary key refuses it) leaves the
 // transaction usable for finding out which one; that case is Conflict.
-func copyBilled(ctx context.Context, tx pgx.Tx, clientKey string, invoiceID int64, worklogs []invoice.Worklog) error {
-	sp, err := tx.Begin(ctx)
+func copyBilled(ctx context.Context, tx *Tx, clientKey string, invoiceID int64, worklogs []invoice.Worklog) error {
+	sp, err := tx.pgx.Begin(ctx)
 	if err != nil {
 		return err
 	}

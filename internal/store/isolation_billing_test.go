@@ -21,7 +21,7 @@ func seedBilling(t *testing.T, e env, tenant string) {
 	must(t, e.db.PutSettings(ctx, nil, tenant, invoice.DefaultSettings(), "acc-a"))
 	c := createCustomer(t, e.db, tenant, customerFixture("Acme"))
 	var id int64
-	must(t, e.db.InTx(ctx, func(tx pgxTx) error {
+	must(t, e.db.InTx(ctx, func(tx *store.Tx) error {
 		seq, err := e.db.NextInvoiceNumber(ctx, tx, tenant, "2026")
 		if err != nil || seq != 1 {
 			t.Fatalf("NextInvoiceNumber = %d, %v", seq, err)
@@ -118,7 +118,7 @@ func billingIsolationChecks(a, b string) map[string]func(t *testing.T, e env) {
 			notFound(t, e.db.ArchiveCustomer(ctx, nil, b, idOf(t, e, "customers", a), "acc-b"))
 		}),
 		"NextInvoiceNumber": unchanged(func(t *testing.T, e env) {
-			must(t, e.db.InTx(ctx, func(tx pgxTx) error {
+			must(t, e.db.InTx(ctx, func(tx *store.Tx) error {
 				n, err := e.db.NextInvoiceNumber(ctx, tx, b, "2026")
 				if err == nil && n != 1 {
 					t.Fatalf("B's first number is %d: it shares A's sequence", n)
@@ -150,7 +150,7 @@ func billingIsolationChecks(a, b string) map[string]func(t *testing.T, e env) {
 			notFound(t, err)
 		}),
 		"InvoiceForUpdate": unchanged(func(t *testing.T, e env) {
-			must(t, e.db.InTx(ctx, func(tx pgxTx) error {
+			must(t, e.db.InTx(ctx, func(tx *store.Tx) error {
 				_, err := e.db.InvoiceForUpdate(ctx, tx, b, idOf(t, e, "invoices", a))
 				notFound(t, err)
 				return nil

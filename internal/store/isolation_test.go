@@ -13,7 +13,7 @@ import (
 
 // globalMethods act across tenants or on the connection itself, on purpose.
 var globalMethods = []string{
-	"ActiveTenants", "Close", "InTx", "Ping", "Pool", "PruneWebhookDeliveries",
+	"ActiveTenants", "Close", "Enqueue", "EnqueueMany", "InTx", "Ping", "Pool", "PruneWebhookDeliveries",
 	"UninstalledBefore", // the retention sweep lists every tenant past retention
 	"FollowupTenants",   // the follow-up scheduler evaluates every active tenant's schedule
 }

@@ -3,8 +3,6 @@ package store
 import (
 	"context"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/remitapp/remit/internal/store/internal/dbsqlc"
 )
 
@@ -16,7 +14,7 @@ type JiraNotice struct {
 
 // AddJiraNotice records, in tx, a notice for the invoice's issue: the
 // Jira sync posts it as a comment.
-func (db *DB) AddJiraNotice(ctx context.Context, tx pgx.Tx, clientKey string, invoiceID int64, body string) error {
+func (db *DB) AddJiraNotice(ctx context.Context, tx *Tx, clientKey string, invoiceID int64, body string) error {
 	const op = "store.AddJiraNotice"
 	_, err := db.on(tx).Exec(ctx, `INSERT INTO jira_notices (client_key, invoice_id, body, created_at) VALUES ($1, $2, $3, $4)`,
 		clientKey, invoiceID, body, db.now())

@@ -47,7 +47,7 @@ func (db *DB) JiraSyncState(ctx context.Context, clientKey string, id int64) (Ji
 
 // BumpJiraVersion marks the invoice as changed since Jira last matched
 // it; call it in the transaction that enqueues the sync job.
-func (db *DB) BumpJiraVersion(ctx context.Context, tx pgx.Tx, clientKey string, id int64) error {
+func (db *DB) BumpJiraVersion(ctx context.Context, tx *Tx, clientKey string, id int64) error {
 	const op = "store.BumpJiraVersion"
 	tag, err := db.on(tx).Exec(ctx, `UPDATE invoices SET jira_version = jira_version + 1 WHERE client_key = $1 AND id = $2`, clientKey, id)
 	if err != nil {

@@ -23,14 +23,14 @@ const pgCheckViolation = "23514"
 // the total is refused by the database itself (remit.Unprocessable), so
 // no race can leave a negative balance. An unknown invoice is
 // remit.NotFound.
-func (db *DB) AddPayment(ctx context.Context, tx pgx.Tx, clientKey string, invoiceID int64, p *invoice.Payment, status invoice.Status) error {
+func (db *DB) AddPayment(ctx context.Context, tx *Tx, clientKey string, invoiceID int64, p *invoice.Payment, status invoice.Status) error {
 	const op = "store.AddPayment"
 	if !p.Amount.IsPositive() || p.Method == "" || p.PaidOn.IsZero() || p.RecordedBy == "" {
 		return remit.Errorf(remit.Invalid, op, "a payment needs a positive amount, a date, a method and who recorded it")
 	}
-	return db.inTx(ctx, tx, func(tx pgx.Tx) error {
+	return db.inTx(ctx, tx, func(tx *Tx) error {
 		now := db.now()
-		tag, err := tx.Exec(ctx, `
+		tag, err := tx.pgx.Exec(ctx, `
 			UPDATE invoices SET paid = paid + $3, status = $4, updated_at = $5,
 				next_action_at = CASE WHEN $4 IN ('open', 'partially_paid') THEN next_action_at END
 			WHERE client_key = $1 AND id = $2`, clientKey, invoiceID, numeric(p.Amount), string(status), now)
@@ -40,7 +40,7 @@ func (db *DB) AddPayment(ctx context.Context, tx pgx.Tx, clientKey string, invoi
 		if tag.RowsAffected() == 0 {
 			return errNotFoundf(op, "no invoice %d", invoiceID)
 		}
-		err = tx.QueryRow(ctx, `
+		err = tx.pgx.QueryRow(ctx, `
 			INSERT INTO payments (client_key, invoice_id, amount, paid_on, method, reference, recorded_by, recorded_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id, recorded_at`,
 			clientKey, invoiceID, numeric(p.Amount), pgDate(p.PaidOn), p.Method, p.Reference, p.RecordedBy, now).
@@ -87,7 +87,7 @@ func (db *DB) Payments(ctx context.Context, clientKey string, invoiceID int64) (
 // states clears the follow-up engine's next action. The caller checks the
 // transition with invoice.Apply under InvoiceForUpdate's lock and writes
 // the audit entry.
-func (db *DB) SetInvoiceStatus(ctx context.Context, tx pgx.Tx, clientKey string, id int64, status invoice.Status) error {
+func (db *DB) SetInvoiceStatus(ctx context.Context, tx *Tx, clientKey string, id int64, status invoice.Status) error {
 	const op = "store.SetInvoiceStatus"
 	tag, err := db.on(tx).Exec(ctx, `
 		UPDATE invoices SET status = $3, updated_at = $4,
@@ -104,7 +104,7 @@ func (db *DB) SetInvoiceStatus(ctx context.Context, tx pgx.Tx, clientKey string,
 
 // SetInvoiceDisputed sets or clears the disputed flag, which pauses the
 // invoice's follow-ups.
-func (db *DB) SetInvoiceDisputed(ctx context.Context, tx pgx.Tx, clientKey string, id int64, disputed bool) error {
+func (db *DB) SetInvoiceDisputed(ctx context.Context, tx *Tx, clientKey string, id int64, disputed bool) error {
 	const op = "store.SetInvoiceDisputed"
 	tag, err := db.on(tx).Exec(ctx, `UPDATE invoices SET disputed = $3, updated_at = $4 WHERE client_key = $1 AND id = $2`,
 		clientKey, id, disputed, db.now())
@@ -137,7 +137,7 @@ func (db *DB) InvoiceIDByIssue(ctx context.Context, clientKey, issueID, issueKey
 // event applied before; an older or equal one (a late or repeated
 // delivery) must change nothing. Call it in the transaction that applies
 // the event, so a rollback un-claims it.
-func (db *DB) ClaimJiraEvent(ctx context.Context, tx pgx.Tx, clientKey string, id int64, at time.Time) (bool, error) {
+func (db *DB) ClaimJiraEvent(ctx context.Context, tx *Tx, clientKey string, id int64, at time.Time) (bool, error) {
 	const op = "store.ClaimJiraEvent"
 	tag, err := db.on(tx).Exec(ctx, `
 		UPDATE invoices SET jira_event_at = $3

@@ -74,8 +74,8 @@ func (db *DB) EraseAccount(ctx context.Context, clientKey, accountID string) (in
 		return 0, remit.Errorf(remit.Invalid, op, "no account to erase")
 	}
 	var total int64
-	err := db.InTx(ctx, func(tx pgx.Tx) error {
-		q := dbsqlc.New(tx)
+	err := db.InTx(ctx, func(tx *Tx) error {
+		q := dbsqlc.New(tx.pgx)
 		n, err := q.AnonymiseAudit(ctx, dbsqlc.AnonymiseAuditParams{ClientKey: clientKey, AccountID: accountID, ErasedAccount: ErasedAccount})
 		if err != nil {
 			return err
@@ -131,8 +131,8 @@ func (db *DB) UninstalledBefore(ctx context.Context, cutoff time.Time) ([]string
 func (db *DB) PurgeTenant(ctx context.Context, clientKey string, cutoff time.Time) (bool, error) {
 	const op = "store.PurgeTenant"
 	purged := false
-	err := db.InTx(ctx, func(tx pgx.Tx) error {
-		q := dbsqlc.New(tx)
+	err := db.InTx(ctx, func(tx *Tx) error {
+		q := dbsqlc.New(tx.pgx)
 		_, err := q.StillUninstalledForUpdate(ctx, dbsqlc.StillUninstalledForUpdateParams{ClientKey: clientKey, Cutoff: cutoff})
 		if errors.Is(err, pgx.ErrNoRows) {
 			return nil
@@ -169,17 +169,17 @@ var exportSkipped = map[string]bool{"tenants": true, "forge_tokens": true, "webh
 func (db *DB) ExportTenant(ctx context.Context, clientKey string) (map[string]json.RawMessage, error) {
 	const op = "store.ExportTenant"
 	out := map[string]json.RawMessage{}
-	err := db.InTx(ctx, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY`); err != nil {
+	err := db.InTx(ctx, func(tx *Tx) error {
+		if _, err := tx.pgx.Exec(ctx, `SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY`); err != nil {
 			return err
 		}
 		var tenant json.RawMessage
-		if err := tx.QueryRow(ctx, `SELECT to_jsonb(t) - 'shared_secret_enc' FROM tenants t WHERE client_key = $1`,
+		if err := tx.pgx.QueryRow(ctx, `SELECT to_jsonb(t) - 'shared_secret_enc' FROM tenants t WHERE client_key = $1`,
 			clientKey).Scan(&tenant); err != nil {
 			return err
 		}
 		out["tenant"] = tenant
-		rows, err := tx.Query(ctx, `SELECT table_name FROM information_schema.columns
+		rows, err := tx.pgx.Query(ctx, `SELECT table_name FROM information_schema.columns
 			WHERE table_schema = current_schema() AND column_name = 'client_key' ORDER BY table_name`)
 		if err != nil {
 			return err
@@ -195,7 +195,7 @@ func (db *DB) ExportTenant(ctx context.Context, clientKey string) (map[string]js
 			var doc json.RawMessage
 			q := fmt.Sprintf(`SELECT coalesce(jsonb_agg(to_jsonb(x)), '[]') FROM %s x WHERE client_key = $1`,
 				pgx.Identifier{table}.Sanitize())
-			if err := tx.QueryRow(ctx, q, clientKey).Scan(&doc); err != nil {
+			if err := tx.pgx.QueryRow(ctx, q, clientKey).Scan(&doc); err != nil {
 				return err
 			}
 			out[table] = doc

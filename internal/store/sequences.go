@@ -3,8 +3,6 @@ package store
 import (
 	"context"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/remitapp/remit/internal/remit"
 )
 
@@ -14,7 +12,7 @@ import (
 // wait for each other, and a rollback returns the number, so numbers have
 // neither gaps nor duplicates. Without a transaction it refuses, since the
 // number would be spent with no invoice to show for it.
-func (db *DB) NextInvoiceNumber(ctx context.Context, tx pgx.Tx, clientKey, scope string) (int64, error) {
+func (db *DB) NextInvoiceNumber(ctx context.Context, tx *Tx, clientKey, scope string) (int64, error) {
 	const op = "store.NextInvoiceNumber"
 	if tx == nil {
 		return 0, remit.Errorf(remit.Internal, op, "needs the transaction that inserts the invoice")
@@ -23,7 +21,7 @@ func (db *DB) NextInvoiceNumber(ctx context.Context, tx pgx.Tx, clientKey, scope
 		return 0, remit.FieldErrors(remit.Invalid, op, "empty sequence scope", map[string]string{"scope": "is required"})
 	}
 	var n int64
-	err := tx.QueryRow(ctx, `
+	err := tx.pgx.QueryRow(ctx, `
 		INSERT INTO invoice_sequences AS s (client_key, scope, next) VALUES ($1, $2, 1)
 		ON CONFLICT (client_key, scope) DO UPDATE SET next = s.next + 1
 		RETURNING next`, clientKey, scope).Scan(&n)

@@ -32,7 +32,7 @@ func wideEnv(t *testing.T) env {
 
 // createNumbered takes the next number of scope in tx and inserts an
 // invoice with it, the way invoice creation does.
-func createNumbered(ctx context.Context, db *store.DB, tx pgxTx, c invoice.Customer, scope string, firstWorklog int64) (int64, error) {
+func createNumbered(ctx context.Context, db *store.DB, tx *store.Tx, c invoice.Customer, scope string, firstWorklog int64) (int64, error) {
 	seq, err := db.NextInvoiceNumber(ctx, tx, "t1", scope)
 	if err != nil {
 		return 0, err
@@ -62,7 +62,7 @@ func TestInvoiceNumbersGaplessUnderConcurrency(t *testing.T) {
 		wg.Go(func() {
 			<-start
 			var seq int64
-			err := e.db.InTx(ctx, func(tx pgxTx) error {
+			err := e.db.InTx(ctx, func(tx *store.Tx) error {
 				var err error
 				if seq, err = createNumbered(ctx, e.db, tx, c, "2026", int64(100*(i+1))); err != nil {
 					return err
@@ -116,7 +116,7 @@ func TestRolledBackNumberIsReused(t *testing.T) {
 	take := func(scope string, commit bool) int64 {
 		worklog += 10
 		var seq int64
-		err := e.db.InTx(ctx, func(tx pgxTx) error {
+		err := e.db.InTx(ctx, func(tx *store.Tx) error {
 			var err error
 			seq, err = createNumbered(ctx, e.db, tx, c, scope, worklog)
 			must(t, err)
@@ -157,7 +157,7 @@ func TestNextInvoiceNumberNeedsTransaction(t *testing.T) {
 	if n := count(t, e.pool, `SELECT count(*) FROM invoice_sequences`); n != 0 {
 		t.Fatal("a number was taken outside a transaction")
 	}
-	err = e.db.InTx(context.Background(), func(tx pgxTx) error {
+	err = e.db.InTx(context.Background(), func(tx *store.Tx) error {
 		_, err := e.db.NextInvoiceNumber(context.Background(), tx, "t1", "")
 		return err
 	})

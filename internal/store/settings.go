@@ -3,8 +3,6 @@ package store
 import (
 	"context"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/remitapp/remit/internal/invoice"
 	"github.com/remitapp/remit/internal/remit"
 )
@@ -19,7 +17,7 @@ func (db *DB) GetSettings(ctx context.Context, clientKey string) (invoice.Settin
 // records the change, with the settings before and after, in the audit
 // log in the same transaction. A nil tx runs in a transaction of its own.
 // An unknown tenant is remit.NotFound.
-func (db *DB) PutSettings(ctx context.Context, tx pgx.Tx, clientKey string, s invoice.Settings, actor string) error {
+func (db *DB) PutSettings(ctx context.Context, tx *Tx, clientKey string, s invoice.Settings, actor string) error {
 	return db.putDoc(ctx, tx, settingsDocs, "store.PutSettings", clientKey, s, actor)
 }
 

@@ -38,7 +38,7 @@ func TestSettingsRoundTripAndAudit(t *testing.T) {
 	s2 := s
 	s2.PaymentTermsDays = 45
 	s2.NumberFormat = "R-{YY}{MM}-{SEQ:3}"
-	must(t, e.db.InTx(ctx, func(tx pgxTx) error { return e.db.PutSettings(ctx, tx, "t1", s2, "acc-other") }))
+	must(t, e.db.InTx(ctx, func(tx *store.Tx) error { return e.db.PutSettings(ctx, tx, "t1", s2, "acc-other") }))
 	got, _, err = e.db.GetSettings(ctx, "t1")
 	must(t, err)
 	if !reflect.DeepEqual(got, s2) {
@@ -70,7 +70,7 @@ func TestPutSettingsRollsBackWithCallersTransaction(t *testing.T) {
 	ctx := context.Background()
 	e := newEnv(t, store.Options{})
 	install(t, e.db, "t1")
-	err := e.db.InTx(ctx, func(tx pgxTx) error {
+	err := e.db.InTx(ctx, func(tx *store.Tx) error {
 		must(t, e.db.PutSettings(ctx, tx, "t1", invoice.DefaultSettings(), "acc-admin"))
 		return errRollback
 	})

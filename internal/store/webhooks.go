@@ -19,7 +19,7 @@ const pruneBatch = 5000
 // that enqueues the processing job: a rollback then forgets both, and a
 // duplicate delivery (first == false) enqueues nothing. A nil tx runs on
 // the pool. An unknown tenant is remit.NotFound.
-func (db *DB) RecordWebhookDelivery(ctx context.Context, tx pgx.Tx, clientKey, identifier, event string, at time.Time) (first bool, err error) {
+func (db *DB) RecordWebhookDelivery(ctx context.Context, tx *Tx, clientKey, identifier, event string, at time.Time) (first bool, err error) {
 	const op = "store.RecordWebhookDelivery"
 	if identifier == "" {
 		return false, remit.FieldErrors(remit.Invalid, op, "webhook without identifier",
@@ -80,7 +80,7 @@ type WebhookDelivery struct {
 // in the transaction that enqueues the jobs of the first arrivals. Rows
 // go in key order, so concurrent groups holding repeats of each other's
 // deliveries wait for one another instead of deadlocking.
-func (db *DB) RecordWebhookDeliveries(ctx context.Context, tx pgx.Tx, at time.Time, ds []WebhookDelivery) ([]bool, error) {
+func (db *DB) RecordWebhookDeliveries(ctx context.Context, tx *Tx, at time.Time, ds []WebhookDelivery) ([]bool, error) {
 	const op = "store.RecordWebhookDeliveries"
 	keys, ids, events := make([]string, len(ds)), make([]string, len(ds)), make([]string, len(ds))
 	payloads := make([][]byte, len(ds))

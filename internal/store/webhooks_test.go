@@ -9,8 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/remitapp/remit/internal/remit"
 	"github.com/remitapp/remit/internal/store"
 )
@@ -54,7 +52,7 @@ func TestRecordWebhookDeliveryConcurrent(t *testing.T) {
 	for range n {
 		wg.Go(func() {
 			<-start
-			err := e.db.InTx(ctx, func(tx pgx.Tx) error {
+			err := e.db.InTx(ctx, func(tx *store.Tx) error {
 				first, err := e.db.RecordWebhookDelivery(ctx, tx, "site-a", "wh-same", "jira:issue_updated", e.clock.Now())
 				if first {
 					firsts.Add(1)
@@ -80,7 +78,7 @@ func TestRecordWebhookDeliveryRolledBack(t *testing.T) {
 	install(t, e.db, "site-a")
 
 	boom := errors.New("handler failed")
-	err := e.db.InTx(ctx, func(tx pgx.Tx) error {
+	err := e.db.InTx(ctx, func(tx *store.Tx) error {
 		first, err := e.db.RecordWebhookDelivery(ctx, tx, "site-a", "wh-1", "jira:issue_updated", e.clock.Now())
 		if err != nil || !first {
 			t.Fatalf("in tx: first %v, err %v", first, err)
@@ -175,7 +173,7 @@ func TestRecordWebhookDeliveriesBatch(t *testing.T) {
 	if _, err := e.db.WebhookPayload(ctx, "t1", "old"); !remit.IsKind(err, remit.NotFound) {
 		t.Fatalf("delivery recorded without a body: %v", err)
 	}
-	err = e.db.InTx(ctx, func(tx pgx.Tx) error {
+	err = e.db.InTx(ctx, func(tx *store.Tx) error {
 		if _, err := e.db.RecordWebhookDeliveries(ctx, tx, e.clock.Now(), []store.WebhookDelivery{{ClientKey: "t1", Identifier: "rolled-back"}}); err != nil {
 			return err
 		}

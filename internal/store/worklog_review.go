@@ -57,7 +57,7 @@ func (db *DB) BilledWorklog(ctx context.Context, clientKey string, worklogID int
 // its billed time updates its entry, but an edit that never changed the
 // time flags nothing. applied reports whether anything was written; the
 // invoice's amounts are never touched.
-func (db *DB) FlagWorklogChange(ctx context.Context, tx pgx.Tx, clientKey string, invoiceID int64, c invoice.WorklogChange, onlyIfKnown bool) (applied bool, err error) {
+func (db *DB) FlagWorklogChange(ctx context.Context, tx *Tx, clientKey string, invoiceID int64, c invoice.WorklogChange, onlyIfKnown bool) (applied bool, err error) {
 	const op = "store.FlagWorklogChange"
 	doc, err := json.Marshal(c)
 	if err != nil {

@@ -19,7 +19,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
 
 	"github.com/remitapp/remit/internal/jobs"
@@ -40,7 +39,6 @@ var ErrClosed = errors.New("webhook intake is closed")
 // drained, so that every accepted request is answered.
 type Intake struct {
 	DB         *store.DB
-	Jobs       *river.Client[pgx.Tx]
 	Now        func() time.Time
 	MaxBatch   int // 0 means DefaultMaxBatch
 	Committers int // 0 means DefaultCommitters
@@ -202,7 +200,7 @@ func (in *Intake) commitTx(batch []*pending) ([]bool, error) {
 		ds[i] = p.delivery
 	}
 	var first []bool
-	err := in.DB.InTx(ctx, func(tx pgx.Tx) error {
+	err := in.DB.InTx(ctx, func(tx *store.Tx) error {
 		var err error
 		if first, err = in.DB.RecordWebhookDeliveries(ctx, tx, in.Now(), ds); err != nil {
 			return err
@@ -219,7 +217,7 @@ func (in *Intake) commitTx(batch []*pending) ([]bool, error) {
 		if len(params) == 0 {
 			return nil
 		}
-		_, err = in.Jobs.InsertManyFastTx(ctx, tx, params)
+		_, err = tx.EnqueueManyFast(ctx, params)
 		return err
 	})
 	return first, err

@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/remitapp/remit/internal/jobs"
 	"github.com/remitapp/remit/internal/pgtest"
 	"github.com/remitapp/remit/internal/remit"
 	"github.com/remitapp/remit/internal/secretbox"
@@ -32,11 +31,7 @@ func newIntake(t *testing.T) (*webhook.Intake, *store.DB) {
 			t.Fatal(err)
 		}
 	}
-	client, err := jobs.NewClient(pool, nil, jobs.Config{}) // insert-only
-	if err != nil {
-		t.Fatal(err)
-	}
-	in := &webhook.Intake{DB: db, Jobs: client, Now: time.Now}
+	in := &webhook.Intake{DB: db, Now: time.Now}
 	t.Cleanup(in.Close)
 	return in, db
 }

@@ -31,7 +31,6 @@ import (
 	"github.com/remitapp/remit/bench/internal/benchkit"
 	"github.com/remitapp/remit/internal/chase"
 	"github.com/remitapp/remit/internal/invoice"
-	"github.com/remitapp/remit/internal/jobs"
 	"github.com/remitapp/remit/internal/pgtest"
 	"github.com/remitapp/remit/internal/remit"
 	"github.com/remitapp/remit/internal/secretbox"
@@ -172,11 +171,7 @@ func measure(ctx context.Context, cluster *pgtest.Cluster, n, due, reps int, log
 	rows.Close()
 	r.plan = strings.Join(plan, " | ")
 
-	client, err := jobs.NewClient(db.Pool(), nil, jobs.Config{Logger: logger})
-	if err != nil {
-		return r, err
-	}
-	e := &chase.Engine{DB: db, Jobs: client, Logger: logger}
+	e := &chase.Engine{DB: db, Logger: logger}
 	var times []time.Duration
 	for i := range reps {
 		allocs, mallocs, d, res, err := measured(func() (chase.SweepResult, error) { return e.Preview(ctx, t, asOf) })
