@@ -132,9 +132,11 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opts Optio
 		Now:     opts.Now,
 		Forge:   db, // Forge-only tenants: bearer system tokens instead of JWT
 	}
-	priv := &privacy.Service{DB: db, Jira: jiraClients, Now: opts.Now, Logger: logger,
+	perms := &jira.Permissions{Clients: jiraClients, Now: opts.Now}
+	bill := &billing.Service{DB: db, Jira: jiraClients, Perms: perms, Now: opts.Now, Logger: logger}
+	priv := &privacy.Service{DB: db, Jira: jiraClients, Perms: perms, Now: opts.Now, Logger: logger,
 		Retention: time.Duration(cfg.RetentionDays) * 24 * time.Hour}
-	followups, err := newFollowups(cfg, db, jiraClients, opts, logger)
+	followups, err := newFollowups(cfg, db, jiraClients, bill, perms, opts, logger)
 	if err != nil {
 		db.Close()
 		return nil, err
@@ -165,22 +167,16 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opts Optio
 		return nil, err
 	}
 
-	a := &App{Config: cfg, Logger: logger, DB: db, Jobs: client, Jira: jiraClients, Registry: opts.Registry, now: opts.Now,
+	a := &App{Config: cfg, Logger: logger, DB: db, Jobs: client, Jira: jiraClients, Perms: perms, Billing: bill, Privacy: priv,
+		Followups: followups, Intake: &webhook.Intake{DB: db, Now: opts.Now}, Registry: opts.Registry, now: opts.Now,
 		jobStats: newJobMetrics(opts.Registry, opts.Now), wrap: opts.WrapHandler}
 	webhooks.OnProcessed(a.jobStats.webhookProcessed)
-	a.Perms = &jira.Permissions{Clients: a.Jira, Now: opts.Now}
-	a.Billing = &billing.Service{DB: db, Jira: a.Jira, Perms: a.Perms, Now: opts.Now, Logger: logger, Followups: followups}
-	followups.Billing = a.Billing
-	a.Followups = followups
 	a.SetHeartbeat(followups.Heartbeat)
-	priv.Perms = a.Perms
-	a.Privacy = priv
 	// Jira's webhooks drive payments, voids and review flags (SPEC §6);
 	// the worker has not started yet, so registering here is in time.
 	for event, h := range a.Billing.WebhookHandlers() {
 		webhooks.Handle(event, func(ctx context.Context, w jobs.WebhookArgs) error { return h(ctx, w.ClientKey, w.Payload) })
 	}
-	a.Intake = &webhook.Intake{DB: db, Now: opts.Now}
 	a.Server = httpapi.New(httpapi.Deps{
 		Logger:     logger,
 		Now:        opts.Now,
@@ -212,10 +208,11 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opts Optio
 }
 
 // newFollowups builds the follow-up engine; e-mail is on when
-// REMIT_SMTP_URL is set. Its Billing is set once it exists.
-func newFollowups(cfg config.Config, db *store.DB, clients jira.Sites, opts Options, logger *slog.Logger) (*chase.Engine, error) {
-	e := &chase.Engine{DB: db, Jira: clients, Now: opts.Now, Logger: logger, Metrics: chase.NewMetrics(opts.Registry),
-		MailDailyLimit: cfg.MailTenantDailyLimit}
+// REMIT_SMTP_URL is set.
+func newFollowups(cfg config.Config, db *store.DB, clients jira.Sites, bill *billing.Service, perms *jira.Permissions,
+	opts Options, logger *slog.Logger) (*chase.Engine, error) {
+	e := &chase.Engine{DB: db, Jira: clients, Billing: bill, Perms: perms, Now: opts.Now, Logger: logger,
+		Metrics: chase.NewMetrics(opts.Registry), MailDailyLimit: cfg.MailTenantDailyLimit}
 	if cfg.SMTPURL == nil {
 		return e, nil
 	}

@@ -3,8 +3,8 @@ package billing
 import (
 	"bytes"
 	"context"
-	"fmt"
 
+	"github.com/remitapp/remit/internal/invoice"
 	"github.com/remitapp/remit/internal/invoicepdf"
 	"github.com/remitapp/remit/internal/remit"
 )
@@ -43,7 +43,7 @@ func (s *Service) InvoicePDF(ctx context.Context, t remit.Tenant, id int64) ([]b
 		PaymentTermsDays: inv.IssueDate.DaysUntil(inv.DueDate),
 		Lines:            inv.Lines, Subtotal: inv.Subtotal, Tax: inv.Tax, TaxPercent: inv.TaxPercent,
 		LateFees: inv.LateFees, Paid: inv.Paid, Total: inv.Total, Balance: inv.Balance(),
-		PaymentInstructions: PaymentInstructions(set.Seller.Name, inv.Number),
+		PaymentInstructions: invoice.PaymentInstructions(set.Seller.Name, inv.Number),
 		SiteURL:             t.LinkURL(),
 	}
 	for _, in := range inv.Plan {
@@ -54,13 +54,4 @@ func (s *Service) InvoicePDF(ctx context.Context, t remit.Tenant, id int64) ([]b
 		return nil, "", err
 	}
 	return buf.Bytes(), inv.Number + ".pdf", nil
-}
-
-// PaymentInstructions is how the invoice asks to be paid, on the PDF and
-// in follow-up messages.
-func PaymentInstructions(seller, number string) string {
-	if seller == "" {
-		return fmt.Sprintf("Please quote invoice number %s with your payment.", number)
-	}
-	return fmt.Sprintf("Please pay %s and quote invoice number %s with your payment.", seller, number)
 }

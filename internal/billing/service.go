@@ -17,13 +17,6 @@ type Authorizer interface {
 	CanAdmin(ctx context.Context, t remit.Tenant, accountID string) (bool, error)
 }
 
-// FollowupScheduler keeps an invoice's next follow-up time in step with
-// the invoice: every change that can move its ladder (create, payment,
-// plan, dispute, void, write-off) calls Reschedule in its transaction.
-type FollowupScheduler interface {
-	Reschedule(ctx context.Context, tx *store.Tx, clientKey string, invoiceID int64) error
-}
-
 // Service is the billing use cases for all tenants.
 type Service struct {
 	DB     *store.DB
@@ -31,30 +24,15 @@ type Service struct {
 	Perms  Authorizer
 	Now    func() time.Time
 	Logger *slog.Logger
-	// Followups is told about every invoice change; nil leaves follow-ups
-	// unscheduled (tests of billing alone).
-	Followups FollowupScheduler
 }
 
-// reschedule recomputes the invoice's next follow-up time in tx.
+// reschedule recomputes the invoice's next follow-up time in tx: every
+// change that can move its ladder (create, payment, plan, dispute, void,
+// write-off) calls it in its transaction.
 func (s *Service) reschedule(ctx context.Context, tx *store.Tx, clientKey string, id int64) error {
-	if s.Followups == nil {
-		return nil
-	}
-	return s.Followups.Reschedule(ctx, tx, clientKey, id)
+	return s.DB.RescheduleFollowup(ctx, tx, clientKey, id)
 }
 
-// Actor is who is acting: the tenant and the user's accountId (from the
-// context token), or a system actor such as "jira" or "system".
-type Actor struct {
-	Tenant    remit.Tenant
-	AccountID string
-}
-
-// Name is how the audit log records the actor.
-func (a Actor) Name() string {
-	if a.AccountID == "" {
-		return "system"
-	}
-	return a.AccountID
-}
+// Actor is who is acting (remit.Actor), named here for the use cases'
+// signatures.
+type Actor = remit.Actor

@@ -31,7 +31,7 @@ func (e *Engine) lateFee(ctx context.Context, ac action) (outcome, error) {
 			res = outcome{store.EventCancelled, reason}
 		} else {
 			inv := st.Invoice
-			fee := followup.LateFee(factsOf(st, ac.loc), terms, ac.today)
+			fee := followup.LateFee(st.Facts(ac.loc), terms, ac.today)
 			c := inv.Currency
 			switch {
 			case fee.Equal(inv.LateFees):

@@ -4,7 +4,6 @@ import (
 	"context"
 	"time"
 
-	"github.com/remitapp/remit/internal/billing"
 	"github.com/remitapp/remit/internal/followup"
 	"github.com/remitapp/remit/internal/remit"
 	"github.com/remitapp/remit/internal/store"
@@ -13,8 +12,8 @@ import (
 // RunWait bounds how long POST /followups/run waits for the actions.
 const RunWait = 20 * time.Second
 
-func (e *Engine) requireAdmin(ctx context.Context, a billing.Actor) error {
-	ok, err := e.Billing.Perms.CanAdmin(ctx, a.Tenant, a.AccountID)
+func (e *Engine) requireAdmin(ctx context.Context, a remit.Actor) error {
+	ok, err := e.Perms.CanAdmin(ctx, a.Tenant, a.AccountID)
 	if err != nil {
 		return err
 	}
@@ -26,7 +25,7 @@ func (e *Engine) requireAdmin(ctx context.Context, a billing.Actor) error {
 
 // Policy returns the tenant's follow-up policy (the default ladder when
 // none was saved) and whether it was saved. Site administrators only.
-func (e *Engine) Policy(ctx context.Context, a billing.Actor) (followup.Policy, bool, error) {
+func (e *Engine) Policy(ctx context.Context, a remit.Actor) (followup.Policy, bool, error) {
 	if err := e.requireAdmin(ctx, a); err != nil {
 		return followup.Policy{}, false, err
 	}
@@ -36,7 +35,7 @@ func (e *Engine) Policy(ctx context.Context, a billing.Actor) (followup.Policy, 
 // PutPolicy validates and saves the tenant's policy (422 naming each bad
 // field, nothing saved), and has the next sweep plan every open invoice
 // under it. Site administrators only.
-func (e *Engine) PutPolicy(ctx context.Context, a billing.Actor, p followup.Policy) (followup.Policy, error) {
+func (e *Engine) PutPolicy(ctx context.Context, a remit.Actor, p followup.Policy) (followup.Policy, error) {
 	if err := e.requireAdmin(ctx, a); err != nil {
 		return p, err
 	}
@@ -64,7 +63,7 @@ func (e *Engine) PutPolicy(ctx context.Context, a billing.Actor, p followup.Poli
 
 // Run sweeps the tenant at asOf and waits, up to RunWait, until every
 // action it decided has been attempted. Site administrators only.
-func (e *Engine) Run(ctx context.Context, a billing.Actor, asOf time.Time) (SweepResult, error) {
+func (e *Engine) Run(ctx context.Context, a remit.Actor, asOf time.Time) (SweepResult, error) {
 	if err := e.requireAdmin(ctx, a); err != nil {
 		return SweepResult{}, err
 	}
@@ -104,7 +103,7 @@ type NextStep struct {
 
 // Timeline returns an invoice's follow-up events and its next step, for
 // anyone who may read invoices.
-func (e *Engine) Timeline(ctx context.Context, a billing.Actor, invoiceID int64) (Timeline, error) {
+func (e *Engine) Timeline(ctx context.Context, a remit.Actor, invoiceID int64) (Timeline, error) {
 	if _, err := e.Billing.Invoice(ctx, a, invoiceID); err != nil {
 		return Timeline{}, err // permission, configuration and existence
 	}
@@ -125,11 +124,11 @@ func (e *Engine) Timeline(ctx context.Context, a billing.Actor, invoiceID int64)
 		tl.Events = append(tl.Events, TimelineEvent{Step: ev.Step, Installment: ev.Installment, Action: ev.Action, Status: ev.Status, At: ev.At, Detail: ev.Detail})
 	}
 	loc := set.Location()
-	in := followup.PlanInput{Facts: factsOf(st, loc), Policy: p, Events: eventsOf(st.Events), AsOf: e.now(), Location: loc}
+	in := followup.PlanInput{Facts: st.Facts(loc), Policy: p, Events: store.PlannerEvents(st.Events), AsOf: e.now(), Location: loc}
 	r := followup.Plan(in)
 	if len(r.Run) > 0 {
 		first := r.Run[0]
-		if day, ok := stepDay(in, first.Step, first.Installment); ok {
+		if day, ok := followup.StepDay(in, first.Step, first.Installment); ok {
 			tl.Next = &NextStep{Step: first.Step, Installment: first.Installment, DueAt: day.Start(loc)}
 		}
 	} else if r.Next != nil {

@@ -5,11 +5,26 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/remitapp/remit/internal/billing"
+	"github.com/remitapp/remit/internal/invoice"
 	"github.com/remitapp/remit/internal/jira"
 	"github.com/remitapp/remit/internal/mail"
+	"github.com/remitapp/remit/internal/remit"
 	"github.com/remitapp/remit/internal/store"
 )
+
+// Invoices is what the engine asks of the billing use cases
+// (*billing.Service): an invoice for someone who may read it, and an
+// invoice's PDF to attach to an e-mail on the tenant's behalf.
+type Invoices interface {
+	Invoice(ctx context.Context, a remit.Actor, id int64) (invoice.Invoice, error)
+	InvoicePDF(ctx context.Context, t remit.Tenant, id int64) ([]byte, string, error)
+}
+
+// Admins answers whether a person administers the Jira site
+// (*jira.Permissions): the policy and runs are theirs.
+type Admins interface {
+	CanAdmin(ctx context.Context, t remit.Tenant, accountID string) (bool, error)
+}
 
 // Mailer sends one e-mail; *mail.Sender is the production one.
 type Mailer interface {
@@ -21,13 +36,13 @@ type Mailer interface {
 // action is recorded failed rather than retried for weeks.
 const DefaultMaxAttempts = 10
 
-// Engine is the follow-up engine of all tenants. Its fields are set once
-// by the wiring; Billing may be set after the workers that hold the Engine
-// are registered.
+// Engine is the follow-up engine of all tenants. Its fields are set once,
+// by the wiring.
 type Engine struct {
 	DB      *store.DB
 	Jira    jira.Sites
-	Billing *billing.Service // invoice PDFs for e-mails; permission checks
+	Billing Invoices // invoice reads and PDFs of the billing use cases
+	Perms   Admins
 	// Mail sends e-mails; nil means the e-mail channel is off
 	// (REMIT_SMTP_URL unset) and e-mail actions are recorded skipped.
 	Mail Mailer

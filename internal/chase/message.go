@@ -9,8 +9,8 @@ import (
 
 	"github.com/riverqueue/river"
 
-	"github.com/remitapp/remit/internal/billing"
 	"github.com/remitapp/remit/internal/followup"
+	"github.com/remitapp/remit/internal/invoice"
 	"github.com/remitapp/remit/internal/money"
 )
 
@@ -19,7 +19,7 @@ import (
 func (e *Engine) dataFor(ac action) followup.Data {
 	inv := ac.state.Invoice
 	d := followup.DataFor(&inv, ac.set.Seller, ac.today)
-	d.PaymentInstructions = billing.PaymentInstructions(ac.set.Seller.Name, inv.Number)
+	d.PaymentInstructions = invoice.PaymentInstructions(ac.set.Seller.Name, inv.Number)
 	if ac.args.Installment == 0 {
 		return d
 	}

@@ -77,10 +77,9 @@ func setup(t *testing.T) *testBundle {
 	site.Grant(managerID, "WORK", jira.PermBrowseProjects)
 
 	logger := slog.New(slog.DiscardHandler)
-	engine := &chase.Engine{DB: db, Jira: sites, Now: clk.Now, Logger: logger, MaxAttempts: 5}
-	svc := &billing.Service{DB: db, Jira: sites, Perms: &jira.Permissions{Clients: sites, Now: clk.Now},
-		Now: clk.Now, Logger: logger, Followups: engine}
-	engine.Billing = svc
+	perms := &jira.Permissions{Clients: sites, Now: clk.Now}
+	svc := &billing.Service{DB: db, Jira: sites, Perms: perms, Now: clk.Now, Logger: logger}
+	engine := &chase.Engine{DB: db, Jira: sites, Billing: svc, Perms: perms, Now: clk.Now, Logger: logger, MaxAttempts: 5}
 	b := &testBundle{
 		ctx: ctx, clock: clk, pool: pool, db: db, site: site, tenant: tenant, engine: engine,
 		actions: &chase.ActionWorker{Engine: engine}, billing: svc,

@@ -158,7 +158,7 @@ func (e *Engine) sweepInvoice(ctx context.Context, run tenantRun, id int64, asOf
 		if st.NextActionAt == nil || st.NextActionAt.After(asOf) {
 			return nil // another sweep got here first
 		}
-		in := followup.PlanInput{Facts: factsOf(st, run.loc), Policy: run.policy, Events: eventsOf(st.Events), AsOf: asOf, Location: run.loc}
+		in := followup.PlanInput{Facts: st.Facts(run.loc), Policy: run.policy, Events: store.PlannerEvents(st.Events), AsOf: asOf, Location: run.loc}
 		r := followup.Plan(in)
 		var news []store.NewFollowupEvent
 		add := func(ps []followup.Planned, status string) {
@@ -183,8 +183,8 @@ func (e *Engine) sweepInvoice(ctx context.Context, run tenantRun, id int64, asOf
 			}
 			out = append(out, outcomeOf(ev, st.Invoice.Number))
 		}
-		in.Events = eventsOf(append(st.Events, inserted...))
-		return e.DB.SetNextActionAt(ctx, tx, ck, id, nextActionAt(in))
+		in.Events = store.PlannerEvents(append(st.Events, inserted...))
+		return e.DB.SetNextActionAt(ctx, tx, ck, id, followup.NextActionAt(in))
 	})
 	if err != nil {
 		return nil, err
@@ -200,25 +200,6 @@ func (e *Engine) sweepInvoice(ctx context.Context, run tenantRun, id int64, asOf
 func outcomeOf(ev store.FollowupEvent, number string) Outcome {
 	return Outcome{EventID: ev.ID, InvoiceID: ev.InvoiceID, InvoiceNumber: number, Installment: ev.Installment,
 		Step: ev.Step, Action: ev.Action, Status: ev.Status, Reconcile: ev.Reconcile, Detail: ev.Detail}
-}
-
-// Reschedule recomputes an invoice's next action time in tx as of now,
-// after a change that may move its ladder (billing calls it for every
-// invoice change). It implements billing.FollowupScheduler.
-func (e *Engine) Reschedule(ctx context.Context, tx *store.Tx, clientKey string, invoiceID int64) error {
-	// Everything is read through tx: the caller holds a connection already,
-	// and taking another from the pool could starve it under load.
-	p, zone, err := e.DB.FollowupTerms(ctx, tx, clientKey)
-	if err != nil {
-		return err
-	}
-	st, err := e.DB.FollowupState(ctx, tx, clientKey, invoiceID)
-	if err != nil {
-		return err
-	}
-	loc := invoice.Settings{Timezone: zone}.Location()
-	in := followup.PlanInput{Facts: factsOf(st, loc), Policy: p, Events: eventsOf(st.Events), AsOf: e.now(), Location: loc}
-	return e.DB.SetNextActionAt(ctx, tx, clientKey, invoiceID, nextActionAt(in))
 }
 
 // Preview is what a sweep at asOf would decide, without changing
@@ -238,7 +219,7 @@ func (e *Engine) Preview(ctx context.Context, t remit.Tenant, asOf time.Time) (S
 		if err != nil {
 			return err
 		}
-		r := followup.Plan(followup.PlanInput{Facts: factsOf(st, run.loc), Policy: run.policy, Events: eventsOf(st.Events), AsOf: asOf, Location: run.loc})
+		r := followup.Plan(followup.PlanInput{Facts: st.Facts(run.loc), Policy: run.policy, Events: store.PlannerEvents(st.Events), AsOf: asOf, Location: run.loc})
 		res.Invoices++
 		for _, g := range []struct {
 			ps     []followup.Planned

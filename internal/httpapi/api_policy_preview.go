@@ -7,7 +7,6 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/shopspring/decimal"
 
-	"github.com/remitapp/remit/internal/billing"
 	"github.com/remitapp/remit/internal/followup"
 	"github.com/remitapp/remit/internal/invoice"
 	"github.com/remitapp/remit/internal/money"
@@ -177,7 +176,7 @@ func renderPreview(ps *previewStepJSON, st followup.Step, inv *invoice.Invoice, 
 		return false
 	}
 	d := followup.DataFor(inv, set.Seller, today)
-	d.PaymentInstructions = billing.PaymentInstructions(set.Seller.Name, inv.Number)
+	d.PaymentInstructions = invoice.PaymentInstructions(set.Seller.Name, inv.Number)
 	if ran(followup.ActionComment) {
 		doc, err := followup.RenderComment(st, d)
 		if err != nil {

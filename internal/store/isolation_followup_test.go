@@ -160,6 +160,9 @@ func followupIsolationChecks(a, b string) map[string]func(t *testing.T, e env) {
 		"SetNextActionAt": guard(func(t *testing.T, e env, id, _ int64) {
 			notFound(t, e.db.SetNextActionAt(ctx, nil, b, id, nil))
 		}),
+		"RescheduleFollowup": guard(func(t *testing.T, e env, id, _ int64) {
+			notFound(t, e.db.RescheduleFollowup(ctx, nil, b, id))
+		}),
 		"SetInvoiceLateFees": guard(func(t *testing.T, e env, id, _ int64) {
 			notFound(t, e.db.SetInvoiceLateFees(ctx, nil, b, id, d("40.00"), "followup", "by B"))
 		}),

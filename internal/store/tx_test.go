@@ -122,3 +122,38 @@ func TestTxNowIsFixedAtBegin(t *testing.T) {
 		return nil
 	}))
 }
+
+func TestRescheduleFollowupInTheTransaction(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	e := newEnv(t, store.Options{})
+	install(t, e.db, "t1")
+	c := createCustomer(t, e.db, "t1", customerFixture("Acme"))
+	inv := insertInvoice(t, e.db, "t1", c, "INV-1", worklogsFixture(1, 2, 1))
+	nextAt := func() *time.Time {
+		st, err := e.db.FollowupState(ctx, nil, "t1", inv.ID)
+		must(t, err)
+		return st.NextActionAt
+	}
+	if got := nextAt(); got != nil {
+		t.Fatalf("next action before rescheduling = %v, want none", *got)
+	}
+	err := e.db.InTx(ctx, func(tx *store.Tx) error {
+		if err := e.db.RescheduleFollowup(ctx, tx, "t1", inv.ID); err != nil {
+			return err
+		}
+		return errRollback
+	})
+	if !errors.Is(err, errRollback) {
+		t.Fatalf("InTx = %v", err)
+	}
+	if got := nextAt(); got != nil {
+		t.Fatalf("a rolled-back reschedule left next action %v", *got)
+	}
+	must(t, e.db.InTx(ctx, func(tx *store.Tx) error { return e.db.RescheduleFollowup(ctx, tx, "t1", inv.ID) }))
+	// The default ladder's first step reminds three days before the due date.
+	want := inv.DueDate.AddDays(-3).Start(time.UTC)
+	if got := nextAt(); got == nil || !got.Equal(want) {
+		t.Fatalf("next action = %v, want %v", got, want)
+	}
+}

@@ -1,4 +1,4 @@
-package chase
+package followup
 
 import (
 	"testing"
@@ -6,7 +6,6 @@ import (
 
 	"github.com/shopspring/decimal"
 
-	"github.com/remitapp/remit/internal/followup"
 	"github.com/remitapp/remit/internal/invoice"
 )
 
@@ -17,26 +16,26 @@ func TestNextActionAt(t *testing.T) {
 		t.Fatal(err)
 	}
 	due := invoice.Date{Year: 2027, Month: 2, Day: 3}
-	open := followup.Facts{InvoiceID: 1, Status: invoice.StatusOpen, DueDate: due, Currency: "USD",
+	open := Facts{InvoiceID: 1, Status: invoice.StatusOpen, DueDate: due, Currency: "USD",
 		Total: decimal.NewFromInt(100), Balance: decimal.NewFromInt(100), TenantActive: true, TenantLicensed: true}
 	paid := open
 	paid.Status, paid.Balance, paid.PaidOn = invoice.StatusPaid, decimal.Zero, due.AddDays(10)
 	disputed := open
 	disputed.Disputed = true
 	plan := open
-	plan.Installments = []followup.Installment{{ID: 7, DueDate: due.AddDays(20), Balance: decimal.NewFromInt(100)}}
-	ran := func(steps ...string) []followup.Event {
-		var out []followup.Event
+	plan.Installments = []Installment{{ID: 7, DueDate: due.AddDays(20), Balance: decimal.NewFromInt(100)}}
+	ran := func(steps ...string) []Event {
+		var out []Event
 		for _, s := range steps {
-			out = append(out, followup.Event{Step: s, Action: followup.ActionComment, Status: followup.StatusDone})
+			out = append(out, Event{Step: s, Action: ActionComment, Status: StatusDone})
 		}
 		return out
 	}
 	at := func(d invoice.Date, loc *time.Location) *time.Time { v := d.Start(loc); return &v }
 	cases := []struct {
 		name   string
-		facts  followup.Facts
-		events []followup.Event
+		facts  Facts
+		events []Event
 		asOf   invoice.Date
 		loc    *time.Location
 		want   *time.Time
@@ -53,7 +52,7 @@ func TestNextActionAt(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
-			got := nextActionAt(followup.PlanInput{Facts: c.facts, Policy: followup.DefaultPolicy(), Events: c.events,
+			got := NextActionAt(PlanInput{Facts: c.facts, Policy: DefaultPolicy(), Events: c.events,
 				AsOf: c.asOf.Start(c.loc).Add(9 * time.Hour), Location: c.loc})
 			switch {
 			case c.want == nil && got != nil:
