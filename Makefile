@@ -108,7 +108,7 @@ bench-chaos:
 bench/ace/node_modules/.package-lock.json: bench/ace/package.json bench/ace/package-lock.json
 	npm ci --prefix bench/ace --no-audit --no-fund --loglevel=error
 
-# manifest: regenerate the Forge manifest.yml from atlassian-connect.json
+# manifest: regenerate the Forge manifest.yml from internal/connect/atlassian-connect.json
 # (internal/forge's drift test fails until it is regenerated; another test
 # runs Atlassian's validator, tools/forgemanifest, on the result).
 manifest:

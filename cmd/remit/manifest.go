@@ -6,7 +6,6 @@ import (
 	"io"
 	"os"
 
-	root "github.com/remitapp/remit"
 	"github.com/remitapp/remit/internal/connect"
 	"github.com/remitapp/remit/internal/forge"
 )
@@ -23,7 +22,7 @@ func manifest(args []string, stdout, stderr io.Writer) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	data, err := forge.ManifestFromTemplate(root.DescriptorTemplate, connect.RenderDescriptor, *appKey, *baseURL, forge.ManifestOptions{AppID: *appID})
+	data, err := forge.ManifestFromTemplate(connect.DescriptorTemplate, connect.RenderDescriptor, *appKey, *baseURL, forge.ManifestOptions{AppID: *appID})
 	if err != nil {
 		return err
 	}

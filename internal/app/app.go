@@ -19,7 +19,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/riverqueue/river"
 
-	root "github.com/remitapp/remit"
 	"github.com/remitapp/remit/frontend"
 	"github.com/remitapp/remit/internal/billing"
 	"github.com/remitapp/remit/internal/chase"
@@ -117,7 +116,7 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opts Optio
 		db.Close()
 		return nil, err
 	}
-	descriptor, err := connect.RenderDescriptor(root.DescriptorTemplate, cfg.AppKey, cfg.BaseURL.String())
+	descriptor, err := connect.RenderDescriptor(connect.DescriptorTemplate, cfg.AppKey, cfg.BaseURL.String())
 	if err != nil {
 		db.Close()
 		return nil, err

@@ -6,13 +6,12 @@ import (
 	"strings"
 	"testing"
 
-	root "github.com/remitapp/remit"
 	"github.com/remitapp/remit/internal/remit"
 )
 
 func renderTestDescriptor(t *testing.T) []byte {
 	t.Helper()
-	out, err := RenderDescriptor(root.DescriptorTemplate, "io.remit.jira", "https://remit.example.com/")
+	out, err := RenderDescriptor(DescriptorTemplate, "io.remit.jira", "https://remit.example.com/")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,7 +8,6 @@ import (
 	"strings"
 	"testing"
 
-	root "github.com/remitapp/remit"
 	"github.com/remitapp/remit/internal/connect"
 )
 
@@ -20,7 +19,7 @@ func TestManifestMatchesDescriptor(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want, err := ManifestFromTemplate(root.DescriptorTemplate, connect.RenderDescriptor,
+	want, err := ManifestFromTemplate(connect.DescriptorTemplate, connect.RenderDescriptor,
 		DefaultManifestAppKey, DefaultManifestBaseURL, ManifestOptions{})
 	if err != nil {
 		t.Fatal(err)
@@ -51,7 +50,7 @@ func plain(v any) any {
 
 func renderedDescriptor(t *testing.T) []byte {
 	t.Helper()
-	desc, err := connect.RenderDescriptor(root.DescriptorTemplate, "io.remit.test", "https://remit.test")
+	desc, err := connect.RenderDescriptor(connect.DescriptorTemplate, "io.remit.test", "https://remit.test")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -153,7 +152,7 @@ func TestManifestRoutesEveryEventAndTrigger(t *testing.T) {
 }
 
 func TestGenerateManifestRefusesUnrenderedDescriptor(t *testing.T) {
-	if _, err := GenerateManifest(root.DescriptorTemplate, ManifestOptions{}); err == nil {
+	if _, err := GenerateManifest(connect.DescriptorTemplate, ManifestOptions{}); err == nil {
 		t.Fatal("a template with ${REMIT_APP_KEY} produced a manifest")
 	}
 	if _, err := GenerateManifest([]byte(`[1]`), ManifestOptions{}); err == nil {

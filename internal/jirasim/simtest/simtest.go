@@ -12,7 +12,6 @@ import (
 	"testing"
 	"time"
 
-	root "github.com/remitapp/remit"
 	"github.com/remitapp/remit/internal/connect"
 	"github.com/remitapp/remit/internal/jirasim"
 	"github.com/remitapp/remit/internal/remit"
@@ -56,7 +55,7 @@ func Start(t testing.TB, opts Options) *Env {
 	app := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch {
 		case r.URL.Path == "/atlassian-connect.json":
-			d, err := connect.RenderDescriptor(root.DescriptorTemplate, AppKey, appURL)
+			d, err := connect.RenderDescriptor(connect.DescriptorTemplate, AppKey, appURL)
 			if err != nil {
 				http.Error(w, err.Error(), 500)
 				return
