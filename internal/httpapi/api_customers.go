@@ -24,6 +24,19 @@ type customerJSON struct {
 	BillingEmail     string            `json:"billingEmail"`
 	EscalationEmails []string          `json:"escalationEmails"`
 	LateFeePolicy    *string           `json:"lateFeePolicy"`
+	customerLegalJSON
+}
+
+// customerLegalJSON is what a legal invoice and an e-invoice say about
+// the buyer (SPEC §4): read and written alike.
+type customerLegalJSON struct {
+	Address            invoice.Address `json:"address"`
+	TaxID              string          `json:"taxId"`
+	BuyerReference     string          `json:"buyerReference"`
+	PeppolID           string          `json:"peppolId"`
+	EInvoiceFormat     string          `json:"einvoiceFormat"`
+	TaxCategory        string          `json:"taxCategory"`
+	TaxExemptionReason string          `json:"taxExemptionReason"`
 }
 
 type rateOverridesJSON struct {
@@ -31,8 +44,10 @@ type rateOverridesJSON struct {
 	Projects map[string]string `json:"projects"`
 }
 
-// customerIn is what POST and PUT accept.
+// customerIn is what POST and PUT accept: the customer shape, whose id
+// is read-only (the path names the customer).
 type customerIn struct {
+	ID            *int64 `json:"id"`
 	Name          string `json:"name"`
 	JQL           string `json:"jql"`
 	Currency      string `json:"currency"`
@@ -46,6 +61,7 @@ type customerIn struct {
 	BillingEmail     string   `json:"billingEmail"`
 	EscalationEmails []string `json:"escalationEmails"`
 	LateFeePolicy    *string  `json:"lateFeePolicy"`
+	customerLegalJSON
 }
 
 func (in customerIn) customer() (invoice.Customer, error) {
@@ -56,6 +72,9 @@ func (in customerIn) customer() (invoice.Customer, error) {
 		TaxRatePercent:   f.decimal("taxRatePercent", in.TaxRatePercent, false),
 		PaymentTermsDays: in.PaymentTermsDays, BillingEmail: strings.TrimSpace(in.BillingEmail),
 		EscalationEmails: in.EscalationEmails,
+		Address:          in.Address, TaxID: in.TaxID, BuyerReference: in.BuyerReference, PeppolID: in.PeppolID,
+		EInvoiceFormat: strings.TrimSpace(in.EInvoiceFormat), TaxCategory: invoice.TaxCategory(strings.TrimSpace(in.TaxCategory)),
+		TaxExemptionReason: in.TaxExemptionReason,
 	}
 	if in.LateFeePolicy != nil {
 		c.LateFeePolicy = *in.LateFeePolicy
@@ -81,6 +100,10 @@ func customerOut(c invoice.Customer) customerJSON {
 		HourlyRate: rateString(c.HourlyRate), TaxRatePercent: c.TaxRatePercent.String(),
 		PaymentTermsDays: c.PaymentTermsDays, BillingEmail: c.BillingEmail, EscalationEmails: c.EscalationEmails,
 		RateOverrides: rateOverridesJSON{Accounts: map[string]string{}, Projects: map[string]string{}},
+		customerLegalJSON: customerLegalJSON{
+			Address: c.Address, TaxID: c.TaxID, BuyerReference: c.BuyerReference, PeppolID: c.PeppolID,
+			EInvoiceFormat: c.EInvoiceFormat, TaxCategory: string(c.TaxCategory), TaxExemptionReason: c.TaxExemptionReason,
+		},
 	}
 	if out.EscalationEmails == nil {
 		out.EscalationEmails = []string{}
@@ -146,7 +169,7 @@ func (s *Server) putCustomer(c echo.Context) error {
 
 func (s *Server) saveCustomer(c echo.Context, id int64) error {
 	var in customerIn
-	if err := decodeJSON(c, &in); err != nil {
+	if err := decodeStrict(c, &in); err != nil {
 		return err
 	}
 	cu, err := in.customer()

@@ -21,13 +21,21 @@ func (s *Server) getSettings(c echo.Context) error {
 	return c.JSON(http.StatusOK, settingsJSON{set, ok})
 }
 
-// putSettings takes the whole settings object; omitted fields take defaults.
+// settingsIn is what PUT takes: the settings shape, whose configured
+// flag is read-only.
+type settingsIn struct {
+	invoice.Settings
+	Configured *bool `json:"configured"`
+}
+
+// putSettings takes the whole settings object; omitted fields take
+// defaults, unknown ones are refused.
 func (s *Server) putSettings(c echo.Context) error {
-	var in invoice.Settings
-	if err := decodeJSON(c, &in); err != nil {
+	var in settingsIn
+	if err := decodeStrict(c, &in); err != nil {
 		return err
 	}
-	set, err := s.deps.Billing.PutSettings(c.Request().Context(), actor(c), in)
+	set, err := s.deps.Billing.PutSettings(c.Request().Context(), actor(c), in.Settings)
 	if err != nil {
 		return err
 	}

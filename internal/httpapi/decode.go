@@ -17,7 +17,14 @@ import (
 
 // decodeJSON reads a JSON body into v. Malformed JSON and wrong types are
 // 400 problems naming the field; nothing else is read from the request.
-func decodeJSON(c echo.Context, v any) error {
+func decodeJSON(c echo.Context, v any) error { return decodeBody(c, v, false) }
+
+// decodeStrict is decodeJSON that also refuses, as a 400 naming it, a
+// field the shape does not have: a misspelt field would otherwise be
+// dropped silently, and a legal field left out of an invoice unnoticed.
+func decodeStrict(c echo.Context, v any) error { return decodeBody(c, v, true) }
+
+func decodeBody(c echo.Context, v any, strict bool) error {
 	const op = "decode"
 	body, err := io.ReadAll(c.Request().Body)
 	if err != nil {
@@ -28,9 +35,15 @@ func decodeJSON(c echo.Context, v any) error {
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
+	if strict {
+		dec.DisallowUnknownFields()
+	}
 	if err := dec.Decode(v); err != nil {
 		var te *json.UnmarshalTypeError
 		switch {
+		case strings.HasPrefix(err.Error(), "json: unknown field "):
+			name, _ := strconv.Unquote(strings.TrimPrefix(err.Error(), "json: unknown field "))
+			return remit.FieldErrors(remit.Invalid, op, "request body has invalid fields", map[string]string{name: "is not a known field"})
 		case errors.As(err, &te) && te.Field != "":
 			return remit.FieldErrors(remit.Invalid, op, "request body has invalid fields", map[string]string{te.Field: "must be " + jsonKind(te.Type.Kind().String())})
 		default:

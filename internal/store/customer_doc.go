@@ -80,6 +80,14 @@ type customerDoc struct {
 	BillingEmail     string       `json:"billingEmail"`
 	EscalationEmails []string     `json:"escalationEmails"`
 	LateFeePolicy    string       `json:"lateFeePolicy,omitempty"`
+
+	Address            invoice.Address `json:"address,omitzero"`
+	TaxID              string          `json:"taxId,omitempty"`
+	BuyerReference     string          `json:"buyerReference,omitempty"`
+	PeppolID           string          `json:"peppolId,omitempty"`
+	EInvoiceFormat     string          `json:"einvoiceFormat,omitempty"`
+	TaxCategory        string          `json:"taxCategory,omitempty"`
+	TaxExemptionReason string          `json:"taxExemptionReason,omitempty"`
 }
 
 func customerDocOf(c *invoice.Customer) customerDoc {
@@ -88,7 +96,34 @@ func customerDocOf(c *invoice.Customer) customerDoc {
 		RateOverrides:  overridesDoc{Accounts: decimalStrings(c.RateOverrides.Accounts), Projects: decimalStrings(c.RateOverrides.Projects)},
 		TaxRatePercent: exactString(c.TaxRatePercent), PaymentTermsDays: c.PaymentTermsDays,
 		BillingEmail: c.BillingEmail, EscalationEmails: nonNil(c.EscalationEmails), LateFeePolicy: c.LateFeePolicy,
+		Address: c.Address, TaxID: c.TaxID, BuyerReference: c.BuyerReference, PeppolID: c.PeppolID,
+		EInvoiceFormat: c.EInvoiceFormat, TaxCategory: string(c.TaxCategory), TaxExemptionReason: c.TaxExemptionReason,
 	}
+}
+
+// encodeCustomerDocs renders a customer's jsonb columns: the rate
+// overrides and the postal address.
+func encodeCustomerDocs(c *invoice.Customer) (overrides, address string, err error) {
+	if overrides, err = encodeOverrides(c.RateOverrides); err != nil {
+		return "", "", err
+	}
+	b, err := json.Marshal(c.Address.Normalized())
+	if err != nil {
+		return "", "", fmt.Errorf("encode address: %w", err)
+	}
+	return overrides, string(b), nil
+}
+
+// decodeAddress reads the address column back ({} is no address).
+func decodeAddress(b []byte) (invoice.Address, error) {
+	var a invoice.Address
+	if len(b) == 0 {
+		return a, nil
+	}
+	if err := json.Unmarshal(b, &a); err != nil {
+		return invoice.Address{}, fmt.Errorf("decode address: %w", err)
+	}
+	return a, nil
 }
 
 // exactString keeps a decimal's scale ("95.00", not "95"), so a rate

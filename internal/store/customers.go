@@ -18,7 +18,8 @@ import (
 
 // customerColumns is the column list scanCustomer reads.
 const customerColumns = `id, name, jql, currency, hourly_rate, rate_overrides, tax_rate_percent,
-	payment_terms_days, billing_email, escalation_emails, late_fee_policy`
+	payment_terms_days, billing_email, escalation_emails, late_fee_policy,
+	address, tax_id, buyer_reference, peppol_id, e_invoice_format, tax_category, tax_exemption_reason`
 
 // CreateCustomer inserts c for the tenant, sets c.ID and records the
 // creation in the audit log in the same transaction (a nil tx runs in one
@@ -26,7 +27,7 @@ const customerColumns = `id, name, jql, currency, hourly_rate, rate_overrides, t
 // A customer in use with the same name, ignoring case, is remit.Conflict.
 func (db *DB) CreateCustomer(ctx context.Context, tx *Tx, clientKey string, c *invoice.Customer, actor string) error {
 	const op = "store.CreateCustomer"
-	overrides, err := encodeOverrides(c.RateOverrides)
+	overrides, address, err := encodeCustomerDocs(c)
 	if err != nil {
 		return fmt.Errorf("%s: %w", op, err)
 	}
@@ -35,11 +36,13 @@ func (db *DB) CreateCustomer(ctx context.Context, tx *Tx, clientKey string, c *i
 		var id int64
 		err := tx.pgx.QueryRow(ctx, `
 			INSERT INTO customers (client_key, name, jql, currency, hourly_rate, rate_overrides, tax_rate_percent,
-				payment_terms_days, billing_email, escalation_emails, late_fee_policy, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)
+				payment_terms_days, billing_email, escalation_emails, late_fee_policy, created_at, updated_at,
+				address, tax_id, buyer_reference, peppol_id, e_invoice_format, tax_category, tax_exemption_reason)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13, $14, $15, $16, $17, $18, $19)
 			RETURNING id`,
 			clientKey, c.Name, c.JQL, string(c.Currency), numeric(c.HourlyRate), overrides, numeric(c.TaxRatePercent),
-			c.PaymentTermsDays, c.BillingEmail, nonNil(c.EscalationEmails), c.LateFeePolicy, now).Scan(&id)
+			c.PaymentTermsDays, c.BillingEmail, nonNil(c.EscalationEmails), c.LateFeePolicy, now,
+			address, c.TaxID, c.BuyerReference, c.PeppolID, c.EInvoiceFormat, string(c.TaxCategory), c.TaxExemptionReason).Scan(&id)
 		if err != nil {
 			return customerWriteError(op, c.Name, err)
 		}
@@ -53,7 +56,7 @@ func (db *DB) CreateCustomer(ctx context.Context, tx *Tx, clientKey string, c *i
 // tenant's id is remit.NotFound; a name clash is remit.Conflict.
 func (db *DB) UpdateCustomer(ctx context.Context, tx *Tx, clientKey string, c *invoice.Customer, actor string) error {
 	const op = "store.UpdateCustomer"
-	overrides, err := encodeOverrides(c.RateOverrides)
+	overrides, address, err := encodeCustomerDocs(c)
 	if err != nil {
 		return fmt.Errorf("%s: %w", op, err)
 	}
@@ -69,10 +72,12 @@ func (db *DB) UpdateCustomer(ctx context.Context, tx *Tx, clientKey string, c *i
 		_, err = tx.pgx.Exec(ctx, `
 			UPDATE customers SET name = $3, jql = $4, currency = $5, hourly_rate = $6, rate_overrides = $7,
 				tax_rate_percent = $8, payment_terms_days = $9, billing_email = $10, escalation_emails = $11,
-				late_fee_policy = $12, updated_at = $13
+				late_fee_policy = $12, updated_at = $13, address = $14, tax_id = $15, buyer_reference = $16,
+				peppol_id = $17, e_invoice_format = $18, tax_category = $19, tax_exemption_reason = $20
 			WHERE client_key = $1 AND id = $2`,
 			clientKey, c.ID, c.Name, c.JQL, string(c.Currency), numeric(c.HourlyRate), overrides, numeric(c.TaxRatePercent),
-			c.PaymentTermsDays, c.BillingEmail, nonNil(c.EscalationEmails), c.LateFeePolicy, db.now())
+			c.PaymentTermsDays, c.BillingEmail, nonNil(c.EscalationEmails), c.LateFeePolicy, db.now(),
+			address, c.TaxID, c.BuyerReference, c.PeppolID, c.EInvoiceFormat, string(c.TaxCategory), c.TaxExemptionReason)
 		if err != nil {
 			return customerWriteError(op, c.Name, err)
 		}
@@ -151,13 +156,18 @@ func (db *DB) ArchiveCustomer(ctx context.Context, tx *Tx, clientKey string, id 
 func scanCustomer(row pgx.Row) (invoice.Customer, error) {
 	var c invoice.Customer
 	var currency string
-	var overrides []byte
+	var overrides, address []byte
+	var category string
 	err := row.Scan(&c.ID, &c.Name, &c.JQL, &currency, dec(&c.HourlyRate), &overrides, dec(&c.TaxRatePercent),
-		&c.PaymentTermsDays, &c.BillingEmail, &c.EscalationEmails, &c.LateFeePolicy)
+		&c.PaymentTermsDays, &c.BillingEmail, &c.EscalationEmails, &c.LateFeePolicy,
+		&address, &c.TaxID, &c.BuyerReference, &c.PeppolID, &c.EInvoiceFormat, &category, &c.TaxExemptionReason)
 	if err != nil {
 		return invoice.Customer{}, err
 	}
-	c.Currency = money.Currency(currency)
+	c.Currency, c.TaxCategory = money.Currency(currency), invoice.TaxCategory(category)
+	if c.Address, err = decodeAddress(address); err != nil {
+		return invoice.Customer{}, fmt.Errorf("customer %d: %w", c.ID, err)
+	}
 	if c.RateOverrides, err = decodeOverrides(overrides); err != nil {
 		return invoice.Customer{}, fmt.Errorf("customer %d: %w", c.ID, err)
 	}
@@ -171,7 +181,8 @@ func customerOf(r dbsqlc.CustomerRow) (invoice.Customer, error) {
 	out := invoice.Customer{
 		ID: r.ID, Name: r.Name, JQL: r.JQL, Currency: money.Currency(r.Currency), HourlyRate: c.dec(r.HourlyRate),
 		TaxRatePercent: c.dec(r.TaxRatePercent), BillingEmail: r.BillingEmail, EscalationEmails: r.EscalationEmails,
-		LateFeePolicy: r.LateFeePolicy,
+		LateFeePolicy: r.LateFeePolicy, TaxID: r.TaxID, BuyerReference: r.BuyerReference, PeppolID: r.PeppolID,
+		EInvoiceFormat: r.EInvoiceFormat, TaxCategory: invoice.TaxCategory(r.TaxCategory), TaxExemptionReason: r.TaxExemptionReason,
 	}
 	if r.PaymentTermsDays.Valid {
 		days := int(r.PaymentTermsDays.Int32)
@@ -182,6 +193,9 @@ func customerOf(r dbsqlc.CustomerRow) (invoice.Customer, error) {
 	}
 	var err error
 	if out.RateOverrides, err = decodeOverrides(r.RateOverrides); err != nil {
+		return invoice.Customer{}, fmt.Errorf("customer %d: %w", out.ID, err)
+	}
+	if out.Address, err = decodeAddress(r.Address); err != nil {
 		return invoice.Customer{}, fmt.Errorf("customer %d: %w", out.ID, err)
 	}
 	return out, nil

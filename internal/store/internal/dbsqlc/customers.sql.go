@@ -13,7 +13,8 @@ import (
 
 const customer = `-- name: Customer :one
 SELECT id, name, jql, currency, hourly_rate, rate_overrides, tax_rate_percent,
-    payment_terms_days, billing_email, escalation_emails, late_fee_policy
+    payment_terms_days, billing_email, escalation_emails, late_fee_policy,
+    address, tax_id, buyer_reference, peppol_id, e_invoice_format, tax_category, tax_exemption_reason
 FROM customers WHERE client_key = $1 AND id = $2 AND archived_at IS NULL
 `
 
@@ -23,17 +24,24 @@ type CustomerParams struct {
 }
 
 type CustomerRow struct {
-	ID               int64
-	Name             string
-	JQL              string
-	Currency         string
-	HourlyRate       pgtype.Numeric
-	RateOverrides    []byte
-	TaxRatePercent   pgtype.Numeric
-	PaymentTermsDays pgtype.Int4
-	BillingEmail     string
-	EscalationEmails []string
-	LateFeePolicy    string
+	ID                 int64
+	Name               string
+	JQL                string
+	Currency           string
+	HourlyRate         pgtype.Numeric
+	RateOverrides      []byte
+	TaxRatePercent     pgtype.Numeric
+	PaymentTermsDays   pgtype.Int4
+	BillingEmail       string
+	EscalationEmails   []string
+	LateFeePolicy      string
+	Address            []byte
+	TaxID              string
+	BuyerReference     string
+	PeppolID           string
+	EInvoiceFormat     string
+	TaxCategory        string
+	TaxExemptionReason string
 }
 
 // Customer and ListCustomers select the same columns: store converts
@@ -53,13 +61,21 @@ func (q *Queries) Customer(ctx context.Context, arg CustomerParams) (CustomerRow
 		&i.BillingEmail,
 		&i.EscalationEmails,
 		&i.LateFeePolicy,
+		&i.Address,
+		&i.TaxID,
+		&i.BuyerReference,
+		&i.PeppolID,
+		&i.EInvoiceFormat,
+		&i.TaxCategory,
+		&i.TaxExemptionReason,
 	)
 	return i, err
 }
 
 const listCustomers = `-- name: ListCustomers :many
 SELECT id, name, jql, currency, hourly_rate, rate_overrides, tax_rate_percent,
-    payment_terms_days, billing_email, escalation_emails, late_fee_policy
+    payment_terms_days, billing_email, escalation_emails, late_fee_policy,
+    address, tax_id, buyer_reference, peppol_id, e_invoice_format, tax_category, tax_exemption_reason
 FROM customers WHERE client_key = $1 AND archived_at IS NULL AND id > $2
 ORDER BY id LIMIT $3::bigint
 `
@@ -71,17 +87,24 @@ type ListCustomersParams struct {
 }
 
 type ListCustomersRow struct {
-	ID               int64
-	Name             string
-	JQL              string
-	Currency         string
-	HourlyRate       pgtype.Numeric
-	RateOverrides    []byte
-	TaxRatePercent   pgtype.Numeric
-	PaymentTermsDays pgtype.Int4
-	BillingEmail     string
-	EscalationEmails []string
-	LateFeePolicy    string
+	ID                 int64
+	Name               string
+	JQL                string
+	Currency           string
+	HourlyRate         pgtype.Numeric
+	RateOverrides      []byte
+	TaxRatePercent     pgtype.Numeric
+	PaymentTermsDays   pgtype.Int4
+	BillingEmail       string
+	EscalationEmails   []string
+	LateFeePolicy      string
+	Address            []byte
+	TaxID              string
+	BuyerReference     string
+	PeppolID           string
+	EInvoiceFormat     string
+	TaxCategory        string
+	TaxExemptionReason string
 }
 
 func (q *Queries) ListCustomers(ctx context.Context, arg ListCustomersParams) ([]ListCustomersRow, error) {
@@ -105,6 +128,13 @@ func (q *Queries) ListCustomers(ctx context.Context, arg ListCustomersParams) ([
 			&i.BillingEmail,
 			&i.EscalationEmails,
 			&i.LateFeePolicy,
+			&i.Address,
+			&i.TaxID,
+			&i.BuyerReference,
+			&i.PeppolID,
+			&i.EInvoiceFormat,
+			&i.TaxCategory,
+			&i.TaxExemptionReason,
 		); err != nil {
 			return nil, err
 		}

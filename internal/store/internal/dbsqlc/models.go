@@ -39,21 +39,28 @@ type BilledWorklog struct {
 }
 
 type Customer struct {
-	ID               int64
-	ClientKey        string
-	Name             string
-	JQL              string
-	Currency         string
-	HourlyRate       pgtype.Numeric
-	RateOverrides    []byte
-	TaxRatePercent   pgtype.Numeric
-	PaymentTermsDays pgtype.Int4
-	BillingEmail     string
-	EscalationEmails []string
-	LateFeePolicy    string
-	ArchivedAt       *time.Time
-	CreatedAt        time.Time
-	UpdatedAt        time.Time
+	ID                 int64
+	ClientKey          string
+	Name               string
+	JQL                string
+	Currency           string
+	HourlyRate         pgtype.Numeric
+	RateOverrides      []byte
+	TaxRatePercent     pgtype.Numeric
+	PaymentTermsDays   pgtype.Int4
+	BillingEmail       string
+	EscalationEmails   []string
+	LateFeePolicy      string
+	ArchivedAt         *time.Time
+	CreatedAt          time.Time
+	UpdatedAt          time.Time
+	Address            []byte
+	TaxID              string
+	BuyerReference     string
+	PeppolID           string
+	EInvoiceFormat     string
+	TaxCategory        string
+	TaxExemptionReason string
 }
 
 type FollowupEvent struct {
@@ -144,6 +151,9 @@ type Invoice struct {
 	JiraProblem       *string
 	JiraSyncLease     *time.Time
 	JiraEventAt       *time.Time
+	Items             []byte
+	Discount          []byte
+	Document          []byte
 }
 
 type InvoiceLine struct {
