@@ -144,6 +144,8 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opts Optio
 	river.AddWorker(workers, &chase.ActionWorker{Engine: followups})
 	river.AddWorker(workers, &chase.SweepWorker{Engine: followups})
 	river.AddWorker(workers, &chase.ScheduleWorker{Engine: followups})
+	river.AddWorker(workers, &billing.SendWorker{Service: bill, Mail: followups.Mail, MailDomain: followups.MailDomain,
+		MailDailyLimit: cfg.MailTenantDailyLimit})
 	river.AddWorker(workers, &privacy.SweepWorker{Service: priv})
 	river.AddWorker(workers, &privacy.ReportWorker{Service: priv})
 	river.AddWorker(workers, &jirasync.Worker{DB: db, Jira: jiraClients, Now: opts.Now, Logger: logger, Recheck: opts.SyncRecheck})

@@ -31,6 +31,16 @@ func (s *Service) InvoicePDF(ctx context.Context, t remit.Tenant, id int64) ([]b
 	if err := s.LoadDetails(ctx, t.ClientKey, &inv); err != nil {
 		return nil, "", err
 	}
+	parts, err := s.DB.InvoiceDocument(ctx, nil, t.ClientKey, id)
+	if err != nil {
+		return nil, "", err
+	}
+	if parts.Document != nil {
+		return issuedPDF(t, &inv, *parts.Document)
+	}
+	if inv.Status == invoice.StatusDraft {
+		return nil, "", remit.Errorf(remit.Conflict, "billing.InvoicePDF", "a draft has no PDF yet: finalize it first")
+	}
 	cust, err := s.DB.Customer(ctx, t.ClientKey, inv.CustomerID)
 	if err != nil {
 		return nil, "", err
@@ -54,4 +64,27 @@ func (s *Service) InvoicePDF(ctx context.Context, t remit.Tenant, id int64) ([]b
 		return nil, "", err
 	}
 	return buf.Bytes(), inv.Number + ".pdf", nil
+}
+
+// issuedPDF renders an invoice from the document kept at issue, with
+// what followed (payments, late fees, waivers) below its total. Invoices
+// issued before documents were kept have none and render as before.
+func issuedPDF(t remit.Tenant, inv *invoice.Invoice, doc invoice.Document) ([]byte, string, error) {
+	x := invoicepdf.Issued{
+		Doc: doc, LateFees: inv.LateFees, FeesWaived: inv.LateFeesWaived, Balance: inv.Balance(), SiteURL: t.LinkURL(),
+	}
+	if inv.Status != invoice.StatusOpen {
+		x.Status = string(inv.Status)
+	}
+	for _, p := range inv.Payments {
+		x.Payments = append(x.Payments, invoicepdf.PaidRow{PaidOn: p.PaidOn, Method: p.Method, Reference: p.Reference, Amount: p.Amount, Reversed: p.Reversed})
+	}
+	for _, in := range inv.Plan {
+		x.Installments = append(x.Installments, invoicepdf.Installment{DueDate: in.DueDate, Amount: in.Amount})
+	}
+	var buf bytes.Buffer
+	if err := invoicepdf.RenderIssued(&buf, x); err != nil {
+		return nil, "", err
+	}
+	return buf.Bytes(), doc.Number + ".pdf", nil
 }

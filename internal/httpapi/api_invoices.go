@@ -49,6 +49,11 @@ type invoiceJSON struct {
 	AlreadyBilled  int                     `json:"alreadyBilledWorklogs,omitempty"`
 	JiraRequests   int                     `json:"jiraRequests,omitempty"`
 	CreatedAt      string                  `json:"createdAt,omitempty"`
+	// A draft's lines of every kind and its discount, or an issued
+	// invoice's as its document states them, with the tax per category.
+	Items    []invoice.LineItem    `json:"items,omitempty"`
+	Discount *invoice.Discount     `json:"discount,omitempty"`
+	Taxes    []invoice.TaxSubtotal `json:"taxes,omitempty"`
 }
 
 type lineJSON struct {
@@ -95,6 +100,7 @@ func invoiceOut(inv invoice.Invoice, today invoice.Date, withLines bool) invoice
 }
 
 type generateIn struct {
+	Draft       bool  `json:"draft"` // save a draft to edit and finalize later
 	CustomerID  int64 `json:"customerId"`
 	PeriodStart date  `json:"periodStart"`
 	PeriodEnd   date  `json:"periodEnd"`
@@ -139,11 +145,19 @@ func (s *Server) previewInvoice(c echo.Context) error {
 }
 
 func (s *Server) createInvoice(c echo.Context) error {
-	req, err := s.generateRequest(c)
+	var in generateIn
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	req, err := in.request()
 	if err != nil {
 		return err
 	}
-	inv, err := s.deps.Billing.Create(c.Request().Context(), actor(c), req)
+	create := s.deps.Billing.Create
+	if in.Draft {
+		create = s.deps.Billing.CreateDraft
+	}
+	inv, err := create(c.Request().Context(), actor(c), req)
 	if err != nil {
 		return err
 	}
@@ -169,7 +183,18 @@ func (s *Server) invoiceAnswer(ctx context.Context, t remit.Tenant, inv invoice.
 	if err := s.deps.Billing.LoadDetails(ctx, t.ClientKey, &inv); err != nil {
 		return invoiceJSON{}, err
 	}
-	return invoiceOut(inv, today, true), nil
+	parts, err := s.deps.Billing.DB.InvoiceDocument(ctx, nil, t.ClientKey, inv.ID)
+	if err != nil {
+		return invoiceJSON{}, err
+	}
+	out := invoiceOut(inv, today, true)
+	switch {
+	case parts.Document != nil:
+		out.Items, out.Discount, out.Taxes = parts.Document.Lines, &parts.Document.Discount, parts.Document.Totals.Taxes
+	case parts.Items != nil:
+		out.Items, out.Discount = parts.Items, &parts.Discount
+	}
+	return out, nil
 }
 
 func (s *Server) getInvoice(c echo.Context) error {
@@ -202,10 +227,10 @@ func (s *Server) listInvoices(c echo.Context) error {
 	for _, st := range strings.Split(c.QueryParam("status"), ",") {
 		switch invoice.Status(st) {
 		case "":
-		case invoice.StatusOpen, invoice.StatusPartiallyPaid, invoice.StatusPaid, invoice.StatusVoid, invoice.StatusUncollectible:
+		case invoice.StatusDraft, invoice.StatusOpen, invoice.StatusPartiallyPaid, invoice.StatusPaid, invoice.StatusVoid, invoice.StatusUncollectible:
 			filter.Status = append(filter.Status, invoice.Status(st))
 		default:
-			f["status"] = "must be open, partially_paid, paid, void or uncollectible"
+			f["status"] = "must be draft, open, partially_paid, paid, void or uncollectible"
 		}
 	}
 	if v := c.QueryParam("customerId"); v != "" {

@@ -14,6 +14,7 @@ type Status string
 
 // The invoice states (SPEC §4).
 const (
+	StatusDraft         Status = "draft" // being prepared: no number, not sent, not chased
 	StatusOpen          Status = "open"
 	StatusPartiallyPaid Status = "partially_paid"
 	StatusPaid          Status = "paid"

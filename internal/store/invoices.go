@@ -140,8 +140,8 @@ func (db *DB) alreadyBilled(ctx context.Context, tx *Tx, op, clientKey string, s
 // void would release the wrong ones.
 func checkInvoiceInput(op string, inv *invoice.Invoice, worklogs []invoice.Worklog) error {
 	fields := map[string]string{}
-	if strings.TrimSpace(inv.Number) == "" {
-		fields["number"] = "is required"
+	if strings.TrimSpace(inv.Number) == "" && inv.Status != invoice.StatusDraft {
+		fields["number"] = "is required" // only a draft has none yet
 	}
 	if !inv.Currency.Valid() {
 		fields["currency"] = "must be an ISO 4217 currency code"

@@ -24,7 +24,7 @@ SELECT i.customer_id, i.customer_name, i.currency, i.issue_date, i.due_date, i.t
               WHERE p.client_key = i.client_key AND p.invoice_id = i.id AND p.paid_on <= @as_of::date), 0)
     END)::numeric AS balance
 FROM invoices i
-WHERE i.client_key = @client_key AND i.status <> 'void' AND i.issue_date <= @as_of::date
+WHERE i.client_key = @client_key AND i.status NOT IN ('void', 'draft') AND i.issue_date <= @as_of::date
 ORDER BY i.id;
 
 -- name: IssueBilling :many

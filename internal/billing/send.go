@@ -1,0 +1,208 @@
+package billing
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	"github.com/remitapp/remit/internal/invoice"
+	"github.com/remitapp/remit/internal/mail"
+	"github.com/remitapp/remit/internal/money"
+	"github.com/remitapp/remit/internal/remit"
+	"github.com/remitapp/remit/internal/store"
+)
+
+// SendArgs sends one issued invoice to its customer once: the job is
+// unique by (tenant, invoice, request instant), so the send that finalize
+// enqueues, and each later "send again", go out once however often they
+// are enqueued or retried after a crash before River marked them done.
+type SendArgs struct {
+	ClientKey   string    `json:"clientKey" river:"unique"`
+	InvoiceID   int64     `json:"invoiceId" river:"unique"`
+	RequestedAt time.Time `json:"requestedAt" river:"unique"`
+	By          string    `json:"by"`
+}
+
+// Kind names the job.
+func (SendArgs) Kind() string { return "invoice_send" }
+
+// InsertOpts makes the job unique by its args.
+func (SendArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true}, MaxAttempts: 10}
+}
+
+// sendLater enqueues the sending of the invoice in tx, so it goes out if
+// and only if tx commits.
+func (s *Service) sendLater(ctx context.Context, tx *store.Tx, clientKey string, id int64, by string) error {
+	_, err := tx.Enqueue(ctx, SendArgs{ClientKey: clientKey, InvoiceID: id, RequestedAt: tx.Now(), By: by}, nil)
+	return err
+}
+
+// Send sends an issued invoice to the customer again. A draft is
+// remit.Conflict (finalize it first); a void invoice is
+// remit.Unprocessable.
+func (s *Service) Send(ctx context.Context, a Actor, id int64) (invoice.Invoice, error) {
+	const op = "billing.Send"
+	set, err := s.configured(ctx, a.Tenant)
+	if err != nil {
+		return invoice.Invoice{}, err
+	}
+	if err := s.requireManage(ctx, a, set.BillingProjectKey); err != nil {
+		return invoice.Invoice{}, err
+	}
+	var inv invoice.Invoice
+	err = s.DB.InTx(ctx, func(tx *store.Tx) error {
+		if inv, err = s.DB.InvoiceForUpdate(ctx, tx, a.Tenant.ClientKey, id); err != nil {
+			return err
+		}
+		switch inv.Status {
+		case invoice.StatusDraft:
+			return remit.Errorf(remit.Conflict, op, "a draft is not sent: finalize it first")
+		case invoice.StatusVoid:
+			return remit.Errorf(remit.Unprocessable, op, "invoice %s is void and is not sent", inv.Number)
+		}
+		return s.sendLater(ctx, tx, a.Tenant.ClientKey, id, a.Name())
+	})
+	if err != nil {
+		return invoice.Invoice{}, err
+	}
+	return s.DB.Invoice(ctx, a.Tenant.ClientKey, id)
+}
+
+// Mailer sends e-mail (mail.Sender).
+type Mailer interface {
+	Send(ctx context.Context, m mail.Message) error
+}
+
+// SendWorker runs SendArgs: it e-mails the invoice PDF to the customer's
+// billing address within the tenant's daily mail quota, and records the
+// send in the audit log. The e-mail carries no link to a customer page:
+// SPEC §15's customer page does not exist yet, and the message says how
+// to pay from the invoice itself instead.
+type SendWorker struct {
+	river.WorkerDefaults[SendArgs]
+	Service        *Service
+	Mail           Mailer // nil when e-mail is off
+	MailDomain     string // for Message-IDs
+	MailDailyLimit int    // per tenant and UTC day; 0 = none
+}
+
+// Work sends the invoice.
+func (w *SendWorker) Work(ctx context.Context, job *river.Job[SendArgs]) error {
+	s, args := w.Service, job.Args
+	log := s.Logger.With(slog.String("client_key", args.ClientKey), slog.Int64("invoice_id", args.InvoiceID))
+	if w.Mail == nil {
+		log.WarnContext(ctx, "invoice not sent: e-mail is off (REMIT_SMTP_URL is not set)")
+		return river.JobCancel(fmt.Errorf("e-mail is off"))
+	}
+	t, err := s.DB.TenantByClientKey(ctx, args.ClientKey)
+	if remit.IsKind(err, remit.NotFound) {
+		return river.JobCancel(err)
+	}
+	if err != nil {
+		return err
+	}
+	if t.State == remit.TenantUninstalled {
+		return river.JobCancel(fmt.Errorf("the tenant uninstalled Remit"))
+	}
+	set, err := s.configured(ctx, t)
+	if err != nil {
+		return err
+	}
+	inv, err := s.DB.Invoice(ctx, args.ClientKey, args.InvoiceID)
+	if remit.IsKind(err, remit.NotFound) {
+		return river.JobCancel(err)
+	}
+	if err != nil {
+		return err
+	}
+	cust, err := s.DB.Customer(ctx, args.ClientKey, inv.CustomerID)
+	if err != nil {
+		return err
+	}
+	if cust.BillingEmail == "" {
+		log.WarnContext(ctx, "invoice not sent: the customer has no billing e-mail", slog.String("number", inv.Number))
+		return river.JobCancel(fmt.Errorf("customer %d has no billing e-mail", cust.ID))
+	}
+	pdf, name, err := s.InvoicePDF(ctx, t, inv.ID)
+	if err != nil {
+		return err
+	}
+	if w.MailDailyLimit > 0 {
+		now := s.Now().UTC()
+		q, err := s.DB.TakeMailQuota(ctx, args.ClientKey, invoice.DateOf(now), w.MailDailyLimit)
+		if err != nil {
+			return err
+		}
+		if !q.Allowed {
+			tomorrow := time.Date(now.Year(), now.Month(), now.Day()+1, 0, 0, 0, 0, time.UTC)
+			log.WarnContext(ctx, "tenant e-mail quota reached; the invoice waits for the next day", slog.Int("limit", w.MailDailyLimit))
+			return river.JobSnooze(tomorrow.Sub(now) + time.Minute)
+		}
+	}
+	m := invoiceMessage(set, &inv)
+	m.To = []string{cust.BillingEmail}
+	m.Attachments = []mail.Attachment{{Name: name, ContentType: "application/pdf", Data: pdf}}
+	m.ID = w.messageID(args)
+	if err := w.Mail.Send(ctx, m); err != nil {
+		return fmt.Errorf("send invoice %s to %s: %w", inv.Number, cust.BillingEmail, err)
+	}
+	after, err := json.Marshal(struct {
+		To          string    `json:"to"`
+		Number      string    `json:"number"`
+		RequestedAt time.Time `json:"requestedAt"`
+	}{cust.BillingEmail, inv.Number, args.RequestedAt})
+	if err != nil {
+		return err
+	}
+	by := args.By
+	if by == "" {
+		by = "system"
+	}
+	if err := s.DB.AppendAudit(ctx, nil, args.ClientKey, store.AuditEntry{Actor: by, Entity: "invoice",
+		EntityID: strconv.FormatInt(inv.ID, 10), Action: "send", After: after}); err != nil {
+		// The e-mail is out; a retry would send it twice. Log and finish.
+		log.ErrorContext(ctx, "invoice sent but its audit entry failed", slog.String("error", err.Error()))
+	}
+	log.InfoContext(ctx, "invoice sent", slog.String("number", inv.Number))
+	return nil
+}
+
+// messageID is stable per send request, so a mail server or client that
+// sees a retried send can tell it is the same message.
+func (w *SendWorker) messageID(a SendArgs) string {
+	sum := sha256.Sum256([]byte(a.ClientKey))
+	domain := w.MailDomain
+	if domain == "" {
+		domain = "remit.invalid"
+	}
+	return fmt.Sprintf("invoice.%s.%d.%d@%s", hex.EncodeToString(sum[:6]), a.InvoiceID, a.RequestedAt.UnixNano(), domain)
+}
+
+// invoiceMessage is the e-mail that carries an invoice: who sends it, what
+// is owed by when, and that the PDF attached is the invoice.
+func invoiceMessage(set invoice.Settings, inv *invoice.Invoice) mail.Message {
+	seller := strings.TrimSpace(set.Seller.Name)
+	var b strings.Builder
+	fmt.Fprintf(&b, "Hello,\n\nPlease find attached invoice %s from %s", inv.Number, seller)
+	fmt.Fprintf(&b, " for the period %s to %s.\n\n", inv.Period.Start, inv.Period.End)
+	fmt.Fprintf(&b, "Amount due: %s %s\nDue date: %s\n\n", money.Format(inv.Balance(), inv.Currency), inv.Currency, inv.DueDate)
+	b.WriteString("How to pay is stated on the invoice. Please quote the invoice number with your payment.\n")
+	if set.Seller.Email != "" {
+		fmt.Fprintf(&b, "Questions about this invoice: reply to this e-mail or write to %s.\n", set.Seller.Email)
+	}
+	fmt.Fprintf(&b, "\nKind regards,\n%s\n", seller)
+	return mail.Message{
+		FromName: seller, ReplyTo: set.Seller.Email,
+		Subject: fmt.Sprintf("Invoice %s from %s", inv.Number, seller),
+		Text:    b.String(),
+	}
+}
