@@ -18,9 +18,11 @@ const demoAdmin = "5b10a2844c20165700ede21g" // Ada Lovelace in jirasim.SeedDemo
 
 // seedDemo configures Remit for the demo site through its own API, as the
 // demo admin would in the admin page: settings, a customer, and an
-// invoice for the first half of last month, issued 40 days ago and due 10
-// days ago, so a newcomer sees an overdue invoice. The second half of last
-// month stays unbilled for the generate flow. It returns the invoice
+// invoice for the first half of last month, issued the day after that
+// half ended and due ten days later. Last month has at least 28 days, so
+// the invoice is overdue today whatever today is, and it is never issued
+// before its own period (SPEC §4). The second half of last month stays
+// unbilled for the generate flow. It returns the invoice
 // issue's key once the background job has created it.
 func seedDemo(ctx context.Context, remitURL string, inst jirasim.Installation, now time.Time) (string, error) {
 	api := func(method, path string, body, out any) error {
@@ -68,8 +70,10 @@ func seedDemo(ctx context.Context, remitURL string, inst jirasim.Installation, n
 		ID       int64
 		IssueKey *string
 	}
-	body := map[string]any{"customerId": customer.ID, "periodStart": day(first), "periodEnd": day(first.AddDate(0, 0, 14)),
-		"issueDate": day(now.AddDate(0, 0, -40)), "dueDate": day(now.AddDate(0, 0, -10))}
+	end := first.AddDate(0, 0, 14)
+	issued := end.AddDate(0, 0, 1)
+	body := map[string]any{"customerId": customer.ID, "periodStart": day(first), "periodEnd": day(end),
+		"issueDate": day(issued), "dueDate": day(issued.AddDate(0, 0, 10))}
 	if err := api(http.MethodPost, "/invoices", body, &inv); err != nil {
 		return "", err
 	}
