@@ -32,6 +32,12 @@ func TestDraftFinalizeSend(t *testing.T) {
 		"billingEmail": s.email, "taxId": "FR40303265045", "buyerReference": "PO-4711",
 		"address": map[string]string{"street": "5 Rue de la Paix", "city": "Paris", "postcode": "75002", "country": "FR"},
 	}, nil), 200, "legal customer")
+	resp := f.api(t, s.Site, "PUT", "/customers/"+itoa(s.customer), map[string]any{"name": "Customer legal", "jql": "project = WORK",
+		"currency": "EUR", "hourlyRate": "100.00", "vatId": "FR40303265045"}, nil)
+	ok(t, resp, 400, "unknown customer field")
+	if p := problemFields(t, resp); p["vatId"] == "" {
+		t.Fatalf("unknown customer field answered %v, want vatId named", p)
+	}
 
 	var draft struct {
 		ID     int64
@@ -46,7 +52,7 @@ func TestDraftFinalizeSend(t *testing.T) {
 	}
 	path := "/invoices/" + itoa(draft.ID)
 	ok(t, f.api(t, s.Site, "PUT", path, map[string]any{"lines": []any{}, "discount": map[string]string{}, "note": "x"}, nil), 400, "unknown draft field")
-	resp := f.api(t, s.Site, "PUT", path, map[string]any{"lines": []map[string]string{{"kind": "fixed", "description": "Retainer", "quantity": "1", "unitPrice": "-3"}}}, nil)
+	resp = f.api(t, s.Site, "PUT", path, map[string]any{"lines": []map[string]string{{"kind": "fixed", "description": "Retainer", "quantity": "1", "unitPrice": "-3"}}}, nil)
 	ok(t, resp, 422, "bad unit price")
 	if p := problemFields(t, resp); p["lines[0].unitPrice"] == "" {
 		t.Fatalf("bad unit price answered %v, want lines[0].unitPrice named", p)
@@ -108,7 +114,6 @@ func TestDraftFinalizeSend(t *testing.T) {
 		t.Fatalf("%d e-mails for one finalize, want 1", n)
 	}
 }
-
 
 // problemFields are the per-field errors of a problem answer.
 func problemFields(t *testing.T, resp *http.Response) map[string]string {

@@ -61,7 +61,15 @@ type customerIn struct {
 	BillingEmail     string   `json:"billingEmail"`
 	EscalationEmails []string `json:"escalationEmails"`
 	LateFeePolicy    *string  `json:"lateFeePolicy"`
-	customerLegalJSON
+	// The legal fields, as customerLegalJSON has them; not embedded, so a
+	// problem names the field as the client wrote it.
+	Address            invoice.Address `json:"address"`
+	TaxID              string          `json:"taxId"`
+	BuyerReference     string          `json:"buyerReference"`
+	PeppolID           string          `json:"peppolId"`
+	EInvoiceFormat     string          `json:"einvoiceFormat"`
+	TaxCategory        string          `json:"taxCategory"`
+	TaxExemptionReason string          `json:"taxExemptionReason"`
 }
 
 func (in customerIn) customer() (invoice.Customer, error) {

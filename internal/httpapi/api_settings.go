@@ -1,6 +1,8 @@
 package httpapi
 
 import (
+	"bytes"
+	"encoding/json"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
@@ -22,10 +24,27 @@ func (s *Server) getSettings(c echo.Context) error {
 }
 
 // settingsIn is what PUT takes: the settings shape, whose configured
-// flag is read-only.
+// flag is read-only and ignored. Unknown fields are refused.
 type settingsIn struct {
 	invoice.Settings
-	Configured *bool `json:"configured"`
+}
+
+// UnmarshalJSON drops the read-only configured flag and decodes the rest
+// strictly, so that a problem names the field as the client wrote it.
+func (in *settingsIn) UnmarshalJSON(b []byte) error {
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return err
+	}
+	delete(raw, "configured")
+	rest, err := json.Marshal(raw)
+	if err != nil {
+		return err
+	}
+	dec := json.NewDecoder(bytes.NewReader(rest))
+	dec.UseNumber()
+	dec.DisallowUnknownFields()
+	return dec.Decode(&in.Settings)
 }
 
 // putSettings takes the whole settings object; omitted fields take
