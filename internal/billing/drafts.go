@@ -85,13 +85,21 @@ func priceDraft(inv *invoice.Invoice, items []invoice.LineItem, disc invoice.Dis
 	return nil
 }
 
-// Draft returns a draft's or an issued invoice's document parts: a
-// draft's lines of every kind and discount, an issued invoice's document.
-func (s *Service) Draft(ctx context.Context, a Actor, id int64) (store.InvoiceDocument, error) {
+// Document returns what an invoice says beyond its row, for someone who
+// may read it: a draft's lines of every kind and discount, or an issued
+// invoice's kept document.
+func (s *Service) Document(ctx context.Context, a Actor, id int64) (store.InvoiceDocument, error) {
 	if _, err := s.Invoice(ctx, a, id); err != nil {
 		return store.InvoiceDocument{}, err
 	}
 	return s.DB.InvoiceDocument(ctx, nil, a.Tenant.ClientKey, id)
+}
+
+// DocumentParts is Document without asking who wants it, for an answer
+// about an invoice the caller was already allowed to read (as
+// LoadDetails).
+func (s *Service) DocumentParts(ctx context.Context, clientKey string, id int64) (store.InvoiceDocument, error) {
+	return s.DB.InvoiceDocument(ctx, nil, clientKey, id)
 }
 
 // EditDraft replaces a draft's written lines and discount, keeping its

@@ -102,7 +102,7 @@ func TestDraftEditFinalize(t *testing.T) {
 		inv.DueDate != date("2026-12-15") || inv.Total.String() != "837.36" {
 		t.Fatalf("finalized = %s %s issued %s due %s total %s", inv.Number, inv.Status, inv.IssueDate, inv.DueDate, inv.Total)
 	}
-	parts, err := b.svc.Draft(b.ctx, b.viewer, d.ID)
+	parts, err := b.svc.Document(b.ctx, b.viewer, d.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -199,7 +199,7 @@ func TestDraftBadEditsChangeNothing(t *testing.T) {
 			t.Errorf("edit %+v: %v, want a 422 naming %s", c.edit, err, c.field)
 		}
 	}
-	parts, err := b.svc.Draft(b.ctx, b.viewer, d.ID)
+	parts, err := b.svc.Document(b.ctx, b.viewer, d.ID)
 	if err != nil {
 		t.Fatal(err)
 	}

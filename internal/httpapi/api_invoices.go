@@ -183,7 +183,7 @@ func (s *Server) invoiceAnswer(ctx context.Context, t remit.Tenant, inv invoice.
 	if err := s.deps.Billing.LoadDetails(ctx, t.ClientKey, &inv); err != nil {
 		return invoiceJSON{}, err
 	}
-	parts, err := s.deps.Billing.DB.InvoiceDocument(ctx, nil, t.ClientKey, inv.ID)
+	parts, err := s.deps.Billing.DocumentParts(ctx, t.ClientKey, inv.ID)
 	if err != nil {
 		return invoiceJSON{}, err
 	}
