@@ -1,6 +1,6 @@
 // The API's shapes (SPEC §7) as the pages use them.
 
-export type InvoiceStatus = 'open' | 'partially_paid' | 'paid' | 'void' | 'uncollectible';
+export type InvoiceStatus = 'draft' | 'open' | 'partially_paid' | 'paid' | 'void' | 'uncollectible';
 
 export interface Line {
   issueKey: string;

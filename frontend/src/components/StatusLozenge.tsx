@@ -5,6 +5,7 @@ import type { InvoiceStatus } from '../api/types';
 type Appearance = 'default' | 'inprogress' | 'moved' | 'new' | 'removed' | 'success';
 
 const LABELS: Record<InvoiceStatus, [string, Appearance]> = {
+  draft: ['Draft', 'new'],
   open: ['Open', 'inprogress'],
   partially_paid: ['Partially paid', 'inprogress'],
   paid: ['Paid', 'success'],
