@@ -43,12 +43,13 @@ func (db *DB) FollowupState(ctx context.Context, tx *Tx, clientKey string, id in
 	inv := &st.Invoice
 	err := q.QueryRow(ctx, `SELECT id, number, customer_id, customer_name, status, disputed, currency,
 			subtotal, tax, tax_percent, total, paid, late_fees, issue_date, due_date, coalesce(jira_issue_key, ''),
-			jira_deleted, next_action_at,
-			(SELECT max(paid_on) FROM payments p WHERE p.client_key = i.client_key AND p.invoice_id = i.id)
+			jira_deleted, next_action_at, late_fees_waived, credited,
+			(SELECT max(paid_on) FROM payments p WHERE p.client_key = i.client_key AND p.invoice_id = i.id AND p.reversed_at IS NULL)
 		FROM invoices i WHERE client_key = $1 AND id = $2`+lock, clientKey, id).
 		Scan(&inv.ID, &inv.Number, &inv.CustomerID, &inv.Customer, &status, &inv.Disputed, &currency,
 			dec(&inv.Subtotal), dec(&inv.Tax), dec(&inv.TaxPercent), dec(&inv.Total), dec(&inv.Paid), dec(&inv.LateFees),
-			date(&inv.IssueDate), date(&inv.DueDate), &inv.IssueKey, &st.JiraDeleted, &st.NextActionAt, date(&st.LastPaidOn))
+			date(&inv.IssueDate), date(&inv.DueDate), &inv.IssueKey, &st.JiraDeleted, &st.NextActionAt,
+			dec(&inv.LateFeesWaived), dec(&inv.Credited), date(&st.LastPaidOn))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return st, errNotFoundf(op, "no invoice %d", id)
 	}

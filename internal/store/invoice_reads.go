@@ -17,7 +17,7 @@ import (
 // invoiceColumns is the column list scanInvoice reads.
 const invoiceColumns = `id, number, customer_id, customer_name, status, disputed, needs_review, currency,
 	subtotal, tax, tax_percent, total, paid, late_fees, issue_date, due_date, period_start, period_end,
-	coalesce(jira_issue_key, ''), created_at, updated_at`
+	coalesce(jira_issue_key, ''), created_at, updated_at, late_fees_waived, credited`
 
 // InvoiceFilter narrows ListInvoices; the zero value lists everything.
 type InvoiceFilter struct {
@@ -95,7 +95,7 @@ func (db *DB) ListInvoices(ctx context.Context, clientKey string, f InvoiceFilte
 		add("customer_id = $?", f.CustomerID)
 	}
 	if f.OverdueOn != nil {
-		add("status IN ('open', 'partially_paid') AND total + late_fees - paid > 0 AND due_date < $?", pgDate(*f.OverdueOn))
+		add("status IN ('open', 'partially_paid') AND total + late_fees - late_fees_waived - credited - paid > 0 AND due_date < $?", pgDate(*f.OverdueOn))
 	}
 	args = append(args, limit+1)
 	rows, err := db.pool.Query(ctx, fmt.Sprintf(`SELECT %s FROM invoices WHERE %s ORDER BY id DESC LIMIT $%d`,
@@ -156,6 +156,7 @@ func invoiceOf(r dbsqlc.InvoiceByIssueKeyRow) (invoice.Invoice, error) {
 		IssueDate: c.date(r.IssueDate), DueDate: c.date(r.DueDate),
 		Period:   invoice.Period{Start: c.date(r.PeriodStart), End: c.date(r.PeriodEnd)},
 		IssueKey: r.IssueKey, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
+		LateFeesWaived: c.dec(r.LateFeesWaived), Credited: c.dec(r.Credited),
 	}
 	return inv, c.err
 }
@@ -167,7 +168,7 @@ func scanInvoice(row pgx.Row) (invoice.Invoice, error) {
 	err := row.Scan(&inv.ID, &inv.Number, &inv.CustomerID, &inv.Customer, &status, &inv.Disputed, &inv.NeedsReview, &currency,
 		dec(&inv.Subtotal), dec(&inv.Tax), dec(&inv.TaxPercent), dec(&inv.Total), dec(&inv.Paid), dec(&inv.LateFees),
 		date(&inv.IssueDate), date(&inv.DueDate), date(&inv.Period.Start), date(&inv.Period.End),
-		&inv.IssueKey, &inv.CreatedAt, &inv.UpdatedAt)
+		&inv.IssueKey, &inv.CreatedAt, &inv.UpdatedAt, dec(&inv.LateFeesWaived), dec(&inv.Credited))
 	inv.Status, inv.Currency = invoice.Status(status), money.Currency(currency)
 	return inv, err
 }

@@ -149,6 +149,7 @@ func TestTenantIsolation(t *testing.T) {
 	maps.Copy(checks, mailQuotaIsolationChecks(a, b))
 	maps.Copy(checks, jiraNoticeIsolationChecks(a, b))
 	maps.Copy(checks, draftIsolationChecks(a, b))
+	maps.Copy(checks, correctionIsolationChecks(a, b))
 
 	typ := reflect.TypeFor[*store.DB]()
 	for i := range typ.NumMethod() {

@@ -74,6 +74,7 @@ func (db *DB) Payments(ctx context.Context, clientKey string, invoiceID int64) (
 		out = append(out, invoice.Payment{
 			ID: r.ID, Amount: c.dec(r.Amount), PaidOn: c.date(r.PaidOn), Method: r.Method,
 			Reference: r.Reference, RecordedBy: r.RecordedBy, RecordedAt: r.RecordedAt,
+			Reversed: r.ReversedAt != nil, ReversedAt: r.ReversedAt, ReversedBy: r.ReversedBy, ReversalReason: r.ReversalReason,
 		})
 	}
 	if c.err != nil {

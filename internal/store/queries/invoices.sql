@@ -3,13 +3,13 @@
 -- both rows with invoiceOf, so keep them in step.
 SELECT id, number, customer_id, customer_name, status, disputed, needs_review, currency,
     subtotal, tax, tax_percent, total, paid, late_fees, issue_date, due_date, period_start, period_end,
-    coalesce(jira_issue_key, '')::text AS issue_key, created_at, updated_at
+    coalesce(jira_issue_key, '')::text AS issue_key, created_at, updated_at, late_fees_waived, credited
 FROM invoices WHERE client_key = @client_key AND id = @id;
 
 -- name: InvoiceByIssueKey :one
 SELECT id, number, customer_id, customer_name, status, disputed, needs_review, currency,
     subtotal, tax, tax_percent, total, paid, late_fees, issue_date, due_date, period_start, period_end,
-    coalesce(jira_issue_key, '')::text AS issue_key, created_at, updated_at
+    coalesce(jira_issue_key, '')::text AS issue_key, created_at, updated_at, late_fees_waived, credited
 FROM invoices WHERE client_key = @client_key AND jira_issue_key = @issue_key::text;
 
 -- name: InvoiceLines :many
@@ -20,8 +20,11 @@ ORDER BY position;
 -- name: AgingItems :many
 SELECT i.customer_id, i.customer_name, i.currency, i.issue_date, i.due_date, i.total,
     (CASE WHEN i.status = 'uncollectible' THEN 0
-         ELSE i.total + i.late_fees - coalesce((SELECT sum(p.amount) FROM payments p
-              WHERE p.client_key = i.client_key AND p.invoice_id = i.id AND p.paid_on <= @as_of::date), 0)
+         ELSE i.total + i.late_fees - i.late_fees_waived - coalesce((SELECT sum(p.amount) FROM payments p
+              WHERE p.client_key = i.client_key AND p.invoice_id = i.id AND p.paid_on <= @as_of::date
+                AND p.reversed_at IS NULL), 0)
+              - coalesce((SELECT sum(c.total) FROM credit_notes c
+              WHERE c.client_key = i.client_key AND c.invoice_id = i.id AND c.issue_date <= @as_of::date), 0)
     END)::numeric AS balance
 FROM invoices i
 WHERE i.client_key = @client_key AND i.status NOT IN ('void', 'draft') AND i.issue_date <= @as_of::date

@@ -15,8 +15,11 @@ import (
 const agingItems = `-- name: AgingItems :many
 SELECT i.customer_id, i.customer_name, i.currency, i.issue_date, i.due_date, i.total,
     (CASE WHEN i.status = 'uncollectible' THEN 0
-         ELSE i.total + i.late_fees - coalesce((SELECT sum(p.amount) FROM payments p
-              WHERE p.client_key = i.client_key AND p.invoice_id = i.id AND p.paid_on <= $1::date), 0)
+         ELSE i.total + i.late_fees - i.late_fees_waived - coalesce((SELECT sum(p.amount) FROM payments p
+              WHERE p.client_key = i.client_key AND p.invoice_id = i.id AND p.paid_on <= $1::date
+                AND p.reversed_at IS NULL), 0)
+              - coalesce((SELECT sum(c.total) FROM credit_notes c
+              WHERE c.client_key = i.client_key AND c.invoice_id = i.id AND c.issue_date <= $1::date), 0)
     END)::numeric AS balance
 FROM invoices i
 WHERE i.client_key = $2 AND i.status NOT IN ('void', 'draft') AND i.issue_date <= $1::date
@@ -152,7 +155,7 @@ func (q *Queries) DueInvoicesAfter(ctx context.Context, arg DueInvoicesAfterPara
 const invoice = `-- name: Invoice :one
 SELECT id, number, customer_id, customer_name, status, disputed, needs_review, currency,
     subtotal, tax, tax_percent, total, paid, late_fees, issue_date, due_date, period_start, period_end,
-    coalesce(jira_issue_key, '')::text AS issue_key, created_at, updated_at
+    coalesce(jira_issue_key, '')::text AS issue_key, created_at, updated_at, late_fees_waived, credited
 FROM invoices WHERE client_key = $1 AND id = $2
 `
 
@@ -162,27 +165,29 @@ type InvoiceParams struct {
 }
 
 type InvoiceRow struct {
-	ID           int64
-	Number       string
-	CustomerID   int64
-	CustomerName string
-	Status       string
-	Disputed     bool
-	NeedsReview  bool
-	Currency     string
-	Subtotal     pgtype.Numeric
-	Tax          pgtype.Numeric
-	TaxPercent   pgtype.Numeric
-	Total        pgtype.Numeric
-	Paid         pgtype.Numeric
-	LateFees     pgtype.Numeric
-	IssueDate    pgtype.Date
-	DueDate      pgtype.Date
-	PeriodStart  pgtype.Date
-	PeriodEnd    pgtype.Date
-	IssueKey     string
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
+	ID             int64
+	Number         string
+	CustomerID     int64
+	CustomerName   string
+	Status         string
+	Disputed       bool
+	NeedsReview    bool
+	Currency       string
+	Subtotal       pgtype.Numeric
+	Tax            pgtype.Numeric
+	TaxPercent     pgtype.Numeric
+	Total          pgtype.Numeric
+	Paid           pgtype.Numeric
+	LateFees       pgtype.Numeric
+	IssueDate      pgtype.Date
+	DueDate        pgtype.Date
+	PeriodStart    pgtype.Date
+	PeriodEnd      pgtype.Date
+	IssueKey       string
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+	LateFeesWaived pgtype.Numeric
+	Credited       pgtype.Numeric
 }
 
 // Invoice and InvoiceByIssueKey select the same columns: store converts
@@ -212,6 +217,8 @@ func (q *Queries) Invoice(ctx context.Context, arg InvoiceParams) (InvoiceRow, e
 		&i.IssueKey,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.LateFeesWaived,
+		&i.Credited,
 	)
 	return i, err
 }
@@ -219,7 +226,7 @@ func (q *Queries) Invoice(ctx context.Context, arg InvoiceParams) (InvoiceRow, e
 const invoiceByIssueKey = `-- name: InvoiceByIssueKey :one
 SELECT id, number, customer_id, customer_name, status, disputed, needs_review, currency,
     subtotal, tax, tax_percent, total, paid, late_fees, issue_date, due_date, period_start, period_end,
-    coalesce(jira_issue_key, '')::text AS issue_key, created_at, updated_at
+    coalesce(jira_issue_key, '')::text AS issue_key, created_at, updated_at, late_fees_waived, credited
 FROM invoices WHERE client_key = $1 AND jira_issue_key = $2::text
 `
 
@@ -229,27 +236,29 @@ type InvoiceByIssueKeyParams struct {
 }
 
 type InvoiceByIssueKeyRow struct {
-	ID           int64
-	Number       string
-	CustomerID   int64
-	CustomerName string
-	Status       string
-	Disputed     bool
-	NeedsReview  bool
-	Currency     string
-	Subtotal     pgtype.Numeric
-	Tax          pgtype.Numeric
-	TaxPercent   pgtype.Numeric
-	Total        pgtype.Numeric
-	Paid         pgtype.Numeric
-	LateFees     pgtype.Numeric
-	IssueDate    pgtype.Date
-	DueDate      pgtype.Date
-	PeriodStart  pgtype.Date
-	PeriodEnd    pgtype.Date
-	IssueKey     string
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
+	ID             int64
+	Number         string
+	CustomerID     int64
+	CustomerName   string
+	Status         string
+	Disputed       bool
+	NeedsReview    bool
+	Currency       string
+	Subtotal       pgtype.Numeric
+	Tax            pgtype.Numeric
+	TaxPercent     pgtype.Numeric
+	Total          pgtype.Numeric
+	Paid           pgtype.Numeric
+	LateFees       pgtype.Numeric
+	IssueDate      pgtype.Date
+	DueDate        pgtype.Date
+	PeriodStart    pgtype.Date
+	PeriodEnd      pgtype.Date
+	IssueKey       string
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+	LateFeesWaived pgtype.Numeric
+	Credited       pgtype.Numeric
 }
 
 func (q *Queries) InvoiceByIssueKey(ctx context.Context, arg InvoiceByIssueKeyParams) (InvoiceByIssueKeyRow, error) {
@@ -277,6 +286,8 @@ func (q *Queries) InvoiceByIssueKey(ctx context.Context, arg InvoiceByIssueKeyPa
 		&i.IssueKey,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.LateFeesWaived,
+		&i.Credited,
 	)
 	return i, err
 }

@@ -38,6 +38,21 @@ type BilledWorklog struct {
 	Seconds   int64
 }
 
+type CreditNote struct {
+	ID        int64
+	ClientKey string
+	InvoiceID int64
+	Number    string
+	IssueDate pgtype.Date
+	Amount    pgtype.Numeric
+	Tax       pgtype.Numeric
+	Total     pgtype.Numeric
+	Reason    string
+	Document  []byte
+	CreatedBy string
+	CreatedAt time.Time
+}
+
 type Customer struct {
 	ID                 int64
 	ClientKey          string
@@ -154,6 +169,8 @@ type Invoice struct {
 	Items             []byte
 	Discount          []byte
 	Document          []byte
+	LateFeesWaived    pgtype.Numeric
+	Credited          pgtype.Numeric
 }
 
 type InvoiceLine struct {
@@ -194,15 +211,18 @@ type MailQuotum struct {
 }
 
 type Payment struct {
-	ID         int64
-	ClientKey  string
-	InvoiceID  int64
-	Amount     pgtype.Numeric
-	PaidOn     pgtype.Date
-	Method     string
-	Reference  string
-	RecordedBy string
-	RecordedAt time.Time
+	ID             int64
+	ClientKey      string
+	InvoiceID      int64
+	Amount         pgtype.Numeric
+	PaidOn         pgtype.Date
+	Method         string
+	Reference      string
+	RecordedBy     string
+	RecordedAt     time.Time
+	ReversedAt     *time.Time
+	ReversedBy     *string
+	ReversalReason *string
 }
 
 type Setting struct {

@@ -13,7 +13,8 @@ import (
 )
 
 const payments = `-- name: Payments :many
-SELECT id, amount, paid_on, method, reference, recorded_by, recorded_at
+SELECT id, amount, paid_on, method, reference, recorded_by, recorded_at,
+    reversed_at, coalesce(reversed_by, '')::text AS reversed_by, coalesce(reversal_reason, '')::text AS reversal_reason
 FROM payments WHERE client_key = $1 AND invoice_id = $2
 ORDER BY id
 `
@@ -24,13 +25,16 @@ type PaymentsParams struct {
 }
 
 type PaymentsRow struct {
-	ID         int64
-	Amount     pgtype.Numeric
-	PaidOn     pgtype.Date
-	Method     string
-	Reference  string
-	RecordedBy string
-	RecordedAt time.Time
+	ID             int64
+	Amount         pgtype.Numeric
+	PaidOn         pgtype.Date
+	Method         string
+	Reference      string
+	RecordedBy     string
+	RecordedAt     time.Time
+	ReversedAt     *time.Time
+	ReversedBy     string
+	ReversalReason string
 }
 
 func (q *Queries) Payments(ctx context.Context, arg PaymentsParams) ([]PaymentsRow, error) {
@@ -50,6 +54,9 @@ func (q *Queries) Payments(ctx context.Context, arg PaymentsParams) ([]PaymentsR
 			&i.Reference,
 			&i.RecordedBy,
 			&i.RecordedAt,
+			&i.ReversedAt,
+			&i.ReversedBy,
+			&i.ReversalReason,
 		); err != nil {
 			return nil, err
 		}
