@@ -110,7 +110,8 @@ func (s *Service) Detail(ctx context.Context, clientKey string, id int64) (invoi
 	return inv, s.LoadDetails(ctx, clientKey, &inv)
 }
 
-// LoadDetails fills an invoice's payments, plan and worklog review.
+// LoadDetails fills an invoice's payments, plan, worklog review and
+// credit notes.
 func (s *Service) LoadDetails(ctx context.Context, clientKey string, inv *invoice.Invoice) error {
 	var err error
 	if inv.Payments, err = s.DB.Payments(ctx, clientKey, inv.ID); err != nil {
@@ -119,7 +120,14 @@ func (s *Service) LoadDetails(ctx context.Context, clientKey string, inv *invoic
 	if inv.Plan, err = s.DB.Installments(ctx, nil, clientKey, inv.ID); err != nil {
 		return err
 	}
-	inv.Review, err = s.DB.WorklogReview(ctx, clientKey, inv.ID)
+	if inv.Review, err = s.DB.WorklogReview(ctx, clientKey, inv.ID); err != nil {
+		return err
+	}
+	cns, err := s.DB.CreditNotes(ctx, clientKey, inv.ID)
+	inv.CreditNotes = make([]invoice.CreditNote, len(cns))
+	for i, cn := range cns {
+		inv.CreditNotes[i] = cn.CreditNote
+	}
 	return err
 }
 
@@ -133,6 +141,9 @@ type stateDoc struct {
 	Note     string `json:"note,omitempty"`
 	Payment  any    `json:"payment,omitempty"`
 	Plan     any    `json:"plan,omitempty"`
+	// Corrections (see corrections.go).
+	CreditNote any    `json:"creditNote,omitempty"`
+	Waived     string `json:"waived,omitempty"`
 }
 
 func stateOf(inv invoice.Invoice) stateDoc {

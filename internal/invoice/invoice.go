@@ -52,6 +52,8 @@ type Invoice struct {
 	Payments []Payment       // oldest first
 	Plan     []Installment   // the payment plan by due date; nil when there is none
 	Review   []WorklogChange // billed worklogs changed in Jira since, by worklog id
+	// CreditNotes are the credit notes issued against it, oldest first.
+	CreditNotes []CreditNote
 }
 
 // Balance is what is still owed: total plus late fees, minus late fees

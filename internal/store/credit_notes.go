@@ -131,6 +131,16 @@ func creditNoteOf(r dbsqlc.CreditNoteRow) (StoredCreditNote, error) {
 	return cn, err
 }
 
+// PaymentsIn lists an invoice's payments, oldest first, read in tx: a
+// correction reads them under the invoice row lock without taking a
+// second connection from the pool.
+func (db *DB) PaymentsIn(ctx context.Context, tx *Tx, clientKey string, invoiceID int64) ([]invoice.Payment, error) {
+	if tx == nil {
+		return db.Payments(ctx, clientKey, invoiceID)
+	}
+	return paymentsOn(ctx, dbsqlc.New(tx.pgx), clientKey, invoiceID)
+}
+
 // ReversePayment marks a payment of the invoice reversed (by whom and
 // why, at tx's now), sets the invoice's paid to the sum of its payments
 // not reversed and its status to status, in tx, and returns the new paid.

@@ -75,6 +75,15 @@ func correctionIsolationChecks(a, b string) map[string]func(t *testing.T, e env)
 				t.Fatalf("B sees A's credited net %s (err %v)", got, err)
 			}
 		}),
+		"PaymentsIn": guard(func(t *testing.T, e env, id, _ int64) {
+			must(t, inTx(t, e, func(tx *store.Tx) error {
+				got, err := e.db.PaymentsIn(ctx, tx, b, id)
+				if err != nil || len(got) != 0 {
+					t.Fatalf("B sees A's payments %+v (err %v)", got, err)
+				}
+				return nil
+			}))
+		}),
 		"ReversePayment": guard(func(t *testing.T, e env, id, paymentID int64) {
 			err := inTx(t, e, func(tx *store.Tx) error {
 				_, err := e.db.ReversePayment(ctx, tx, b, id, paymentID, "acc-b", "b", invoice.StatusOpen)

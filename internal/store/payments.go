@@ -63,8 +63,12 @@ func paymentError(op string, err error) error {
 // Payments lists an invoice's payments, oldest first. An invoice of
 // another tenant has none.
 func (db *DB) Payments(ctx context.Context, clientKey string, invoiceID int64) ([]invoice.Payment, error) {
+	return paymentsOn(ctx, db.q(), clientKey, invoiceID)
+}
+
+func paymentsOn(ctx context.Context, q *dbsqlc.Queries, clientKey string, invoiceID int64) ([]invoice.Payment, error) {
 	const op = "store.Payments"
-	rows, err := db.q().Payments(ctx, dbsqlc.PaymentsParams{ClientKey: clientKey, InvoiceID: invoiceID})
+	rows, err := q.Payments(ctx, dbsqlc.PaymentsParams{ClientKey: clientKey, InvoiceID: invoiceID})
 	if err != nil {
 		return nil, classify(op, err)
 	}
