@@ -35,6 +35,9 @@ type invoiceJSON struct {
 	Total          string                  `json:"total"`
 	Paid           string                  `json:"paid"`
 	LateFees       string                  `json:"lateFees"`
+	LateFeesWaived string                  `json:"lateFeesWaived"`
+	Credited       string                  `json:"credited"`
+	CreditNotes    []creditNoteJSON        `json:"creditNotes"`
 	Balance        string                  `json:"balance"`
 	IssueDate      *string                 `json:"issueDate"`
 	DueDate        *string                 `json:"dueDate"`
@@ -73,12 +76,16 @@ func invoiceOut(inv invoice.Invoice, today invoice.Date, withLines bool) invoice
 		Disputed: inv.Disputed, NeedsReview: inv.NeedsReview, Currency: string(cur),
 		Subtotal: m(inv.Subtotal), Tax: m(inv.Tax), TaxRatePercent: inv.TaxPercent.String(), Total: m(inv.Total),
 		Paid: m(inv.Paid), LateFees: m(inv.LateFees), Balance: m(inv.Balance()),
+		LateFeesWaived: m(inv.LateFeesWaived), Credited: m(inv.Credited), CreditNotes: make([]creditNoteJSON, len(inv.CreditNotes)),
 		IssueDate: dateString(inv.IssueDate), DueDate: dateString(inv.DueDate),
 		PeriodStart: dateString(inv.Period.Start), PeriodEnd: dateString(inv.Period.End),
 		Payments: make([]paymentJSON, len(inv.Payments)), Plan: planOut(inv.Plan, cur), ReviewDetail: inv.Review,
 	}
 	for i, p := range inv.Payments {
 		out.Payments[i] = paymentOut(p, cur)
+	}
+	for i, cn := range inv.CreditNotes {
+		out.CreditNotes[i] = creditNoteOut(cn, cur)
 	}
 	if out.ReviewDetail == nil {
 		out.ReviewDetail = []invoice.WorklogChange{}

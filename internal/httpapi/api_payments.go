@@ -32,11 +32,22 @@ type paymentJSON struct {
 	Reference  string `json:"reference"`
 	RecordedBy string `json:"recordedBy"`
 	RecordedAt string `json:"recordedAt"`
+	// A payment reversed (recorded in error) stays listed, marked.
+	Reversed       bool    `json:"reversed"`
+	ReversedAt     *string `json:"reversedAt,omitempty"`
+	ReversedBy     string  `json:"reversedBy,omitempty"`
+	ReversalReason string  `json:"reversalReason,omitempty"`
 }
 
 func paymentOut(p invoice.Payment, c money.Currency) paymentJSON {
-	return paymentJSON{ID: p.ID, Amount: money.Format(p.Amount, c), Currency: string(c), PaidOn: p.PaidOn.String(),
-		Method: p.Method, Reference: p.Reference, RecordedBy: p.RecordedBy, RecordedAt: p.RecordedAt.UTC().Format(time.RFC3339)}
+	out := paymentJSON{ID: p.ID, Amount: money.Format(p.Amount, c), Currency: string(c), PaidOn: p.PaidOn.String(),
+		Method: p.Method, Reference: p.Reference, RecordedBy: p.RecordedBy, RecordedAt: p.RecordedAt.UTC().Format(time.RFC3339),
+		Reversed: p.Reversed, ReversedBy: p.ReversedBy, ReversalReason: p.ReversalReason}
+	if p.ReversedAt != nil {
+		at := p.ReversedAt.UTC().Format(time.RFC3339)
+		out.ReversedAt = &at
+	}
+	return out
 }
 
 type planJSON struct {
