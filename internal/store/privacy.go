@@ -64,7 +64,8 @@ func (db *DB) MarkAccountsReported(ctx context.Context, clientKey string, accoun
 
 // EraseAccount removes a closed account's personal data from every table
 // that stores accountIds, in one transaction: its id becomes ErasedAccount
-// in the audit log (actor and documents), invoices, payments and settings,
+// in the audit log (actor and documents), invoices, payments (recorded
+// or reversed), credit notes and settings,
 // and its rate override is dropped from customers, and the reporting
 // schedule forgets it, so it is never reported again. It returns the rows
 // changed.
@@ -87,6 +88,12 @@ func (db *DB) EraseAccount(ctx context.Context, clientKey, accountID string) (in
 			},
 			func() (int64, error) {
 				return q.ErasePaymentRecorder(ctx, dbsqlc.ErasePaymentRecorderParams{ClientKey: clientKey, AccountID: accountID, ErasedAccount: ErasedAccount})
+			},
+			func() (int64, error) {
+				return q.ErasePaymentReverser(ctx, dbsqlc.ErasePaymentReverserParams{ClientKey: clientKey, AccountID: accountID, ErasedAccount: ErasedAccount})
+			},
+			func() (int64, error) {
+				return q.EraseCreditNoteIssuer(ctx, dbsqlc.EraseCreditNoteIssuerParams{ClientKey: clientKey, AccountID: accountID, ErasedAccount: ErasedAccount})
 			},
 			func() (int64, error) {
 				return q.EraseSettingsEditor(ctx, dbsqlc.EraseSettingsEditorParams{ClientKey: clientKey, AccountID: accountID, ErasedAccount: ErasedAccount})

@@ -42,3 +42,9 @@ RETURNING i.paid;
 UPDATE invoices SET late_fees_waived = late_fees_waived + @amount::numeric, status = @status::text, updated_at = @now::timestamptz,
     next_action_at = CASE WHEN @status::text IN ('open', 'partially_paid') THEN next_action_at END
 WHERE client_key = @client_key AND id = @id;
+
+-- name: EraseCreditNoteIssuer :execrows
+UPDATE credit_notes SET created_by = @erased_account WHERE client_key = @client_key AND created_by = @account_id;
+
+-- name: ErasePaymentReverser :execrows
+UPDATE payments SET reversed_by = @erased_account::text WHERE client_key = @client_key AND reversed_by = @account_id::text;

@@ -161,6 +161,42 @@ func (q *Queries) CreditedNet(ctx context.Context, arg CreditedNetParams) (pgtyp
 	return net, err
 }
 
+const eraseCreditNoteIssuer = `-- name: EraseCreditNoteIssuer :execrows
+UPDATE credit_notes SET created_by = $1 WHERE client_key = $2 AND created_by = $3
+`
+
+type EraseCreditNoteIssuerParams struct {
+	ErasedAccount string
+	ClientKey     string
+	AccountID     string
+}
+
+func (q *Queries) EraseCreditNoteIssuer(ctx context.Context, arg EraseCreditNoteIssuerParams) (int64, error) {
+	result, err := q.db.Exec(ctx, eraseCreditNoteIssuer, arg.ErasedAccount, arg.ClientKey, arg.AccountID)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
+const erasePaymentReverser = `-- name: ErasePaymentReverser :execrows
+UPDATE payments SET reversed_by = $1::text WHERE client_key = $2 AND reversed_by = $3::text
+`
+
+type ErasePaymentReverserParams struct {
+	ErasedAccount string
+	ClientKey     string
+	AccountID     string
+}
+
+func (q *Queries) ErasePaymentReverser(ctx context.Context, arg ErasePaymentReverserParams) (int64, error) {
+	result, err := q.db.Exec(ctx, erasePaymentReverser, arg.ErasedAccount, arg.ClientKey, arg.AccountID)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
 const insertCreditNote = `-- name: InsertCreditNote :one
 INSERT INTO credit_notes (client_key, invoice_id, number, issue_date, amount, tax, total, reason, document, created_by, created_at)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
