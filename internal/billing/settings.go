@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/remitapp/remit/internal/invoice"
 	"github.com/remitapp/remit/internal/jira"
@@ -53,8 +54,22 @@ func (s *Service) PutSettings(ctx context.Context, a Actor, in invoice.Settings)
 	if err := s.checkProject(ctx, a.Tenant, set); err != nil {
 		return set, err
 	}
-	err := s.DB.InTx(ctx, func(tx *store.Tx) error {
-		return s.DB.PutSettings(ctx, tx, a.Tenant.ClientKey, set, a.Name())
+	old, _, err := s.DB.GetSettings(ctx, a.Tenant.ClientKey)
+	if err != nil {
+		return set, err
+	}
+	err = s.DB.InTx(ctx, func(tx *store.Tx) error {
+		if err := s.DB.PutSettings(ctx, tx, a.Tenant.ClientKey, set, a.Name()); err != nil {
+			return err
+		}
+		if old.Timezone == set.Timezone {
+			return nil
+		}
+		// A step's day begins at local midnight: another zone moves every
+		// open invoice's next action. Long past, as for a new policy: the
+		// next sweep replans each in the new zone and stores its true time.
+		_, err := s.DB.RescheduleOpenInvoices(ctx, tx, a.Tenant.ClientKey, time.Unix(0, 0).UTC())
+		return err
 	})
 	return set, err
 }
