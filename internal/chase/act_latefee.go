@@ -13,10 +13,12 @@ import (
 // actorFollowup is the audit actor of the engine's own changes.
 const actorFollowup = "followup"
 
-// lateFee sets the invoice's late fee to what it accrued by the sweep's
+// lateFee raises the invoice's late fee to what it accrued by the sweep's
 // day under the tenant's terms (the customer's preset, when it has one),
-// with an audit entry, and marks the invoice changed for Jira, all in one
-// transaction with the event's outcome, so a retry never applies it twice.
+// never lowering it; on an invoice with a payment plan the increase goes
+// into the plan. With an audit entry, and the invoice marked changed for
+// Jira, all in one transaction with the event's outcome, so a retry never
+// applies it twice.
 func (e *Engine) lateFee(ctx context.Context, ac action) (outcome, error) {
 	ck, id := ac.args.ClientKey, ac.args.InvoiceID
 	terms := ac.policy.LateFee.ForCustomer(ac.customer.LateFeePolicy)
@@ -36,10 +38,26 @@ func (e *Engine) lateFee(ctx context.Context, ac action) (outcome, error) {
 			switch {
 			case fee.Equal(inv.LateFees):
 				res = done("late fee stays %s %s (%s, %s)", money.Format(fee, c), c, terms.Preset, ac.today)
+			case fee.LessThan(inv.LateFees):
+				// Never lowered: a payment of the principal, a plan or other
+				// terms can make the recomputed fee smaller than what was
+				// charged, which stays owed.
+				res = done("late fee stays %s %s (%s, %s, which computes %s; a fee is never lowered)",
+					money.Format(inv.LateFees, c), c, terms.Preset, ac.today, money.Format(fee, c))
 			default:
 				note := fmt.Sprintf("%s as of %s", terms.Preset, ac.today)
 				if err := e.DB.SetInvoiceLateFees(ctx, tx, ck, id, fee, actorFollowup, note); err != nil {
 					return err
+				}
+				if len(inv.Plan) > 0 {
+					// The fee joins the plan, so the installments still add
+					// up to the balance and paying them pays the invoice.
+					if err := e.DB.AddLateFeeToPlan(ctx, tx, ck, id, fee.Sub(inv.LateFees), ac.today); err != nil {
+						return err
+					}
+					if err := e.DB.RescheduleFollowup(ctx, tx, ck, id); err != nil {
+						return err
+					}
 				}
 				if err := e.DB.BumpJiraVersion(ctx, tx, ck, id); err != nil {
 					return err

@@ -4,11 +4,108 @@ import (
 	"testing"
 	"time"
 
+	"github.com/shopspring/decimal"
+
 	"github.com/remitapp/remit/internal/followup"
+	"github.com/remitapp/remit/internal/invoice"
 )
 
 // The regression tests of what the model found (docs/followup.md, "The
 // model"), each small and deterministic.
+
+// usLateFees makes the tenant charge us-1.5pct-month.
+func (b *testBundle) usLateFees(t *testing.T) {
+	t.Helper()
+	p, _, err := b.db.GetPolicy(b.ctx, b.tenant.ClientKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.LateFee.Preset = followup.PresetUS
+	if _, err := b.engine.PutPolicy(b.ctx, b.manager, p); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func (b *testBundle) setPlan(t *testing.T, parts ...invoice.InstallmentInput) invoice.Invoice {
+	t.Helper()
+	inv, err := b.billing.SetPlan(b.ctx, b.manager, b.inv.ID, parts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return inv
+}
+
+func (b *testBundle) reload(t *testing.T) invoice.Invoice {
+	t.Helper()
+	inv, err := b.billing.Detail(b.ctx, b.tenant.ClientKey, b.inv.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return inv
+}
+
+func date(t *testing.T, s string) invoice.Date {
+	t.Helper()
+	d, err := invoice.ParseDate(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+// TestLateFeeJoinsThePlan: a late fee charged on an invoice with a payment
+// plan goes into its last open installment, so the installments still
+// add up to the balance (seed 3 of the model, before the fix: a fee
+// belonged to no installment and was never chased).
+func TestLateFeeJoinsThePlan(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	b.usLateFees(t)
+	b.setPlan(t, invoice.InstallmentInput{DueDate: date(t, "2026-12-15"), Amount: "150.00"},
+		invoice.InstallmentInput{DueDate: date(t, "2027-01-15"), Amount: "200.00"})
+	res := b.sweepAt(t, time.Date(2027, 1, 14, 10, 0, 0, 0, time.UTC)) // 30 days after the first installment
+	fee := queued(t, res, followup.StepFinalNotice30, string(followup.ActionLateFee))
+	if err := b.act(res, fee, 1); err != nil {
+		t.Fatal(err)
+	}
+	inv := b.reload(t)
+	if !inv.LateFees.IsPositive() {
+		t.Fatalf("no late fee: %s", b.event(t, fee.EventID))
+	}
+	sum := decimal.Zero
+	for _, in := range inv.Plan {
+		sum = sum.Add(in.Balance())
+	}
+	if !sum.Equal(inv.Balance()) || !inv.Plan[1].Amount.Equal(decimal.NewFromInt(200).Add(inv.LateFees)) {
+		t.Fatalf("installments %+v owe %s, balance %s with a fee of %s", inv.Plan, sum, inv.Balance(), inv.LateFees)
+	}
+}
+
+// TestLateFeeIsNeverLowered: a later installment's late fee, computed on
+// less principal, leaves the fee charged before as it is (seeds 2 and 4
+// of the model: the fee went from 13.07 to 0.38).
+func TestLateFeeIsNeverLowered(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	b.usLateFees(t)
+	res := b.sweepAt(t, time.Date(2027, 1, 14, 10, 0, 0, 0, time.UTC)) // due date + 30
+	fee := queued(t, res, followup.StepFinalNotice30, string(followup.ActionLateFee))
+	if err := b.act(res, fee, 1); err != nil {
+		t.Fatal(err)
+	}
+	inv := b.reload(t)
+	charged, bal := inv.LateFees, inv.Balance()
+	b.setPlan(t, invoice.InstallmentInput{DueDate: date(t, "2027-01-15"), Amount: "10.00"},
+		invoice.InstallmentInput{DueDate: date(t, "2027-06-15"), Amount: bal.Sub(decimal.NewFromInt(10)).StringFixed(2)})
+	res = b.sweepAt(t, time.Date(2027, 2, 14, 10, 0, 0, 0, time.UTC)) // first installment + 30
+	fee = queued(t, res, followup.StepFinalNotice30, string(followup.ActionLateFee))
+	if err := b.act(res, fee, 1); err != nil {
+		t.Fatal(err)
+	}
+	if got := b.reload(t).LateFees; !got.Equal(charged) {
+		t.Fatalf("late fee %s after %s (%s)", got, charged, b.event(t, fee.EventID))
+	}
+}
 
 // TestTimezoneChangeMovesTheNextAction: a step's day begins at local
 // midnight, so moving the tenant to a zone ahead of UTC brings its next

@@ -121,16 +121,21 @@ type debt struct {
 }
 
 // debts are the parts interest runs on: the installments of a payment
-// plan, else the invoice's balance less the fees already on it.
+// plan, else the invoice's balance less the fees already on it. Fees
+// charged after a plan was agreed sit in its last installments, so those
+// are cut to the principal left (interest runs on principal only).
 func (f Facts) debts() []debt {
+	principal := f.Balance.Sub(f.LateFees)
 	if len(f.Installments) > 0 {
 		out := make([]debt, len(f.Installments))
 		for i, in := range f.Installments {
-			out[i] = debt{in.DueDate, in.Balance}
+			b := decimal.Max(decimal.Min(in.Balance, principal), decimal.Zero)
+			principal = principal.Sub(b)
+			out[i] = debt{in.DueDate, b}
 		}
 		return out
 	}
-	return []debt{{f.DueDate, f.Balance.Sub(f.LateFees)}}
+	return []debt{{f.DueDate, principal}}
 }
 
 // LateFee is the late fee an invoice has accrued by asOf (a date in the

@@ -197,3 +197,22 @@ func TestLateFeeStatutoryHalfYears(t *testing.T) {
 		t.Errorf("uk installments: LateFee = %s, want 78.66", got)
 	}
 }
+
+// TestLateFeeLeavesFeesInAPlanOut: a fee charged after a plan was agreed
+// sits in its last installment (the executor puts it there); interest
+// runs on principal only, so it is computed as if the fee were not there.
+func TestLateFeeLeavesFeesInAPlanOut(t *testing.T) {
+	us := LateFeePolicy{Preset: PresetUS}
+	f := Facts{Currency: "USD", DueDate: date("2026-03-31"), Total: dec("1000.00"), Balance: dec("1000.00"), LateFees: decimal.Zero,
+		Installments: []Installment{{ID: 1, DueDate: date("2026-03-31"), Balance: dec("400.00")}, {ID: 2, DueDate: date("2026-04-30"), Balance: dec("600.00")}}}
+	withFee := f
+	withFee.Balance, withFee.LateFees = dec("1050.00"), dec("50.00")
+	withFee.Installments = slices.Clone(f.Installments)
+	withFee.Installments[1].Balance = dec("650.00")
+	for _, asOf := range []string{"2026-04-30", "2026-06-30"} {
+		want, got := LateFee(f, us, date(asOf)), LateFee(withFee, us, date(asOf))
+		if !got.Equal(want) {
+			t.Errorf("as of %s: %s with the fee in the plan, want %s", asOf, got, want)
+		}
+	}
+}

@@ -90,3 +90,28 @@ func (db *DB) UpdateInstallments(ctx context.Context, tx *Tx, clientKey string, 
 	}
 	return nil
 }
+
+// AddLateFeeToPlan puts a late fee of amount, just charged on the invoice,
+// inside its payment plan, in tx: on the last installment not yet
+// settled, or, when every installment is settled, on a new last
+// installment due on due (or the day after the last one, if later). So
+// the installments keep adding up to the balance and the fee is chased
+// with them. An invoice without a plan is left as it is.
+func (db *DB) AddLateFeeToPlan(ctx context.Context, tx *Tx, clientKey string, invoiceID int64, amount decimal.Decimal, due invoice.Date) error {
+	const op = "store.AddLateFeeToPlan"
+	q := db.on(tx)
+	tag, err := q.Exec(ctx, `
+		UPDATE installments SET amount = amount + $3
+		WHERE client_key = $1 AND id = (SELECT id FROM installments
+			WHERE client_key = $1 AND invoice_id = $2 AND settled_at IS NULL ORDER BY position DESC LIMIT 1)`,
+		clientKey, invoiceID, numeric(amount))
+	if err != nil || tag.RowsAffected() == 1 {
+		return classify(op, err)
+	}
+	_, err = q.Exec(ctx, `
+		INSERT INTO installments (client_key, invoice_id, position, due_date, amount, paid, settled_at)
+		SELECT $1, $2, max(position) + 1, greatest($4::date, max(due_date) + 1), $3, 0, NULL
+		FROM installments WHERE client_key = $1 AND invoice_id = $2
+		HAVING count(*) > 0`, clientKey, invoiceID, numeric(amount), pgDate(due))
+	return classify(op, err)
+}

@@ -72,6 +72,10 @@ func paymentIsolationChecks(a, b string) map[string]func(t *testing.T, e env) {
 			ins[0].Paid, ins[0].SettledAt = ins[0].Amount, &now
 			notFound(t, e.db.UpdateInstallments(ctx, nil, b, ins))
 		}),
+		"AddLateFeeToPlan": guard(func(t *testing.T, e env, id int64) {
+			// B's fee on A's invoice finds no plan of B's: nothing changes.
+			must(t, e.db.AddLateFeeToPlan(ctx, nil, b, id, d("5.00"), invoice.Date{Year: 2026, Month: 6, Day: 1}))
+		}),
 		"SetInvoiceStatus": guard(func(t *testing.T, e env, id int64) {
 			notFound(t, e.db.SetInvoiceStatus(ctx, nil, b, id, invoice.StatusUncollectible))
 		}),
