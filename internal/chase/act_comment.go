@@ -56,7 +56,14 @@ func (e *Engine) postComment(ctx context.Context, ac action, key string, doc fol
 		return "", err
 	}
 	if ev.Attempts > 1 {
-		id, found, err := findComment(ctx, c, key, ev.Payload)
+		// Two steps can render the same body (a step inserted or renamed
+		// with another's tone, a replaced plan's installment): the copies
+		// the invoice's other done events posted are theirs, not this one's.
+		others, err := e.sameCommentsDone(ctx, ac, ev)
+		if err != nil {
+			return "", err
+		}
+		id, found, err := findComment(ctx, c, key, ev.Payload, others)
 		if err != nil {
 			return "", err
 		}
@@ -77,17 +84,51 @@ func (e *Engine) postComment(ctx context.Context, ac action, key string, doc fol
 	return id, err
 }
 
-// findComment looks for the issue's comment whose body is the payload's.
-func findComment(ctx context.Context, c jira.Site, key string, payload json.RawMessage) (string, bool, error) {
+// sameCommentsDone counts the invoice's other comment and notify_admins
+// events, done, whose kept body is ev's.
+func (e *Engine) sameCommentsDone(ctx context.Context, ac action, ev store.FollowupEvent) (int, error) {
+	evs, err := e.DB.FollowupEvents(ctx, nil, ac.args.ClientKey, ac.args.InvoiceID)
+	if err != nil {
+		return 0, err
+	}
+	var mine struct {
+		Body any `json:"body"`
+	}
+	if err := json.Unmarshal(ev.Payload, &mine); err != nil {
+		return 0, permanent(err)
+	}
+	n := 0
+	for _, o := range evs {
+		if o.ID == ev.ID || o.Status != store.EventDone || o.Payload == nil {
+			continue
+		}
+		var theirs struct {
+			Body any `json:"body"`
+		}
+		if json.Unmarshal(o.Payload, &theirs) == nil && reflect.DeepEqual(theirs.Body, mine.Body) {
+			n++
+		}
+	}
+	return n, nil
+}
+
+// findComment looks for the issue's comment whose body is the payload's,
+// beyond the first skip such comments (those of other events).
+func findComment(ctx context.Context, c jira.Site, key string, payload json.RawMessage, skip int) (string, bool, error) {
 	var want struct {
 		Body any `json:"body"`
 	}
 	if err := json.Unmarshal(payload, &want); err != nil {
 		return "", false, permanent(err)
 	}
+	seen := 0
 	id, found, err := c.FindComment(ctx, key, func(body json.RawMessage) bool {
 		var got any
-		return json.Unmarshal(body, &got) == nil && reflect.DeepEqual(got, want.Body)
+		if json.Unmarshal(body, &got) != nil || !reflect.DeepEqual(got, want.Body) {
+			return false
+		}
+		seen++
+		return seen > skip
 	})
 	if remit.IsKind(err, remit.NotFound) {
 		return "", false, nil

@@ -1,6 +1,8 @@
 package chase_test
 
 import (
+	"encoding/json"
+	"reflect"
 	"testing"
 	"time"
 
@@ -8,6 +10,8 @@ import (
 
 	"github.com/remitapp/remit/internal/followup"
 	"github.com/remitapp/remit/internal/invoice"
+	"github.com/remitapp/remit/internal/jira/jirafake"
+	"github.com/remitapp/remit/internal/store"
 )
 
 // The regression tests of what the model found (docs/followup.md, "The
@@ -124,4 +128,50 @@ func TestTimezoneChangeMovesTheNextAction(t *testing.T) {
 	}
 	res := b.sweepAt(t, time.Date(2026, 12, 11, 12, 0, 0, 0, time.UTC))
 	queued(t, res, followup.StepReminderBeforeDue, string(followup.ActionComment))
+}
+
+// TestSameCommentOfAnotherEventIsNotThisOnes: when a replaced plan's
+// installment renders the very comment an earlier installment posted, a
+// retry does not take that comment for its own (seed 4 of the model,
+// before the fix: the second comment was recorded done and never posted).
+func TestSameCommentOfAnotherEventIsNotThisOnes(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	whole := invoice.InstallmentInput{DueDate: date(t, "2026-12-15"), Amount: "350.00"}
+	b.setPlan(t, whole)
+	res := b.sweepAt(t, overdueDay)
+	first := queued(t, res, followup.StepOverdue1, string(followup.ActionComment))
+	if err := b.act(res, first, 1); err != nil {
+		t.Fatal(err)
+	}
+	b.setPlan(t, whole) // the same plan again: a new installment, its own ladder
+	res = b.sweepAt(t, overdueDay.Add(time.Hour))
+	second := queued(t, res, followup.StepOverdue1, string(followup.ActionComment))
+	b.site.FailNext(jirafake.MethodAddComment, jirafake.Unavailable())
+	if err := b.act(res, second, 1); err == nil {
+		t.Fatal("the first attempt should have failed")
+	}
+	if err := b.act(res, second, 2); err != nil {
+		t.Fatal(err)
+	}
+	ev, err := b.db.FollowupEvent(b.ctx, b.tenant.ClientKey, second.EventID)
+	if err != nil || ev.Status != store.EventDone {
+		t.Fatalf("second comment: %+v, %v", ev, err)
+	}
+	var kept struct {
+		Body any `json:"body"`
+	}
+	if err := json.Unmarshal(ev.Payload, &kept); err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, c := range b.site.Comments(b.key) {
+		var body any
+		if json.Unmarshal(c.Body, &body) == nil && reflect.DeepEqual(body, kept.Body) {
+			n++
+		}
+	}
+	if n != 2 {
+		t.Fatalf("the comment is on %s %d times, want 2 (one per installment): %s", b.key, n, ev.Detail)
+	}
 }
