@@ -3,7 +3,7 @@ SHELL := /bin/bash
 GO    ?= go
 BIN   := bin
 
-.PHONY: all build run test test-go check lint sqlc fuzz bench bench-peer bench-soak bench-stress bench-sweep bench-chaos deps clean manifest frontend frontend-test
+.PHONY: all build run test test-go check lint sqlc fuzz bench bench-peer bench-soak bench-stress bench-sweep bench-chaos model deps clean manifest frontend frontend-test
 
 all: build
 
@@ -104,6 +104,13 @@ bench-sweep:
 
 bench-chaos:
 	$(GO) run ./bench/cmd/chaos
+
+# model: the follow-up engine's model-based test (TestModel in
+# internal/chase; docs/followup.md, "The model") for STEPS random steps;
+# SEED=n replays a run. About 40 steps a second on two cores.
+STEPS ?= 20000
+model:
+	$(GO) test ./internal/chase -run 'TestModel$$' -count=1 -timeout 0 -v -model.steps=$(STEPS) $(if $(SEED),-model.seed=$(SEED))
 
 bench/ace/node_modules/.package-lock.json: bench/ace/package.json bench/ace/package-lock.json
 	npm ci --prefix bench/ace --no-audit --no-fund --loglevel=error
