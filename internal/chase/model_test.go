@@ -73,7 +73,7 @@ func TestModel(t *testing.T) {
 		}
 	})
 	m.run(t, steps)
-	t.Logf("seed %d: %d steps (the run's time is the test's); %+v", seed, steps, m.stats)
+	t.Logf("seed %d: %d steps (the run's time is the test's); %+v; events %v", seed, steps, m.stats, m.events(t))
 }
 
 // modelStats count what a run did, for the log and for judging its reach.
@@ -237,3 +237,27 @@ func (r *recordingMailer) Send(_ context.Context, msg mail.Message) error {
 var jiraMethods = []jirafake.Method{jirafake.MethodAddComment, jirafake.MethodFindComment, jirafake.MethodTransition,
 	jirafake.MethodTransitions, jirafake.MethodIssueStatus, jirafake.MethodSetIssueProperty, jirafake.MethodIssueLabels,
 	jirafake.MethodAddLabel}
+
+// events counts the recorded follow-up events by status, to show what a
+// run reached.
+func (m *model) events(t *testing.T) map[string]int {
+	t.Helper()
+	rows, err := m.b.pool.Query(m.b.ctx, `SELECT status, count(*) FROM followup_events GROUP BY status`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var status string
+		var n int
+		if err := rows.Scan(&status, &n); err != nil {
+			t.Fatal(err)
+		}
+		out[status] = n
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
