@@ -175,8 +175,10 @@ func (m *model) run(t *testing.T, steps int) {
 		{2, "jira-outage", m.jiraOutage},
 		{5, "mail-fault", m.mailFault},
 		// Hooks for what the code base does not have yet: payment
-		// reversals and licence changes (SPEC §4 Corrections, §5 licence)
-		// join here with their weights once their use cases exist.
+		// reversals (SPEC §4 Corrections), licence changes (§5) and
+		// promises to pay (§5, §15) join here with their weights once
+		// their use cases exist; check() then needs "paused" beside
+		// "disputed" in checkDue.
 	}
 	total := 0
 	for _, mv := range moves {
