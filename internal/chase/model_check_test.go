@@ -157,16 +157,9 @@ func (m *model) checkJira(t *testing.T, inv invoice.Invoice, set invoice.Setting
 	if inv.Status == invoice.StatusPaid {
 		is, _ := m.b.site.Issue(inv.IssueKey)
 		if want := jirasync.TargetStatus(inv, today, set.Statuses); !strings.EqualFold(is.Status, want) {
-			var jobs []string
-			rows, _ := m.b.pool.Query(m.b.ctx, `SELECT kind || ' ' || state || ' ' || attempt || ' ' || args::text FROM river_job WHERE (args->>'invoiceId')::bigint = $1 ORDER BY id`, inv.ID)
-			for rows.Next() {
-				var s string
-				_ = rows.Scan(&s)
-				jobs = append(jobs, s)
-			}
-			rows.Close()
 			js, _ := m.b.db.JiraSyncState(m.b.ctx, m.b.tenant.ClientKey, inv.ID)
-			t.Fatalf("%s: paid invoice %s's issue %s is in %s, not %s; sync %d/%d %q; jobs %q", m, inv.Number, inv.IssueKey, is.Status, want, js.SyncedVersion, js.Version, js.Problem, jobs[len(jobs)-3:])
+			t.Fatalf("%s: paid invoice %s's issue %s is in %s, not %s (synced version %d of %d, problem %q)", m, inv.Number,
+				inv.IssueKey, is.Status, want, js.SyncedVersion, js.Version, js.Problem)
 		}
 	}
 }
