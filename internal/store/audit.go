@@ -58,10 +58,10 @@ func (db *DB) AppendAudit(ctx context.Context, tx *Tx, clientKey string, e Audit
 	if at.IsZero() {
 		at = db.now()
 	}
-	_, err := db.on(tx).Exec(ctx, `
-		INSERT INTO audit_log (client_key, at, actor, entity, entity_id, action, before, after)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-		clientKey, at, e.Actor, e.Entity, e.EntityID, e.Action, nullJSON(e.Before), nullJSON(e.After))
+	err := db.queries(tx).AppendAudit(ctx, dbsqlc.AppendAuditParams{
+		ClientKey: clientKey, At: at, Actor: e.Actor, Entity: e.Entity, EntityID: e.EntityID, Action: e.Action,
+		Before: nullJSON(e.Before), After: nullJSON(e.After),
+	})
 	return classify(op, err)
 }
 
@@ -95,17 +95,18 @@ func (db *DB) AuditEntries(ctx context.Context, clientKey string, f AuditFilter)
 // retention sweep erasing an uninstalled tenant calls it.
 func (db *DB) PurgeAudit(ctx context.Context, tx *Tx, clientKey string) (int64, error) {
 	const op = "store.PurgeAudit"
-	var n int64
-	if err := db.on(tx).QueryRow(ctx, `SELECT remit_purge_audit($1)`, clientKey).Scan(&n); err != nil {
+	n, err := db.queries(tx).PurgeAudit(ctx, clientKey)
+	if err != nil {
 		return 0, classify(op, err)
 	}
 	return n, nil
 }
 
-// nullJSON stores an absent document as SQL NULL rather than JSON null.
-func nullJSON(b json.RawMessage) any {
+// nullJSON stores an absent document as SQL NULL rather than JSON null
+// (a nil slice is NULL to pgx; an empty one would be invalid JSON).
+func nullJSON(b json.RawMessage) []byte {
 	if len(b) == 0 {
 		return nil
 	}
-	return string(b)
+	return b
 }

@@ -10,6 +10,36 @@ import (
 	"time"
 )
 
+const appendAudit = `-- name: AppendAudit :exec
+INSERT INTO audit_log (client_key, at, actor, entity, entity_id, action, before, after)
+VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb)
+`
+
+type AppendAuditParams struct {
+	ClientKey string
+	At        time.Time
+	Actor     string
+	Entity    string
+	EntityID  string
+	Action    string
+	Before    []byte
+	After     []byte
+}
+
+func (q *Queries) AppendAudit(ctx context.Context, arg AppendAuditParams) error {
+	_, err := q.db.Exec(ctx, appendAudit,
+		arg.ClientKey,
+		arg.At,
+		arg.Actor,
+		arg.Entity,
+		arg.EntityID,
+		arg.Action,
+		arg.Before,
+		arg.After,
+	)
+	return err
+}
+
 const auditEntries = `-- name: AuditEntries :many
 SELECT id, at, actor, entity, entity_id, action, before, after
 FROM audit_log
@@ -73,4 +103,15 @@ func (q *Queries) AuditEntries(ctx context.Context, arg AuditEntriesParams) ([]A
 		return nil, err
 	}
 	return items, nil
+}
+
+const purgeAudit = `-- name: PurgeAudit :one
+SELECT remit_purge_audit($1::text)::bigint AS purged
+`
+
+func (q *Queries) PurgeAudit(ctx context.Context, clientKey string) (int64, error) {
+	row := q.db.QueryRow(ctx, purgeAudit, clientKey)
+	var purged int64
+	err := row.Scan(&purged)
+	return purged, err
 }
