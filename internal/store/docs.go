@@ -14,15 +14,29 @@ import (
 // docTable is a table that keeps one JSON document per tenant, saved
 // whole, with who saved it and when: settings and follow-up policies.
 type docTable struct {
-	table  string // a constant below, never input
 	entity string // the audit log's name for it
-	// get is the generated statement that reads the document.
-	get func(q *dbsqlc.Queries, ctx context.Context, clientKey string) ([]byte, error)
+	// get, lock and put are the generated statements that read the
+	// document, read it locked for update, and save it.
+	get  func(q *dbsqlc.Queries, ctx context.Context, clientKey string) ([]byte, error)
+	lock func(q *dbsqlc.Queries, ctx context.Context, clientKey string) ([]byte, error)
+	put  func(q *dbsqlc.Queries, ctx context.Context, arg dbsqlc.PutSettingsDocParams) error
 }
 
 var (
-	settingsDocs = docTable{table: "settings", entity: "settings", get: (*dbsqlc.Queries).SettingsDoc}
-	policyDocs   = docTable{table: "followup_policies", entity: "policy", get: (*dbsqlc.Queries).PolicyDoc}
+	settingsDocs = docTable{
+		entity: "settings",
+		get:    (*dbsqlc.Queries).SettingsDoc,
+		lock:   (*dbsqlc.Queries).SettingsDocForUpdate,
+		put:    (*dbsqlc.Queries).PutSettingsDoc,
+	}
+	policyDocs = docTable{
+		entity: "policy",
+		get:    (*dbsqlc.Queries).PolicyDoc,
+		lock:   (*dbsqlc.Queries).PolicyDocForUpdate,
+		put: func(q *dbsqlc.Queries, ctx context.Context, arg dbsqlc.PutSettingsDocParams) error {
+			return q.PutPolicyDoc(ctx, dbsqlc.PutPolicyDocParams(arg))
+		},
+	}
 )
 
 // getDoc reads the tenant's document into a T; ok is false when the
@@ -51,17 +65,13 @@ func (db *DB) putDoc(ctx context.Context, tx *Tx, t docTable, op, clientKey stri
 		return fmt.Errorf("%s: encode %s: %w", op, t.entity, err)
 	}
 	return db.inTx(ctx, tx, func(tx *Tx) error {
-		var before []byte
-		err := tx.pgx.QueryRow(ctx, `SELECT doc FROM `+t.table+` WHERE client_key = $1 FOR UPDATE`, clientKey).Scan(&before)
+		q := db.queries(tx)
+		before, err := t.lock(q, ctx, clientKey)
 		if err != nil && !errors.Is(err, pgx.ErrNoRows) {
 			return classify(op, err)
 		}
 		now := db.now()
-		_, err = tx.pgx.Exec(ctx, `
-			INSERT INTO `+t.table+` (client_key, doc, updated_at, updated_by) VALUES ($1, $2, $3, $4)
-			ON CONFLICT (client_key) DO UPDATE SET
-				doc = EXCLUDED.doc, updated_at = EXCLUDED.updated_at, updated_by = EXCLUDED.updated_by`,
-			clientKey, string(after), now, actor)
+		err = t.put(q, ctx, dbsqlc.PutSettingsDocParams{ClientKey: clientKey, Doc: after, Now: now, Actor: actor})
 		if err != nil {
 			return classify(op, err)
 		}
