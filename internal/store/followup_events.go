@@ -50,15 +50,6 @@ type NewFollowupEvent struct {
 	Detail      string
 }
 
-const followupEventColumns = `id, invoice_id, installment_id, step, action, status, reconcile, detail, as_of, created_at, at, attempts, payload`
-
-func scanFollowupEvent(row pgx.Row) (FollowupEvent, error) {
-	var e FollowupEvent
-	err := row.Scan(&e.ID, &e.InvoiceID, &e.Installment, &e.Step, &e.Action, &e.Status, &e.Reconcile, &e.Detail,
-		&e.AsOf, &e.CreatedAt, &e.At, &e.Attempts, &e.Payload)
-	return e, err
-}
-
 // followupEventOf converts a followup_events row.
 func followupEventOf(r dbsqlc.FollowupEvent) FollowupEvent {
 	return FollowupEvent{
@@ -68,13 +59,15 @@ func followupEventOf(r dbsqlc.FollowupEvent) FollowupEvent {
 	}
 }
 
-func collectFollowupEvents(op string, rows pgx.Rows, err error) ([]FollowupEvent, error) {
+// followupEventsOf converts followup_events rows; a statement's error
+// comes back classified.
+func followupEventsOf(op string, rows []dbsqlc.FollowupEvent, err error) ([]FollowupEvent, error) {
 	if err != nil {
 		return nil, classify(op, err)
 	}
-	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (FollowupEvent, error) { return scanFollowupEvent(row) })
-	if err != nil {
-		return nil, classify(op, err)
+	out := make([]FollowupEvent, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, followupEventOf(r))
 	}
 	return out, nil
 }
@@ -97,23 +90,18 @@ func (db *DB) InsertFollowupEvents(ctx context.Context, tx *Tx, clientKey string
 	for i, e := range evs {
 		inst[i], steps[i], actions[i], statuses[i], details[i], recon[i] = e.Installment, e.Step, e.Action, e.Status, e.Detail, e.Reconcile
 	}
-	now := db.now()
-	rows, err := db.on(tx).Query(ctx, `
-		INSERT INTO followup_events (client_key, invoice_id, installment_id, step, action, status, reconcile, detail, as_of, created_at, at)
-		SELECT $1, i.id, u.installment_id, u.step, u.action, u.status, u.reconcile, u.detail, $3, $4, $4
-		FROM invoices i, unnest($5::bigint[], $6::text[], $7::text[], $8::text[], $9::bool[], $10::text[])
-			AS u(installment_id, step, action, status, reconcile, detail)
-		WHERE i.client_key = $1 AND i.id = $2
-		ORDER BY u.step, u.installment_id, u.action
-		ON CONFLICT (client_key, invoice_id, installment_id, step, action) DO NOTHING
-		RETURNING `+followupEventColumns, clientKey, invoiceID, asOf, now, inst, steps, actions, statuses, recon, details)
-	out, err := collectFollowupEvents(op, rows, err)
+	q := db.queries(tx)
+	rows, err := q.InsertFollowupEvents(ctx, dbsqlc.InsertFollowupEventsParams{
+		ClientKey: clientKey, InvoiceID: invoiceID, AsOf: asOf, Now: db.now(),
+		InstallmentIds: inst, Steps: steps, Actions: actions, Statuses: statuses, Reconciles: recon, Details: details,
+	})
+	out, err := followupEventsOf(op, rows, err)
 	if err != nil {
 		return nil, err
 	}
 	if len(out) == 0 {
-		var exists bool
-		if err := db.on(tx).QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM invoices WHERE client_key = $1 AND id = $2)`, clientKey, invoiceID).Scan(&exists); err != nil {
+		exists, err := q.InvoiceExists(ctx, dbsqlc.InvoiceExistsParams{ClientKey: clientKey, ID: invoiceID})
+		if err != nil {
 			return nil, classify(op, err)
 		}
 		if !exists {
@@ -127,9 +115,8 @@ func (db *DB) InsertFollowupEvents(ctx context.Context, tx *Tx, clientKey string
 // were recorded, in tx when given. Another tenant's invoice has none.
 func (db *DB) FollowupEvents(ctx context.Context, tx *Tx, clientKey string, invoiceID int64) ([]FollowupEvent, error) {
 	const op = "store.FollowupEvents"
-	rows, err := db.on(tx).Query(ctx, `SELECT `+followupEventColumns+`
-		FROM followup_events WHERE client_key = $1 AND invoice_id = $2 ORDER BY id`, clientKey, invoiceID)
-	return collectFollowupEvents(op, rows, err)
+	rows, err := db.queries(tx).FollowupEvents(ctx, dbsqlc.FollowupEventsParams{ClientKey: clientKey, InvoiceID: invoiceID})
+	return followupEventsOf(op, rows, err)
 }
 
 // FollowupEventsByID reads events by id, for waiting on a sweep's
@@ -137,14 +124,7 @@ func (db *DB) FollowupEvents(ctx context.Context, tx *Tx, clientKey string, invo
 func (db *DB) FollowupEventsByID(ctx context.Context, clientKey string, ids []int64) ([]FollowupEvent, error) {
 	const op = "store.FollowupEventsByID"
 	rows, err := db.q().FollowupEventsByID(ctx, dbsqlc.FollowupEventsByIDParams{ClientKey: clientKey, Ids: ids})
-	if err != nil {
-		return nil, classify(op, err)
-	}
-	out := make([]FollowupEvent, 0, len(rows))
-	for _, r := range rows {
-		out = append(out, followupEventOf(r))
-	}
-	return out, nil
+	return followupEventsOf(op, rows, err)
 }
 
 // FollowupEvent reads one event. An unknown or other tenant's id is
@@ -182,12 +162,11 @@ func (db *DB) StartFollowupAttempt(ctx context.Context, clientKey string, id int
 // action that records what it waits for in the transaction that starts it.
 func (db *DB) SetFollowupPayload(ctx context.Context, tx *Tx, clientKey string, id int64, payload json.RawMessage) error {
 	const op = "store.SetFollowupPayload"
-	tag, err := db.on(tx).Exec(ctx, `UPDATE followup_events SET payload = $3::jsonb WHERE client_key = $1 AND id = $2 AND status = 'queued'`,
-		clientKey, id, string(payload))
+	n, err := db.queries(tx).SetFollowupPayload(ctx, dbsqlc.SetFollowupPayloadParams{ClientKey: clientKey, ID: id, Payload: payload})
 	if err != nil {
 		return classify(op, err)
 	}
-	if tag.RowsAffected() == 0 {
+	if n == 0 {
 		return remit.Errorf(remit.Conflict, op, "follow-up event %d is not queued", id)
 	}
 	return nil
@@ -203,13 +182,13 @@ func (db *DB) FinishFollowupEvent(ctx context.Context, tx *Tx, clientKey string,
 	default:
 		return false, remit.Errorf(remit.Invalid, op, "%q is not a final status", status)
 	}
-	tag, err := db.on(tx).Exec(ctx, `
-		UPDATE followup_events SET status = $3, detail = $4, at = $5
-		WHERE client_key = $1 AND id = $2 AND status = 'queued'`, clientKey, id, status, detail, db.now())
+	n, err := db.queries(tx).FinishFollowupEvent(ctx, dbsqlc.FinishFollowupEventParams{
+		ClientKey: clientKey, ID: id, Status: status, Detail: detail, Now: db.now(),
+	})
 	if err != nil {
 		return false, classify(op, err)
 	}
-	return tag.RowsAffected() == 1, nil
+	return n == 1, nil
 }
 
 // FollowupActionQueued reports whether an action of that kind is still
@@ -248,7 +227,9 @@ func (db *DB) FailAbandonedFollowupEvents(ctx context.Context, clientKey string)
 }
 
 // WakeFollowupActions makes the invoice's waiting follow-up action jobs
-// (snoozed while it was disputed) run at once, in tx.
+// (snoozed while it was disputed) run at once, in tx. Its SQL stays
+// hand-written: it updates River's river_job, whose schema River's
+// migrations own, outside the schema sqlc reads.
 func (db *DB) WakeFollowupActions(ctx context.Context, tx *Tx, clientKey string, invoiceID int64) error {
 	const op = "store.WakeFollowupActions"
 	_, err := db.on(tx).Exec(ctx, `UPDATE river_job SET scheduled_at = now()

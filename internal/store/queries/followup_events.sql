@@ -12,3 +12,32 @@ RETURNING *;
 -- name: FollowupActionQueued :one
 SELECT EXISTS (SELECT 1 FROM followup_events
     WHERE client_key = @client_key AND invoice_id = @invoice_id AND action = @action AND status = 'queued');
+
+-- name: InsertFollowupEvents :many
+INSERT INTO followup_events (client_key, invoice_id, installment_id, step, action, status, reconcile, detail, as_of, created_at, at)
+SELECT i.client_key, i.id, u.installment_id, u.step, u.action, u.status, u.reconcile, u.detail,
+    @as_of::timestamptz, @now::timestamptz, @now::timestamptz
+FROM invoices i, (SELECT unnest(@installment_ids::bigint[]) AS installment_id, unnest(@steps::text[]) AS step,
+        unnest(@actions::text[]) AS action, unnest(@statuses::text[]) AS status,
+        unnest(@reconciles::bool[]) AS reconcile, unnest(@details::text[]) AS detail) u
+WHERE i.client_key = @client_key AND i.id = @invoice_id
+ORDER BY u.step, u.installment_id, u.action
+ON CONFLICT (client_key, invoice_id, installment_id, step, action) DO NOTHING
+RETURNING *;
+
+-- InvoiceExists tells an invoice of another tenant (or none) from one
+-- whose statement changed nothing; kept here beside its first user, the
+-- follow-up events, while invoices.sql changes elsewhere.
+-- name: InvoiceExists :one
+SELECT EXISTS (SELECT 1 FROM invoices WHERE client_key = @client_key AND id = @id);
+
+-- name: FollowupEvents :many
+SELECT * FROM followup_events WHERE client_key = @client_key AND invoice_id = @invoice_id ORDER BY id;
+
+-- name: SetFollowupPayload :execrows
+UPDATE followup_events SET payload = @payload::jsonb
+WHERE client_key = @client_key AND id = @id AND status = 'queued';
+
+-- name: FinishFollowupEvent :execrows
+UPDATE followup_events SET status = @status, detail = @detail, at = @now
+WHERE client_key = @client_key AND id = @id AND status = 'queued';
