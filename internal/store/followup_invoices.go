@@ -33,31 +33,35 @@ type FollowupState struct {
 // recorded. An unknown or other tenant's id is remit.NotFound.
 func (db *DB) FollowupState(ctx context.Context, tx *Tx, clientKey string, id int64) (FollowupState, error) {
 	const op = "store.FollowupState"
-	lock := ""
-	if tx != nil {
-		lock = " FOR UPDATE"
-	}
-	q := db.on(tx)
 	var st FollowupState
-	var status, currency string
-	inv := &st.Invoice
-	err := q.QueryRow(ctx, `SELECT id, number, customer_id, customer_name, status, disputed, currency,
-			subtotal, tax, tax_percent, total, paid, late_fees, issue_date, due_date, coalesce(jira_issue_key, ''),
-			jira_deleted, next_action_at, late_fees_waived, credited,
-			(SELECT max(paid_on) FROM payments p WHERE p.client_key = i.client_key AND p.invoice_id = i.id AND p.reversed_at IS NULL)
-		FROM invoices i WHERE client_key = $1 AND id = $2`+lock, clientKey, id).
-		Scan(&inv.ID, &inv.Number, &inv.CustomerID, &inv.Customer, &status, &inv.Disputed, &currency,
-			dec(&inv.Subtotal), dec(&inv.Tax), dec(&inv.TaxPercent), dec(&inv.Total), dec(&inv.Paid), dec(&inv.LateFees),
-			date(&inv.IssueDate), date(&inv.DueDate), &inv.IssueKey, &st.JiraDeleted, &st.NextActionAt,
-			dec(&inv.LateFeesWaived), dec(&inv.Credited), date(&st.LastPaidOn))
+	var r dbsqlc.FollowupStateRow
+	var err error
+	if tx != nil {
+		var locked dbsqlc.FollowupStateForUpdateRow
+		locked, err = db.queries(tx).FollowupStateForUpdate(ctx, dbsqlc.FollowupStateForUpdateParams{ClientKey: clientKey, ID: id})
+		r = dbsqlc.FollowupStateRow(locked)
+	} else {
+		r, err = db.q().FollowupState(ctx, dbsqlc.FollowupStateParams{ClientKey: clientKey, ID: id})
+	}
 	if errors.Is(err, pgx.ErrNoRows) {
 		return st, errNotFoundf(op, "no invoice %d", id)
 	}
 	if err != nil {
 		return st, classify(op, err)
 	}
-	inv.Status, inv.Currency = invoice.Status(status), money.Currency(currency)
-	if inv.Plan, err = db.Installments(ctx, tx, clientKey, id); err != nil {
+	var c rowConv
+	st.Invoice = invoice.Invoice{
+		ID: r.ID, Number: r.Number, CustomerID: r.CustomerID, Customer: r.CustomerName,
+		Status: invoice.Status(r.Status), Disputed: r.Disputed, Currency: money.Currency(r.Currency),
+		Subtotal: c.dec(r.Subtotal), Tax: c.dec(r.Tax), TaxPercent: c.dec(r.TaxPercent), Total: c.dec(r.Total),
+		Paid: c.dec(r.Paid), LateFees: c.dec(r.LateFees), IssueDate: c.date(r.IssueDate), DueDate: c.date(r.DueDate),
+		IssueKey: r.IssueKey, LateFeesWaived: c.dec(r.LateFeesWaived), Credited: c.dec(r.Credited),
+	}
+	st.JiraDeleted, st.NextActionAt, st.LastPaidOn = r.JiraDeleted, r.NextActionAt, c.date(r.LastPaidOn)
+	if c.err != nil {
+		return st, classify(op, c.err)
+	}
+	if st.Invoice.Plan, err = db.Installments(ctx, tx, clientKey, id); err != nil {
 		return st, err
 	}
 	if st.Events, err = db.FollowupEvents(ctx, tx, clientKey, id); err != nil {
@@ -108,11 +112,11 @@ func (db *DB) DueInvoices(ctx context.Context, clientKey string, asOf time.Time,
 // the invoice (nil = nothing until something changes), in tx when given.
 func (db *DB) SetNextActionAt(ctx context.Context, tx *Tx, clientKey string, id int64, at *time.Time) error {
 	const op = "store.SetNextActionAt"
-	tag, err := db.on(tx).Exec(ctx, `UPDATE invoices SET next_action_at = $3 WHERE client_key = $1 AND id = $2`, clientKey, id, at)
+	n, err := db.queries(tx).SetNextActionAt(ctx, dbsqlc.SetNextActionAtParams{ClientKey: clientKey, ID: id, At: at})
 	if err != nil {
 		return classify(op, err)
 	}
-	if tag.RowsAffected() == 0 {
+	if n == 0 {
 		return errNotFoundf(op, "no invoice %d", id)
 	}
 	return nil
@@ -128,20 +132,22 @@ func (db *DB) SetInvoiceLateFees(ctx context.Context, tx *Tx, clientKey string, 
 		return fmt.Errorf("%s: negative fee %s", op, fee)
 	}
 	return db.inTx(ctx, tx, func(tx *Tx) error {
-		var before decimal.Decimal
-		var currency string
 		now := db.now()
-		err := tx.pgx.QueryRow(ctx, `
-			UPDATE invoices n SET late_fees = $3, updated_at = $4
-			FROM invoices o WHERE n.client_key = $1 AND n.id = $2 AND o.client_key = n.client_key AND o.id = n.id
-			RETURNING o.late_fees, n.currency`, clientKey, id, numeric(fee), now).Scan(dec(&before), &currency)
+		r, err := db.queries(tx).SetInvoiceLateFees(ctx, dbsqlc.SetInvoiceLateFeesParams{
+			ClientKey: clientKey, ID: id, Fee: numeric(fee), Now: now,
+		})
 		if errors.Is(err, pgx.ErrNoRows) {
 			return errNotFoundf(op, "no invoice %d", id)
 		}
 		if err != nil {
 			return classify(op, err)
 		}
-		c := money.Currency(currency)
+		var conv rowConv
+		before := conv.dec(r.Before)
+		if conv.err != nil {
+			return classify(op, conv.err)
+		}
+		c := money.Currency(r.Currency)
 		b, _ := json.Marshal(map[string]string{"lateFees": money.Format(before, c)})
 		a, _ := json.Marshal(map[string]string{"lateFees": money.Format(fee, c), "note": note})
 		return db.AppendAudit(ctx, tx, clientKey, AuditEntry{
