@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/remitapp/remit/internal/followup"
+	"github.com/remitapp/remit/internal/store/internal/dbsqlc"
 )
 
 // GetPolicy returns the tenant's follow-up policy and true, or the default
@@ -33,13 +34,11 @@ func (db *DB) PutPolicy(ctx context.Context, tx *Tx, clientKey string, p followu
 // invoice's ladder (a new policy). It returns how many it touched.
 func (db *DB) RescheduleOpenInvoices(ctx context.Context, tx *Tx, clientKey string, at time.Time) (int64, error) {
 	const op = "store.RescheduleOpenInvoices"
-	tag, err := db.on(tx).Exec(ctx, `
-		UPDATE invoices SET next_action_at = $2
-		WHERE client_key = $1 AND status IN ('open', 'partially_paid') AND NOT disputed`, clientKey, at)
+	n, err := db.queries(tx).RescheduleOpenInvoices(ctx, dbsqlc.RescheduleOpenInvoicesParams{ClientKey: clientKey, At: at})
 	if err != nil {
 		return 0, classify(op, err)
 	}
-	return tag.RowsAffected(), nil
+	return n, nil
 }
 
 // FollowupTerms reads, in tx when given, what recomputing an invoice's
@@ -49,23 +48,16 @@ func (db *DB) RescheduleOpenInvoices(ctx context.Context, tx *Tx, clientKey stri
 // must not take a second connection from the pool.
 func (db *DB) FollowupTerms(ctx context.Context, tx *Tx, clientKey string) (followup.Policy, string, error) {
 	const op = "store.FollowupTerms"
-	var doc []byte
-	var tz *string
-	err := db.on(tx).QueryRow(ctx, `SELECT (SELECT doc FROM followup_policies WHERE client_key = $1),
-		(SELECT doc->>'timezone' FROM settings WHERE client_key = $1)`, clientKey).Scan(&doc, &tz)
+	r, err := db.queries(tx).FollowupTerms(ctx, clientKey)
 	if err != nil {
 		return followup.Policy{}, "", classify(op, err)
 	}
 	p := followup.DefaultPolicy()
-	if doc != nil {
+	if r.Policy != nil {
 		p = followup.Policy{}
-		if err := json.Unmarshal(doc, &p); err != nil {
+		if err := json.Unmarshal(r.Policy, &p); err != nil {
 			return followup.Policy{}, "", fmt.Errorf("%s: decode policy of %q: %w", op, clientKey, err)
 		}
 	}
-	zone := ""
-	if tz != nil {
-		zone = *tz
-	}
-	return p, zone, nil
+	return p, r.Timezone, nil
 }

@@ -25,3 +25,7 @@ UPDATE invoices SET next_action_at = sqlc.narg(at)::timestamptz WHERE client_key
 UPDATE invoices n SET late_fees = @fee, updated_at = @now
 FROM invoices o WHERE n.client_key = @client_key AND n.id = @id AND o.client_key = n.client_key AND o.id = n.id
 RETURNING o.late_fees AS before, n.currency;
+
+-- name: RescheduleOpenInvoices :execrows
+UPDATE invoices SET next_action_at = @at::timestamptz
+WHERE client_key = @client_key AND status IN ('open', 'partially_paid') AND NOT disputed;

@@ -10,6 +10,26 @@ import (
 	"time"
 )
 
+const followupTerms = `-- name: FollowupTerms :one
+SELECT (SELECT doc FROM followup_policies p WHERE p.client_key = $1)::jsonb AS policy,
+    coalesce((SELECT s.doc->>'timezone' FROM settings s WHERE s.client_key = $1), '')::text AS timezone
+`
+
+type FollowupTermsRow struct {
+	Policy   []byte
+	Timezone string
+}
+
+// FollowupTerms reads both documents' parts that an invoice's next action
+// time depends on: the policy (NULL when none was saved) and the
+// settings' timezone (” when none).
+func (q *Queries) FollowupTerms(ctx context.Context, clientKey string) (FollowupTermsRow, error) {
+	row := q.db.QueryRow(ctx, followupTerms, clientKey)
+	var i FollowupTermsRow
+	err := row.Scan(&i.Policy, &i.Timezone)
+	return i, err
+}
+
 const policyDocForUpdate = `-- name: PolicyDocForUpdate :one
 SELECT doc FROM followup_policies WHERE client_key = $1 FOR UPDATE
 `

@@ -150,6 +150,24 @@ func (q *Queries) FollowupStateForUpdate(ctx context.Context, arg FollowupStateF
 	return i, err
 }
 
+const rescheduleOpenInvoices = `-- name: RescheduleOpenInvoices :execrows
+UPDATE invoices SET next_action_at = $1::timestamptz
+WHERE client_key = $2 AND status IN ('open', 'partially_paid') AND NOT disputed
+`
+
+type RescheduleOpenInvoicesParams struct {
+	At        time.Time
+	ClientKey string
+}
+
+func (q *Queries) RescheduleOpenInvoices(ctx context.Context, arg RescheduleOpenInvoicesParams) (int64, error) {
+	result, err := q.db.Exec(ctx, rescheduleOpenInvoices, arg.At, arg.ClientKey)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
 const setInvoiceLateFees = `-- name: SetInvoiceLateFees :one
 UPDATE invoices n SET late_fees = $1, updated_at = $2
 FROM invoices o WHERE n.client_key = $3 AND n.id = $4 AND o.client_key = n.client_key AND o.id = n.id
