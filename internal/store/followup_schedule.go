@@ -87,17 +87,16 @@ func (db *DB) FollowupTenant(ctx context.Context, clientKey string) (FollowupTen
 // enqueue the sweep.
 func (db *DB) AdvanceFollowupSchedule(ctx context.Context, tx *Tx, clientKey string, from *time.Time, to time.Time) (bool, error) {
 	const op = "store.AdvanceFollowupSchedule"
-	var tag interface{ RowsAffected() int64 }
+	q := db.queries(tx)
+	var n int64
 	var err error
 	if from == nil {
-		tag, err = db.on(tx).Exec(ctx, `INSERT INTO followup_schedules (client_key, last_instant) VALUES ($1, $2)
-			ON CONFLICT (client_key) DO NOTHING`, clientKey, to)
+		n, err = q.StartFollowupSchedule(ctx, dbsqlc.StartFollowupScheduleParams{ClientKey: clientKey, ToInstant: to})
 	} else {
-		tag, err = db.on(tx).Exec(ctx, `UPDATE followup_schedules SET last_instant = $3
-			WHERE client_key = $1 AND last_instant = $2`, clientKey, *from, to)
+		n, err = q.AdvanceFollowupSchedule(ctx, dbsqlc.AdvanceFollowupScheduleParams{ClientKey: clientKey, FromInstant: *from, ToInstant: to})
 	}
 	if err != nil {
 		return false, classify(op, err)
 	}
-	return tag.RowsAffected() == 1, nil
+	return n == 1, nil
 }

@@ -26,3 +26,11 @@ JOIN settings s ON s.client_key = t.client_key
 LEFT JOIN tenant_licences l ON l.client_key = t.client_key
 LEFT JOIN followup_schedules f ON f.client_key = t.client_key
 WHERE t.state = 'installed' AND t.enabled AND t.client_key = @client_key;
+
+-- name: StartFollowupSchedule :execrows
+INSERT INTO followup_schedules (client_key, last_instant) VALUES (@client_key, @to_instant)
+ON CONFLICT (client_key) DO NOTHING;
+
+-- name: AdvanceFollowupSchedule :execrows
+UPDATE followup_schedules SET last_instant = @to_instant
+WHERE client_key = @client_key AND last_instant = @from_instant;

@@ -10,6 +10,25 @@ import (
 	"time"
 )
 
+const advanceFollowupSchedule = `-- name: AdvanceFollowupSchedule :execrows
+UPDATE followup_schedules SET last_instant = $1
+WHERE client_key = $2 AND last_instant = $3
+`
+
+type AdvanceFollowupScheduleParams struct {
+	ToInstant   time.Time
+	ClientKey   string
+	FromInstant time.Time
+}
+
+func (q *Queries) AdvanceFollowupSchedule(ctx context.Context, arg AdvanceFollowupScheduleParams) (int64, error) {
+	result, err := q.db.Exec(ctx, advanceFollowupSchedule, arg.ToInstant, arg.ClientKey, arg.FromInstant)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
 const followupTenant = `-- name: FollowupTenant :one
 SELECT t.client_key, coalesce(s.doc->>'timezone', '')::text AS timezone,
     coalesce(s.doc->>'followupSchedule', '')::text AS schedule,
@@ -103,6 +122,24 @@ type RecordLicenceParams struct {
 func (q *Queries) RecordLicence(ctx context.Context, arg RecordLicenceParams) error {
 	_, err := q.db.Exec(ctx, recordLicence, arg.ClientKey, arg.Licence, arg.Now)
 	return err
+}
+
+const startFollowupSchedule = `-- name: StartFollowupSchedule :execrows
+INSERT INTO followup_schedules (client_key, last_instant) VALUES ($1, $2)
+ON CONFLICT (client_key) DO NOTHING
+`
+
+type StartFollowupScheduleParams struct {
+	ClientKey string
+	ToInstant time.Time
+}
+
+func (q *Queries) StartFollowupSchedule(ctx context.Context, arg StartFollowupScheduleParams) (int64, error) {
+	result, err := q.db.Exec(ctx, startFollowupSchedule, arg.ClientKey, arg.ToInstant)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
 }
 
 const tenantLicence = `-- name: TenantLicence :one
