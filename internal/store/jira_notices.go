@@ -16,8 +16,7 @@ type JiraNotice struct {
 // Jira sync posts it as a comment.
 func (db *DB) AddJiraNotice(ctx context.Context, tx *Tx, clientKey string, invoiceID int64, body string) error {
 	const op = "store.AddJiraNotice"
-	_, err := db.on(tx).Exec(ctx, `INSERT INTO jira_notices (client_key, invoice_id, body, created_at) VALUES ($1, $2, $3, $4)`,
-		clientKey, invoiceID, body, db.now())
+	err := db.queries(tx).AddJiraNotice(ctx, dbsqlc.AddJiraNoticeParams{ClientKey: clientKey, InvoiceID: invoiceID, Body: body, Now: db.now()})
 	return classify(op, err)
 }
 

@@ -10,6 +10,27 @@ import (
 	"time"
 )
 
+const addJiraNotice = `-- name: AddJiraNotice :exec
+INSERT INTO jira_notices (client_key, invoice_id, body, created_at) VALUES ($1, $2, $3, $4)
+`
+
+type AddJiraNoticeParams struct {
+	ClientKey string
+	InvoiceID int64
+	Body      string
+	Now       time.Time
+}
+
+func (q *Queries) AddJiraNotice(ctx context.Context, arg AddJiraNoticeParams) error {
+	_, err := q.db.Exec(ctx, addJiraNotice,
+		arg.ClientKey,
+		arg.InvoiceID,
+		arg.Body,
+		arg.Now,
+	)
+	return err
+}
+
 const markJiraNoticePosted = `-- name: MarkJiraNoticePosted :exec
 UPDATE jira_notices SET posted_at = $1::timestamptz, comment_id = $2::text
 WHERE client_key = $3 AND id = $4
