@@ -49,11 +49,11 @@ func (db *DB) JiraSyncState(ctx context.Context, clientKey string, id int64) (Ji
 // it; call it in the transaction that enqueues the sync job.
 func (db *DB) BumpJiraVersion(ctx context.Context, tx *Tx, clientKey string, id int64) error {
 	const op = "store.BumpJiraVersion"
-	tag, err := db.on(tx).Exec(ctx, `UPDATE invoices SET jira_version = jira_version + 1 WHERE client_key = $1 AND id = $2`, clientKey, id)
+	n, err := db.queries(tx).BumpJiraVersion(ctx, dbsqlc.BumpJiraVersionParams{ClientKey: clientKey, ID: id})
 	if err != nil {
 		return classify(op, err)
 	}
-	if tag.RowsAffected() == 0 {
+	if n == 0 {
 		return errNotFoundf(op, "no invoice %d", id)
 	}
 	return nil

@@ -25,3 +25,6 @@ RETURNING jira_sync_lease::timestamptz AS lease;
 -- name: ReleaseJiraSync :exec
 UPDATE invoices SET jira_sync_lease = NULL
 WHERE client_key = @client_key AND id = @id AND jira_sync_lease = @held::timestamptz;
+
+-- name: BumpJiraVersion :execrows
+UPDATE invoices SET jira_version = jira_version + 1 WHERE client_key = @client_key AND id = @id;

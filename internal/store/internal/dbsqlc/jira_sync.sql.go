@@ -10,6 +10,23 @@ import (
 	"time"
 )
 
+const bumpJiraVersion = `-- name: BumpJiraVersion :execrows
+UPDATE invoices SET jira_version = jira_version + 1 WHERE client_key = $1 AND id = $2
+`
+
+type BumpJiraVersionParams struct {
+	ClientKey string
+	ID        int64
+}
+
+func (q *Queries) BumpJiraVersion(ctx context.Context, arg BumpJiraVersionParams) (int64, error) {
+	result, err := q.db.Exec(ctx, bumpJiraVersion, arg.ClientKey, arg.ID)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
 const claimJiraSync = `-- name: ClaimJiraSync :one
 UPDATE invoices SET jira_sync_lease = $1::timestamptz
 WHERE client_key = $2 AND id = $3 AND (jira_sync_lease IS NULL OR jira_sync_lease < $4::timestamptz)
