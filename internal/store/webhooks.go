@@ -4,8 +4,6 @@ import (
 	"context"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/remitapp/remit/internal/remit"
 	"github.com/remitapp/remit/internal/store/internal/dbsqlc"
 )
@@ -25,15 +23,13 @@ func (db *DB) RecordWebhookDelivery(ctx context.Context, tx *Tx, clientKey, iden
 		return false, remit.FieldErrors(remit.Invalid, op, "webhook without identifier",
 			map[string]string{"identifier": "is required"})
 	}
-	tag, err := db.on(tx).Exec(ctx, `
-		INSERT INTO webhook_deliveries (client_key, identifier, event, received_at)
-		VALUES ($1, $2, $3, $4)
-		ON CONFLICT (client_key, identifier) DO NOTHING`,
-		clientKey, identifier, event, at)
+	n, err := db.queries(tx).RecordWebhookDelivery(ctx, dbsqlc.RecordWebhookDeliveryParams{
+		ClientKey: clientKey, Identifier: identifier, Event: event, ReceivedAt: at,
+	})
 	if err != nil {
 		return false, classify(op, err)
 	}
-	return tag.RowsAffected() == 1, nil
+	return n == 1, nil
 }
 
 // WebhookDeliverySeen reports whether a delivery identifier was recorded
@@ -90,24 +86,16 @@ func (db *DB) RecordWebhookDeliveries(ctx context.Context, tx *Tx, at time.Time,
 		}
 		keys[i], ids[i], events[i], payloads[i] = d.ClientKey, d.Identifier, d.Event, d.Payload
 	}
-	rows, err := db.on(tx).Query(ctx, `
-		INSERT INTO webhook_deliveries (client_key, identifier, event, received_at, payload)
-		SELECT k, i, e, $4, p FROM unnest($1::text[], $2::text[], $3::text[], $5::bytea[]) AS d(k, i, e, p)
-		ORDER BY k, i
-		ON CONFLICT (client_key, identifier) DO NOTHING
-		RETURNING client_key, identifier`, keys, ids, events, at, payloads)
+	rows, err := db.queries(tx).RecordWebhookDeliveries(ctx, dbsqlc.RecordWebhookDeliveriesParams{
+		ClientKeys: keys, Identifiers: ids, Events: events, Payloads: payloads, ReceivedAt: at,
+	})
 	if err != nil {
 		return nil, classify(op, err)
 	}
 	type key struct{ clientKey, identifier string }
-	inserted := map[key]bool{}
-	var k key
-	_, err = pgx.ForEachRow(rows, []any{&k.clientKey, &k.identifier}, func() error {
-		inserted[k] = true
-		return nil
-	})
-	if err != nil {
-		return nil, classify(op, err)
+	inserted := make(map[key]bool, len(rows))
+	for _, r := range rows {
+		inserted[key{r.ClientKey, r.Identifier}] = true
 	}
 	first := make([]bool, len(ds))
 	for i, d := range ds {

@@ -28,6 +28,86 @@ func (q *Queries) PruneWebhookDeliveries(ctx context.Context, arg PruneWebhookDe
 	return result.RowsAffected(), nil
 }
 
+const recordWebhookDeliveries = `-- name: RecordWebhookDeliveries :many
+INSERT INTO webhook_deliveries (client_key, identifier, event, received_at, payload)
+SELECT d.client_key, d.identifier, d.event, $1::timestamptz, d.payload
+FROM (SELECT unnest($2::text[]) AS client_key, unnest($3::text[]) AS identifier,
+        unnest($4::text[]) AS event, unnest($5::bytea[]) AS payload) d
+ORDER BY d.client_key, d.identifier
+ON CONFLICT (client_key, identifier) DO NOTHING
+RETURNING client_key, identifier
+`
+
+type RecordWebhookDeliveriesParams struct {
+	ReceivedAt  time.Time
+	ClientKeys  []string
+	Identifiers []string
+	Events      []string
+	Payloads    [][]byte
+}
+
+type RecordWebhookDeliveriesRow struct {
+	ClientKey  string
+	Identifier string
+}
+
+// RecordWebhookDeliveries records many deliveries of any tenants in key
+// order (so concurrent groups wait for each other instead of
+// deadlocking) and returns the keys it inserted. The arrays run in
+// parallel (one unnest each, zipped). COPY (:copyfrom) would be faster
+// but cannot skip duplicates or return what it inserted.
+func (q *Queries) RecordWebhookDeliveries(ctx context.Context, arg RecordWebhookDeliveriesParams) ([]RecordWebhookDeliveriesRow, error) {
+	rows, err := q.db.Query(ctx, recordWebhookDeliveries,
+		arg.ReceivedAt,
+		arg.ClientKeys,
+		arg.Identifiers,
+		arg.Events,
+		arg.Payloads,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []RecordWebhookDeliveriesRow
+	for rows.Next() {
+		var i RecordWebhookDeliveriesRow
+		if err := rows.Scan(&i.ClientKey, &i.Identifier); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const recordWebhookDelivery = `-- name: RecordWebhookDelivery :execrows
+INSERT INTO webhook_deliveries (client_key, identifier, event, received_at)
+VALUES ($1, $2, $3, $4)
+ON CONFLICT (client_key, identifier) DO NOTHING
+`
+
+type RecordWebhookDeliveryParams struct {
+	ClientKey  string
+	Identifier string
+	Event      string
+	ReceivedAt time.Time
+}
+
+func (q *Queries) RecordWebhookDelivery(ctx context.Context, arg RecordWebhookDeliveryParams) (int64, error) {
+	result, err := q.db.Exec(ctx, recordWebhookDelivery,
+		arg.ClientKey,
+		arg.Identifier,
+		arg.Event,
+		arg.ReceivedAt,
+	)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
 const webhookDeliverySeen = `-- name: WebhookDeliverySeen :one
 SELECT EXISTS (SELECT 1 FROM webhook_deliveries WHERE client_key = $1 AND identifier = $2)
 `
