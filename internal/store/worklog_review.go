@@ -63,18 +63,14 @@ func (db *DB) FlagWorklogChange(ctx context.Context, tx *Tx, clientKey string, i
 	if err != nil {
 		return false, fmt.Errorf("%s: encode: %w", op, err)
 	}
-	tag, err := db.on(tx).Exec(ctx, `
-		UPDATE invoices SET needs_review = true, updated_at = $7,
-			needs_review_detail = coalesce(needs_review_detail, '{}'::jsonb) || jsonb_build_object('worklogs',
-				coalesce(needs_review_detail -> 'worklogs', '{}'::jsonb) || jsonb_build_object($3::text, $4::jsonb))
-		WHERE client_key = $1 AND id = $2
-		  AND coalesce((needs_review_detail -> 'worklogs' -> $3::text ->> 'timestamp')::bigint, -1) < $5
-		  AND (NOT $6 OR coalesce(needs_review_detail -> 'worklogs', '{}'::jsonb) ? $3::text)`,
-		clientKey, invoiceID, strconv.FormatInt(c.WorklogID, 10), string(doc), c.Timestamp, onlyIfKnown, db.now())
+	n, err := db.queries(tx).FlagWorklogChange(ctx, dbsqlc.FlagWorklogChangeParams{
+		ClientKey: clientKey, ID: invoiceID, WorklogKey: strconv.FormatInt(c.WorklogID, 10), Change: doc,
+		Timestamp: c.Timestamp, OnlyIfKnown: onlyIfKnown, Now: db.now(),
+	})
 	if err != nil {
 		return false, classify(op, err)
 	}
-	return tag.RowsAffected() == 1, nil
+	return n == 1, nil
 }
 
 // WorklogReview returns the recorded changes of an invoice's billed

@@ -11,3 +11,14 @@ LIMIT 1;
 
 -- name: WorklogReview :one
 SELECT (needs_review_detail -> 'worklogs')::jsonb AS worklogs FROM invoices WHERE client_key = @client_key AND id = @id;
+
+-- FlagWorklogChange records a worklog's change under its id in the
+-- invoice's review detail, unless a change at least as new is recorded
+-- already or (with only_if_known) the worklog has no entry yet.
+-- name: FlagWorklogChange :execrows
+UPDATE invoices SET needs_review = true, updated_at = @now,
+    needs_review_detail = coalesce(needs_review_detail, '{}'::jsonb) || jsonb_build_object('worklogs',
+        coalesce(needs_review_detail -> 'worklogs', '{}'::jsonb) || jsonb_build_object(@worklog_key::text, @change::jsonb))
+WHERE client_key = @client_key AND id = @id
+  AND coalesce((needs_review_detail -> 'worklogs' -> @worklog_key::text ->> 'timestamp')::bigint, -1) < @timestamp::bigint
+  AND (NOT @only_if_known::bool OR coalesce(needs_review_detail -> 'worklogs', '{}'::jsonb) ? @worklog_key::text);

@@ -7,6 +7,7 @@ package dbsqlc
 
 import (
 	"context"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgtype"
 )
@@ -78,6 +79,44 @@ func (q *Queries) BilledWorklogs(ctx context.Context, arg BilledWorklogsParams) 
 		return nil, err
 	}
 	return items, nil
+}
+
+const flagWorklogChange = `-- name: FlagWorklogChange :execrows
+UPDATE invoices SET needs_review = true, updated_at = $1,
+    needs_review_detail = coalesce(needs_review_detail, '{}'::jsonb) || jsonb_build_object('worklogs',
+        coalesce(needs_review_detail -> 'worklogs', '{}'::jsonb) || jsonb_build_object($2::text, $3::jsonb))
+WHERE client_key = $4 AND id = $5
+  AND coalesce((needs_review_detail -> 'worklogs' -> $2::text ->> 'timestamp')::bigint, -1) < $6::bigint
+  AND (NOT $7::bool OR coalesce(needs_review_detail -> 'worklogs', '{}'::jsonb) ? $2::text)
+`
+
+type FlagWorklogChangeParams struct {
+	Now         time.Time
+	WorklogKey  string
+	Change      []byte
+	ClientKey   string
+	ID          int64
+	Timestamp   int64
+	OnlyIfKnown bool
+}
+
+// FlagWorklogChange records a worklog's change under its id in the
+// invoice's review detail, unless a change at least as new is recorded
+// already or (with only_if_known) the worklog has no entry yet.
+func (q *Queries) FlagWorklogChange(ctx context.Context, arg FlagWorklogChangeParams) (int64, error) {
+	result, err := q.db.Exec(ctx, flagWorklogChange,
+		arg.Now,
+		arg.WorklogKey,
+		arg.Change,
+		arg.ClientKey,
+		arg.ID,
+		arg.Timestamp,
+		arg.OnlyIfKnown,
+	)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
 }
 
 const worklogReview = `-- name: WorklogReview :one
