@@ -1,0 +1,71 @@
+package jirasync_test
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/remitapp/remit/internal/invoice"
+	"github.com/remitapp/remit/internal/jirasync"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files in testdata/")
+
+// golden compares got with testdata/name, or rewrites it under -update.
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run with -update to create it)", err)
+	}
+	if string(want) != string(got) {
+		t.Errorf("%s differs from the golden file:\n got: %s\nwant: %s", name, got, want)
+	}
+}
+
+// TestDescriptionGolden pins the bytes of the invoice issue's description
+// as Jira receives them: a short invoice listing every line, and a long
+// one whose table stops at Jira's limit.
+func TestDescriptionGolden(t *testing.T) {
+	t.Parallel()
+	for _, n := range []int{3, 400} {
+		t.Run(fmt.Sprint(n), func(t *testing.T) {
+			t.Parallel()
+			raw, err := json.Marshal(jirasync.Description(invoiceWithLines(t, n)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			golden(t, fmt.Sprintf("description-%d.json", n), raw)
+		})
+	}
+}
+
+// TestPropertyGolden pins the bytes of the remit-invoice issue property,
+// which JQL searches and the descriptor's index read.
+func TestPropertyGolden(t *testing.T) {
+	t.Parallel()
+	inv := invoiceWithLines(t, 3)
+	inv.ID, inv.Status, inv.Paid = 42, invoice.StatusPartiallyPaid, inv.Lines[0].Amount
+	today, err := invoice.ParseDate("2026-12-20")
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := json.Marshal(jirasync.PropertyOf(inv, today))
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "property.json", raw)
+}
