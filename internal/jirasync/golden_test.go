@@ -44,7 +44,7 @@ func TestDescriptionGolden(t *testing.T) {
 	for _, n := range []int{3, 400} {
 		t.Run(fmt.Sprint(n), func(t *testing.T) {
 			t.Parallel()
-			raw, err := json.Marshal(jirasync.Description(invoiceWithLines(t, n)))
+			raw, err := json.Marshal(jirasync.Description(invoiceWithLines(t, n)).ADF())
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -221,7 +221,7 @@ func (w *Worker) findOrCreate(ctx context.Context, c jira.Site, inv invoice.Invo
 		Project:     set.BillingProjectKey,
 		IssueType:   set.InvoiceIssueType,
 		Summary:     Summary(inv),
-		Description: Description(inv),
+		Description: Description(inv).ADF(),
 		Properties:  map[string]any{PropertyKey: PropertyOf(inv, today)},
 	})
 	if err != nil {

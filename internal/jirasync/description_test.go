@@ -67,7 +67,7 @@ func TestDescriptionStaysUnderJiraLimit(t *testing.T) {
 	for _, n := range []int{3, 40, 145, 400, 5000} {
 		t.Run(fmt.Sprint(n), func(t *testing.T) {
 			inv := invoiceWithLines(t, n)
-			raw, err := json.Marshal(jirasync.Description(inv))
+			raw, err := json.Marshal(jirasync.Description(inv).ADF())
 			if err != nil {
 				t.Fatal(err)
 			}
