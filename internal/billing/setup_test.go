@@ -199,13 +199,13 @@ func (b *testBundle) invoiceCount(t *testing.T) int {
 }
 
 // property is the remit-invoice property of the issue.
-func (b *testBundle) property(t *testing.T, key string) jirasync.Property {
+func (b *testBundle) property(t *testing.T, key string) jira.InvoiceProperty {
 	t.Helper()
-	raw, ok := b.site.Property(key, jirasync.PropertyKey)
+	raw, ok := b.site.Property(key, jira.InvoicePropertyKey)
 	if !ok {
-		t.Fatalf("%s has no %s property", key, jirasync.PropertyKey)
+		t.Fatalf("%s has no %s property", key, jira.InvoicePropertyKey)
 	}
-	var p jirasync.Property
+	var p jira.InvoiceProperty
 	if err := json.Unmarshal(raw, &p); err != nil {
 		t.Fatal(err)
 	}

@@ -11,8 +11,8 @@ import (
 
 	"github.com/remitapp/remit/internal/chase"
 	"github.com/remitapp/remit/internal/followup"
+	"github.com/remitapp/remit/internal/jira"
 	"github.com/remitapp/remit/internal/jira/jirafake"
-	"github.com/remitapp/remit/internal/jirasync"
 	"github.com/remitapp/remit/internal/store"
 )
 
@@ -181,7 +181,7 @@ func TestTransitionMovesTheIssueOnce(t *testing.T) {
 	if ev := b.event(t, o.EventID); ev != "done: "+b.key+" is in Overdue" {
 		t.Fatalf("event = %q", ev)
 	}
-	if p, _ := b.site.Property(b.key, jirasync.PropertyKey); !strings.Contains(string(p), `"overdue":"true"`) {
+	if p, _ := b.site.Property(b.key, jira.InvoicePropertyKey); !strings.Contains(string(p), `"overdue":"true"`) {
 		t.Fatalf("property = %s, want overdue", p)
 	}
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/remitapp/remit/internal/followup"
 	"github.com/remitapp/remit/internal/invoice"
+	"github.com/remitapp/remit/internal/jira"
 	"github.com/remitapp/remit/internal/jirasync"
 	"github.com/remitapp/remit/internal/store"
 )
@@ -143,7 +144,7 @@ func (m *model) checkJira(t *testing.T, inv invoice.Invoice, set invoice.Setting
 	if !ok {
 		t.Fatalf("%s: %s has no remit-invoice property", m, inv.IssueKey)
 	}
-	var got jirasync.Property
+	var got jira.InvoiceProperty
 	if err := json.Unmarshal(raw, &got); err != nil {
 		t.Fatal(err)
 	}

@@ -4,34 +4,17 @@ import (
 	"encoding/json"
 
 	"github.com/remitapp/remit/internal/invoice"
+	"github.com/remitapp/remit/internal/jira"
 	"github.com/remitapp/remit/internal/money"
 )
 
-// PropertyKey is the issue property Remit keeps on each invoice issue;
-// the descriptor indexes it so people can search invoices with JQL.
-const PropertyKey = "remit-invoice"
-
-// Property is the remit-invoice property. Any Jira user can read issue
-// properties, so it carries nothing secret and no personal data.
-type Property struct {
-	InvoiceID int64       `json:"invoiceId"`
-	Number    string      `json:"number"`
-	Status    string      `json:"status"`
-	Overdue   string      `json:"overdue"` // "true" or "false", indexed as a string
-	Total     json.Number `json:"total"`   // a JSON number, written from the exact decimal
-	Balance   json.Number `json:"balance"`
-	Currency  string      `json:"currency"`
-	DueDate   string      `json:"dueDate"`
-	Customer  string      `json:"customer"`
-}
-
-// PropertyOf is the property value for inv as of today.
-func PropertyOf(inv invoice.Invoice, today invoice.Date) Property {
+// PropertyOf is the remit-invoice property's value for inv as of today.
+func PropertyOf(inv invoice.Invoice, today invoice.Date) jira.InvoiceProperty {
 	overdue := "false"
 	if inv.Overdue(today) {
 		overdue = "true"
 	}
-	return Property{
+	return jira.InvoiceProperty{
 		InvoiceID: inv.ID, Number: inv.Number, Status: string(inv.Status), Overdue: overdue,
 		Total: json.Number(money.Format(inv.Total, inv.Currency)), Balance: json.Number(money.Format(inv.Balance(), inv.Currency)),
 		Currency: string(inv.Currency),

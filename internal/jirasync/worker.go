@@ -159,7 +159,7 @@ func (w *Worker) sync(ctx context.Context, c jira.Site, clientKey string, st *st
 			return "", err
 		}
 	}
-	if err := c.SetIssueProperty(ctx, inv.IssueKey, PropertyKey, PropertyOf(inv, today)); err != nil {
+	if err := c.SetIssueProperty(ctx, inv.IssueKey, jira.InvoicePropertyKey, PropertyOf(inv, today)); err != nil {
 		if remit.IsKind(err, remit.NotFound) {
 			return "", errIssueDeleted
 		}
@@ -210,7 +210,7 @@ func (w *Worker) postNotices(ctx context.Context, c jira.Site, clientKey string,
 // findOrCreate looks the issue up by its property first: a create whose
 // answer was lost may have happened, and an invoice gets one issue only.
 func (w *Worker) findOrCreate(ctx context.Context, c jira.Site, inv invoice.Invoice, set invoice.Settings, today invoice.Date) (key, id string, err error) {
-	found, ok, err := c.FindIssueByProperty(ctx, set.BillingProjectKey, PropertyKey, "number", inv.Number)
+	found, ok, err := c.FindIssueByProperty(ctx, set.BillingProjectKey, jira.InvoicePropertyKey, "number", inv.Number)
 	if err != nil {
 		return "", "", err
 	}
@@ -222,7 +222,7 @@ func (w *Worker) findOrCreate(ctx context.Context, c jira.Site, inv invoice.Invo
 		IssueType:   set.InvoiceIssueType,
 		Summary:     Summary(inv),
 		Description: Description(inv).ADF(),
-		Properties:  map[string]any{PropertyKey: PropertyOf(inv, today)},
+		Properties:  map[string]any{jira.InvoicePropertyKey: PropertyOf(inv, today)},
 	})
 	if err != nil {
 		var unc *jira.UncertainError
