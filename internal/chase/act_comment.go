@@ -35,12 +35,13 @@ func (e *Engine) comment(ctx context.Context, ac action) (outcome, error) {
 	return done("comment %s on %s", id, key), nil
 }
 
-// postComment posts doc on the issue once. The body of the first attempt
-// is kept on the event; a later attempt (after a lost answer, or a crash)
-// first looks for a comment with exactly that body and posts only when
-// there is none, so a comment is never posted twice.
-func (e *Engine) postComment(ctx context.Context, ac action, key string, doc followup.ADF) (string, error) {
-	body, err := json.Marshal(map[string]any{"body": doc})
+// postComment posts comment on the issue once. The body of the first
+// attempt (the comment as Jira's ADF) is kept on the event; a later
+// attempt (after a lost answer, or a crash) first looks for a comment
+// with exactly that body and posts only when there is none, so a comment
+// is never posted twice.
+func (e *Engine) postComment(ctx context.Context, ac action, key string, comment followup.Comment) (string, error) {
+	body, err := json.Marshal(map[string]any{"body": jira.CommentDoc(comment)})
 	if err != nil {
 		return "", permanent(err)
 	}

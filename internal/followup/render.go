@@ -33,8 +33,14 @@ func (s Step) texts() Texts {
 	return t
 }
 
-// RenderComment renders the step's Jira comment as an ADF document.
-func RenderComment(s Step, d Data) (ADF, error) {
+// Comment is a rendered Jira comment as plain text: paragraphs, each a
+// list of lines, none of them markup. Package jira encodes it for Jira
+// (jira.CommentDoc).
+type Comment [][]string
+
+// RenderComment renders the step's Jira comment: a paragraph per block
+// of text between blank lines, never an empty one.
+func RenderComment(s Step, d Data) (Comment, error) {
 	src := s.texts().Comment
 	if src == "" {
 		return nil, fmt.Errorf("step %s has no comment template", s.Key)
@@ -43,11 +49,11 @@ func RenderComment(s Step, d Data) (ADF, error) {
 	if err != nil {
 		return nil, err
 	}
-	doc := commentDoc(out)
-	if len(doc["content"].([]any)) == 0 {
+	c := Comment(paragraphs(out))
+	if len(c) == 0 {
 		return nil, fmt.Errorf("step %s: the comment renders empty", s.Key)
 	}
-	return doc, nil
+	return c, nil
 }
 
 // RenderEmail renders the step's e-mail. Values are escaped in the HTML

@@ -178,11 +178,11 @@ func renderPreview(ps *previewStepJSON, st followup.Step, inv *invoice.Invoice, 
 	d := followup.DataFor(inv, set.Seller, today)
 	d.PaymentInstructions = invoice.PaymentInstructions(set.Seller.Name, inv.Number)
 	if ran(followup.ActionComment) {
-		doc, err := followup.RenderComment(st, d)
+		c, err := followup.RenderComment(st, d)
 		if err != nil {
 			return err
 		}
-		ps.Comment = adfText(doc)
+		ps.Comment = commentText(c)
 	}
 	if ran(followup.ActionEmail) {
 		m, err := followup.RenderEmail(st, d)
@@ -194,26 +194,12 @@ func renderPreview(ps *previewStepJSON, st followup.Step, inv *invoice.Invoice, 
 	return nil
 }
 
-// adfText flattens a comment document into text: paragraphs separated by
-// a blank line, hard breaks as line breaks.
-func adfText(doc followup.ADF) string {
-	var paras []string
-	content, _ := doc["content"].([]any)
-	for _, p := range content {
-		pm, _ := p.(followup.ADF)
-		nodes, _ := pm["content"].([]any)
-		var b strings.Builder
-		for _, n := range nodes {
-			nm, _ := n.(followup.ADF)
-			switch nm["type"] {
-			case "text":
-				s, _ := nm["text"].(string)
-				b.WriteString(s)
-			case "hardBreak":
-				b.WriteByte('\n')
-			}
-		}
-		paras = append(paras, b.String())
+// commentText flattens a comment into text: paragraphs separated by a
+// blank line, lines by line breaks, as Jira shows them.
+func commentText(c followup.Comment) string {
+	paras := make([]string, len(c))
+	for i, p := range c {
+		paras[i] = strings.Join(p, "\n")
 	}
 	return strings.Join(paras, "\n\n")
 }

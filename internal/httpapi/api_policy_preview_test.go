@@ -98,12 +98,8 @@ func TestLadderPreview(t *testing.T) {
 
 func hasAction(list, kind string) bool { return strings.Contains(","+list, ","+kind+":run") }
 
-func TestADFText(t *testing.T) {
-	doc := followup.ADF{"type": "doc", "content": []any{
-		followup.ADF{"type": "paragraph", "content": []any{followup.ADF{"type": "text", "text": "a"}, followup.ADF{"type": "hardBreak"}, followup.ADF{"type": "text", "text": "b"}}},
-		followup.ADF{"type": "paragraph", "content": []any{followup.ADF{"type": "text", "text": "c"}}},
-	}}
-	if got := adfText(doc); got != "a\nb\n\nc" {
-		t.Fatalf("adfText = %q", got)
+func TestCommentText(t *testing.T) {
+	if got := commentText(followup.Comment{{"a", "b"}, {"c"}}); got != "a\nb\n\nc" {
+		t.Fatalf("commentText = %q", got)
 	}
 }

@@ -15,6 +15,17 @@ func ParagraphDoc(text string) map[string]any {
 		map[string]any{"type": "paragraph", "content": []any{map[string]any{"type": "text", "text": text}}}}}
 }
 
+// CommentDoc is the ADF document of a comment written as paragraphs of
+// lines (followup.Comment is one): a paragraph each, lines joined by hard
+// breaks, every line a text node.
+func CommentDoc(paragraphs [][]string) map[string]any {
+	d := make(Document, len(paragraphs))
+	for i, p := range paragraphs {
+		d[i] = Paragraph(p)
+	}
+	return d.ADF()
+}
+
 // ParagraphText is the text of a document ParagraphDoc made; ok is false
 // for any other document.
 func ParagraphText(body json.RawMessage) (text string, ok bool) {
