@@ -2,7 +2,6 @@ package billing
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"log/slog"
 	"strconv"
@@ -10,6 +9,7 @@ import (
 	"time"
 
 	"github.com/remitapp/remit/internal/invoice"
+	"github.com/remitapp/remit/internal/jira"
 	"github.com/remitapp/remit/internal/remit"
 	"github.com/remitapp/remit/internal/store"
 )
@@ -33,39 +33,6 @@ func (s *Service) WebhookHandlers() map[string]WebhookHandler {
 	}
 }
 
-// issueEvent is the part of jira:issue_updated and jira:issue_deleted
-// that billing reads.
-type issueEvent struct {
-	Timestamp int64 `json:"timestamp"`
-	User      *struct {
-		AccountID   string `json:"accountId"`
-		AccountType string `json:"accountType"`
-	} `json:"user"`
-	Issue struct {
-		ID  string `json:"id"`
-		Key string `json:"key"`
-	} `json:"issue"`
-	Changelog *struct {
-		Items []struct {
-			Field    string `json:"field"`
-			ToString string `json:"toString"`
-		} `json:"items"`
-	} `json:"changelog"`
-}
-
-// statusTo is the status the changelog moved the issue to, if it did.
-func (ev issueEvent) statusTo() (string, bool) {
-	if ev.Changelog == nil {
-		return "", false
-	}
-	for _, it := range ev.Changelog.Items {
-		if strings.EqualFold(it.Field, "status") {
-			return it.ToString, true
-		}
-	}
-	return "", false
-}
-
 // eventTime is when Jira says the event happened (its timestamp in
 // milliseconds), which orders deliveries; now when it is missing.
 func eventTime(ms int64, now func() time.Time) time.Time {
@@ -84,11 +51,11 @@ func eventTime(ms int64, now func() time.Time) time.Time {
 // ignored.
 func (s *Service) IssueUpdated(ctx context.Context, clientKey string, payload []byte) error {
 	const op = "billing.IssueUpdated"
-	var ev issueEvent
-	if err := json.Unmarshal(payload, &ev); err != nil {
+	ev, err := jira.DecodeIssueEvent(payload)
+	if err != nil {
 		return remit.Wrap(remit.Invalid, op, err)
 	}
-	to, moved := ev.statusTo()
+	to, moved := ev.StatusTo()
 	if !moved || (ev.User != nil && ev.User.AccountType == "app") {
 		return nil
 	}
@@ -214,8 +181,8 @@ func (s *Service) moverMayManage(ctx context.Context, clientKey, accountID, bill
 // itself stays (money is never lost).
 func (s *Service) IssueDeleted(ctx context.Context, clientKey string, payload []byte) error {
 	const op = "billing.IssueDeleted"
-	var ev issueEvent
-	if err := json.Unmarshal(payload, &ev); err != nil {
+	ev, err := jira.DecodeIssueEvent(payload)
+	if err != nil {
 		return remit.Wrap(remit.Invalid, op, err)
 	}
 	if ok, err := s.webhookTenant(ctx, clientKey); err != nil || !ok {
@@ -237,17 +204,6 @@ func (s *Service) IssueDeleted(ctx context.Context, clientKey string, payload []
 	return s.DB.MarkInvoiceIssueDeleted(ctx, nil, clientKey, id)
 }
 
-// worklogEvent is the part of worklog_updated and worklog_deleted that
-// billing reads; like Jira's, it names the issue by id only.
-type worklogEvent struct {
-	Timestamp int64 `json:"timestamp"`
-	Worklog   struct {
-		ID               string `json:"id"`
-		IssueID          string `json:"issueId"`
-		TimeSpentSeconds int64  `json:"timeSpentSeconds"`
-	} `json:"worklog"`
-}
-
 // WorklogChanged flags the invoice that bills a worklog changed or
 // deleted in Jira for review, with the difference in seconds and money.
 // The invoice's amounts never change. A change of a worklog no invoice
@@ -255,13 +211,13 @@ type worklogEvent struct {
 // change already recorded for that worklog change nothing.
 func (s *Service) WorklogChanged(ctx context.Context, clientKey string, payload []byte, deleted bool) error {
 	const op = "billing.WorklogChanged"
-	var ev worklogEvent
-	if err := json.Unmarshal(payload, &ev); err != nil {
+	ev, err := jira.DecodeWorklogEvent(payload)
+	if err != nil {
 		return remit.Wrap(remit.Invalid, op, err)
 	}
-	wid, err := strconv.ParseInt(ev.Worklog.ID, 10, 64)
+	wid, err := strconv.ParseInt(ev.WorklogID, 10, 64)
 	if err != nil {
-		return remit.Errorf(remit.Invalid, op, "worklog id %q is not a number", ev.Worklog.ID)
+		return remit.Errorf(remit.Invalid, op, "worklog id %q is not a number", ev.WorklogID)
 	}
 	set, ok, err := s.webhookSettings(ctx, clientKey)
 	if err != nil || !ok {
@@ -276,10 +232,10 @@ func (s *Service) WorklogChanged(ctx context.Context, clientKey string, payload 
 		return err
 	}
 	issueID := bw.IssueID
-	if ev.Worklog.IssueID != "" {
-		issueID = ev.Worklog.IssueID
+	if ev.IssueID != "" {
+		issueID = ev.IssueID
 	}
-	c := invoice.NewRoundedWorklogChange(wid, issueID, bw.IssueKey, bw.Seconds, ev.Worklog.TimeSpentSeconds, deleted, set.RoundingMinutes, bw.Rate, inv.Currency, eventTime(ev.Timestamp, s.Now))
+	c := invoice.NewRoundedWorklogChange(wid, issueID, bw.IssueKey, bw.Seconds, ev.TimeSpentSeconds, deleted, set.RoundingMinutes, bw.Rate, inv.Currency, eventTime(ev.Timestamp, s.Now))
 	return s.DB.InTx(ctx, func(tx *store.Tx) error {
 		applied, err := s.DB.FlagWorklogChange(ctx, tx, clientKey, inv.ID, c, c.DiffSeconds == 0)
 		if err != nil || !applied {

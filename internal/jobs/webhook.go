@@ -9,6 +9,7 @@ import (
 
 	"github.com/riverqueue/river"
 
+	"github.com/remitapp/remit/internal/jira"
 	"github.com/remitapp/remit/internal/remit"
 )
 
@@ -145,11 +146,9 @@ func eventName(a WebhookArgs) (string, error) {
 	if len(a.Payload) == 0 {
 		return "", nil
 	}
-	var p struct {
-		WebhookEvent string `json:"webhookEvent"`
-	}
-	if err := json.Unmarshal(a.Payload, &p); err != nil {
+	name, err := jira.WebhookEventName(a.Payload)
+	if err != nil {
 		return "", fmt.Errorf("decode payload: %w", err)
 	}
-	return p.WebhookEvent, nil
+	return name, nil
 }
