@@ -106,11 +106,11 @@ bench-chaos:
 	$(GO) run ./bench/cmd/chaos
 
 # model: the follow-up engine's model-based test (TestModel in
-# internal/chase; docs/followup.md, "The model") for STEPS random steps;
+# internal/followupengine; docs/followup.md, "The model") for STEPS random steps;
 # SEED=n replays a run. 30–60 steps a second on two cores (5,000 in 155 s).
 STEPS ?= 20000
 model:
-	$(GO) test ./internal/chase -run 'TestModel$$' -count=1 -timeout 0 -v -model.steps=$(STEPS) $(if $(SEED),-model.seed=$(SEED))
+	$(GO) test ./internal/followupengine -run 'TestModel$$' -count=1 -timeout 0 -v -model.steps=$(STEPS) $(if $(SEED),-model.seed=$(SEED))
 
 bench/ace/node_modules/.package-lock.json: bench/ace/package.json bench/ace/package-lock.json
 	npm ci --prefix bench/ace --no-audit --no-fund --loglevel=error

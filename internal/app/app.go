@@ -21,10 +21,10 @@ import (
 
 	"github.com/remitapp/remit/frontend"
 	"github.com/remitapp/remit/internal/billing"
-	"github.com/remitapp/remit/internal/chase"
 	"github.com/remitapp/remit/internal/clock"
 	"github.com/remitapp/remit/internal/config"
 	"github.com/remitapp/remit/internal/connect"
+	"github.com/remitapp/remit/internal/followupengine"
 	"github.com/remitapp/remit/internal/httpapi"
 	"github.com/remitapp/remit/internal/jira"
 	"github.com/remitapp/remit/internal/jirasync"
@@ -78,7 +78,7 @@ type App struct {
 	jobStats *jobMetrics
 
 	// Followups is the follow-up engine (sweeps, action jobs, schedule).
-	Followups *chase.Engine
+	Followups *followupengine.Engine
 	// heartbeat is what the Forge scheduled trigger runs (SetHeartbeat).
 	heartbeat atomic.Pointer[func(ctx context.Context, t remit.Tenant) error]
 }
@@ -141,9 +141,9 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opts Optio
 		return nil, err
 	}
 	workers := river.NewWorkers()
-	river.AddWorker(workers, &chase.ActionWorker{Engine: followups})
-	river.AddWorker(workers, &chase.SweepWorker{Engine: followups})
-	river.AddWorker(workers, &chase.ScheduleWorker{Engine: followups})
+	river.AddWorker(workers, &followupengine.ActionWorker{Engine: followups})
+	river.AddWorker(workers, &followupengine.SweepWorker{Engine: followups})
+	river.AddWorker(workers, &followupengine.ScheduleWorker{Engine: followups})
 	river.AddWorker(workers, &billing.SendWorker{Service: bill, Mail: followups.Mail, MailDomain: followups.MailDomain,
 		MailDailyLimit: cfg.MailTenantDailyLimit})
 	river.AddWorker(workers, &privacy.SweepWorker{Service: priv})
@@ -154,7 +154,7 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opts Optio
 	river.AddWorker(workers, webhooks)
 	jobs.AddPruneWorker(workers, db, opts.Now, logger)
 	periodic := append(jobs.PeriodicJobs(), privacy.PeriodicJobs()...)
-	periodic = append(periodic, chase.PeriodicJobs()...)
+	periodic = append(periodic, followupengine.PeriodicJobs()...)
 	client, err := jobs.NewClient(db.Pool(), workers, jobs.Config{
 		Logger:       logger,
 		Concurrency:  cfg.Workers,
@@ -211,9 +211,9 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opts Optio
 // newFollowups builds the follow-up engine; e-mail is on when
 // REMIT_SMTP_URL is set.
 func newFollowups(cfg config.Config, db *store.DB, clients jira.Sites, bill *billing.Service, perms *jira.Permissions,
-	opts Options, logger *slog.Logger) (*chase.Engine, error) {
-	e := &chase.Engine{DB: db, Jira: clients, Billing: bill, Perms: perms, Now: opts.Now, Logger: logger,
-		Metrics: chase.NewMetrics(opts.Registry), MailDailyLimit: cfg.MailTenantDailyLimit}
+	opts Options, logger *slog.Logger) (*followupengine.Engine, error) {
+	e := &followupengine.Engine{DB: db, Jira: clients, Billing: bill, Perms: perms, Now: opts.Now, Logger: logger,
+		Metrics: followupengine.NewMetrics(opts.Registry), MailDailyLimit: cfg.MailTenantDailyLimit}
 	if cfg.SMTPURL == nil {
 		return e, nil
 	}

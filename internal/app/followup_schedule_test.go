@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/remitapp/remit/internal/chase"
 	"github.com/remitapp/remit/internal/connect"
+	"github.com/remitapp/remit/internal/followupengine"
 )
 
 // loadPage opens the site's invoice panel as Jira would, carrying lic.
@@ -83,7 +83,7 @@ func TestFollowupScheduleAndLicence(t *testing.T) {
 		}
 		f.clock.Set(time.Date(2027, 2, 3, 10, 30, 0, 0, time.UTC)) // Wednesday: three instants came
 		var wg sync.WaitGroup
-		tick := &chase.ScheduleWorker{Engine: f.App.Followups}
+		tick := &followupengine.ScheduleWorker{Engine: f.App.Followups}
 		for i := range 4 { // the leader's ticks and Forge heartbeats racing
 			wg.Add(1)
 			go func() {

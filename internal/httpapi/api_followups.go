@@ -7,14 +7,14 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/remitapp/remit/internal/chase"
 	"github.com/remitapp/remit/internal/followup"
+	"github.com/remitapp/remit/internal/followupengine"
 	"github.com/remitapp/remit/internal/remit"
 )
 
 // followups is the engine behind the follow-up routes; without one they
 // answer 404.
-func (s *Server) followups() (*chase.Engine, error) {
+func (s *Server) followups() (*followupengine.Engine, error) {
 	if s.deps.Followups == nil {
 		return nil, remit.Errorf(remit.NotFound, "api", "the follow-up engine is not running")
 	}
@@ -61,9 +61,9 @@ type runIn struct {
 }
 
 type runJSON struct {
-	AsOf    string          `json:"asOf"`
-	Paused  string          `json:"paused,omitempty"`
-	Actions []chase.Outcome `json:"actions"`
+	AsOf    string                   `json:"asOf"`
+	Paused  string                   `json:"paused,omitempty"`
+	Actions []followupengine.Outcome `json:"actions"`
 }
 
 // runFollowups sweeps the tenant at asOf (default now) and answers with
@@ -89,7 +89,7 @@ func (s *Server) runFollowups(c echo.Context) error {
 	}
 	out := runJSON{AsOf: res.AsOf.UTC().Format(time.RFC3339), Paused: res.Paused, Actions: res.Outcomes}
 	if out.Actions == nil {
-		out.Actions = []chase.Outcome{}
+		out.Actions = []followupengine.Outcome{}
 	}
 	return c.JSON(http.StatusOK, out)
 }

@@ -13,8 +13,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/remitapp/remit/internal/billing"
-	"github.com/remitapp/remit/internal/chase"
 	"github.com/remitapp/remit/internal/connect"
+	"github.com/remitapp/remit/internal/followupengine"
 	"github.com/remitapp/remit/internal/hostlist"
 	"github.com/remitapp/remit/internal/remit"
 )
@@ -66,7 +66,7 @@ type Deps struct {
 	Export Exporter
 	// Followups is the follow-up engine behind /policy, /followups/run and
 	// invoice timelines; nil answers 404.
-	Followups *chase.Engine
+	Followups *followupengine.Engine
 	// JiraHosts are the sites an install's baseUrl may name
 	// (REMIT_JIRA_HOSTS); the zero List refuses every install.
 	JiraHosts hostlist.List

@@ -2,7 +2,7 @@
 // number of open invoices: for each size it creates a database with one
 // tenant holding that many open invoices (bulk INSERT … SELECT
 // generate_series), of which -due have an action due, and measures
-// planning the sweep (chase.Engine.Preview, read-only, repeated) and one
+// planning the sweep (followupengine.Engine.Preview, read-only, repeated) and one
 // real Sweep (events and jobs written), with the Go allocations of each
 // and the process's resident memory. The goal: the largest size within
 // 2× the smallest, memory flat.
@@ -29,7 +29,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/remitapp/remit/bench/internal/benchkit"
-	"github.com/remitapp/remit/internal/chase"
+	"github.com/remitapp/remit/internal/followupengine"
 	"github.com/remitapp/remit/internal/invoice"
 	"github.com/remitapp/remit/internal/pgtest"
 	"github.com/remitapp/remit/internal/remit"
@@ -171,10 +171,10 @@ func measure(ctx context.Context, cluster *pgtest.Cluster, n, due, reps int, log
 	rows.Close()
 	r.plan = strings.Join(plan, " | ")
 
-	e := &chase.Engine{DB: db, Logger: logger}
+	e := &followupengine.Engine{DB: db, Logger: logger}
 	var times []time.Duration
 	for i := range reps {
-		allocs, mallocs, d, res, err := measured(func() (chase.SweepResult, error) { return e.Preview(ctx, t, asOf) })
+		allocs, mallocs, d, res, err := measured(func() (followupengine.SweepResult, error) { return e.Preview(ctx, t, asOf) })
 		if err != nil {
 			return r, err
 		}
@@ -188,7 +188,7 @@ func measure(ctx context.Context, cluster *pgtest.Cluster, n, due, reps int, log
 	}
 	slices.Sort(times)
 	r.preview = times[len(times)/2]
-	allocs, _, d, res, err := measured(func() (chase.SweepResult, error) { return e.Sweep(ctx, t, asOf) })
+	allocs, _, d, res, err := measured(func() (followupengine.SweepResult, error) { return e.Sweep(ctx, t, asOf) })
 	if err != nil {
 		return r, err
 	}
@@ -206,7 +206,7 @@ func measure(ctx context.Context, cluster *pgtest.Cluster, n, due, reps int, log
 
 // measured runs fn and returns the bytes and objects it allocated and
 // how long it took.
-func measured(fn func() (chase.SweepResult, error)) (bytes, mallocs uint64, d time.Duration, res chase.SweepResult, err error) {
+func measured(fn func() (followupengine.SweepResult, error)) (bytes, mallocs uint64, d time.Duration, res followupengine.SweepResult, err error) {
 	var before, after runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&before)

@@ -1,10 +1,10 @@
-package chase_test
+package followupengine_test
 
 import (
 	"testing"
 	"time"
 
-	"github.com/remitapp/remit/internal/chase"
+	"github.com/remitapp/remit/internal/followupengine"
 )
 
 func TestLatestInstant(t *testing.T) {
@@ -40,7 +40,7 @@ func TestLatestInstant(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
-			got, ok, err := chase.LatestInstant(c.spec, c.loc, utc(c.last), utc(c.now))
+			got, ok, err := followupengine.LatestInstant(c.spec, c.loc, utc(c.last), utc(c.now))
 			if (err != nil) != c.wantErrStr {
 				t.Fatalf("err = %v", err)
 			}

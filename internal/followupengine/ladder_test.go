@@ -1,4 +1,4 @@
-package chase_test
+package followupengine_test
 
 import (
 	"errors"
@@ -9,8 +9,8 @@ import (
 
 	"github.com/riverqueue/river"
 
-	"github.com/remitapp/remit/internal/chase"
 	"github.com/remitapp/remit/internal/followup"
+	"github.com/remitapp/remit/internal/followupengine"
 	"github.com/remitapp/remit/internal/jira"
 	"github.com/remitapp/remit/internal/jira/jirafake"
 	"github.com/remitapp/remit/internal/store"
@@ -23,7 +23,7 @@ var (
 )
 
 // plan is a sweep's outcomes as "step action status" lines, sorted.
-func plan(res chase.SweepResult) []string {
+func plan(res followupengine.SweepResult) []string {
 	var out []string
 	for _, o := range res.Outcomes {
 		out = append(out, o.Step+" "+o.Action+" "+o.Status)

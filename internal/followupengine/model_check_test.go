@@ -1,4 +1,4 @@
-package chase_test
+package followupengine_test
 
 import (
 	"encoding/json"

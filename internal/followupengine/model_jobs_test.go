@@ -1,4 +1,4 @@
-package chase_test
+package followupengine_test
 
 import (
 	"encoding/json"
@@ -9,7 +9,7 @@ import (
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
 
-	"github.com/remitapp/remit/internal/chase"
+	"github.com/remitapp/remit/internal/followupengine"
 	"github.com/remitapp/remit/internal/jirasync"
 )
 
@@ -29,7 +29,7 @@ func (m *model) queuedJobs(t *testing.T) []modelJob {
 	t.Helper()
 	rows, err := m.b.pool.Query(m.b.ctx, `SELECT id, kind, args, attempt, max_attempts FROM river_job
 		WHERE kind IN ($1, $2) AND state IN ('available', 'retryable', 'scheduled') ORDER BY id`,
-		chase.ActionArgs{}.Kind(), jirasync.SyncArgs{}.Kind())
+		followupengine.ActionArgs{}.Kind(), jirasync.SyncArgs{}.Kind())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,12 +89,12 @@ func (m *model) work(t *testing.T, j modelJob, crash bool) bool {
 	}
 	var err error
 	switch j.kind {
-	case chase.ActionArgs{}.Kind():
-		var a chase.ActionArgs
+	case followupengine.ActionArgs{}.Kind():
+		var a followupengine.ActionArgs
 		if err := json.Unmarshal(j.args, &a); err != nil {
 			t.Fatal(err)
 		}
-		err = m.b.actions.Work(m.b.ctx, &river.Job[chase.ActionArgs]{JobRow: row, Args: a})
+		err = m.b.actions.Work(m.b.ctx, &river.Job[followupengine.ActionArgs]{JobRow: row, Args: a})
 	default:
 		var a jirasync.SyncArgs
 		if err := json.Unmarshal(j.args, &a); err != nil {
@@ -151,7 +151,7 @@ func (m *model) waiting(t *testing.T) string {
 	err := m.b.pool.QueryRow(m.b.ctx, `SELECT count(*) FROM river_job j
 		WHERE j.kind IN ($1, $2) AND j.state IN ('available', 'retryable', 'scheduled')
 		  AND NOT (j.kind = $1 AND EXISTS (SELECT 1 FROM invoices i WHERE i.id = (j.args->>'invoiceId')::bigint AND i.disputed))`,
-		chase.ActionArgs{}.Kind(), jirasync.SyncArgs{}.Kind()).Scan(&n)
+		followupengine.ActionArgs{}.Kind(), jirasync.SyncArgs{}.Kind()).Scan(&n)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package chase_test
+package followupengine_test
 
 import (
 	"context"
@@ -69,7 +69,7 @@ func TestModel(t *testing.T) {
 	m := newModel(t, seed)
 	t.Cleanup(func() {
 		if t.Failed() {
-			t.Logf("replay with: go test ./internal/chase -run 'TestModel$' -model.seed=%d -model.steps=%d", seed, steps)
+			t.Logf("replay with: go test ./internal/followupengine -run 'TestModel$' -model.seed=%d -model.steps=%d", seed, steps)
 		}
 	})
 	m.run(t, steps)

@@ -1,4 +1,4 @@
-// Package chase runs the follow-up engine (SPEC §5) on top of the pure
+// Package followupengine runs the follow-up engine (SPEC §5) on top of the pure
 // planner in internal/followup: it sweeps a tenant's due invoices, records
 // the planner's decisions as events and enqueues one durable job per
 // action in the same transaction, performs the actions (Jira comments and
@@ -10,4 +10,4 @@
 // is what keeps an action from running twice, River's unique jobs keep
 // replicas from duplicating work, and any process running the workers
 // (remit serve, remit followup run) picks up what another left behind.
-package chase
+package followupengine

@@ -1,4 +1,4 @@
-package chase_test
+package followupengine_test
 
 import (
 	"bytes"
@@ -14,8 +14,8 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/remitapp/remit/internal/billing"
-	"github.com/remitapp/remit/internal/chase"
 	"github.com/remitapp/remit/internal/clock"
+	"github.com/remitapp/remit/internal/followupengine"
 	"github.com/remitapp/remit/internal/invoice"
 	"github.com/remitapp/remit/internal/jira"
 	"github.com/remitapp/remit/internal/jira/jirafake"
@@ -38,8 +38,8 @@ type testBundle struct {
 	db      *store.DB
 	site    *jirafake.Site
 	tenant  remit.Tenant
-	engine  *chase.Engine
-	actions *chase.ActionWorker
+	engine  *followupengine.Engine
+	actions *followupengine.ActionWorker
 	billing *billing.Service
 	sync    *jirasync.Worker
 	manager billing.Actor
@@ -79,10 +79,10 @@ func setup(t *testing.T) *testBundle {
 	logger := slog.New(slog.DiscardHandler)
 	perms := &jira.Permissions{Clients: sites, Now: clk.Now}
 	svc := &billing.Service{DB: db, Jira: sites, Perms: perms, Now: clk.Now, Logger: logger}
-	engine := &chase.Engine{DB: db, Jira: sites, Billing: svc, Perms: perms, Now: clk.Now, Logger: logger, MaxAttempts: 5}
+	engine := &followupengine.Engine{DB: db, Jira: sites, Billing: svc, Perms: perms, Now: clk.Now, Logger: logger, MaxAttempts: 5}
 	b := &testBundle{
 		ctx: ctx, clock: clk, pool: pool, db: db, site: site, tenant: tenant, engine: engine,
-		actions: &chase.ActionWorker{Engine: engine}, billing: svc,
+		actions: &followupengine.ActionWorker{Engine: engine}, billing: svc,
 		sync:    &jirasync.Worker{DB: db, Jira: sites, Now: clk.Now, Logger: logger},
 		manager: billing.Actor{Tenant: tenant, AccountID: managerID}, work: work,
 	}
@@ -142,7 +142,7 @@ func (b *testBundle) runSyncs(t *testing.T) {
 }
 
 // sweepAt moves the clock to at and sweeps the tenant.
-func (b *testBundle) sweepAt(t *testing.T, at time.Time) chase.SweepResult {
+func (b *testBundle) sweepAt(t *testing.T, at time.Time) followupengine.SweepResult {
 	t.Helper()
 	b.clock.Set(at)
 	res, err := b.engine.Sweep(b.ctx, b.tenant, at)
@@ -153,7 +153,7 @@ func (b *testBundle) sweepAt(t *testing.T, at time.Time) chase.SweepResult {
 }
 
 // queued is the sweep's queued outcome for action of step.
-func queued(t *testing.T, res chase.SweepResult, step, action string) chase.Outcome {
+func queued(t *testing.T, res followupengine.SweepResult, step, action string) followupengine.Outcome {
 	t.Helper()
 	for _, o := range res.Outcomes {
 		if o.Step == step && o.Action == action && o.Status == store.EventQueued {
@@ -161,14 +161,14 @@ func queued(t *testing.T, res chase.SweepResult, step, action string) chase.Outc
 		}
 	}
 	t.Fatalf("no queued %s %s in %+v", step, action, res.Outcomes)
-	return chase.Outcome{}
+	return followupengine.Outcome{}
 }
 
 // act works the action job of a queued outcome, as River's attempt
 // number attempt.
-func (b *testBundle) act(res chase.SweepResult, o chase.Outcome, attempt int) error {
-	job := &river.Job[chase.ActionArgs]{JobRow: &rivertype.JobRow{Attempt: attempt, MaxAttempts: 5},
-		Args: chase.ActionArgs{ClientKey: b.tenant.ClientKey, InvoiceID: o.InvoiceID, Installment: o.Installment,
+func (b *testBundle) act(res followupengine.SweepResult, o followupengine.Outcome, attempt int) error {
+	job := &river.Job[followupengine.ActionArgs]{JobRow: &rivertype.JobRow{Attempt: attempt, MaxAttempts: 5},
+		Args: followupengine.ActionArgs{ClientKey: b.tenant.ClientKey, InvoiceID: o.InvoiceID, Installment: o.Installment,
 			Step: o.Step, Action: o.Action, EventID: o.EventID, AsOf: res.AsOf}}
 	return b.actions.Work(b.ctx, job)
 }
@@ -187,7 +187,7 @@ func (b *testBundle) event(t *testing.T, id int64) string {
 func (b *testBundle) actionJobs(t *testing.T) int {
 	t.Helper()
 	var n int
-	if err := b.pool.QueryRow(b.ctx, `SELECT count(*) FROM river_job WHERE kind = $1`, chase.ActionArgs{}.Kind()).Scan(&n); err != nil {
+	if err := b.pool.QueryRow(b.ctx, `SELECT count(*) FROM river_job WHERE kind = $1`, followupengine.ActionArgs{}.Kind()).Scan(&n); err != nil {
 		t.Fatal(err)
 	}
 	return n

@@ -1,4 +1,4 @@
-package chase
+package followupengine
 
 import (
 	"github.com/prometheus/client_golang/prometheus"
