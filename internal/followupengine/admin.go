@@ -1,7 +1,9 @@
 package followupengine
 
 import (
+	"cmp"
 	"context"
+	"slices"
 	"time"
 
 	"github.com/remitapp/remit/internal/followup"
@@ -123,6 +125,17 @@ func (e *Engine) Timeline(ctx context.Context, a remit.Actor, invoiceID int64) (
 	for _, ev := range st.Events {
 		tl.Events = append(tl.Events, TimelineEvent{Step: ev.Step, Installment: ev.Installment, Action: ev.Action, Status: ev.Status, At: ev.At, Detail: ev.Detail})
 	}
+	// Events are stored in the order a sweep locks them (by step key), so
+	// one sweep that records several steps would list them alphabetically;
+	// a timeline reads in time, then ladder, order.
+	slices.SortStableFunc(tl.Events, func(x, y TimelineEvent) int {
+		if c := x.At.Compare(y.At); c != 0 {
+			return c
+		}
+		xs, xa := p.LadderRank(x.Step, followup.ActionKind(x.Action))
+		ys, ya := p.LadderRank(y.Step, followup.ActionKind(y.Action))
+		return cmp.Or(cmp.Compare(xs, ys), cmp.Compare(x.Installment, y.Installment), cmp.Compare(xa, ya))
+	})
 	loc := set.Location()
 	in := followup.PlanInput{Facts: st.Facts(loc), Policy: p, Events: store.PlannerEvents(st.Events), AsOf: e.now(), Location: loc}
 	r := followup.Plan(in)
