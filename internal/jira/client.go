@@ -132,6 +132,31 @@ func (c *Client) Project(ctx context.Context, keyOrID string) (*gojira.Project, 
 	return &p, nil
 }
 
+// ProjectStatuses lists the names of the statuses a project's issue
+// types use, each once in the order Jira lists them, so settings can offer
+// them as choices.
+func (c *Client) ProjectStatuses(ctx context.Context, keyOrID string) ([]string, error) {
+	var types []struct {
+		Statuses []struct {
+			Name string `json:"name"`
+		} `json:"statuses"`
+	}
+	if _, err := c.Do(ctx, http.MethodGet, "/rest/api/3/project/"+url.PathEscape(keyOrID)+"/statuses", nil, nil, &types); err != nil {
+		return nil, err
+	}
+	var names []string
+	seen := map[string]bool{}
+	for _, it := range types {
+		for _, st := range it.Statuses {
+			if k := strings.ToLower(st.Name); st.Name != "" && !seen[k] {
+				seen[k] = true
+				names = append(names, st.Name)
+			}
+		}
+	}
+	return names, nil
+}
+
 // IssueTypesForProject lists the issue types usable in a project (by its
 // numeric id), so settings can check the configured invoice issue type.
 func (c *Client) IssueTypesForProject(ctx context.Context, projectID string) ([]gojira.IssueType, error) {

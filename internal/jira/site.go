@@ -20,9 +20,11 @@ import (
 type Site interface {
 	// Project fetches a project by key or id (NotFound when the app
 	// cannot see it); IssueTypesForProject lists the issue types of a
-	// project by its numeric id.
+	// project by its numeric id; ProjectStatuses lists the names of the
+	// statuses a project's workflows use, each once, in Jira's order.
 	Project(ctx context.Context, keyOrID string) (*gojira.Project, error)
 	IssueTypesForProject(ctx context.Context, projectID string) ([]gojira.IssueType, error)
+	ProjectStatuses(ctx context.Context, keyOrID string) ([]string, error)
 	// CheckJQL asks Jira whether a query is valid: a refused query is an
 	// Invalid error with the *APIError carrying Jira's message.
 	CheckJQL(ctx context.Context, jql string) error

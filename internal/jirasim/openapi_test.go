@@ -48,6 +48,7 @@ func TestAnswersMatchJiraOpenAPI(t *testing.T) {
 			"projectPermissions": []any{map[string]any{"permissions": []string{"BROWSE_PROJECTS"}, "projects": []json.Number{json.Number(project.ID)}}}}},
 		{"GET", "/rest/api/3/project/search?startAt=0&maxResults=10", nil},
 		{"GET", "/rest/api/3/issuetype/project?projectId=" + project.ID, nil},
+		{"GET", "/rest/api/3/project/WORK/statuses", nil},
 		{"GET", "/rest/api/3/myself", nil},
 		{"GET", "/rest/api/3/serverInfo", nil},
 		{"GET", "/rest/api/3/search/jql?" + url.Values{"jql": {"project = WORK"}, "fields": {"summary,worklog"}, "maxResults": {"10"}}.Encode(), nil},

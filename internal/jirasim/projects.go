@@ -103,6 +103,31 @@ func (s *Sim) projectIssueTypes(w http.ResponseWriter, r *http.Request, c *call)
 	writeJSON(w, http.StatusOK, orEmpty(out))
 }
 
+// projectStatuses serves GET project/{key}/statuses: every issue type of
+// the project with the statuses of the project's workflow.
+func (s *Sim) projectStatuses(w http.ResponseWriter, r *http.Request, c *call) {
+	st := c.site
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	p := st.projectLocked(r.PathValue("key"))
+	if p == nil {
+		writeError(w, http.StatusNotFound, "No project could be found with key '"+r.PathValue("key")+"'.")
+		return
+	}
+	statuses := make([]any, 0, len(p.Workflow.Statuses))
+	for _, x := range p.Workflow.Statuses {
+		statuses = append(statuses, st.statusJSON(x))
+	}
+	out := make([]any, 0, len(p.IssueTypes))
+	for _, it := range p.IssueTypes {
+		out = append(out, map[string]any{
+			"self": st.apiBase(true) + "/issuetype/" + it.ID, "id": it.ID, "name": it.Name,
+			"subtask": it.Subtask, "statuses": statuses,
+		})
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
 // createMetaIssueTypes serves GET issue/createmeta/{project}/issuetypes.
 func (s *Sim) createMetaIssueTypes(w http.ResponseWriter, r *http.Request, c *call) {
 	st := c.site

@@ -82,6 +82,7 @@ func (s *Sim) restRoutes() []restRoute {
 		{"POST", "/permissions/check", s.checkPermissions},
 		{"GET", "/project/search", s.searchProjects},
 		{"GET", "/project/{key}", s.getProject},
+		{"GET", "/project/{key}/statuses", s.projectStatuses},
 		{"GET", "/issuetype/project", s.projectIssueTypes},
 		{"GET", "/myself", s.myself},
 		{"GET", "/serverInfo", s.serverInfo},

@@ -61,6 +61,24 @@ func (s *Site) IssueTypesForProject(ctx context.Context, projectID string) ([]go
 	return slices.Clone(p.types), nil
 }
 
+// ProjectStatuses lists the names of the project's workflow statuses.
+func (s *Site) ProjectStatuses(ctx context.Context, keyOrID string) ([]string, error) {
+	_, err := s.begin(ctx, MethodProjectStatuses, keyOrID)
+	defer s.mu.Unlock()
+	if err != nil {
+		return nil, err
+	}
+	p := s.project(keyOrID)
+	if p == nil {
+		return nil, apiError(MethodProjectStatuses, http.StatusNotFound, fmt.Sprintf("No project could be found with key '%s'.", keyOrID))
+	}
+	names := make([]string, 0, len(p.workflow))
+	for _, st := range p.workflow {
+		names = append(names, st.Name)
+	}
+	return names, nil
+}
+
 // CheckJQL refuses a query the fake cannot read, as Jira refuses one it
 // does not understand (400, Invalid).
 func (s *Site) CheckJQL(ctx context.Context, jql string) error {

@@ -118,6 +118,10 @@ func scenario(t *testing.T, s jira.Site) []string {
 		types, err := s.IssueTypesForProject(ctx, p.ID)
 		say("has Task", slices.ContainsFunc(types, func(it gojira.IssueType) bool { return it.Name == "Task" }), err)
 	}
+	statuses, err := s.ProjectStatuses(ctx, "BILL")
+	say("project statuses", statuses, err)
+	_, err = s.ProjectStatuses(ctx, "NOPE")
+	say("missing project statuses", nil, err)
 	say("good jql", "ok", s.CheckJQL(ctx, "project = ACME AND labels is EMPTY"))
 	say("bad jql", nil, s.CheckJQL(ctx, "projct = ACME"))
 

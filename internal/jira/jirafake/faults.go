@@ -17,6 +17,7 @@ type Method string
 const (
 	MethodProject              Method = "Project"
 	MethodIssueTypesForProject Method = "IssueTypesForProject"
+	MethodProjectStatuses      Method = "ProjectStatuses"
 	MethodCheckJQL             Method = "CheckJQL"
 	MethodCheckPermissions     Method = "CheckPermissions"
 	MethodWorklogs             Method = "Worklogs"
