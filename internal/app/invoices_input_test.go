@@ -74,6 +74,7 @@ func TestInvoiceAPIBadInput(t *testing.T) {
 		{"settings with an issue type the project lacks", "PUT", "/settings", []byte(`{"billingProjectKey": "BILL", "invoiceIssueType": "Invoice"}`), 422, "invoiceIssueType"},
 		{"settings with a bad time zone", "PUT", "/settings", []byte(`{"billingProjectKey": "BILL", "timezone": "Mars/Olympus"}`), 422, "timezone"},
 		{"settings field of the wrong type", "PUT", "/settings", []byte(`{"billingProjectKey": "BILL", "paymentTermsDays": "thirty"}`), 400, "paymentTermsDays"},
+		{"settings choices for a project Jira lacks", "GET", "/settings/choices?project=NOPE", nil, 422, "project"},
 		{"invoice id not a number", "GET", "/invoices/abc", nil, 404, ""},
 		{"unknown invoice", "GET", "/invoices/424242", nil, 404, ""},
 		{"void unknown invoice", "POST", "/invoices/424242/void", nil, 404, ""},
@@ -115,6 +116,32 @@ func TestInvoiceAPIBadInput(t *testing.T) {
 	r := b.API(t, "POST", "/customers", []byte(`{"name": "Bad JQL", "jql": "project = NOPE", "currency": "USD", "hourlyRate": "10"}`), nil)
 	if p := apptest.Problem(t, r); !strings.Contains(fmt.Sprint(p["errors"]), "NOPE") {
 		t.Fatalf("Jira's message not passed through: %v", p)
+	}
+}
+
+// TestSettingsChoicesOverHTTP: the settings form's choices carry the
+// billing project's statuses as the Jira site has them, by default the
+// saved project's, with the currencies and time zones.
+func TestSettingsChoicesOverHTTP(t *testing.T) {
+	t.Parallel()
+	s := apptest.Start(t, apptest.Options{WithSim: true, Clock: novemberFixture()})
+	b := newBillingSite(t, s, "choices")
+	var before struct{ Statuses, Currencies, Timezones []string }
+	if r := b.API(t, "GET", "/settings/choices", nil, &before); r.StatusCode != 200 {
+		t.Fatalf("choices before settings: %d %v", r.StatusCode, apptest.Problem(t, r))
+	}
+	if before.Statuses == nil || len(before.Statuses) != 0 || !slices.Contains(before.Currencies, "USD") || !slices.Contains(before.Timezones, "America/New_York") {
+		t.Fatalf("choices with no billing project = %+v, want no statuses and the currencies and zones", before)
+	}
+	b.configure(t)
+	for _, path := range []string{"/settings/choices", "/settings/choices?project=BILL"} {
+		var got struct{ Statuses []string }
+		if r := b.API(t, "GET", path, nil, &got); r.StatusCode != 200 {
+			t.Fatalf("%s: %d %v", path, r.StatusCode, apptest.Problem(t, r))
+		}
+		if want := []string{"Open", "Sent", "Overdue", "Paid", "Cancelled"}; !slices.Equal(got.Statuses, want) {
+			t.Errorf("%s: statuses = %v, want %v", path, got.Statuses, want)
+		}
 	}
 }
 

@@ -49,6 +49,7 @@ func (s *Server) apiRoutes(api *echo.Group) {
 	api.GET("/me", s.me)
 	api.GET("/settings", s.getSettings)
 	api.PUT("/settings", s.putSettings)
+	api.GET("/settings/choices", s.getSettingsChoices)
 	api.GET("/customers", s.listCustomers)
 	api.POST("/customers", s.createCustomer)
 	api.GET("/customers/:id", s.getCustomer)

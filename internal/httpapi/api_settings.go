@@ -60,3 +60,14 @@ func (s *Server) putSettings(c echo.Context) error {
 	}
 	return c.JSON(http.StatusOK, settingsJSON{set, true})
 }
+
+// getSettingsChoices lists what the settings form offers: the statuses of
+// the project named by ?project= (the saved billing project by default),
+// the currencies and the time zones.
+func (s *Server) getSettingsChoices(c echo.Context) error {
+	ch, err := s.deps.Billing.SettingsChoices(c.Request().Context(), actor(c), c.QueryParam("project"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, ch)
+}

@@ -5,6 +5,7 @@ package money
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -54,3 +55,13 @@ func (c Currency) Exponent() int32 {
 
 // Valid reports whether c is a known code.
 func (c Currency) Valid() bool { _, ok := minorUnits[string(c)]; return ok }
+
+// Currencies lists the known codes in alphabetical order.
+func Currencies() []Currency {
+	out := make([]Currency, 0, len(minorUnits))
+	for c := range minorUnits {
+		out = append(out, Currency(c))
+	}
+	slices.Sort(out)
+	return out
+}
