@@ -106,6 +106,14 @@ export interface Customer {
   lateFeePolicy: string | null;
 }
 
+/** SettingsChoices are the values the settings form offers: the billing
+ * project's Jira statuses, the known currencies and IANA time zones. */
+export interface SettingsChoices {
+  statuses: string[];
+  currencies: string[];
+  timezones: string[];
+}
+
 export interface Settings {
   billingProjectKey: string;
   invoiceIssueType: string;

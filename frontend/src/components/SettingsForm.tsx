@@ -1,12 +1,14 @@
 import Button from '@atlaskit/button/new';
+import Select from '@atlaskit/select';
 import Textfield from '@atlaskit/textfield';
 import { Inline, Stack } from '@atlaskit/primitives/compiled';
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { ApiError, type ApiClient } from '../api/client';
-import type { Settings } from '../api/types';
+import type { Settings, SettingsChoices } from '../api/types';
 import { flag } from '../host';
 import { ErrorMessage } from './ErrorMessage';
 import { describedBy, Field } from './Field';
+import { choiceList, choiceOptions, choicesPath, selectedOption } from './settingsChoices';
 
 type Path = string;
 
@@ -49,6 +51,21 @@ export function SettingsForm({ api, initial, disabled, onSaved }: { api: ApiClie
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [failure, setFailure] = useState<Error>();
   const [busy, setBusy] = useState(false);
+  // The choices follow the billing project as last left (on blur) or saved;
+  // without them (Jira unreachable, no such project) fields stay free text.
+  const [choicesFor, setChoicesFor] = useState(initial.billingProjectKey);
+  const [choices, setChoices] = useState<SettingsChoices>();
+
+  useEffect(() => {
+    let live = true;
+    api.get<SettingsChoices>(choicesPath(choicesFor)).then(
+      (c) => live && setChoices(c),
+      () => live && setChoices(undefined),
+    );
+    return () => {
+      live = false;
+    };
+  }, [api, choicesFor]);
 
   const save = async (e: FormEvent) => {
     e.preventDefault();
@@ -58,6 +75,7 @@ export function SettingsForm({ api, initial, disabled, onSaved }: { api: ApiClie
     try {
       const saved = await api.put<Settings>('/settings', s);
       setS(saved);
+      setChoicesFor(saved.billingProjectKey);
       onSaved(saved);
       flag('Settings saved', 'Remit uses them from now on.');
     } catch (err) {
@@ -75,6 +93,25 @@ export function SettingsForm({ api, initial, disabled, onSaved }: { api: ApiClie
           {FIELDS.map((f) => {
             const id = `set-${f.path.replace(/\./g, '-')}`;
             const err = errors[f.path];
+            const list = choiceList(choices, f.path);
+            if (list.length > 0) {
+              const options = choiceOptions(list, read(s, f.path));
+              return (
+                <Field key={f.path} id={id} label={f.label} error={err} help={f.help}>
+                  <Select
+                    inputId={id}
+                    name={f.path}
+                    options={options}
+                    value={selectedOption(options, read(s, f.path))}
+                    validationState={err ? 'error' : 'default'}
+                    aria-describedby={describedBy(id, err, f.help)}
+                    onChange={(o) => setS(write(s, f.path, o ? o.value : ''))}
+                    menuPortalTarget={document.body}
+                    styles={{ menuPortal: (base) => ({ ...base, zIndex: 400 }) }}
+                  />
+                </Field>
+              );
+            }
             return (
               <Field key={f.path} id={id} label={f.label} error={err} help={f.help}>
                 <Textfield
@@ -84,6 +121,7 @@ export function SettingsForm({ api, initial, disabled, onSaved }: { api: ApiClie
                   value={read(s, f.path)}
                   isInvalid={!!err}
                   aria-describedby={describedBy(id, err, f.help)}
+                  onBlur={f.path === 'billingProjectKey' ? () => setChoicesFor(s.billingProjectKey) : undefined}
                   onChange={(ev) => {
                     const raw = ev.currentTarget.value;
                     setS(write(s, f.path, f.type === 'number' ? (raw === '' ? 0 : Number(raw)) : raw));
