@@ -83,8 +83,13 @@ func TestClientMatchesJiraOpenAPI(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	if names, err := c.ProjectStatuses(ctx, "ACME"); err != nil || len(names) == 0 {
+		t.Fatalf("ProjectStatuses = %v, %v", names, err)
+	}
+
 	seen := checkExchanges(t, env.Site)
 	for _, e := range []string{"GET /rest/api/{ver}/myself", "GET /rest/api/{ver}/project/{key}", "GET /rest/api/{ver}/issuetype/project",
+		"GET /rest/api/{ver}/project/{key}/statuses",
 		"POST /rest/api/{ver}/permissions/check", "POST /rest/api/{ver}/search/jql", "GET /rest/api/{ver}/issue/{key}/worklog", "GET /rest/api/{ver}/issue/{key}"} {
 		if seen[e] == 0 {
 			t.Errorf("no %s among the requests checked %v", e, fmt.Sprint(seen))

@@ -21,6 +21,7 @@ func TestEndpoint(t *testing.T) {
 		{"/rest/api/3/issue/bulk", "/rest/api/3/issue/bulk"},
 		{"/rest/api/3/project/BILL", "/rest/api/3/project/{key}"},
 		{"/rest/api/3/project/search", "/rest/api/3/project/search"},
+		{"/rest/api/3/project/BILL/statuses", "/rest/api/3/project/{key}/statuses"},
 		{"/rest/api/3/issuetype/project", "/rest/api/3/issuetype/project"},
 		{"/rest/api/3/issuetype/10001", "/rest/api/3/issuetype/{id}"},
 		{"/rest/api/3/worklog/list", "/rest/api/3/worklog/list"},
