@@ -5,21 +5,18 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"strconv"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/remitapp/remit/internal/invoice"
 	"github.com/remitapp/remit/internal/money"
 	"github.com/remitapp/remit/internal/remit"
 	"github.com/remitapp/remit/internal/store/internal/dbsqlc"
 )
-
-// customerColumns is the column list scanCustomer reads.
-const customerColumns = `id, name, jql, currency, hourly_rate, rate_overrides, tax_rate_percent,
-	payment_terms_days, billing_email, escalation_emails, late_fee_policy,
-	address, tax_id, buyer_reference, peppol_id, e_invoice_format, tax_category, tax_exemption_reason`
 
 // CreateCustomer inserts c for the tenant, sets c.ID and records the
 // creation in the audit log in the same transaction (a nil tx runs in one
@@ -31,18 +28,19 @@ func (db *DB) CreateCustomer(ctx context.Context, tx *Tx, clientKey string, c *i
 	if err != nil {
 		return fmt.Errorf("%s: %w", op, err)
 	}
+	terms, err := int4(c.PaymentTermsDays)
+	if err != nil {
+		return fmt.Errorf("%s: %w", op, err)
+	}
 	return db.inTx(ctx, tx, func(tx *Tx) error {
-		now := db.now()
-		var id int64
-		err := tx.pgx.QueryRow(ctx, `
-			INSERT INTO customers (client_key, name, jql, currency, hourly_rate, rate_overrides, tax_rate_percent,
-				payment_terms_days, billing_email, escalation_emails, late_fee_policy, created_at, updated_at,
-				address, tax_id, buyer_reference, peppol_id, e_invoice_format, tax_category, tax_exemption_reason)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13, $14, $15, $16, $17, $18, $19)
-			RETURNING id`,
-			clientKey, c.Name, c.JQL, string(c.Currency), numeric(c.HourlyRate), overrides, numeric(c.TaxRatePercent),
-			c.PaymentTermsDays, c.BillingEmail, nonNil(c.EscalationEmails), c.LateFeePolicy, now,
-			address, c.TaxID, c.BuyerReference, c.PeppolID, c.EInvoiceFormat, string(c.TaxCategory), c.TaxExemptionReason).Scan(&id)
+		id, err := db.queries(tx).CreateCustomer(ctx, dbsqlc.CreateCustomerParams{
+			ClientKey: clientKey, Name: c.Name, JQL: c.JQL, Currency: string(c.Currency),
+			HourlyRate: numeric(c.HourlyRate), RateOverrides: []byte(overrides), TaxRatePercent: numeric(c.TaxRatePercent),
+			PaymentTermsDays: terms, BillingEmail: c.BillingEmail,
+			EscalationEmails: nonNil(c.EscalationEmails), LateFeePolicy: c.LateFeePolicy, Now: db.now(),
+			Address: []byte(address), TaxID: c.TaxID, BuyerReference: c.BuyerReference, PeppolID: c.PeppolID,
+			EInvoiceFormat: c.EInvoiceFormat, TaxCategory: string(c.TaxCategory), TaxExemptionReason: c.TaxExemptionReason,
+		})
 		if err != nil {
 			return customerWriteError(op, c.Name, err)
 		}
@@ -60,24 +58,31 @@ func (db *DB) UpdateCustomer(ctx context.Context, tx *Tx, clientKey string, c *i
 	if err != nil {
 		return fmt.Errorf("%s: %w", op, err)
 	}
+	terms, err := int4(c.PaymentTermsDays)
+	if err != nil {
+		return fmt.Errorf("%s: %w", op, err)
+	}
 	return db.inTx(ctx, tx, func(tx *Tx) error {
-		before, err := scanCustomer(tx.pgx.QueryRow(ctx, `SELECT `+customerColumns+`
-			FROM customers WHERE client_key = $1 AND id = $2 AND archived_at IS NULL FOR UPDATE`, clientKey, c.ID))
+		q := db.queries(tx)
+		row, err := q.LockCustomer(ctx, dbsqlc.LockCustomerParams{ClientKey: clientKey, ID: c.ID})
 		if errors.Is(err, pgx.ErrNoRows) {
 			return errNotFoundf(op, "no customer %d", c.ID)
 		}
 		if err != nil {
 			return classify(op, err)
 		}
-		_, err = tx.pgx.Exec(ctx, `
-			UPDATE customers SET name = $3, jql = $4, currency = $5, hourly_rate = $6, rate_overrides = $7,
-				tax_rate_percent = $8, payment_terms_days = $9, billing_email = $10, escalation_emails = $11,
-				late_fee_policy = $12, updated_at = $13, address = $14, tax_id = $15, buyer_reference = $16,
-				peppol_id = $17, e_invoice_format = $18, tax_category = $19, tax_exemption_reason = $20
-			WHERE client_key = $1 AND id = $2`,
-			clientKey, c.ID, c.Name, c.JQL, string(c.Currency), numeric(c.HourlyRate), overrides, numeric(c.TaxRatePercent),
-			c.PaymentTermsDays, c.BillingEmail, nonNil(c.EscalationEmails), c.LateFeePolicy, db.now(),
-			address, c.TaxID, c.BuyerReference, c.PeppolID, c.EInvoiceFormat, string(c.TaxCategory), c.TaxExemptionReason)
+		before, err := customerOf(dbsqlc.CustomerRow(row))
+		if err != nil {
+			return classify(op, err)
+		}
+		err = q.UpdateCustomer(ctx, dbsqlc.UpdateCustomerParams{
+			ClientKey: clientKey, ID: c.ID, Name: c.Name, JQL: c.JQL, Currency: string(c.Currency),
+			HourlyRate: numeric(c.HourlyRate), RateOverrides: []byte(overrides), TaxRatePercent: numeric(c.TaxRatePercent),
+			PaymentTermsDays: terms, BillingEmail: c.BillingEmail,
+			EscalationEmails: nonNil(c.EscalationEmails), LateFeePolicy: c.LateFeePolicy, Now: db.now(),
+			Address: []byte(address), TaxID: c.TaxID, BuyerReference: c.BuyerReference, PeppolID: c.PeppolID,
+			EInvoiceFormat: c.EInvoiceFormat, TaxCategory: string(c.TaxCategory), TaxExemptionReason: c.TaxExemptionReason,
+		})
 		if err != nil {
 			return customerWriteError(op, c.Name, err)
 		}
@@ -137,14 +142,14 @@ func (db *DB) ListCustomers(ctx context.Context, clientKey string, page Page) ([
 func (db *DB) ArchiveCustomer(ctx context.Context, tx *Tx, clientKey string, id int64, actor string) error {
 	const op = "store.ArchiveCustomer"
 	return db.inTx(ctx, tx, func(tx *Tx) error {
-		now := db.now()
-		before, err := scanCustomer(tx.pgx.QueryRow(ctx, `
-			UPDATE customers SET archived_at = $3, updated_at = $3
-			WHERE client_key = $1 AND id = $2 AND archived_at IS NULL
-			RETURNING `+customerColumns, clientKey, id, now))
+		row, err := db.queries(tx).ArchiveCustomer(ctx, dbsqlc.ArchiveCustomerParams{ClientKey: clientKey, ID: id, Now: db.now()})
 		if errors.Is(err, pgx.ErrNoRows) {
 			return errNotFoundf(op, "no customer %d", id)
 		}
+		if err != nil {
+			return classify(op, err)
+		}
+		before, err := customerOf(dbsqlc.CustomerRow(row))
 		if err != nil {
 			return classify(op, err)
 		}
@@ -152,30 +157,8 @@ func (db *DB) ArchiveCustomer(ctx context.Context, tx *Tx, clientKey string, id 
 	})
 }
 
-// scanCustomer reads one row of customerColumns.
-func scanCustomer(row pgx.Row) (invoice.Customer, error) {
-	var c invoice.Customer
-	var currency string
-	var overrides, address []byte
-	var category string
-	err := row.Scan(&c.ID, &c.Name, &c.JQL, &currency, dec(&c.HourlyRate), &overrides, dec(&c.TaxRatePercent),
-		&c.PaymentTermsDays, &c.BillingEmail, &c.EscalationEmails, &c.LateFeePolicy,
-		&address, &c.TaxID, &c.BuyerReference, &c.PeppolID, &c.EInvoiceFormat, &category, &c.TaxExemptionReason)
-	if err != nil {
-		return invoice.Customer{}, err
-	}
-	c.Currency, c.TaxCategory = money.Currency(currency), invoice.TaxCategory(category)
-	if c.Address, err = decodeAddress(address); err != nil {
-		return invoice.Customer{}, fmt.Errorf("customer %d: %w", c.ID, err)
-	}
-	if c.RateOverrides, err = decodeOverrides(overrides); err != nil {
-		return invoice.Customer{}, fmt.Errorf("customer %d: %w", c.ID, err)
-	}
-	return c, nil
-}
-
-// customerOf converts a row read by Customer or ListCustomers, as
-// scanCustomer does for the statements that lock or archive.
+// customerOf converts a row read by Customer, ListCustomers, LockCustomer
+// or ArchiveCustomer: all four return the same columns.
 func customerOf(r dbsqlc.CustomerRow) (invoice.Customer, error) {
 	var c rowConv
 	out := invoice.Customer{
@@ -242,4 +225,17 @@ func nonNil(s []string) []string {
 		return []string{}
 	}
 	return s
+}
+
+// int4 passes an optional whole number to a NULL-able integer column; nil
+// is NULL, and a number out of the column's range is an error, as pgx
+// reports it for a plain int parameter.
+func int4(n *int) (pgtype.Int4, error) {
+	if n == nil {
+		return pgtype.Int4{}, nil
+	}
+	if *n < math.MinInt32 || *n > math.MaxInt32 {
+		return pgtype.Int4{}, fmt.Errorf("%d is out of range for an integer column", *n)
+	}
+	return pgtype.Int4{Int32: int32(*n), Valid: true}, nil
 }

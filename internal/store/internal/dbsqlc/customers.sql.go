@@ -7,9 +7,130 @@ package dbsqlc
 
 import (
 	"context"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgtype"
 )
+
+const archiveCustomer = `-- name: ArchiveCustomer :one
+UPDATE customers SET archived_at = $1::timestamptz, updated_at = $1::timestamptz
+WHERE client_key = $2 AND id = $3 AND archived_at IS NULL
+RETURNING id, name, jql, currency, hourly_rate, rate_overrides, tax_rate_percent,
+    payment_terms_days, billing_email, escalation_emails, late_fee_policy,
+    address, tax_id, buyer_reference, peppol_id, e_invoice_format, tax_category, tax_exemption_reason
+`
+
+type ArchiveCustomerParams struct {
+	Now       time.Time
+	ClientKey string
+	ID        int64
+}
+
+type ArchiveCustomerRow struct {
+	ID                 int64
+	Name               string
+	JQL                string
+	Currency           string
+	HourlyRate         pgtype.Numeric
+	RateOverrides      []byte
+	TaxRatePercent     pgtype.Numeric
+	PaymentTermsDays   pgtype.Int4
+	BillingEmail       string
+	EscalationEmails   []string
+	LateFeePolicy      string
+	Address            []byte
+	TaxID              string
+	BuyerReference     string
+	PeppolID           string
+	EInvoiceFormat     string
+	TaxCategory        string
+	TaxExemptionReason string
+}
+
+func (q *Queries) ArchiveCustomer(ctx context.Context, arg ArchiveCustomerParams) (ArchiveCustomerRow, error) {
+	row := q.db.QueryRow(ctx, archiveCustomer, arg.Now, arg.ClientKey, arg.ID)
+	var i ArchiveCustomerRow
+	err := row.Scan(
+		&i.ID,
+		&i.Name,
+		&i.JQL,
+		&i.Currency,
+		&i.HourlyRate,
+		&i.RateOverrides,
+		&i.TaxRatePercent,
+		&i.PaymentTermsDays,
+		&i.BillingEmail,
+		&i.EscalationEmails,
+		&i.LateFeePolicy,
+		&i.Address,
+		&i.TaxID,
+		&i.BuyerReference,
+		&i.PeppolID,
+		&i.EInvoiceFormat,
+		&i.TaxCategory,
+		&i.TaxExemptionReason,
+	)
+	return i, err
+}
+
+const createCustomer = `-- name: CreateCustomer :one
+INSERT INTO customers (client_key, name, jql, currency, hourly_rate, rate_overrides, tax_rate_percent,
+    payment_terms_days, billing_email, escalation_emails, late_fee_policy, created_at, updated_at,
+    address, tax_id, buyer_reference, peppol_id, e_invoice_format, tax_category, tax_exemption_reason)
+VALUES ($1, $2, $3, $4, $5, $6, $7,
+    $8, $9, $10, $11, $12, $12,
+    $13, $14, $15, $16, $17, $18, $19)
+RETURNING id
+`
+
+type CreateCustomerParams struct {
+	ClientKey          string
+	Name               string
+	JQL                string
+	Currency           string
+	HourlyRate         pgtype.Numeric
+	RateOverrides      []byte
+	TaxRatePercent     pgtype.Numeric
+	PaymentTermsDays   pgtype.Int4
+	BillingEmail       string
+	EscalationEmails   []string
+	LateFeePolicy      string
+	Now                time.Time
+	Address            []byte
+	TaxID              string
+	BuyerReference     string
+	PeppolID           string
+	EInvoiceFormat     string
+	TaxCategory        string
+	TaxExemptionReason string
+}
+
+func (q *Queries) CreateCustomer(ctx context.Context, arg CreateCustomerParams) (int64, error) {
+	row := q.db.QueryRow(ctx, createCustomer,
+		arg.ClientKey,
+		arg.Name,
+		arg.JQL,
+		arg.Currency,
+		arg.HourlyRate,
+		arg.RateOverrides,
+		arg.TaxRatePercent,
+		arg.PaymentTermsDays,
+		arg.BillingEmail,
+		arg.EscalationEmails,
+		arg.LateFeePolicy,
+		arg.Now,
+		arg.Address,
+		arg.TaxID,
+		arg.BuyerReference,
+		arg.PeppolID,
+		arg.EInvoiceFormat,
+		arg.TaxCategory,
+		arg.TaxExemptionReason,
+	)
+	var id int64
+	err := row.Scan(&id)
+	return id, err
+}
 
 const customer = `-- name: Customer :one
 SELECT id, name, jql, currency, hourly_rate, rate_overrides, tax_rate_percent,
@@ -144,4 +265,124 @@ func (q *Queries) ListCustomers(ctx context.Context, arg ListCustomersParams) ([
 		return nil, err
 	}
 	return items, nil
+}
+
+const lockCustomer = `-- name: LockCustomer :one
+SELECT id, name, jql, currency, hourly_rate, rate_overrides, tax_rate_percent,
+    payment_terms_days, billing_email, escalation_emails, late_fee_policy,
+    address, tax_id, buyer_reference, peppol_id, e_invoice_format, tax_category, tax_exemption_reason
+FROM customers WHERE client_key = $1 AND id = $2 AND archived_at IS NULL FOR UPDATE
+`
+
+type LockCustomerParams struct {
+	ClientKey string
+	ID        int64
+}
+
+type LockCustomerRow struct {
+	ID                 int64
+	Name               string
+	JQL                string
+	Currency           string
+	HourlyRate         pgtype.Numeric
+	RateOverrides      []byte
+	TaxRatePercent     pgtype.Numeric
+	PaymentTermsDays   pgtype.Int4
+	BillingEmail       string
+	EscalationEmails   []string
+	LateFeePolicy      string
+	Address            []byte
+	TaxID              string
+	BuyerReference     string
+	PeppolID           string
+	EInvoiceFormat     string
+	TaxCategory        string
+	TaxExemptionReason string
+}
+
+// LockCustomer and ArchiveCustomer return the columns of Customer too.
+func (q *Queries) LockCustomer(ctx context.Context, arg LockCustomerParams) (LockCustomerRow, error) {
+	row := q.db.QueryRow(ctx, lockCustomer, arg.ClientKey, arg.ID)
+	var i LockCustomerRow
+	err := row.Scan(
+		&i.ID,
+		&i.Name,
+		&i.JQL,
+		&i.Currency,
+		&i.HourlyRate,
+		&i.RateOverrides,
+		&i.TaxRatePercent,
+		&i.PaymentTermsDays,
+		&i.BillingEmail,
+		&i.EscalationEmails,
+		&i.LateFeePolicy,
+		&i.Address,
+		&i.TaxID,
+		&i.BuyerReference,
+		&i.PeppolID,
+		&i.EInvoiceFormat,
+		&i.TaxCategory,
+		&i.TaxExemptionReason,
+	)
+	return i, err
+}
+
+const updateCustomer = `-- name: UpdateCustomer :exec
+UPDATE customers SET name = $1, jql = $2, currency = $3, hourly_rate = $4,
+    rate_overrides = $5, tax_rate_percent = $6,
+    payment_terms_days = $7, billing_email = $8,
+    escalation_emails = $9, late_fee_policy = $10, updated_at = $11,
+    address = $12, tax_id = $13, buyer_reference = $14, peppol_id = $15,
+    e_invoice_format = $16, tax_category = $17,
+    tax_exemption_reason = $18
+WHERE client_key = $19 AND id = $20
+`
+
+type UpdateCustomerParams struct {
+	Name               string
+	JQL                string
+	Currency           string
+	HourlyRate         pgtype.Numeric
+	RateOverrides      []byte
+	TaxRatePercent     pgtype.Numeric
+	PaymentTermsDays   pgtype.Int4
+	BillingEmail       string
+	EscalationEmails   []string
+	LateFeePolicy      string
+	Now                time.Time
+	Address            []byte
+	TaxID              string
+	BuyerReference     string
+	PeppolID           string
+	EInvoiceFormat     string
+	TaxCategory        string
+	TaxExemptionReason string
+	ClientKey          string
+	ID                 int64
+}
+
+func (q *Queries) UpdateCustomer(ctx context.Context, arg UpdateCustomerParams) error {
+	_, err := q.db.Exec(ctx, updateCustomer,
+		arg.Name,
+		arg.JQL,
+		arg.Currency,
+		arg.HourlyRate,
+		arg.RateOverrides,
+		arg.TaxRatePercent,
+		arg.PaymentTermsDays,
+		arg.BillingEmail,
+		arg.EscalationEmails,
+		arg.LateFeePolicy,
+		arg.Now,
+		arg.Address,
+		arg.TaxID,
+		arg.BuyerReference,
+		arg.PeppolID,
+		arg.EInvoiceFormat,
+		arg.TaxCategory,
+		arg.TaxExemptionReason,
+		arg.ClientKey,
+		arg.ID,
+	)
+	return err
 }
