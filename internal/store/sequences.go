@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/remitapp/remit/internal/remit"
+	"github.com/remitapp/remit/internal/store/internal/dbsqlc"
 )
 
 // NextInvoiceNumber takes the next number of the tenant's sequence scope
@@ -20,11 +21,7 @@ func (db *DB) NextInvoiceNumber(ctx context.Context, tx *Tx, clientKey, scope st
 	if scope == "" {
 		return 0, remit.FieldErrors(remit.Invalid, op, "empty sequence scope", map[string]string{"scope": "is required"})
 	}
-	var n int64
-	err := tx.pgx.QueryRow(ctx, `
-		INSERT INTO invoice_sequences AS s (client_key, scope, next) VALUES ($1, $2, 1)
-		ON CONFLICT (client_key, scope) DO UPDATE SET next = s.next + 1
-		RETURNING next`, clientKey, scope).Scan(&n)
+	n, err := db.queries(tx).NextInvoiceNumber(ctx, dbsqlc.NextInvoiceNumberParams{ClientKey: clientKey, Scope: scope})
 	if err != nil {
 		return 0, classify(op, err)
 	}
