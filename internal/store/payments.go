@@ -30,21 +30,23 @@ func (db *DB) AddPayment(ctx context.Context, tx *Tx, clientKey string, invoiceI
 	}
 	return db.inTx(ctx, tx, func(tx *Tx) error {
 		now := db.now()
-		tag, err := tx.pgx.Exec(ctx, `
-			UPDATE invoices SET paid = paid + $3, status = $4, updated_at = $5,
-				next_action_at = CASE WHEN $4 IN ('open', 'partially_paid') THEN next_action_at END
-			WHERE client_key = $1 AND id = $2`, clientKey, invoiceID, numeric(p.Amount), string(status), now)
+		q := db.queries(tx)
+		n, err := q.AddPaidAmount(ctx, dbsqlc.AddPaidAmountParams{
+			ClientKey: clientKey, ID: invoiceID, Amount: numeric(p.Amount), Status: string(status), Now: now,
+		})
 		if err != nil {
 			return paymentError(op, err)
 		}
-		if tag.RowsAffected() == 0 {
+		if n == 0 {
 			return errNotFoundf(op, "no invoice %d", invoiceID)
 		}
-		err = tx.pgx.QueryRow(ctx, `
-			INSERT INTO payments (client_key, invoice_id, amount, paid_on, method, reference, recorded_by, recorded_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id, recorded_at`,
-			clientKey, invoiceID, numeric(p.Amount), pgDate(p.PaidOn), p.Method, p.Reference, p.RecordedBy, now).
-			Scan(&p.ID, &p.RecordedAt)
+		row, err := q.InsertPayment(ctx, dbsqlc.InsertPaymentParams{
+			ClientKey: clientKey, InvoiceID: invoiceID, Amount: numeric(p.Amount), PaidOn: pgDate(p.PaidOn),
+			Method: p.Method, Reference: p.Reference, RecordedBy: p.RecordedBy, RecordedAt: now,
+		})
+		if err == nil {
+			p.ID, p.RecordedAt = row.ID, row.RecordedAt
+		}
 		return paymentError(op, err)
 	})
 }

@@ -3,3 +3,16 @@ SELECT id, amount, paid_on, method, reference, recorded_by, recorded_at,
     reversed_at, coalesce(reversed_by, '')::text AS reversed_by, coalesce(reversal_reason, '')::text AS reversal_reason
 FROM payments WHERE client_key = @client_key AND invoice_id = @invoice_id
 ORDER BY id;
+
+-- name: AddPaidAmount :execrows
+-- AddPaidAmount raises an invoice's paid amount by a payment and sets the
+-- status the caller computed; a status that ends the chase clears
+-- next_action_at. The paid-within-total CHECK refuses an overpayment.
+UPDATE invoices SET paid = paid + @amount, status = @status::text, updated_at = @now,
+    next_action_at = CASE WHEN @status::text IN ('open', 'partially_paid') THEN next_action_at END
+WHERE client_key = @client_key AND id = @id;
+
+-- name: InsertPayment :one
+INSERT INTO payments (client_key, invoice_id, amount, paid_on, method, reference, recorded_by, recorded_at)
+VALUES (@client_key, @invoice_id, @amount, @paid_on, @method, @reference, @recorded_by, @recorded_at)
+RETURNING id, recorded_at;

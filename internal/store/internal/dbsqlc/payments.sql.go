@@ -12,6 +12,75 @@ import (
 	"github.com/jackc/pgx/v5/pgtype"
 )
 
+const addPaidAmount = `-- name: AddPaidAmount :execrows
+UPDATE invoices SET paid = paid + $1, status = $2::text, updated_at = $3,
+    next_action_at = CASE WHEN $2::text IN ('open', 'partially_paid') THEN next_action_at END
+WHERE client_key = $4 AND id = $5
+`
+
+type AddPaidAmountParams struct {
+	Amount    pgtype.Numeric
+	Status    string
+	Now       time.Time
+	ClientKey string
+	ID        int64
+}
+
+// AddPaidAmount raises an invoice's paid amount by a payment and sets the
+// status the caller computed; a status that ends the chase clears
+// next_action_at. The paid-within-total CHECK refuses an overpayment.
+func (q *Queries) AddPaidAmount(ctx context.Context, arg AddPaidAmountParams) (int64, error) {
+	result, err := q.db.Exec(ctx, addPaidAmount,
+		arg.Amount,
+		arg.Status,
+		arg.Now,
+		arg.ClientKey,
+		arg.ID,
+	)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
+const insertPayment = `-- name: InsertPayment :one
+INSERT INTO payments (client_key, invoice_id, amount, paid_on, method, reference, recorded_by, recorded_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+RETURNING id, recorded_at
+`
+
+type InsertPaymentParams struct {
+	ClientKey  string
+	InvoiceID  int64
+	Amount     pgtype.Numeric
+	PaidOn     pgtype.Date
+	Method     string
+	Reference  string
+	RecordedBy string
+	RecordedAt time.Time
+}
+
+type InsertPaymentRow struct {
+	ID         int64
+	RecordedAt time.Time
+}
+
+func (q *Queries) InsertPayment(ctx context.Context, arg InsertPaymentParams) (InsertPaymentRow, error) {
+	row := q.db.QueryRow(ctx, insertPayment,
+		arg.ClientKey,
+		arg.InvoiceID,
+		arg.Amount,
+		arg.PaidOn,
+		arg.Method,
+		arg.Reference,
+		arg.RecordedBy,
+		arg.RecordedAt,
+	)
+	var i InsertPaymentRow
+	err := row.Scan(&i.ID, &i.RecordedAt)
+	return i, err
+}
+
 const payments = `-- name: Payments :many
 SELECT id, amount, paid_on, method, reference, recorded_by, recorded_at,
     reversed_at, coalesce(reversed_by, '')::text AS reversed_by, coalesce(reversal_reason, '')::text AS reversal_reason
