@@ -11,6 +11,7 @@ import (
 
 	"github.com/remitapp/remit/internal/invoice"
 	"github.com/remitapp/remit/internal/remit"
+	"github.com/remitapp/remit/internal/store/internal/dbsqlc"
 )
 
 // actorJiraWebhook is the audit actor of changes that Jira's webhooks cause.
@@ -26,13 +27,13 @@ func (db *DB) SetInvoiceIssue(ctx context.Context, tx *Tx, clientKey string, id 
 		return remit.FieldErrors(remit.Invalid, op, "incomplete issue",
 			map[string]string{"issueKey": "is required", "issueId": "is required"})
 	}
-	tag, err := db.on(tx).Exec(ctx, `
-		UPDATE invoices SET jira_issue_key = $3, jira_issue_id = $4, jira_deleted = false, updated_at = $5
-		WHERE client_key = $1 AND id = $2`, clientKey, id, issueKey, issueID, db.now())
+	n, err := db.queries(tx).SetInvoiceIssue(ctx, dbsqlc.SetInvoiceIssueParams{
+		ClientKey: clientKey, ID: id, IssueKey: issueKey, IssueID: issueID, Now: db.now(),
+	})
 	if err != nil {
 		return classify(op, err)
 	}
-	if tag.RowsAffected() == 0 {
+	if n == 0 {
 		return errNotFoundf(op, "no invoice %d", id)
 	}
 	return nil
@@ -46,15 +47,12 @@ func (db *DB) MarkInvoiceIssueDeleted(ctx context.Context, tx *Tx, clientKey str
 	const op = "store.MarkInvoiceIssueDeleted"
 	return db.inTx(ctx, tx, func(tx *Tx) error {
 		now := db.now()
-		var issueKey string
-		err := tx.pgx.QueryRow(ctx, `
-			UPDATE invoices SET jira_deleted = true, updated_at = $3
-			WHERE client_key = $1 AND id = $2 AND NOT jira_deleted
-			RETURNING coalesce(jira_issue_key, '')`, clientKey, id, now).Scan(&issueKey)
+		q := db.queries(tx)
+		issueKey, err := q.MarkInvoiceIssueDeleted(ctx, dbsqlc.MarkInvoiceIssueDeletedParams{ClientKey: clientKey, ID: id, Now: now})
 		if errors.Is(err, pgx.ErrNoRows) {
 			// Already flagged (the webhook and the sync job may both notice): once is enough.
-			var exists bool
-			if err := tx.pgx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM invoices WHERE client_key = $1 AND id = $2)`, clientKey, id).Scan(&exists); err != nil {
+			exists, err := q.InvoiceExists(ctx, dbsqlc.InvoiceExistsParams{ClientKey: clientKey, ID: id})
+			if err != nil {
 				return classify(op, err)
 			}
 			if exists {
@@ -88,17 +86,16 @@ func (db *DB) VoidInvoice(ctx context.Context, tx *Tx, clientKey string, id int6
 			return remit.Errorf(remit.Conflict, op, "invoice %s is %s and cannot be voided", inv.Number, inv.Status)
 		}
 		now := db.now()
-		if _, err := tx.pgx.Exec(ctx, `
-			UPDATE invoices SET status = 'void', next_action_at = NULL, updated_at = $3
-			WHERE client_key = $1 AND id = $2`, clientKey, id, now); err != nil {
+		q := db.queries(tx)
+		if err := q.VoidInvoice(ctx, dbsqlc.VoidInvoiceParams{ClientKey: clientKey, ID: id, Now: now}); err != nil {
 			return classify(op, err)
 		}
-		tag, err := tx.pgx.Exec(ctx, `DELETE FROM billed_worklogs WHERE client_key = $1 AND invoice_id = $2`, clientKey, id)
+		released, err := q.ReleaseBilledWorklogs(ctx, dbsqlc.ReleaseBilledWorklogsParams{ClientKey: clientKey, InvoiceID: id})
 		if err != nil {
 			return classify(op, err)
 		}
 		before, _ := json.Marshal(statusDoc{Status: string(inv.Status)})
-		after, err := json.Marshal(statusDoc{Status: string(invoice.StatusVoid), Released: tag.RowsAffected()})
+		after, err := json.Marshal(statusDoc{Status: string(invoice.StatusVoid), Released: released})
 		if err != nil {
 			return fmt.Errorf("%s: encode audit: %w", op, err)
 		}

@@ -56,3 +56,22 @@ SELECT k.id FROM invoices k WHERE k.client_key = @client_key AND k.jira_issue_ke
 UNION ALL
 SELECT d.id FROM invoices d WHERE d.client_key = @client_key AND d.jira_issue_id = @issue_id::text AND @issue_id::text <> ''
 LIMIT 1;
+
+-- name: SetInvoiceIssue :execrows
+UPDATE invoices SET jira_issue_key = @issue_key::text, jira_issue_id = @issue_id::text, jira_deleted = false, updated_at = @now
+WHERE client_key = @client_key AND id = @id;
+
+-- name: MarkInvoiceIssueDeleted :one
+-- MarkInvoiceIssueDeleted returns no row when the invoice is unknown or
+-- already marked.
+UPDATE invoices SET jira_deleted = true, updated_at = @now
+WHERE client_key = @client_key AND id = @id AND NOT jira_deleted
+RETURNING coalesce(jira_issue_key, '')::text AS issue_key;
+
+-- name: VoidInvoice :exec
+UPDATE invoices SET status = 'void', next_action_at = NULL, updated_at = @now
+WHERE client_key = @client_key AND id = @id;
+
+-- name: ReleaseBilledWorklogs :execrows
+-- ReleaseBilledWorklogs frees a voided invoice's worklogs for re-billing.
+DELETE FROM billed_worklogs WHERE client_key = @client_key AND invoice_id = @invoice_id;

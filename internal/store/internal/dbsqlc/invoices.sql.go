@@ -420,3 +420,85 @@ func (q *Queries) IssueBilling(ctx context.Context, arg IssueBillingParams) ([]I
 	}
 	return items, nil
 }
+
+const markInvoiceIssueDeleted = `-- name: MarkInvoiceIssueDeleted :one
+UPDATE invoices SET jira_deleted = true, updated_at = $1
+WHERE client_key = $2 AND id = $3 AND NOT jira_deleted
+RETURNING coalesce(jira_issue_key, '')::text AS issue_key
+`
+
+type MarkInvoiceIssueDeletedParams struct {
+	Now       time.Time
+	ClientKey string
+	ID        int64
+}
+
+// MarkInvoiceIssueDeleted returns no row when the invoice is unknown or
+// already marked.
+func (q *Queries) MarkInvoiceIssueDeleted(ctx context.Context, arg MarkInvoiceIssueDeletedParams) (string, error) {
+	row := q.db.QueryRow(ctx, markInvoiceIssueDeleted, arg.Now, arg.ClientKey, arg.ID)
+	var issue_key string
+	err := row.Scan(&issue_key)
+	return issue_key, err
+}
+
+const releaseBilledWorklogs = `-- name: ReleaseBilledWorklogs :execrows
+DELETE FROM billed_worklogs WHERE client_key = $1 AND invoice_id = $2
+`
+
+type ReleaseBilledWorklogsParams struct {
+	ClientKey string
+	InvoiceID int64
+}
+
+// ReleaseBilledWorklogs frees a voided invoice's worklogs for re-billing.
+func (q *Queries) ReleaseBilledWorklogs(ctx context.Context, arg ReleaseBilledWorklogsParams) (int64, error) {
+	result, err := q.db.Exec(ctx, releaseBilledWorklogs, arg.ClientKey, arg.InvoiceID)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
+const setInvoiceIssue = `-- name: SetInvoiceIssue :execrows
+UPDATE invoices SET jira_issue_key = $1::text, jira_issue_id = $2::text, jira_deleted = false, updated_at = $3
+WHERE client_key = $4 AND id = $5
+`
+
+type SetInvoiceIssueParams struct {
+	IssueKey  string
+	IssueID   string
+	Now       time.Time
+	ClientKey string
+	ID        int64
+}
+
+func (q *Queries) SetInvoiceIssue(ctx context.Context, arg SetInvoiceIssueParams) (int64, error) {
+	result, err := q.db.Exec(ctx, setInvoiceIssue,
+		arg.IssueKey,
+		arg.IssueID,
+		arg.Now,
+		arg.ClientKey,
+		arg.ID,
+	)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
+const voidInvoice = `-- name: VoidInvoice :exec
+UPDATE invoices SET status = 'void', next_action_at = NULL, updated_at = $1
+WHERE client_key = $2 AND id = $3
+`
+
+type VoidInvoiceParams struct {
+	Now       time.Time
+	ClientKey string
+	ID        int64
+}
+
+func (q *Queries) VoidInvoice(ctx context.Context, arg VoidInvoiceParams) error {
+	_, err := q.db.Exec(ctx, voidInvoice, arg.Now, arg.ClientKey, arg.ID)
+	return err
+}
