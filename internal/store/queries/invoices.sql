@@ -6,6 +6,13 @@ SELECT id, number, customer_id, customer_name, status, disputed, needs_review, c
     coalesce(jira_issue_key, '')::text AS issue_key, created_at, updated_at, late_fees_waived, credited
 FROM invoices WHERE client_key = @client_key AND id = @id;
 
+-- name: InvoiceForUpdate :one
+-- InvoiceForUpdate selects the columns of Invoice too, locking the row.
+SELECT id, number, customer_id, customer_name, status, disputed, needs_review, currency,
+    subtotal, tax, tax_percent, total, paid, late_fees, issue_date, due_date, period_start, period_end,
+    coalesce(jira_issue_key, '')::text AS issue_key, created_at, updated_at, late_fees_waived, credited
+FROM invoices WHERE client_key = @client_key AND id = @id FOR UPDATE;
+
 -- name: InvoiceByIssueKey :one
 SELECT id, number, customer_id, customer_name, status, disputed, needs_review, currency,
     subtotal, tax, tax_percent, total, paid, late_fees, issue_date, due_date, period_start, period_end,

@@ -292,6 +292,76 @@ func (q *Queries) InvoiceByIssueKey(ctx context.Context, arg InvoiceByIssueKeyPa
 	return i, err
 }
 
+const invoiceForUpdate = `-- name: InvoiceForUpdate :one
+SELECT id, number, customer_id, customer_name, status, disputed, needs_review, currency,
+    subtotal, tax, tax_percent, total, paid, late_fees, issue_date, due_date, period_start, period_end,
+    coalesce(jira_issue_key, '')::text AS issue_key, created_at, updated_at, late_fees_waived, credited
+FROM invoices WHERE client_key = $1 AND id = $2 FOR UPDATE
+`
+
+type InvoiceForUpdateParams struct {
+	ClientKey string
+	ID        int64
+}
+
+type InvoiceForUpdateRow struct {
+	ID             int64
+	Number         string
+	CustomerID     int64
+	CustomerName   string
+	Status         string
+	Disputed       bool
+	NeedsReview    bool
+	Currency       string
+	Subtotal       pgtype.Numeric
+	Tax            pgtype.Numeric
+	TaxPercent     pgtype.Numeric
+	Total          pgtype.Numeric
+	Paid           pgtype.Numeric
+	LateFees       pgtype.Numeric
+	IssueDate      pgtype.Date
+	DueDate        pgtype.Date
+	PeriodStart    pgtype.Date
+	PeriodEnd      pgtype.Date
+	IssueKey       string
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+	LateFeesWaived pgtype.Numeric
+	Credited       pgtype.Numeric
+}
+
+// InvoiceForUpdate selects the columns of Invoice too, locking the row.
+func (q *Queries) InvoiceForUpdate(ctx context.Context, arg InvoiceForUpdateParams) (InvoiceForUpdateRow, error) {
+	row := q.db.QueryRow(ctx, invoiceForUpdate, arg.ClientKey, arg.ID)
+	var i InvoiceForUpdateRow
+	err := row.Scan(
+		&i.ID,
+		&i.Number,
+		&i.CustomerID,
+		&i.CustomerName,
+		&i.Status,
+		&i.Disputed,
+		&i.NeedsReview,
+		&i.Currency,
+		&i.Subtotal,
+		&i.Tax,
+		&i.TaxPercent,
+		&i.Total,
+		&i.Paid,
+		&i.LateFees,
+		&i.IssueDate,
+		&i.DueDate,
+		&i.PeriodStart,
+		&i.PeriodEnd,
+		&i.IssueKey,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+		&i.LateFeesWaived,
+		&i.Credited,
+	)
+	return i, err
+}
+
 const invoiceIDByIssue = `-- name: InvoiceIDByIssue :one
 SELECT k.id FROM invoices k WHERE k.client_key = $1 AND k.jira_issue_key = $2::text
 UNION ALL
