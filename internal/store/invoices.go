@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/shopspring/decimal"
 
 	"github.com/remitapp/remit/internal/invoice"
@@ -15,28 +14,6 @@ import (
 	"github.com/remitapp/remit/internal/remit"
 	"github.com/remitapp/remit/internal/store/internal/dbsqlc"
 )
-
-// insertInvoiceSQL writes an invoice and its lines in one statement. Lines
-// arrive as parallel arrays; each line's worklog ids travel as one array
-// literal in a text[] because SQL arrays cannot be ragged. The billed
-// worklogs follow by COPY (see InsertInvoice).
-const insertInvoiceSQL = `
-WITH inv AS (
-	INSERT INTO invoices (client_key, number, customer_id, customer_name, status, disputed, needs_review,
-		currency, subtotal, tax, tax_percent, total, paid, late_fees,
-		issue_date, due_date, period_start, period_end, created_by, created_at, updated_at)
-	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $20)
-	RETURNING id, created_at, updated_at
-), lines AS (
-	INSERT INTO invoice_lines (client_key, invoice_id, position, issue_key, issue_id, description,
-		seconds, hours, rate, amount, worklog_ids)
-	SELECT $1, inv.id, l.pos, l.issue_key, l.issue_id, l.description,
-		l.seconds, l.hours, l.rate, l.amount, l.worklog_ids::bigint[]
-	FROM inv, unnest($21::text[], $22::text[], $23::text[], $24::bigint[], $25::numeric[], $26::numeric[],
-		$27::numeric[], $28::text[]) WITH ORDINALITY
-		AS l(issue_key, issue_id, description, seconds, hours, rate, amount, worklog_ids, pos)
-)
-SELECT inv.id, inv.created_at, inv.updated_at FROM inv`
 
 // InsertInvoice persists an issued invoice with its lines and the
 // worklogs it bills, and records the creation in the audit log, all in tx
@@ -53,18 +30,21 @@ func (db *DB) InsertInvoice(ctx context.Context, tx *Tx, clientKey string, inv *
 	if inv.Status == "" {
 		inv.Status = invoice.StatusOpen
 	}
-	args := []any{
-		clientKey, inv.Number, inv.CustomerID, inv.Customer, string(inv.Status), inv.Disputed, inv.NeedsReview,
-		string(inv.Currency), numeric(inv.Subtotal), numeric(inv.Tax), numeric(inv.TaxPercent), numeric(inv.Total),
-		numeric(inv.Paid), numeric(inv.LateFees),
-		pgDate(inv.IssueDate), pgDate(inv.DueDate), pgDate(inv.Period.Start), pgDate(inv.Period.End), actor, db.now(),
+	arg := dbsqlc.InsertInvoiceParams{
+		ClientKey: clientKey, Number: inv.Number, CustomerID: inv.CustomerID, CustomerName: inv.Customer,
+		Status: string(inv.Status), Disputed: inv.Disputed, NeedsReview: inv.NeedsReview,
+		Currency: string(inv.Currency), Subtotal: numeric(inv.Subtotal), Tax: numeric(inv.Tax),
+		TaxPercent: numeric(inv.TaxPercent), Total: numeric(inv.Total), Paid: numeric(inv.Paid),
+		LateFees: numeric(inv.LateFees), IssueDate: pgDate(inv.IssueDate), DueDate: pgDate(inv.DueDate),
+		PeriodStart: pgDate(inv.Period.Start), PeriodEnd: pgDate(inv.Period.End), CreatedBy: actor, Now: db.now(),
 	}
-	args = append(args, lineArrays(inv.Lines)...)
+	setLineArrays(&arg, inv.Lines)
 	return db.inTx(ctx, tx, func(tx *Tx) error {
-		err := tx.pgx.QueryRow(ctx, insertInvoiceSQL, args...).Scan(&inv.ID, &inv.CreatedAt, &inv.UpdatedAt)
+		row, err := db.queries(tx).InsertInvoice(ctx, arg)
 		if err != nil {
 			return classify(op, err)
 		}
+		inv.ID, inv.CreatedAt, inv.UpdatedAt = row.ID, row.CreatedAt, row.UpdatedAt
 		if err := copyBilled(ctx, tx, clientKey, inv.ID, worklogs); err != nil {
 			if remit.IsKind(err, remit.Conflict) {
 				return db.alreadyBilled(ctx, tx, op, clientKey, inv.ID, worklogs)
@@ -107,23 +87,13 @@ func (db *DB) alreadyBilled(ctx context.Context, tx *Tx, op, clientKey string, s
 	for i, w := range worklogs {
 		ids[i] = w.ID
 	}
-	rows, err := tx.pgx.Query(ctx, `
-		SELECT b.worklog_id, i.number FROM billed_worklogs b
-		JOIN invoices i ON i.client_key = b.client_key AND i.id = b.invoice_id
-		WHERE b.client_key = $1 AND b.worklog_id = ANY($2) AND b.invoice_id <> $3
-		ORDER BY b.worklog_id`, clientKey, ids, self)
+	rows, err := db.queries(tx).BilledElsewhere(ctx, dbsqlc.BilledElsewhereParams{ClientKey: clientKey, WorklogIds: ids, InvoiceID: self})
 	if err != nil {
 		return classify(op, err)
 	}
 	var clashes []string
-	var wl int64
-	var number string
-	_, err = pgx.ForEachRow(rows, []any{&wl, &number}, func() error {
-		clashes = append(clashes, fmt.Sprintf("worklog %d is already billed on invoice %s", wl, number))
-		return nil
-	})
-	if err != nil {
-		return classify(op, err)
+	for _, r := range rows {
+		clashes = append(clashes, fmt.Sprintf("worklog %d is already billed on invoice %s", r.WorklogID, r.Number))
 	}
 	msg := "some worklogs are already billed"
 	if len(clashes) > 0 {
@@ -174,8 +144,8 @@ func checkInvoiceInput(op string, inv *invoice.Invoice, worklogs []invoice.Workl
 	return nil
 }
 
-// lineArrays turns lines into the parallel arrays $21..$28 of insertInvoiceSQL.
-func lineArrays(lines []invoice.Line) []any {
+// setLineArrays passes lines to InsertInvoice as its parallel arrays.
+func setLineArrays(arg *dbsqlc.InsertInvoiceParams, lines []invoice.Line) {
 	n := len(lines)
 	keys, ids, descs, wls := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
 	secs := make([]int64, n)
@@ -193,11 +163,12 @@ func lineArrays(lines []invoice.Line) []any {
 		}
 		wls[i] = string(append(b, '}'))
 	}
-	return []any{keys, ids, descs, secs, numerics(hours), numerics(rates), numerics(amounts), wls}
+	arg.IssueKeys, arg.IssueIds, arg.Descriptions, arg.Seconds = keys, ids, descs, secs
+	arg.Hours, arg.Rates, arg.Amounts, arg.WorklogIds = numerics(hours), numerics(rates), numerics(amounts), wls
 }
 
 // copyBilled records the billed worklogs with COPY, several times faster
-// than an INSERT for 10,000 rows. It runs under a savepoint so that a
+// than an INSERT for 10,000 rows (the generated CopyBilledWorklogs). It runs under a savepoint so that a
 // worklog already billed (the primary key refuses it) leaves the
 // transaction usable for finding out which one; that case is Conflict.
 func copyBilled(ctx context.Context, tx *Tx, clientKey string, invoiceID int64, worklogs []invoice.Worklog) error {
@@ -205,11 +176,11 @@ func copyBilled(ctx context.Context, tx *Tx, clientKey string, invoiceID int64, 
 	if err != nil {
 		return err
 	}
-	_, err = sp.CopyFrom(ctx, pgx.Identifier{"billed_worklogs"}, []string{"client_key", "worklog_id", "invoice_id", "issue_id", "seconds"},
-		pgx.CopyFromSlice(len(worklogs), func(i int) ([]any, error) {
-			w := worklogs[i]
-			return []any{clientKey, w.ID, invoiceID, w.IssueID, w.Seconds}, nil
-		}))
+	rows := make([]dbsqlc.CopyBilledWorklogsParams, len(worklogs))
+	for i, w := range worklogs {
+		rows[i] = dbsqlc.CopyBilledWorklogsParams{ClientKey: clientKey, WorklogID: w.ID, InvoiceID: invoiceID, IssueID: w.IssueID, Seconds: w.Seconds}
+	}
+	_, err = dbsqlc.New(sp).CopyBilledWorklogs(ctx, rows)
 	if err != nil {
 		_ = sp.Rollback(ctx)
 		return classify("copy billed worklogs", err)

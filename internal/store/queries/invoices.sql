@@ -82,3 +82,36 @@ WHERE client_key = @client_key AND id = @id;
 -- name: ReleaseBilledWorklogs :execrows
 -- ReleaseBilledWorklogs frees a voided invoice's worklogs for re-billing.
 DELETE FROM billed_worklogs WHERE client_key = @client_key AND invoice_id = @invoice_id;
+
+-- name: InsertInvoice :one
+-- InsertInvoice writes an invoice and its lines in one statement. Lines
+-- arrive as parallel arrays; each line's worklog ids travel as one array
+-- literal in a text[] because SQL arrays cannot be ragged. The billed
+-- worklogs follow by COPY (CopyBilledWorklogs).
+WITH inv AS (
+    INSERT INTO invoices (client_key, number, customer_id, customer_name, status, disputed, needs_review,
+        currency, subtotal, tax, tax_percent, total, paid, late_fees,
+        issue_date, due_date, period_start, period_end, created_by, created_at, updated_at)
+    VALUES (@client_key, @number, @customer_id, @customer_name, @status, @disputed, @needs_review,
+        @currency, @subtotal, @tax, @tax_percent, @total, @paid, @late_fees,
+        @issue_date, @due_date, @period_start, @period_end, @created_by, @now, @now)
+    RETURNING id, created_at, updated_at
+), lines AS (
+    INSERT INTO invoice_lines (client_key, invoice_id, position, issue_key, issue_id, description,
+        seconds, hours, rate, amount, worklog_ids)
+    SELECT @client_key, inv.id, l.pos, l.issue_key, l.issue_id, l.description,
+        l.seconds, l.hours, l.rate, l.amount, l.worklog_ids::bigint[]
+    FROM inv, ROWS FROM (unnest(@issue_keys::text[]), unnest(@issue_ids::text[]), unnest(@descriptions::text[]),
+        unnest(@seconds::bigint[]), unnest(@hours::numeric[]), unnest(@rates::numeric[]), unnest(@amounts::numeric[]),
+        unnest(@worklog_ids::text[])) WITH ORDINALITY
+        AS l(issue_key, issue_id, description, seconds, hours, rate, amount, worklog_ids, pos)
+)
+SELECT inv.id, inv.created_at, inv.updated_at FROM inv;
+
+-- name: BilledElsewhere :many
+-- BilledElsewhere names, for the worklogs an insert found already billed,
+-- the invoice that holds each.
+SELECT b.worklog_id, i.number FROM billed_worklogs b
+JOIN invoices i ON i.client_key = b.client_key AND i.id = b.invoice_id
+WHERE b.client_key = @client_key AND b.worklog_id = ANY(@worklog_ids::bigint[]) AND b.invoice_id <> @invoice_id
+ORDER BY b.worklog_id;

@@ -69,6 +69,46 @@ func (q *Queries) AgingItems(ctx context.Context, arg AgingItemsParams) ([]Aging
 	return items, nil
 }
 
+const billedElsewhere = `-- name: BilledElsewhere :many
+SELECT b.worklog_id, i.number FROM billed_worklogs b
+JOIN invoices i ON i.client_key = b.client_key AND i.id = b.invoice_id
+WHERE b.client_key = $1 AND b.worklog_id = ANY($2::bigint[]) AND b.invoice_id <> $3
+ORDER BY b.worklog_id
+`
+
+type BilledElsewhereParams struct {
+	ClientKey  string
+	WorklogIds []int64
+	InvoiceID  int64
+}
+
+type BilledElsewhereRow struct {
+	WorklogID int64
+	Number    string
+}
+
+// BilledElsewhere names, for the worklogs an insert found already billed,
+// the invoice that holds each.
+func (q *Queries) BilledElsewhere(ctx context.Context, arg BilledElsewhereParams) ([]BilledElsewhereRow, error) {
+	rows, err := q.db.Query(ctx, billedElsewhere, arg.ClientKey, arg.WorklogIds, arg.InvoiceID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []BilledElsewhereRow
+	for rows.Next() {
+		var i BilledElsewhereRow
+		if err := rows.Scan(&i.WorklogID, &i.Number); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const dueInvoices = `-- name: DueInvoices :many
 SELECT id, next_action_at::timestamptz AS next_action_at FROM invoices
 WHERE client_key = $1 AND next_action_at <= $2::timestamptz
@@ -150,6 +190,105 @@ func (q *Queries) DueInvoicesAfter(ctx context.Context, arg DueInvoicesAfterPara
 		return nil, err
 	}
 	return items, nil
+}
+
+const insertInvoice = `-- name: InsertInvoice :one
+WITH inv AS (
+    INSERT INTO invoices (client_key, number, customer_id, customer_name, status, disputed, needs_review,
+        currency, subtotal, tax, tax_percent, total, paid, late_fees,
+        issue_date, due_date, period_start, period_end, created_by, created_at, updated_at)
+    VALUES ($1, $2, $3, $4, $5, $6, $7,
+        $8, $9, $10, $11, $12, $13, $14,
+        $15, $16, $17, $18, $19, $20, $20)
+    RETURNING id, created_at, updated_at
+), lines AS (
+    INSERT INTO invoice_lines (client_key, invoice_id, position, issue_key, issue_id, description,
+        seconds, hours, rate, amount, worklog_ids)
+    SELECT $1, inv.id, l.pos, l.issue_key, l.issue_id, l.description,
+        l.seconds, l.hours, l.rate, l.amount, l.worklog_ids::bigint[]
+    FROM inv, ROWS FROM (unnest($21::text[]), unnest($22::text[]), unnest($23::text[]),
+        unnest($24::bigint[]), unnest($25::numeric[]), unnest($26::numeric[]), unnest($27::numeric[]),
+        unnest($28::text[])) WITH ORDINALITY
+        AS l(issue_key, issue_id, description, seconds, hours, rate, amount, worklog_ids, pos)
+)
+SELECT inv.id, inv.created_at, inv.updated_at FROM inv
+`
+
+type InsertInvoiceParams struct {
+	ClientKey    string
+	Number       string
+	CustomerID   int64
+	CustomerName string
+	Status       string
+	Disputed     bool
+	NeedsReview  bool
+	Currency     string
+	Subtotal     pgtype.Numeric
+	Tax          pgtype.Numeric
+	TaxPercent   pgtype.Numeric
+	Total        pgtype.Numeric
+	Paid         pgtype.Numeric
+	LateFees     pgtype.Numeric
+	IssueDate    pgtype.Date
+	DueDate      pgtype.Date
+	PeriodStart  pgtype.Date
+	PeriodEnd    pgtype.Date
+	CreatedBy    string
+	Now          time.Time
+	IssueKeys    []string
+	IssueIds     []string
+	Descriptions []string
+	Seconds      []int64
+	Hours        []pgtype.Numeric
+	Rates        []pgtype.Numeric
+	Amounts      []pgtype.Numeric
+	WorklogIds   []string
+}
+
+type InsertInvoiceRow struct {
+	ID        int64
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// InsertInvoice writes an invoice and its lines in one statement. Lines
+// arrive as parallel arrays; each line's worklog ids travel as one array
+// literal in a text[] because SQL arrays cannot be ragged. The billed
+// worklogs follow by COPY (CopyBilledWorklogs).
+func (q *Queries) InsertInvoice(ctx context.Context, arg InsertInvoiceParams) (InsertInvoiceRow, error) {
+	row := q.db.QueryRow(ctx, insertInvoice,
+		arg.ClientKey,
+		arg.Number,
+		arg.CustomerID,
+		arg.CustomerName,
+		arg.Status,
+		arg.Disputed,
+		arg.NeedsReview,
+		arg.Currency,
+		arg.Subtotal,
+		arg.Tax,
+		arg.TaxPercent,
+		arg.Total,
+		arg.Paid,
+		arg.LateFees,
+		arg.IssueDate,
+		arg.DueDate,
+		arg.PeriodStart,
+		arg.PeriodEnd,
+		arg.CreatedBy,
+		arg.Now,
+		arg.IssueKeys,
+		arg.IssueIds,
+		arg.Descriptions,
+		arg.Seconds,
+		arg.Hours,
+		arg.Rates,
+		arg.Amounts,
+		arg.WorklogIds,
+	)
+	var i InsertInvoiceRow
+	err := row.Scan(&i.ID, &i.CreatedAt, &i.UpdatedAt)
+	return i, err
 }
 
 const invoice = `-- name: Invoice :one

@@ -81,6 +81,14 @@ func (q *Queries) BilledWorklogs(ctx context.Context, arg BilledWorklogsParams) 
 	return items, nil
 }
 
+type CopyBilledWorklogsParams struct {
+	ClientKey string
+	WorklogID int64
+	InvoiceID int64
+	IssueID   string
+	Seconds   int64
+}
+
 const flagWorklogChange = `-- name: FlagWorklogChange :execrows
 UPDATE invoices SET needs_review = true, updated_at = $1,
     needs_review_detail = coalesce(needs_review_detail, '{}'::jsonb) || jsonb_build_object('worklogs',
