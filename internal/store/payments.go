@@ -96,14 +96,13 @@ func paymentsOn(ctx context.Context, q *dbsqlc.Queries, clientKey string, invoic
 // the audit entry.
 func (db *DB) SetInvoiceStatus(ctx context.Context, tx *Tx, clientKey string, id int64, status invoice.Status) error {
 	const op = "store.SetInvoiceStatus"
-	tag, err := db.on(tx).Exec(ctx, `
-		UPDATE invoices SET status = $3, updated_at = $4,
-			next_action_at = CASE WHEN $3 IN ('open', 'partially_paid') THEN next_action_at END
-		WHERE client_key = $1 AND id = $2`, clientKey, id, string(status), db.now())
+	n, err := db.queries(tx).SetInvoiceStatus(ctx, dbsqlc.SetInvoiceStatusParams{
+		ClientKey: clientKey, ID: id, Status: string(status), Now: db.now(),
+	})
 	if err != nil {
 		return classify(op, err)
 	}
-	if tag.RowsAffected() == 0 {
+	if n == 0 {
 		return errNotFoundf(op, "no invoice %d", id)
 	}
 	return nil
@@ -113,12 +112,13 @@ func (db *DB) SetInvoiceStatus(ctx context.Context, tx *Tx, clientKey string, id
 // invoice's follow-ups.
 func (db *DB) SetInvoiceDisputed(ctx context.Context, tx *Tx, clientKey string, id int64, disputed bool) error {
 	const op = "store.SetInvoiceDisputed"
-	tag, err := db.on(tx).Exec(ctx, `UPDATE invoices SET disputed = $3, updated_at = $4 WHERE client_key = $1 AND id = $2`,
-		clientKey, id, disputed, db.now())
+	n, err := db.queries(tx).SetInvoiceDisputed(ctx, dbsqlc.SetInvoiceDisputedParams{
+		ClientKey: clientKey, ID: id, Disputed: disputed, Now: db.now(),
+	})
 	if err != nil {
 		return classify(op, err)
 	}
-	if tag.RowsAffected() == 0 {
+	if n == 0 {
 		return errNotFoundf(op, "no invoice %d", id)
 	}
 	return nil
@@ -146,12 +146,9 @@ func (db *DB) InvoiceIDByIssue(ctx context.Context, clientKey, issueID, issueKey
 // the event, so a rollback un-claims it.
 func (db *DB) ClaimJiraEvent(ctx context.Context, tx *Tx, clientKey string, id int64, at time.Time) (bool, error) {
 	const op = "store.ClaimJiraEvent"
-	tag, err := db.on(tx).Exec(ctx, `
-		UPDATE invoices SET jira_event_at = $3
-		WHERE client_key = $1 AND id = $2 AND (jira_event_at IS NULL OR jira_event_at < $3)`,
-		clientKey, id, at)
+	n, err := db.queries(tx).ClaimJiraEvent(ctx, dbsqlc.ClaimJiraEventParams{ClientKey: clientKey, ID: id, At: at})
 	if err != nil {
 		return false, classify(op, err)
 	}
-	return tag.RowsAffected() == 1, nil
+	return n == 1, nil
 }

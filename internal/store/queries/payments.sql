@@ -16,3 +16,19 @@ WHERE client_key = @client_key AND id = @id;
 INSERT INTO payments (client_key, invoice_id, amount, paid_on, method, reference, recorded_by, recorded_at)
 VALUES (@client_key, @invoice_id, @amount, @paid_on, @method, @reference, @recorded_by, @recorded_at)
 RETURNING id, recorded_at;
+
+-- name: SetInvoiceStatus :execrows
+-- SetInvoiceStatus clears next_action_at, as AddPaidAmount does, when
+-- the status leaves the open states.
+UPDATE invoices SET status = @status::text, updated_at = @now,
+    next_action_at = CASE WHEN @status::text IN ('open', 'partially_paid') THEN next_action_at END
+WHERE client_key = @client_key AND id = @id;
+
+-- name: SetInvoiceDisputed :execrows
+UPDATE invoices SET disputed = @disputed, updated_at = @now WHERE client_key = @client_key AND id = @id;
+
+-- name: ClaimJiraEvent :execrows
+-- ClaimJiraEvent claims nothing for an event no newer than the last one
+-- applied.
+UPDATE invoices SET jira_event_at = @at::timestamptz
+WHERE client_key = @client_key AND id = @id AND (jira_event_at IS NULL OR jira_event_at < @at::timestamptz);

@@ -43,6 +43,27 @@ func (q *Queries) AddPaidAmount(ctx context.Context, arg AddPaidAmountParams) (i
 	return result.RowsAffected(), nil
 }
 
+const claimJiraEvent = `-- name: ClaimJiraEvent :execrows
+UPDATE invoices SET jira_event_at = $1::timestamptz
+WHERE client_key = $2 AND id = $3 AND (jira_event_at IS NULL OR jira_event_at < $1::timestamptz)
+`
+
+type ClaimJiraEventParams struct {
+	At        time.Time
+	ClientKey string
+	ID        int64
+}
+
+// ClaimJiraEvent claims nothing for an event no newer than the last one
+// applied.
+func (q *Queries) ClaimJiraEvent(ctx context.Context, arg ClaimJiraEventParams) (int64, error) {
+	result, err := q.db.Exec(ctx, claimJiraEvent, arg.At, arg.ClientKey, arg.ID)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
 const insertPayment = `-- name: InsertPayment :one
 INSERT INTO payments (client_key, invoice_id, amount, paid_on, method, reference, recorded_by, recorded_at)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
@@ -135,4 +156,56 @@ func (q *Queries) Payments(ctx context.Context, arg PaymentsParams) ([]PaymentsR
 		return nil, err
 	}
 	return items, nil
+}
+
+const setInvoiceDisputed = `-- name: SetInvoiceDisputed :execrows
+UPDATE invoices SET disputed = $1, updated_at = $2 WHERE client_key = $3 AND id = $4
+`
+
+type SetInvoiceDisputedParams struct {
+	Disputed  bool
+	Now       time.Time
+	ClientKey string
+	ID        int64
+}
+
+func (q *Queries) SetInvoiceDisputed(ctx context.Context, arg SetInvoiceDisputedParams) (int64, error) {
+	result, err := q.db.Exec(ctx, setInvoiceDisputed,
+		arg.Disputed,
+		arg.Now,
+		arg.ClientKey,
+		arg.ID,
+	)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
+const setInvoiceStatus = `-- name: SetInvoiceStatus :execrows
+UPDATE invoices SET status = $1::text, updated_at = $2,
+    next_action_at = CASE WHEN $1::text IN ('open', 'partially_paid') THEN next_action_at END
+WHERE client_key = $3 AND id = $4
+`
+
+type SetInvoiceStatusParams struct {
+	Status    string
+	Now       time.Time
+	ClientKey string
+	ID        int64
+}
+
+// SetInvoiceStatus clears next_action_at, as AddPaidAmount does, when
+// the status leaves the open states.
+func (q *Queries) SetInvoiceStatus(ctx context.Context, arg SetInvoiceStatusParams) (int64, error) {
+	result, err := q.db.Exec(ctx, setInvoiceStatus,
+		arg.Status,
+		arg.Now,
+		arg.ClientKey,
+		arg.ID,
+	)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
 }
