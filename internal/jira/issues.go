@@ -207,3 +207,11 @@ func (c *Client) AddLabel(ctx context.Context, issueKey, label string) error {
 	_, err := c.Do(ctx, http.MethodPut, issuePath(issueKey), nil, update, nil)
 	return err
 }
+
+// RemoveLabel removes label from the issue's labels; removing a label the
+// issue does not have is a no-op.
+func (c *Client) RemoveLabel(ctx context.Context, issueKey, label string) error {
+	update := map[string]any{"update": map[string]any{"labels": []any{map[string]string{"remove": label}}}}
+	_, err := c.Do(ctx, http.MethodPut, issuePath(issueKey), nil, update, nil)
+	return err
+}

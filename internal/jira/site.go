@@ -59,9 +59,11 @@ type Site interface {
 
 	// IssueLabels reads one page of the labels of the issues a query
 	// selects; pageToken is "" for the first page. AddLabel adds a label
-	// (a no-op when the issue has it).
+	// (a no-op when the issue has it); RemoveLabel removes one (a no-op
+	// when the issue lacks it).
 	IssueLabels(ctx context.Context, jql, pageToken string) (LabelPage, error)
 	AddLabel(ctx context.Context, issueKey, label string) error
+	RemoveLabel(ctx context.Context, issueKey, label string) error
 
 	// ReportAccounts reports stored accountIds to the personal data
 	// reporting API.

@@ -441,6 +441,24 @@ func (s *Site) AddLabel(ctx context.Context, issueKey, label string) error {
 	return after
 }
 
+// RemoveLabel removes the label if the issue has it.
+func (s *Site) RemoveLabel(ctx context.Context, issueKey, label string) error {
+	after, err := s.begin(ctx, MethodRemoveLabel, issueKey)
+	defer s.mu.Unlock()
+	if err != nil {
+		return err
+	}
+	is := s.issues[issueKey]
+	if is == nil {
+		return notFound(MethodRemoveLabel, issueKey)
+	}
+	if i := slices.Index(is.Labels, label); i >= 0 {
+		is.Labels = slices.Delete(is.Labels, i, i+1)
+		s.unlabels = append(s.unlabels, LabelAdd{Key: issueKey, Label: label})
+	}
+	return after
+}
+
 // ReportAccounts answers "closed" for the accounts CloseAccount named.
 func (s *Site) ReportAccounts(ctx context.Context, accounts []jira.ReportedAccount) (jira.ReportResult, error) {
 	after, err := s.begin(ctx, MethodReportAccounts, "")

@@ -175,6 +175,11 @@ func scenario(t *testing.T, s jira.Site) []string {
 	say("label missing", nil, s.AddLabel(ctx, "ACME-99", "payment-hold"))
 	page, err = s.IssueLabels(ctx, open, "")
 	say("open work", page, err)
+	say("unlabel", "ok", s.RemoveLabel(ctx, "ACME-1", "payment-hold"))
+	say("unlabel again", "ok", s.RemoveLabel(ctx, "ACME-1", "payment-hold"))
+	say("unlabel missing", nil, s.RemoveLabel(ctx, "ACME-99", "payment-hold"))
+	page, err = s.IssueLabels(ctx, open, "")
+	say("open work", page, err)
 	_, err = s.IssueLabels(ctx, "projct = ACME", "")
 	say("labels bad jql", nil, err)
 

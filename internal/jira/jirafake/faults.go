@@ -33,6 +33,7 @@ const (
 	MethodFindComment          Method = "FindComment"
 	MethodIssueLabels          Method = "IssueLabels"
 	MethodAddLabel             Method = "AddLabel"
+	MethodRemoveLabel          Method = "RemoveLabel"
 	MethodReportAccounts       Method = "ReportAccounts"
 )
 

@@ -113,6 +113,7 @@ type Site struct {
 	created  []jira.IssueRef
 	moves    []Move
 	labels   []LabelAdd
+	unlabels []LabelAdd
 	links    []Link
 	reported []jira.ReportedAccount
 }
@@ -348,6 +349,13 @@ func (s *Site) LabelsAdded() []LabelAdd {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return slices.Clone(s.labels)
+}
+
+// LabelsRemoved lists the labels Remit removed from issues that had them.
+func (s *Site) LabelsRemoved() []LabelAdd {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.unlabels)
 }
 
 // Links lists the issue links Remit made (each link once).
