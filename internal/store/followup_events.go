@@ -203,6 +203,17 @@ func (db *DB) FollowupActionQueued(ctx context.Context, clientKey string, invoic
 	return queued, nil
 }
 
+// LabelledInvoicesOfCustomer lists the customer's invoices whose label
+// action (the stop-work label) is done, in id order.
+func (db *DB) LabelledInvoicesOfCustomer(ctx context.Context, clientKey string, customerID int64) ([]int64, error) {
+	const op = "store.LabelledInvoicesOfCustomer"
+	ids, err := db.q().LabelledInvoicesOfCustomer(ctx, dbsqlc.LabelledInvoicesOfCustomerParams{ClientKey: clientKey, CustomerID: customerID})
+	if err != nil {
+		return nil, classify(op, err)
+	}
+	return ids, nil
+}
+
 // AbandonedDetail is the detail of an action whose job was discarded.
 const AbandonedDetail = "its job was discarded after its last attempt (a crash or a cancel on the final try); it is not run again"
 

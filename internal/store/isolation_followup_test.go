@@ -147,6 +147,25 @@ func followupIsolationChecks(a, b string) map[string]func(t *testing.T, e env) {
 				t.Fatalf("B sees A's queued action (%v, %v)", queued, err)
 			}
 		}),
+		"LabelledInvoicesOfCustomer": func(t *testing.T, e env) {
+			id, _ := seedFollowupOfA(t, e, a)
+			_, err := e.db.InsertFollowupEvents(ctx, nil, a, id, e.clock.Now(), []store.NewFollowupEvent{
+				{Step: "stop-work-45", Action: "label", Status: store.EventDone},
+			})
+			must(t, err)
+			customer := idOf(t, e, "customers", a)
+			if got, err := e.db.LabelledInvoicesOfCustomer(ctx, a, customer); err != nil || len(got) != 1 {
+				t.Fatalf("A's own labelled invoices = %v (err %v), want its one", got, err)
+			}
+			before := followupState(t, e, a)
+			got, err := e.db.LabelledInvoicesOfCustomer(ctx, b, customer)
+			if err != nil || len(got) != 0 {
+				t.Fatalf("B sees A's labelled invoices %v (err %v)", got, err)
+			}
+			if after := followupState(t, e, a); after != before {
+				t.Fatalf("B's call changed A's rows:\nbefore %s\n after %s", before, after)
+			}
+		},
 		"FollowupState": guard(func(t *testing.T, e env, id, _ int64) {
 			_, err := e.db.FollowupState(ctx, nil, b, id)
 			notFound(t, err)

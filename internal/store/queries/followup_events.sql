@@ -41,3 +41,9 @@ WHERE client_key = @client_key AND id = @id AND status = 'queued';
 -- name: FinishFollowupEvent :execrows
 UPDATE followup_events SET status = @status, detail = @detail, at = @now
 WHERE client_key = @client_key AND id = @id AND status = 'queued';
+
+-- name: LabelledInvoicesOfCustomer :many
+SELECT DISTINCT e.invoice_id FROM followup_events e
+JOIN invoices i ON i.client_key = e.client_key AND i.id = e.invoice_id
+WHERE e.client_key = @client_key AND i.customer_id = @customer_id AND e.action = 'label' AND e.status = 'done'
+ORDER BY e.invoice_id;

@@ -265,6 +265,38 @@ func (q *Queries) InvoiceExists(ctx context.Context, arg InvoiceExistsParams) (b
 	return exists, err
 }
 
+const labelledInvoicesOfCustomer = `-- name: LabelledInvoicesOfCustomer :many
+SELECT DISTINCT e.invoice_id FROM followup_events e
+JOIN invoices i ON i.client_key = e.client_key AND i.id = e.invoice_id
+WHERE e.client_key = $1 AND i.customer_id = $2 AND e.action = 'label' AND e.status = 'done'
+ORDER BY e.invoice_id
+`
+
+type LabelledInvoicesOfCustomerParams struct {
+	ClientKey  string
+	CustomerID int64
+}
+
+func (q *Queries) LabelledInvoicesOfCustomer(ctx context.Context, arg LabelledInvoicesOfCustomerParams) ([]int64, error) {
+	rows, err := q.db.Query(ctx, labelledInvoicesOfCustomer, arg.ClientKey, arg.CustomerID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []int64
+	for rows.Next() {
+		var invoice_id int64
+		if err := rows.Scan(&invoice_id); err != nil {
+			return nil, err
+		}
+		items = append(items, invoice_id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const setFollowupPayload = `-- name: SetFollowupPayload :execrows
 UPDATE followup_events SET payload = $1::jsonb
 WHERE client_key = $2 AND id = $3 AND status = 'queued'
