@@ -142,6 +142,7 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opts Optio
 	}
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &followupengine.ActionWorker{Engine: followups})
+	river.AddWorker(workers, &followupengine.ReleaseWorker{Engine: followups})
 	river.AddWorker(workers, &followupengine.SweepWorker{Engine: followups})
 	river.AddWorker(workers, &followupengine.ScheduleWorker{Engine: followups})
 	river.AddWorker(workers, &billing.SendWorker{Service: bill, Mail: followups.Mail, MailDomain: followups.MailDomain,

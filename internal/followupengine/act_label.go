@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/remitapp/remit/internal/remit"
+	"github.com/remitapp/remit/internal/store"
 )
 
 // label adds the step's label (payment-hold) to the customer's open work
@@ -49,6 +50,15 @@ func (e *Engine) label(ctx context.Context, ac action) (outcome, error) {
 			break
 		}
 		token = page.NextPageToken
+	}
+	// The release waits for the invoice to stop calling for the label;
+	// enqueued again by a retry, it is one job (unique by the event).
+	err = e.DB.InTx(ctx, func(tx *store.Tx) error {
+		_, err := tx.Enqueue(ctx, ReleaseArgs{ClientKey: ac.args.ClientKey, InvoiceID: ac.args.InvoiceID, EventID: ac.args.EventID, Label: name}, nil)
+		return err
+	})
+	if err != nil {
+		return outcome{}, err
 	}
 	return done("%s added to %d open issues of %s (%d had it)", name, added, ac.customer.Name, had), nil
 }
