@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/remitapp/remit/internal/golden"
 	"github.com/remitapp/remit/internal/remit"
 )
 
@@ -19,7 +20,7 @@ func renderTestDescriptor(t *testing.T) []byte {
 }
 
 func TestRenderDescriptorGolden(t *testing.T) {
-	golden(t, "descriptor.golden.json", renderTestDescriptor(t))
+	golden.Check(t, "descriptor.golden.json", renderTestDescriptor(t))
 }
 
 // descriptorDoc is the part of the descriptor the checks below read.

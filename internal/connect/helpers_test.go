@@ -7,7 +7,6 @@ import (
 	"crypto/rsa"
 	"encoding/json"
 	"errors"
-	"flag"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -19,8 +18,6 @@ import (
 
 	"github.com/remitapp/remit/internal/remit"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files in testdata/")
 
 // testNow is the fixed instant every verification test runs at.
 var testNow = time.Date(2026, 3, 2, 12, 0, 0, 0, time.UTC)
@@ -131,28 +128,6 @@ func runOracle(t testing.TB, doc, out any) {
 	}
 	if err := json.Unmarshal(stdout, out); err != nil {
 		t.Fatalf("oracle output: %v\n%s", err, stdout)
-	}
-}
-
-// golden compares got with testdata/name, rewriting it under -update.
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("read golden (run go test -update to create it): %v", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from golden file (go test -update rewrites it)\n--- got\n%s\n--- want\n%s", name, got, want)
 	}
 }
 

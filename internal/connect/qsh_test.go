@@ -5,6 +5,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/remitapp/remit/internal/golden"
 )
 
 // qshVectors are hand-checked against docs/connect.md §1.3; each want is
@@ -74,7 +76,7 @@ func TestCanonicalRequestGolden(t *testing.T) {
 		fmt.Fprintf(&b, "# %s\n%s %s?%s prefix=%q\n%s\n%s\n\n", tc.name, tc.method, tc.path, tc.query, tc.prefix,
 			CanonicalRequest(tc.method, tc.path, tc.query, tc.prefix), QSH(tc.method, tc.path, tc.query, tc.prefix))
 	}
-	golden(t, "qsh.golden", []byte(b.String()))
+	golden.Check(t, "qsh.golden", []byte(b.String()))
 }
 
 func TestQSHKnownVectors(t *testing.T) {

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/remitapp/remit/internal/golden"
 	"github.com/remitapp/remit/internal/remit"
 )
 
@@ -75,7 +76,7 @@ func TestPolicyJSONRoundTrip(t *testing.T) {
 	if string(again) != string(def) {
 		t.Errorf("default policy does not round-trip:\n%s\n%s", def, again)
 	}
-	golden(t, "default-policy.json", indent(t, def))
+	golden.Check(t, "default-policy.json", indent(t, def))
 }
 
 func indent(t *testing.T, b []byte) []byte {

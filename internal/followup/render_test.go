@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/remitapp/remit/internal/golden"
 	"github.com/remitapp/remit/internal/invoice"
 )
 
@@ -98,7 +99,7 @@ func TestDefaultEmails(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		golden(t, "emails/"+s.Key+".txt", []byte("Subject: "+e.Subject+"\n\n"+e.Text+"\n\n---- HTML ----\n"+e.HTML))
+		golden.Check(t, "emails/"+s.Key+".txt", []byte("Subject: "+e.Subject+"\n\n"+e.Text+"\n\n---- HTML ----\n"+e.HTML))
 	}
 }
 

@@ -2,39 +2,13 @@ package jirasync_test
 
 import (
 	"encoding/json"
-	"flag"
 	"fmt"
-	"os"
-	"path/filepath"
 	"testing"
 
+	"github.com/remitapp/remit/internal/golden"
 	"github.com/remitapp/remit/internal/invoice"
 	"github.com/remitapp/remit/internal/jirasync"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files in testdata/")
-
-// golden compares got with testdata/name, or rewrites it under -update.
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create it)", err)
-	}
-	if string(want) != string(got) {
-		t.Errorf("%s differs from the golden file:\n got: %s\nwant: %s", name, got, want)
-	}
-}
 
 // TestDescriptionGolden pins the bytes of the invoice issue's description
 // as Jira receives them: a short invoice listing every line, and a long
@@ -48,7 +22,7 @@ func TestDescriptionGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			golden(t, fmt.Sprintf("description-%d.json", n), raw)
+			golden.Check(t, fmt.Sprintf("description-%d.json", n), raw)
 		})
 	}
 }
@@ -67,5 +41,5 @@ func TestPropertyGolden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "property.json", raw)
+	golden.Check(t, "property.json", raw)
 }
