@@ -253,7 +253,7 @@ func (r *renderer) docTotals(d *invoice.Document, extra []totalRow) {
 	if d.Kind == invoice.KindInvoice {
 		rows = append(rows, totalRow{label: "Total", value: amount(t.Total, c), strong: true})
 	}
-	r.drawTotals(append(rows, extra...))
+	r.drawTotals(append(rows, extra...), 62, 45)
 }
 
 // followRows are what followed the invoice, below its unchanged total,
@@ -281,12 +281,11 @@ func (r *renderer) followRows(x *Issued) []totalRow {
 	return append(rows, totalRow{label: "Balance due", value: amount(x.Balance, c), strong: true})
 }
 
-// drawTotals draws rows against the right margin, kept whole on one page;
-// the last row is shaded.
-func (r *renderer) drawTotals(rows []totalRow) {
+// drawTotals draws rows against the right margin in columns labelW and
+// valueW wide, kept whole on one page; the last row is shaded.
+func (r *renderer) drawTotals(rows []totalRow, labelW, valueW float64) {
 	pdf := r.pdf
 	lh := lineHeight(10) + 1
-	labelW, valueW := 62.0, 45.0
 	x := pageW - margin - labelW - valueW
 	r.ensure(float64(len(rows))*lh + 6)
 	pdf.SetDrawColor(rule[0], rule[1], rule[2])

@@ -32,31 +32,7 @@ func (r *renderer) totalRows() []totalRow {
 
 // totals draws the totals block against the right margin, kept whole on
 // one page.
-func (r *renderer) totals() {
-	pdf := r.pdf
-	rows := r.totalRows()
-	lh := lineHeight(10) + 1
-	labelW, valueW := 45.0, 50.0
-	x := pageW - margin - labelW - valueW
-	r.ensure(float64(len(rows))*lh + 6)
-	pdf.SetDrawColor(rule[0], rule[1], rule[2])
-	pdf.SetLineWidth(0.3)
-	for i, row := range rows {
-		y := pdf.GetY()
-		last := i == len(rows)-1
-		if row.strong {
-			pdf.Line(x, y, pageW-margin, y)
-		}
-		if last {
-			pdf.SetFillColor(shade[0], shade[1], shade[2])
-		}
-		pdf.SetX(x)
-		r.font(row.strong, 10, ink)
-		pdf.CellFormat(labelW, lh, row.label, "", 0, "L", last, 0, "")
-		pdf.CellFormat(valueW, lh, r.fit(row.value, valueW), "", 1, "R", last, 0, "")
-	}
-	pdf.Ln(6)
-}
+func (r *renderer) totals() { r.drawTotals(r.totalRows(), 45, 50) }
 
 // payment draws how to pay: the invoice number to quote, the due date and
 // the seller's own instructions, printed as written.
