@@ -2,6 +2,7 @@ package jira_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"testing"
@@ -91,6 +92,77 @@ func TestClientMatchesJiraOpenAPI(t *testing.T) {
 	for _, e := range []string{"GET /rest/api/{ver}/myself", "GET /rest/api/{ver}/project/{key}", "GET /rest/api/{ver}/issuetype/project",
 		"GET /rest/api/{ver}/project/{key}/statuses",
 		"POST /rest/api/{ver}/permissions/check", "POST /rest/api/{ver}/search/jql", "GET /rest/api/{ver}/issue/{key}/worklog", "GET /rest/api/{ver}/issue/{key}"} {
+		if seen[e] == 0 {
+			t.Errorf("no %s among the requests checked %v", e, fmt.Sprint(seen))
+		}
+	}
+}
+
+// TestSiteCallsMatchJiraOpenAPI drives the jira.Site calls the use cases
+// make to write and read invoice issues (create, properties, links,
+// statuses, comments, labels) against the simulator, and holds every
+// request and answer to Atlassian's OpenAPI document, so the typed
+// methods are checked against Jira's contract and not only against the
+// simulator or the fake. ReportAccounts is left out: the personal data
+// reporting API is not part of the platform document.
+func TestSiteCallsMatchJiraOpenAPI(t *testing.T) {
+	t.Parallel()
+	now := func() time.Time { return time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC) }
+	seed := jirasim.SeedData{
+		Users:    []jirasim.User{{AccountID: "alice", DisplayName: "Alice"}},
+		Projects: []jirasim.ProjectSpec{{Key: "BILL", Name: "Billing"}, {Key: "ACME", Name: "Acme"}},
+		Issues:   []jirasim.IssueSpec{{Project: "ACME", Summary: "Work"}},
+		Worklogs: []jirasim.WorklogSpec{{Issue: "ACME-1", Author: "alice", Started: time.Date(2026, 11, 2, 10, 0, 0, 0, time.UTC), TimeSpentSeconds: 600}},
+	}
+	env := simtest.Start(t, simtest.Options{Now: now, Seed: seed})
+	env.Sim.RecordBodies(true)
+	var site jira.Site
+	site, err := (&jira.Factory{AppKey: simtest.AppKey, HTTP: &http.Client{}, Now: now}).Client(env.Tenant)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	need := func(what string, err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+	}
+
+	need("CheckJQL", site.CheckJQL(ctx, "project = ACME"))
+	_, err = site.IssueWorklogs(ctx, "ACME-1")
+	need("IssueWorklogs", err)
+	ref, err := site.CreateIssue(ctx, jira.NewIssue{Project: "BILL", IssueType: "Task", Summary: "Invoice INV-2026-0001",
+		Description: jira.ParagraphDoc("One line"), Properties: map[string]any{"remit-invoice": map[string]any{"number": "INV-2026-0001"}}})
+	need("CreateIssue", err)
+	_, found, err := site.FindIssueByProperty(ctx, "BILL", "remit-invoice", "number", "INV-2026-0001")
+	need("FindIssueByProperty", err)
+	if !found {
+		t.Fatal("FindIssueByProperty did not find the issue just created")
+	}
+	need("SetIssueProperty", site.SetIssueProperty(ctx, ref.Key, "remit-invoice", map[string]any{"number": "INV-2026-0001", "status": "open"}))
+	need("LinkIssues", site.LinkIssues(ctx, "Relates", ref.Key, "ACME-1"))
+	_, err = site.IssueStatus(ctx, ref.Key)
+	need("IssueStatus", err)
+	ts, err := site.Transitions(ctx, ref.Key)
+	need("Transitions", err)
+	if len(ts) == 0 {
+		t.Fatal("no transitions from a new issue")
+	}
+	need("Transition", site.Transition(ctx, ref.Key, ts[0].ID))
+	_, err = site.AddComment(ctx, ref.Key, jira.CommentDoc([][]string{{"Payment is due."}}))
+	need("AddComment", err)
+	_, _, err = site.FindComment(ctx, ref.Key, func(json.RawMessage) bool { return true })
+	need("FindComment", err)
+	need("AddLabel", site.AddLabel(ctx, "ACME-1", "payment-hold"))
+	_, err = site.IssueLabels(ctx, `project = ACME AND labels = "payment-hold"`, "")
+	need("IssueLabels", err)
+	need("RemoveLabel", site.RemoveLabel(ctx, "ACME-1", "payment-hold"))
+
+	seen := checkExchanges(t, env.Site)
+	for _, e := range []string{"POST /rest/api/{ver}/issue", "PUT /rest/api/{ver}/issue/{key}/properties/{prop}",
+		"POST /rest/api/{ver}/issueLink", "GET /rest/api/{ver}/issue/{key}/transitions", "POST /rest/api/{ver}/issue/{key}/transitions",
+		"POST /rest/api/{ver}/issue/{key}/comment", "GET /rest/api/{ver}/issue/{key}/comment", "PUT /rest/api/{ver}/issue/{key}"} {
 		if seen[e] == 0 {
 			t.Errorf("no %s among the requests checked %v", e, fmt.Sprint(seen))
 		}
