@@ -33,6 +33,7 @@ import (
 	"github.com/remitapp/remit/internal/privacy"
 	"github.com/remitapp/remit/internal/remit"
 	"github.com/remitapp/remit/internal/secretbox"
+	"github.com/remitapp/remit/internal/sitesetup"
 	"github.com/remitapp/remit/internal/store"
 	"github.com/remitapp/remit/internal/webhook"
 )
@@ -70,7 +71,8 @@ type App struct {
 	Jira     *jira.Factory     // signed, rate-limit-aware clients per tenant
 	Perms    *jira.Permissions // cached permission checks
 	Billing  *billing.Service
-	Privacy  *privacy.Service // personal data reporting, retention, export
+	Setup    *sitesetup.Service // settings and customers
+	Privacy  *privacy.Service   // personal data reporting, retention, export
 	Registry *prometheus.Registry
 	Intake   *webhook.Intake // group-commits webhook deliveries; closed after HTTP drains
 	now      func() time.Time
@@ -133,6 +135,7 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opts Optio
 	}
 	perms := &jira.Permissions{Clients: jiraClients, Now: opts.Now}
 	bill := &billing.Service{DB: db, Jira: jiraClients, Perms: perms, Now: opts.Now, Logger: logger}
+	set := &sitesetup.Service{DB: db, Jira: jiraClients, Perms: perms, Now: opts.Now, Logger: logger}
 	priv := &privacy.Service{DB: db, Jira: jiraClients, Perms: perms, Now: opts.Now, Logger: logger,
 		Retention: time.Duration(cfg.RetentionDays) * 24 * time.Hour}
 	followups, err := newFollowups(cfg, db, jiraClients, bill, perms, opts, logger)
@@ -169,7 +172,7 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opts Optio
 		return nil, err
 	}
 
-	a := &App{Config: cfg, Logger: logger, DB: db, Jobs: client, Jira: jiraClients, Perms: perms, Billing: bill, Privacy: priv,
+	a := &App{Config: cfg, Logger: logger, DB: db, Jobs: client, Jira: jiraClients, Perms: perms, Billing: bill, Setup: set, Privacy: priv,
 		Followups: followups, Intake: &webhook.Intake{DB: db, Now: opts.Now}, Registry: opts.Registry, now: opts.Now,
 		jobStats: newJobMetrics(opts.Registry, opts.Now), wrap: opts.WrapHandler}
 	webhooks.OnProcessed(a.jobStats.webhookProcessed)
@@ -194,6 +197,7 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opts Optio
 		Tenants:  db,
 		Webhooks: a.Intake,
 		Billing:  a.Billing,
+		Setup:    a.Setup,
 		Ready:    a.ready,
 		Registry: opts.Registry,
 

@@ -14,21 +14,21 @@ import (
 // payment details, the buyer's address and billing e-mail.
 func (b *testBundle) legal(t *testing.T) {
 	t.Helper()
-	set, _, err := b.svc.Settings(b.ctx, b.admin)
+	set, _, err := b.setup.Settings(b.ctx, b.admin)
 	if err != nil {
 		t.Fatal(err)
 	}
 	set.Seller.PostalAddress = invoice.Address{Street: "1 Main St", City: "Springfield", Postcode: "12345", Country: "US"}
 	set.Seller.TaxID = "US-12-3456789"
 	set.Payment = invoice.PaymentDetails{AccountName: "Remit Consulting LLC", AccountNumber: "021000021 1234567890"}
-	if _, err := b.svc.PutSettings(b.ctx, b.admin, set); err != nil {
+	if _, err := b.setup.PutSettings(b.ctx, b.admin, set); err != nil {
 		t.Fatal(err)
 	}
 	c := b.cust
 	c.Address = invoice.Address{Street: "5 Rue de la Paix", City: "Paris", Postcode: "75002", Country: "FR"}
 	c.TaxID = "FR40303265045"
 	c.BillingEmail = "ap@acme.example"
-	if b.cust, err = b.svc.SaveCustomer(b.ctx, b.admin, c); err != nil {
+	if b.cust, err = b.setup.SaveCustomer(b.ctx, b.admin, c); err != nil {
 		t.Fatal(err)
 	}
 }

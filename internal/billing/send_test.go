@@ -117,13 +117,13 @@ func TestSendInvoice(t *testing.T) {
 		t.Fatalf("second send past the quota: %v with %d e-mails, want it snoozed", err, len(box.sent))
 	}
 
-	set, _, err := b.svc.Settings(b.ctx, b.admin)
+	set, _, err := b.setup.Settings(b.ctx, b.admin)
 	if err != nil {
 		t.Fatal(err)
 	}
 	off := false
 	set.SendOnFinalize = &off
-	if _, err := b.svc.PutSettings(b.ctx, b.admin, set); err != nil {
+	if _, err := b.setup.PutSettings(b.ctx, b.admin, set); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := b.svc.Void(b.ctx, b.manager, inv.ID); err != nil {

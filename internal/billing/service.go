@@ -5,17 +5,14 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/remitapp/remit/internal/access"
 	"github.com/remitapp/remit/internal/jira"
 	"github.com/remitapp/remit/internal/remit"
 	"github.com/remitapp/remit/internal/store"
 )
 
 // Authorizer answers the permission questions of SPEC §3.
-type Authorizer interface {
-	CanRead(ctx context.Context, t remit.Tenant, accountID, project string) (bool, error)
-	CanManage(ctx context.Context, t remit.Tenant, accountID, project string) (bool, error)
-	CanAdmin(ctx context.Context, t remit.Tenant, accountID string) (bool, error)
-}
+type Authorizer = access.Authorizer
 
 // Service is the billing use cases for all tenants.
 type Service struct {

@@ -23,6 +23,7 @@ import (
 	"github.com/remitapp/remit/internal/pgtest"
 	"github.com/remitapp/remit/internal/remit"
 	"github.com/remitapp/remit/internal/secretbox"
+	"github.com/remitapp/remit/internal/sitesetup"
 	"github.com/remitapp/remit/internal/store"
 )
 
@@ -45,6 +46,7 @@ type testBundle struct {
 	site    *jirafake.Site
 	tenant  remit.Tenant
 	svc     *billing.Service
+	setup   *sitesetup.Service
 	sync    *jirasync.Worker
 	work    string // WORK-1, the customer's issue with time logged
 	cust    invoice.Customer
@@ -91,6 +93,7 @@ func setup(t *testing.T) *testBundle {
 	b := &testBundle{
 		ctx: ctx, clock: clk, pool: pool, db: db, site: site, tenant: tenant, work: work,
 		svc:     &billing.Service{DB: db, Jira: sites, Perms: perms, Now: clk.Now, Logger: logger},
+		setup:   &sitesetup.Service{DB: db, Jira: sites, Perms: perms, Now: clk.Now, Logger: logger},
 		sync:    &jirasync.Worker{DB: db, Jira: sites, Now: clk.Now, Logger: logger},
 		admin:   billing.Actor{Tenant: tenant, AccountID: adminID},
 		manager: billing.Actor{Tenant: tenant, AccountID: managerID},
@@ -99,10 +102,10 @@ func setup(t *testing.T) *testBundle {
 	set := invoice.DefaultSettings()
 	set.BillingProjectKey = "BILL"
 	set.Seller = invoice.Seller{Name: "Remit Consulting LLC", Email: "billing@remit.example"}
-	if _, err := b.svc.PutSettings(ctx, b.admin, set); err != nil {
+	if _, err := b.setup.PutSettings(ctx, b.admin, set); err != nil {
 		t.Fatal(err)
 	}
-	b.cust, err = b.svc.SaveCustomer(ctx, b.admin, invoice.Customer{Name: "Acme", JQL: "project = WORK", Currency: "USD",
+	b.cust, err = b.setup.SaveCustomer(ctx, b.admin, invoice.Customer{Name: "Acme", JQL: "project = WORK", Currency: "USD",
 		HourlyRate: decimal.RequireFromString("100")})
 	if err != nil {
 		t.Fatal(err)

@@ -118,12 +118,12 @@ func TestLateFeeIsNeverLowered(t *testing.T) {
 func TestTimezoneChangeMovesTheNextAction(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	set, _, err := b.billing.Settings(b.ctx, b.manager)
+	set, _, err := b.setup.Settings(b.ctx, b.manager)
 	if err != nil {
 		t.Fatal(err)
 	}
 	set.Timezone = "Pacific/Kiritimati" // UTC+14: 12 December starts at 10:00 UTC on the 11th
-	if _, err := b.billing.PutSettings(b.ctx, b.manager, set); err != nil {
+	if _, err := b.setup.PutSettings(b.ctx, b.manager, set); err != nil {
 		t.Fatal(err)
 	}
 	res := b.sweepAt(t, time.Date(2026, 12, 11, 12, 0, 0, 0, time.UTC))

@@ -222,13 +222,13 @@ func (m *model) editPolicy(t *testing.T) {
 func (m *model) customerFee(t *testing.T) {
 	t.Helper()
 	b := m.b
-	c, err := b.billing.Customer(b.ctx, b.manager, b.inv.CustomerID)
+	c, err := b.setup.Customer(b.ctx, b.manager, b.inv.CustomerID)
 	if err != nil {
 		t.Fatal(err)
 	}
 	presets := append([]string{""}, invoice.LateFeePresets...)
 	c.LateFeePolicy = presets[m.rng.IntN(len(presets))]
-	_, err = b.billing.SaveCustomer(b.ctx, b.manager, c)
+	_, err = b.setup.SaveCustomer(b.ctx, b.manager, c)
 	m.refused(t, "customer", err)
 	m.stats.customers++
 }
@@ -237,13 +237,13 @@ func (m *model) customerFee(t *testing.T) {
 func (m *model) timezone(t *testing.T) {
 	t.Helper()
 	b := m.b
-	set, _, err := b.billing.Settings(b.ctx, b.manager)
+	set, _, err := b.setup.Settings(b.ctx, b.manager)
 	if err != nil {
 		t.Fatal(err)
 	}
 	zones := []string{"UTC", "Pacific/Kiritimati", "Pacific/Pago_Pago", "America/New_York", "Asia/Tokyo"}
 	set.Timezone = zones[m.rng.IntN(len(zones))]
-	_, err = b.billing.PutSettings(b.ctx, b.manager, set)
+	_, err = b.setup.PutSettings(b.ctx, b.manager, set)
 	m.refused(t, "settings", err)
 	m.stats.settings++
 }

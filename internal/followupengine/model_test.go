@@ -110,12 +110,12 @@ func newModel(t *testing.T, seed uint64) *model {
 		mail: &recordingMailer{}, crashPct: 3, fees: map[int64]decimal.Decimal{}, closed: map[int64]bool{}}
 	b.engine.Mail, b.engine.MailDomain = m.mail, "remit.example"
 	m.ids = append(m.ids, b.inv.ID)
-	cust, err := b.billing.Customer(b.ctx, b.manager, b.inv.CustomerID)
+	cust, err := b.setup.Customer(b.ctx, b.manager, b.inv.CustomerID)
 	if err != nil {
 		t.Fatal(err)
 	}
 	cust.BillingEmail, cust.EscalationEmails = "ap@acme.example", []string{"cfo@acme.example"}
-	if _, err := b.billing.SaveCustomer(b.ctx, b.manager, cust); err != nil {
+	if _, err := b.setup.SaveCustomer(b.ctx, b.manager, cust); err != nil {
 		t.Fatal(err)
 	}
 	p, _, err := b.db.GetPolicy(b.ctx, b.tenant.ClientKey)

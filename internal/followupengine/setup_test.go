@@ -23,6 +23,7 @@ import (
 	"github.com/remitapp/remit/internal/pgtest"
 	"github.com/remitapp/remit/internal/remit"
 	"github.com/remitapp/remit/internal/secretbox"
+	"github.com/remitapp/remit/internal/sitesetup"
 	"github.com/remitapp/remit/internal/store"
 )
 
@@ -41,6 +42,7 @@ type testBundle struct {
 	engine  *followupengine.Engine
 	actions *followupengine.ActionWorker
 	billing *billing.Service
+	setup   *sitesetup.Service
 	sync    *jirasync.Worker
 	manager billing.Actor
 	work    string // WORK-1, the customer's open work issue
@@ -83,16 +85,17 @@ func setup(t *testing.T) *testBundle {
 	b := &testBundle{
 		ctx: ctx, clock: clk, pool: pool, db: db, site: site, tenant: tenant, engine: engine,
 		actions: &followupengine.ActionWorker{Engine: engine}, billing: svc,
+		setup:   &sitesetup.Service{DB: db, Jira: sites, Perms: perms, Now: clk.Now, Logger: logger},
 		sync:    &jirasync.Worker{DB: db, Jira: sites, Now: clk.Now, Logger: logger},
 		manager: billing.Actor{Tenant: tenant, AccountID: managerID}, work: work,
 	}
 	set := invoice.DefaultSettings()
 	set.BillingProjectKey = "BILL"
 	set.Seller = invoice.Seller{Name: "Remit Consulting LLC", Email: "billing@remit.example"}
-	if _, err := svc.PutSettings(ctx, b.manager, set); err != nil {
+	if _, err := b.setup.PutSettings(ctx, b.manager, set); err != nil {
 		t.Fatal(err)
 	}
-	cust, err := svc.SaveCustomer(ctx, b.manager, invoice.Customer{Name: "Acme", JQL: "project = WORK", Currency: "USD",
+	cust, err := b.setup.SaveCustomer(ctx, b.manager, invoice.Customer{Name: "Acme", JQL: "project = WORK", Currency: "USD",
 		HourlyRate: decimal.RequireFromString("100")})
 	if err != nil {
 		t.Fatal(err)

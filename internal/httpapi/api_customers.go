@@ -142,7 +142,7 @@ func (s *Server) listCustomers(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	cs, next, err := s.deps.Billing.Customers(c.Request().Context(), actor(c), page)
+	cs, next, err := s.deps.Setup.Customers(c.Request().Context(), actor(c), page)
 	if err != nil {
 		return err
 	}
@@ -158,7 +158,7 @@ func (s *Server) getCustomer(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	cu, err := s.deps.Billing.Customer(c.Request().Context(), actor(c), id)
+	cu, err := s.deps.Setup.Customer(c.Request().Context(), actor(c), id)
 	if err != nil {
 		return err
 	}
@@ -185,7 +185,7 @@ func (s *Server) saveCustomer(c echo.Context, id int64) error {
 		return err
 	}
 	cu.ID = id
-	saved, err := s.deps.Billing.SaveCustomer(c.Request().Context(), actor(c), cu)
+	saved, err := s.deps.Setup.SaveCustomer(c.Request().Context(), actor(c), cu)
 	if err != nil {
 		return err
 	}
@@ -201,7 +201,7 @@ func (s *Server) deleteCustomer(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := s.deps.Billing.DeleteCustomer(c.Request().Context(), actor(c), id); err != nil {
+	if err := s.deps.Setup.DeleteCustomer(c.Request().Context(), actor(c), id); err != nil {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)

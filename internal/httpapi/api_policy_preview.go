@@ -63,7 +63,7 @@ type policyPreviewJSON struct {
 // the same 422 PUT /policy gives. Site administrators only.
 func (s *Server) previewPolicy(c echo.Context) error {
 	ctx := c.Request().Context()
-	set, _, err := s.deps.Billing.Settings(ctx, actor(c))
+	set, _, err := s.deps.Setup.Settings(ctx, actor(c))
 	if err != nil {
 		return err
 	}

@@ -16,7 +16,7 @@ type settingsJSON struct {
 }
 
 func (s *Server) getSettings(c echo.Context) error {
-	set, ok, err := s.deps.Billing.Settings(c.Request().Context(), actor(c))
+	set, ok, err := s.deps.Setup.Settings(c.Request().Context(), actor(c))
 	if err != nil {
 		return err
 	}
@@ -54,7 +54,7 @@ func (s *Server) putSettings(c echo.Context) error {
 	if err := decodeStrict(c, &in); err != nil {
 		return err
 	}
-	set, err := s.deps.Billing.PutSettings(c.Request().Context(), actor(c), in.Settings)
+	set, err := s.deps.Setup.PutSettings(c.Request().Context(), actor(c), in.Settings)
 	if err != nil {
 		return err
 	}
@@ -65,7 +65,7 @@ func (s *Server) putSettings(c echo.Context) error {
 // the project named by ?project= (the saved billing project by default),
 // the currencies and the time zones.
 func (s *Server) getSettingsChoices(c echo.Context) error {
-	ch, err := s.deps.Billing.SettingsChoices(c.Request().Context(), actor(c), c.QueryParam("project"))
+	ch, err := s.deps.Setup.SettingsChoices(c.Request().Context(), actor(c), c.QueryParam("project"))
 	if err != nil {
 		return err
 	}

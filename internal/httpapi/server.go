@@ -17,6 +17,7 @@ import (
 	"github.com/remitapp/remit/internal/followupengine"
 	"github.com/remitapp/remit/internal/hostlist"
 	"github.com/remitapp/remit/internal/remit"
+	"github.com/remitapp/remit/internal/sitesetup"
 )
 
 // Tenants is what the lifecycle handlers need of tenant storage.
@@ -46,6 +47,7 @@ type Deps struct {
 	Tenants    Tenants
 	Webhooks   Webhooks
 	Billing    *billing.Service
+	Setup      *sitesetup.Service
 	Ready      func(ctx context.Context) error
 	Registry   *prometheus.Registry
 	// ConnectJSURL is the Connect JavaScript API the iframe pages load

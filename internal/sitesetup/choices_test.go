@@ -1,4 +1,4 @@
-package billing_test
+package sitesetup_test
 
 import (
 	"errors"

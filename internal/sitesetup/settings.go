@@ -1,4 +1,4 @@
-package billing
+package sitesetup
 
 import (
 	"context"
@@ -26,19 +26,6 @@ func (s *Service) Settings(ctx context.Context, a Actor) (invoice.Settings, bool
 		set = invoice.DefaultSettings()
 	}
 	return set, ok, nil
-}
-
-// configured loads the settings every invoice operation needs, or says
-// plainly that an administrator must save them first.
-func (s *Service) configured(ctx context.Context, t remit.Tenant) (invoice.Settings, error) {
-	set, ok, err := s.DB.GetSettings(ctx, t.ClientKey)
-	if err != nil {
-		return set, err
-	}
-	if !ok || set.BillingProjectKey == "" {
-		return set, remit.Errorf(remit.Unprocessable, "billing", "Remit is not configured yet: a Jira administrator must save the billing settings first")
-	}
-	return set, nil
 }
 
 // PutSettings validates the whole settings object, checks against Jira
