@@ -459,7 +459,8 @@ func (s *Site) RemoveLabel(ctx context.Context, issueKey, label string) error {
 	return after
 }
 
-// ReportAccounts answers "closed" for the accounts CloseAccount named.
+// ReportAccounts answers "closed" for the accounts CloseAccount named and
+// "updated" for those UpdateAccount named.
 func (s *Site) ReportAccounts(ctx context.Context, accounts []jira.ReportedAccount) (jira.ReportResult, error) {
 	after, err := s.begin(ctx, MethodReportAccounts, "")
 	defer s.mu.Unlock()
@@ -472,8 +473,11 @@ func (s *Site) ReportAccounts(ctx context.Context, accounts []jira.ReportedAccou
 	s.reported = append(s.reported, accounts...)
 	res := jira.ReportResult{CyclePeriod: jira.DefaultCyclePeriod}
 	for _, a := range accounts {
-		if s.closed[a.AccountID] {
+		switch {
+		case s.closed[a.AccountID]:
 			res.Accounts = append(res.Accounts, jira.AccountStatus{AccountID: a.AccountID, Status: "closed"})
+		case s.updated[a.AccountID]:
+			res.Accounts = append(res.Accounts, jira.AccountStatus{AccountID: a.AccountID, Status: "updated"})
 		}
 	}
 	if after != nil {

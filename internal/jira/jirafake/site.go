@@ -106,6 +106,7 @@ type Site struct {
 	global   map[string]map[string]bool
 	grants   map[string]map[string]map[string]bool // account -> project key -> permission
 	closed   map[string]bool
+	updated  map[string]bool
 
 	faults   map[Method][]fault
 	down     error
@@ -124,7 +125,7 @@ func NewSite() *Site {
 		now:      func() time.Time { return time.Time{} },
 		projects: map[string]*project{}, issues: map[string]*Issue{}, nextID: 10000,
 		global: map[string]map[string]bool{},
-		grants: map[string]map[string]map[string]bool{}, closed: map[string]bool{},
+		grants: map[string]map[string]map[string]bool{}, closed: map[string]bool{}, updated: map[string]bool{},
 		faults: map[Method][]fault{}, calls: map[Method]int{},
 	}
 }
@@ -248,6 +249,14 @@ func (s *Site) CloseAccount(accountID string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.closed[accountID] = true
+}
+
+// UpdateAccount makes the personal data reporting API answer "updated"
+// for accountID: its profile changed since Remit's copy.
+func (s *Site) UpdateAccount(accountID string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.updated[accountID] = true
 }
 
 // Move moves an issue to status as the person accountID does in Jira's
