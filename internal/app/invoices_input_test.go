@@ -9,14 +9,12 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/shopspring/decimal"
 
 	"github.com/remitapp/remit/internal/apptest"
-	"github.com/remitapp/remit/internal/jirasim"
 )
 
 // rowCounts is every table an API mistake could write to.
@@ -194,59 +192,6 @@ func TestTenantIsolationOverHTTP(t *testing.T) {
 	for _, c := range customers.Items {
 		if c.ID == acmeID {
 			t.Fatal("another tenant lists the customer")
-		}
-	}
-}
-
-// TestConcurrentCreatesAreGapless creates 50 invoices for 50 customers at
-// once; their numbers are exactly INV-2026-0001..0050.
-func TestConcurrentCreatesAreGapless(t *testing.T) {
-	t.Parallel()
-	// One site fires 150 calls within a second, past the default API
-	// budget of a tenant; the operator's knob raises it for this site's
-	// deployment, as it would for a tenant that scripts Remit.
-	s := apptest.Start(t, apptest.Options{WithSim: true, Clock: novemberFixture(),
-		Env: map[string]string{"REMIT_API_RATE": "500", "REMIT_API_BURST": "500"}})
-	seed := jirasim.SeedData{
-		Users:    []jirasim.User{{AccountID: "dev", DisplayName: "Dev"}},
-		Projects: []jirasim.ProjectSpec{{Key: "WORK", Name: "Work"}, {Key: "BILL", Name: "Billing", WorkflowName: "invoice"}},
-	}
-	for i := 1; i <= 50; i++ {
-		seed.Issues = append(seed.Issues, jirasim.IssueSpec{Project: "WORK", Summary: fmt.Sprintf("work %d", i)})
-		seed.Worklogs = append(seed.Worklogs, jirasim.WorklogSpec{Issue: fmt.Sprintf("WORK-%d", i), Author: "dev",
-			Started: mustTime("2026-10-20T15:00:00Z"), TimeSpentSeconds: int64(600 * i)})
-	}
-	site := s.InstallSite(t, "many", seed, admin)
-	if r := site.API(t, "PUT", "/settings", map[string]any{"billingProjectKey": "BILL", "timezone": "UTC"}, nil); r.StatusCode != 200 {
-		t.Fatalf("settings %d", r.StatusCode)
-	}
-	ids := make([]int64, 50)
-	for i := range ids {
-		var c struct{ ID int64 }
-		body := map[string]any{"name": fmt.Sprintf("Customer %d", i+1), "jql": fmt.Sprintf("key = WORK-%d", i+1), "currency": "USD", "hourlyRate": "100"}
-		if r := site.API(t, "POST", "/customers", body, &c); r.StatusCode != 201 {
-			t.Fatalf("customer %d: %d", i, r.StatusCode)
-		}
-		ids[i] = c.ID
-	}
-	var wg sync.WaitGroup
-	numbers := make([]string, 50)
-	for i, id := range ids {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			var inv invoiceResp
-			if r := site.API(t, "POST", "/invoices", map[string]any{"customerId": id, "periodStart": "2026-10-01", "periodEnd": "2026-10-31", "issueDate": "2026-11-02"}, &inv); r.StatusCode != 201 {
-				t.Errorf("create %d: %d", i, r.StatusCode)
-			}
-			numbers[i] = inv.Number
-		}()
-	}
-	wg.Wait()
-	slices.Sort(numbers)
-	for i, n := range numbers {
-		if want := fmt.Sprintf("INV-2026-%04d", i+1); n != want {
-			t.Fatalf("numbers %v: position %d is %q, want %q", numbers, i, n, want)
 		}
 	}
 }

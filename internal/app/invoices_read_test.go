@@ -3,12 +3,14 @@ package app_test
 import (
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/remitapp/remit/internal/apptest"
 )
 
 // TestInvoiceReadAPIAndPermissions covers the list filters and cursor
-// pagination, the work-issue billing figures, and SPEC §3's permission
+// pagination, the work-issue billing figures, the aging report's wire
+// form, and SPEC §3's permission
 // rules: browsing the billing project reads invoices, administering it
 // (or the site) changes them, and only site administrators own settings.
 func TestInvoiceReadAPIAndPermissions(t *testing.T) {
@@ -99,6 +101,33 @@ func TestInvoiceReadAPIAndPermissions(t *testing.T) {
 	for _, inv := range billing.Invoices {
 		if inv.Number == i2.Number && inv.Status != "void" {
 			t.Fatalf("voided invoice shows %s", inv.Status)
+		}
+	}
+
+	// The aging report over the wire: its JSON shape, the as-of date
+	// defaulting to today, bad dates refused (the figures are the billing
+	// package's test). Invoice 1 (Acme, due 2026-11-10) is 1–30 days late on
+	// 2026-11-30, Globex's invoice is current.
+	var aging struct {
+		AsOf      string
+		Customers []struct{ CustomerName, Currency, Days1To30, Current, Total string }
+		Totals    []struct {
+			Currency, InvoicedLast90Days, Total string
+			DSO                                 *string
+		}
+	}
+	if r := b.API(t, "GET", "/reports/aging?asOf=2026-11-30", nil, &aging); r.StatusCode != 200 || aging.AsOf != "2026-11-30" ||
+		len(aging.Customers) != 2 || aging.Customers[0].CustomerName != "Acme" || aging.Customers[0].Days1To30 != i1.Total ||
+		len(aging.Totals) != 2 || aging.Totals[0].Currency != "EUR" || aging.Totals[0].DSO == nil {
+		t.Fatalf("aging: %d %+v", r.StatusCode, aging)
+	}
+	if r := b.API(t, "GET", "/reports/aging", nil, &aging); r.StatusCode != 200 || aging.AsOf != s.Now().UTC().Format(time.DateOnly) {
+		t.Fatalf("default asOf: %d %s", r.StatusCode, aging.AsOf)
+	}
+	for _, bad := range []string{"2026-02-30", "tomorrow", "2026-6-30"} {
+		r := b.API(t, "GET", "/reports/aging?asOf="+bad, nil, nil)
+		if p := apptest.Problem(t, r); r.StatusCode != 400 || p["errors"] == nil {
+			t.Fatalf("asOf=%s: %d %v", bad, r.StatusCode, p)
 		}
 	}
 
