@@ -10,7 +10,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/shopspring/decimal"
 
@@ -242,12 +241,4 @@ func TestInvoicePDF(t *testing.T) {
 	if t.Failed() {
 		t.Logf("PDF text:\n%.3000s", text)
 	}
-}
-
-func mustTime(s string) time.Time {
-	t, err := time.Parse(time.RFC3339, s)
-	if err != nil {
-		panic(err)
-	}
-	return t
 }

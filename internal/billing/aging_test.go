@@ -39,7 +39,7 @@ func TestAgingReport(t *testing.T) {
 	create := func(customer int64, i int, issue, due string) int64 {
 		t.Helper()
 		inv, err := b.svc.Create(b.ctx, b.manager, billing.GenerateRequest{CustomerID: customer,
-			Period:    invoice.Period{Start: invoice.DateOf(month(i)), End: invoice.DateOf(month(i + 1).AddDate(0, 0, -1))},
+			Period:    invoice.Period{Start: invoice.DateOf(month(i)), End: invoice.DateOf(month(i+1).AddDate(0, 0, -1))},
 			IssueDate: date(issue), DueDate: date(due)})
 		if err != nil {
 			t.Fatalf("invoice of month %d: %v", i, err)
