@@ -7,7 +7,7 @@ BIN   := bin
 
 all: build
 
-# deps: Debian packages the tests need (pdftotext, chromium) and Node packages
+# deps: Debian packages the tests need (poppler-utils, qpdf, chromium) and Node packages
 # from the lock files. Idempotent; quiet when everything is present.
 deps: tools/jwtref/node_modules/.package-lock.json tools/forgemanifest/node_modules/.package-lock.json
 	@scripts/deps.sh

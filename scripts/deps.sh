@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the test suite needs, and nothing else:
-#   poppler-utils               pdftotext, to read back rendered invoice PDFs
+#   poppler-utils               pdftotext, pdfinfo, pdfdetach: read back rendered PDFs and Factur-X files
+#   qpdf                        checks the structure of Factur-X files
 #   chromium chromium-driver    the browser tests of the Jira panels
 # Idempotent and silent when everything is present. As root it installs
 # what is missing; otherwise it tries passwordless sudo, and failing that
 # prints the exact command to run and exits 1.
 set -euo pipefail
 
-packages=(poppler-utils chromium chromium-driver)
+packages=(poppler-utils qpdf chromium chromium-driver)
 
 missing=()
 for p in "${packages[@]}"; do
