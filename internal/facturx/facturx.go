@@ -44,7 +44,8 @@ type Meta struct {
 // except its catalog and info dictionary, which are replaced (under their
 // object numbers), and new objects for the XMP metadata, the sRGB output
 // intent's profile, the embedded file and its file specification. The
-// same input always gives the same bytes.
+// same input always gives the same bytes. Embed is safe for concurrent
+// use.
 //
 // A source that is not a single-revision, unencrypted PDF with a classic
 // cross-reference table (what fpdf writes) is refused as Internal; a

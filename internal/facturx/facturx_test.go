@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -252,4 +253,25 @@ func TestEmbedMultiPage(t *testing.T) {
 	if !strings.Contains(text, "DEV-152") {
 		t.Errorf("the last line is missing:\n%s", text)
 	}
+}
+
+// TestEmbedConcurrently: Embed shares only read-only state (the profile,
+// the XMP template), so concurrent calls give the same bytes; run with
+// -race (make check does).
+func TestEmbedConcurrently(t *testing.T) {
+	src, cii := renderedInvoice(t), ciiExample(t)
+	want, err := Embed(src, cii, meta())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			got, err := Embed(src, cii, meta())
+			if err != nil || !bytes.Equal(got, want) {
+				t.Errorf("concurrent Embed: %v, same bytes %v", err, bytes.Equal(got, want))
+			}
+		})
+	}
+	wg.Wait()
 }
