@@ -2,7 +2,6 @@ package app_test
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"io"
 	"math/big"
@@ -12,9 +11,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/remitapp/remit/internal/apptest"
-	"github.com/remitapp/remit/internal/jirasim"
 )
 
 // The dates of the follow-up scenarios: invoices issued on 4 January
@@ -210,155 +206,4 @@ func eventsOf(t *testing.T, f *followStack, id int64) map[string]string {
 		out[k] = status + ": " + detail
 	}
 	return out
-}
-
-// TestFollowupRunActsNow: one clock. A run whose asOf is later than
-// Remit's now is refused with a 422 naming asOf, and nothing is sent,
-// commented or charged; a plan (the CLI's and the policy preview's)
-// still answers for any instant, and a run at now acts.
-func TestFollowupRunActsNow(t *testing.T) {
-	f := startFollowStack(t, true)
-	s := f.newFollowSite(t, "one-clock", 12, "100.00", "USD")
-	s.putLateFee(t, map[string]any{"preset": "us-1.5pct-month"})
-	id, key := s.invoice(t, followIssued, followDue)
-
-	f.clock.Set(day(followDue, -10)) // ten days before the due date
-	for _, ahead := range []time.Duration{2 * time.Minute, 40 * 24 * time.Hour} {
-		resp := f.api(t, s.Site, "POST", "/followups/run", map[string]string{"asOf": f.clock.Now().Add(ahead).Format(time.RFC3339)}, nil)
-		if resp.StatusCode != http.StatusUnprocessableEntity {
-			t.Fatalf("run %v ahead: %d, want 422", ahead, resp.StatusCode)
-		}
-		p := apptest.Problem(t, resp)
-		if errs, _ := p["errors"].(map[string]any); errs["asOf"] == nil {
-			t.Fatalf("run %v ahead: problem %v names no asOf", ahead, p)
-		}
-	}
-	time.Sleep(300 * time.Millisecond) // what a run would have queued has had time to act
-	if n := len(s.Site.Site.Comments(key)); n != 0 {
-		t.Fatalf("%d comments after refused runs", n)
-	}
-	if n := len(f.mails(s.email)); n != 0 {
-		t.Fatalf("%d e-mails after refused runs", n)
-	}
-	var inv struct{ LateFees string }
-	ok(t, f.api(t, s.Site, "GET", fmt.Sprintf("/invoices/%d", id), nil, &inv), 200, "invoice")
-	if inv.LateFees != "0.00" {
-		t.Fatalf("late fees %s after refused runs", inv.LateFees)
-	}
-
-	// A plan (what `remit followup plan` prints) answers for any instant,
-	// the future included, and changes nothing.
-	tenant, err := f.App.DB.TenantByClientKey(context.Background(), s.Inst.ClientKey)
-	need(t, err)
-	plan, err := f.App.Followups.Preview(context.Background(), tenant, day(followDue, 40))
-	need(t, err)
-	planned := map[string]string{}
-	for _, o := range plan.Outcomes {
-		planned[o.Step+"/"+o.Action] = o.Status
-	}
-	if _, ok := planned["final-notice-30/late_fee"]; !ok {
-		t.Fatalf("plan 40 days after the due date: %v", planned)
-	}
-
-	// A run a few seconds "ahead" (skew) and a run at now act as usual.
-	if acts := counts(f.run(t, s.Site, day(followDue, -3))); acts["reminder-before-due/comment=done"] != 1 {
-		t.Fatalf("run at now: %v", acts)
-	}
-}
-
-// TestPolicyEditNeverResends: inserting overdue-3 and renaming
-// escalate-14 for an invoice already past both days records them skipped
-// ("added to the policy after its day"): no comment, no e-mail. Before,
-// the edit made every open invoice due and the new steps were sent late.
-func TestPolicyEditNeverResends(t *testing.T) {
-	f := startFollowStack(t, true)
-	s := f.newFollowSite(t, "edited", 12, "100.00", "USD")
-	_, key := s.invoice(t, followIssued, followDue)
-	f.run(t, s.Site, day(followDue, 16)) // catches up to escalate-14
-	comments, mails := len(s.Site.Site.Comments(key)), len(f.mails(s.email))
-
-	var p struct {
-		Steps   []map[string]any `json:"steps"`
-		LateFee map[string]any   `json:"lateFee"`
-	}
-	ok(t, f.api(t, s.Site, "GET", "/policy", nil, &p), 200, "get policy")
-	steps := []map[string]any{}
-	for _, st := range p.Steps {
-		if st["key"] == "escalate-14" {
-			st["key"] = "escalate-leadership-14"
-		}
-		steps = append(steps, st)
-		if st["key"] == "overdue-1" {
-			steps = append(steps, map[string]any{"key": "overdue-3", "offsetDays": 3, "template": "polite",
-				"actions": []any{map[string]any{"type": "comment"}, map[string]any{"type": "email"}}})
-		}
-	}
-	ok(t, f.api(t, s.Site, "PUT", "/policy", map[string]any{"steps": steps, "lateFee": p.LateFee}, nil), 200, "put policy")
-
-	acts := counts(f.run(t, s.Site, day(followDue, 16).Add(time.Hour)))
-	want := map[string]int{"overdue-3/comment=skipped": 1, "overdue-3/email=skipped": 1,
-		"escalate-leadership-14/comment=skipped": 1, "escalate-leadership-14/email=skipped": 1}
-	if fmt.Sprint(acts) != fmt.Sprint(want) {
-		t.Fatalf("the run after the edit: %v, want %v", acts, want)
-	}
-	time.Sleep(300 * time.Millisecond)
-	if n, m := len(s.Site.Site.Comments(key)), len(f.mails(s.email)); n != comments || m != mails {
-		t.Fatalf("the edit sent %d comments and %d e-mails", n-comments, m-mails)
-	}
-}
-
-// TestDisputePausesQueuedSteps: a dispute while a step's action is
-// queued pauses it instead of cancelling it for ever; withdrawing the
-// dispute wakes it and it runs. Before, an invoice disputed for an hour
-// while its formal notice was queued never got the notice.
-func TestDisputePausesQueuedSteps(t *testing.T) {
-	f := startFollowStack(t, false)
-	s := f.newFollowSite(t, "paused", 12, "100.00", "USD")
-	id, key := s.invoice(t, followIssued, followDue)
-	ctx := context.Background()
-	// Jira asks for two minutes' wait: the comment's job is snoozed with
-	// its event queued, as any queued action may be when a dispute comes.
-	f.Sim.AddFault(jirasim.FaultRule{Site: "paused", Method: "POST", Path: "/rest/api/3/issue/*/comment", Kind: jirasim.FaultRateLimit, RetryAfter: 120, Count: 1})
-	f.clock.Set(day(followDue, -3))
-	tenant, err := f.App.DB.TenantByClientKey(ctx, s.Inst.ClientKey)
-	need(t, err)
-	_, err = f.App.Followups.Sweep(ctx, tenant, f.clock.Now())
-	need(t, err)
-	snoozed := `SELECT count(*) FROM river_job WHERE kind = 'followup_action' AND args->>'clientKey' = $1 AND args->>'action' = 'comment' AND state = 'scheduled'`
-	waitCount := func(what, q string, want int) {
-		t.Helper()
-		for deadline := time.Now().Add(15 * time.Second); ; time.Sleep(25 * time.Millisecond) {
-			var n int
-			need(t, f.Pool.QueryRow(ctx, q, s.Inst.ClientKey).Scan(&n))
-			if n == want {
-				return
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("%s: %d, want %d", what, n, want)
-			}
-		}
-	}
-	waitCount("snoozed comment jobs", snoozed, 1)
-
-	ok(t, f.api(t, s.Site, "POST", fmt.Sprintf("/invoices/%d/dispute", id), nil, nil), 200, "dispute")
-	// The wait is over while the invoice is disputed: the action runs,
-	// sees the dispute, and waits again, its event still queued.
-	_, err = f.Pool.Exec(ctx, `UPDATE river_job SET scheduled_at = now() WHERE kind = 'followup_action' AND args->>'clientKey' = $1 AND state = 'scheduled'`, s.Inst.ClientKey)
-	need(t, err)
-	waitCount("attempts while disputed", `SELECT count(*) FROM river_job WHERE kind = 'followup_action' AND args->>'clientKey' = $1
-		AND args->>'action' = 'comment' AND state = 'scheduled' AND scheduled_at > now() + interval '30 minutes'`, 1)
-	var status string
-	need(t, f.Pool.QueryRow(ctx, `SELECT status FROM followup_events WHERE client_key = $1 AND action = 'comment'`, s.Inst.ClientKey).Scan(&status))
-	if status != "queued" {
-		t.Fatalf("the comment's event is %s while disputed, want queued (paused, not cancelled)", status)
-	}
-	if n := len(s.Site.Site.Comments(key)); n != 0 {
-		t.Fatalf("%d comments while disputed", n)
-	}
-
-	ok(t, f.api(t, s.Site, "DELETE", fmt.Sprintf("/invoices/%d/dispute", id), nil, nil), 200, "undispute")
-	waitCount("the comment done after the dispute", `SELECT count(*) FROM followup_events WHERE client_key = $1 AND action = 'comment' AND status = 'done'`, 1)
-	if n := len(s.Site.Site.Comments(key)); n != 1 {
-		t.Fatalf("%d comments after the dispute, want 1", n)
-	}
 }
