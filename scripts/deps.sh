@@ -2,13 +2,14 @@
 # Installs the Debian packages the test suite needs, and nothing else:
 #   poppler-utils               pdftotext, pdfinfo, pdfdetach: read back rendered PDFs and Factur-X files
 #   qpdf                        checks the structure of Factur-X files
+#   libxml2-utils               xmllint, to hold CII e-invoices to their XML Schema
 #   chromium chromium-driver    the browser tests of the Jira panels
 # Idempotent and silent when everything is present. As root it installs
 # what is missing; otherwise it tries passwordless sudo, and failing that
 # prints the exact command to run and exits 1.
 set -euo pipefail
 
-packages=(poppler-utils qpdf chromium chromium-driver)
+packages=(poppler-utils qpdf libxml2-utils chromium chromium-driver)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -26,6 +26,7 @@ type Party struct {
 	AddressText    string  `json:"addressText,omitempty"` // a seller's free-text address, when it has no structured one
 	TaxID          string  `json:"taxId,omitempty"`
 	Email          string  `json:"email,omitempty"`
+	Phone          string  `json:"phone,omitempty"` // the seller contact's, for XRechnung (BR-DE-6)
 	BuyerReference string  `json:"buyerReference,omitempty"`
 	PeppolID       string  `json:"peppolId,omitempty"`
 }
@@ -163,7 +164,7 @@ func Issue(in IssueInput) (Document, error) {
 }
 
 func sellerParty(s Seller) Party {
-	p := Party{Name: strings.TrimSpace(s.Name), Address: s.PostalAddress.Normalized(), TaxID: strings.TrimSpace(s.TaxID), Email: strings.TrimSpace(s.Email)}
+	p := Party{Name: strings.TrimSpace(s.Name), Address: s.PostalAddress.Normalized(), TaxID: strings.TrimSpace(s.TaxID), Email: strings.TrimSpace(s.Email), Phone: strings.TrimSpace(s.Phone)}
 	if p.Address.IsZero() {
 		p.AddressText = strings.TrimSpace(s.Address)
 	}

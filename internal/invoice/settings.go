@@ -26,6 +26,9 @@ type Seller struct {
 	Address string `json:"address"`
 	TaxID   string `json:"taxId"`
 	Email   string `json:"email"`
+	// Phone is the seller contact's telephone number, which an XRechnung
+	// e-invoice must carry (BR-DE-6); optional otherwise.
+	Phone string `json:"phone,omitempty"`
 	// PostalAddress is the structured address a legal invoice prints and
 	// an e-invoice carries; Address stays the free text printed before.
 	PostalAddress Address `json:"postalAddress"`
@@ -143,6 +146,9 @@ func (s Settings) Validate() error {
 		if len(v) > 255 {
 			f[name] = "must be at most 255 characters"
 		}
+	}
+	if len(strings.TrimSpace(s.Seller.Phone)) > 50 {
+		f["seller.phone"] = "must be at most 50 characters"
 	}
 	if s.Seller.Email != "" && !plausibleEmail(s.Seller.Email) {
 		f["seller.email"] = "is not an e-mail address"
