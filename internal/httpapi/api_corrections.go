@@ -44,14 +44,15 @@ type creditNoteJSON struct {
 	Total     string `json:"total"`
 	Currency  string `json:"currency"`
 	Reason    string `json:"reason"`
-	PDF       string `json:"pdf"` // the API path of its PDF
+	PDF       string `json:"pdf"`      // the API path of its PDF
+	EInvoice  string `json:"einvoice"` // the API path of its e-invoice, to which ?format= is added
 }
 
 func creditNoteOut(cn invoice.CreditNote, c money.Currency) creditNoteJSON {
+	path := "/api/v1/invoices/" + strconv.FormatInt(cn.InvoiceID, 10) + "/credit-notes/" + strconv.FormatInt(cn.ID, 10)
 	return creditNoteJSON{ID: cn.ID, Number: cn.Number, IssueDate: cn.IssueDate.String(),
 		Amount: money.Format(cn.Amount, c), Tax: money.Format(cn.Tax, c), Total: money.Format(cn.Total, c),
-		Currency: string(c), Reason: cn.Reason,
-		PDF: "/api/v1/invoices/" + strconv.FormatInt(cn.InvoiceID, 10) + "/credit-notes/" + strconv.FormatInt(cn.ID, 10) + "/pdf"}
+		Currency: string(c), Reason: cn.Reason, PDF: path + "/pdf", EInvoice: path + "/einvoice"}
 }
 
 // decodeStrictJSON is decodeJSON refusing fields v does not have, each
