@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"testing"
 
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
 	"github.com/shopspring/decimal"
 
 	"github.com/remitapp/remit/internal/billing"
@@ -113,5 +115,53 @@ func TestEInvoiceOfAnIssuedInvoice(t *testing.T) {
 	}
 	if name != cn.Number+".ubl.xml" || !bytes.Contains(xml, []byte("<CreditNote")) || !bytes.Contains(xml, []byte(inv.Number)) {
 		t.Fatalf("credit note %s does not name invoice %s:\n%s", name, inv.Number, xml)
+	}
+}
+
+// TestSendAttachesTheCustomersEInvoice: the invoice e-mail carries the
+// e-invoice in the customer's format beside the PDF; facturx, which is
+// not made yet, and a format the invoice lacks data for send the PDF
+// alone.
+func TestSendAttachesTheCustomersEInvoice(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	b.legal(t)
+	b.eCustomer(t, "cii")
+	box := &outbox{}
+	w := &billing.SendWorker{Service: b.svc, Mail: box}
+	d, err := b.svc.CreateDraft(b.ctx, b.manager, b.november())
+	if err != nil {
+		t.Fatal(err)
+	}
+	inv, err := b.svc.Finalize(b.ctx, b.manager, d.ID, billing.FinalizeRequest{IssueDate: date("2026-11-15")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	send := func() []string {
+		t.Helper()
+		box.sent = nil
+		args := billing.SendArgs{ClientKey: b.tenant.ClientKey, InvoiceID: inv.ID}
+		if err := w.Work(b.ctx, &river.Job[billing.SendArgs]{JobRow: &rivertype.JobRow{Attempt: 1, MaxAttempts: 10}, Args: args}); err != nil {
+			t.Fatal(err)
+		}
+		var names []string
+		for _, a := range box.sent[0].Attachments {
+			names = append(names, a.Name+" "+a.ContentType)
+			if a.ContentType == "application/xml" && einvoice.Check(a.Data) != nil {
+				t.Errorf("attached e-invoice fails the rules: %v", einvoice.Check(a.Data))
+			}
+		}
+		return names
+	}
+	if got := send(); len(got) != 2 || got[1] != inv.Number+".cii.xml application/xml" {
+		t.Fatalf("cii customer got %v, want the PDF and the CII", got)
+	}
+	b.eCustomer(t, "facturx")
+	if got := send(); len(got) != 1 {
+		t.Fatalf("facturx customer got %v, want the PDF alone until Factur-X is made", got)
+	}
+	b.eCustomer(t, "xrechnung") // the seller has no phone: BR-DE-6
+	if got := send(); len(got) != 1 {
+		t.Fatalf("xrechnung without the seller's phone got %v, want the PDF alone", got)
 	}
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/riverqueue/river"
 
+	"github.com/remitapp/remit/internal/einvoice"
 	"github.com/remitapp/remit/internal/invoice"
 	"github.com/remitapp/remit/internal/mail"
 	"github.com/remitapp/remit/internal/money"
@@ -136,6 +137,12 @@ func (w *SendWorker) Work(ctx context.Context, job *river.Job[SendArgs]) error {
 	if err != nil {
 		return err
 	}
+	attachments := []mail.Attachment{{Name: name, ContentType: "application/pdf", Data: pdf}}
+	attached := ""
+	if e, ok := s.einvoiceAttachment(ctx, log, t, &inv, cust.EInvoiceFormat); ok {
+		attachments = append(attachments, e)
+		attached = cust.EInvoiceFormat
+	}
 	if w.MailDailyLimit > 0 {
 		now := s.Now().UTC()
 		q, err := s.DB.TakeMailQuota(ctx, args.ClientKey, invoice.DateOf(now), w.MailDailyLimit)
@@ -150,7 +157,7 @@ func (w *SendWorker) Work(ctx context.Context, job *river.Job[SendArgs]) error {
 	}
 	m := invoiceMessage(set, &inv)
 	m.To = []string{cust.BillingEmail}
-	m.Attachments = []mail.Attachment{{Name: name, ContentType: "application/pdf", Data: pdf}}
+	m.Attachments = attachments
 	m.ID = w.messageID(args)
 	if err := w.Mail.Send(ctx, m); err != nil {
 		return fmt.Errorf("send invoice %s to %s: %w", inv.Number, cust.BillingEmail, err)
@@ -159,7 +166,8 @@ func (w *SendWorker) Work(ctx context.Context, job *river.Job[SendArgs]) error {
 		To          string    `json:"to"`
 		Number      string    `json:"number"`
 		RequestedAt time.Time `json:"requestedAt"`
-	}{cust.BillingEmail, inv.Number, args.RequestedAt})
+		EInvoice    string    `json:"einvoice,omitempty"`
+	}{cust.BillingEmail, inv.Number, args.RequestedAt, attached})
 	if err != nil {
 		return err
 	}
@@ -205,4 +213,34 @@ func invoiceMessage(set invoice.Settings, inv *invoice.Invoice) mail.Message {
 		Subject: fmt.Sprintf("Invoice %s from %s", inv.Number, seller),
 		Text:    b.String(),
 	}
+}
+
+// einvoiceAttachment is the e-invoice in the customer's format (SPEC §14)
+// for the invoice e-mail, or false when none goes: the customer chose
+// none, or the format cannot be made yet (facturx, until the PDF/A-3
+// container exists), or the invoice lacks data the format's rules need.
+// The PDF is what the law requires of the e-mail, so a missing e-invoice
+// is logged and the e-mail still goes; a document that fails the rules
+// is never attached.
+func (s *Service) einvoiceAttachment(ctx context.Context, log *slog.Logger, t remit.Tenant, inv *invoice.Invoice, format string) (mail.Attachment, bool) {
+	if format == "" {
+		return mail.Attachment{}, false
+	}
+	f, ok := einvoice.ParseFormat(format)
+	if !ok {
+		log.WarnContext(ctx, "e-invoice not attached: the format cannot be made yet",
+			slog.String("number", inv.Number), slog.String("format", format))
+		return mail.Attachment{}, false
+	}
+	xml, name, err := s.InvoiceEInvoice(ctx, t, inv.ID, f)
+	if err != nil {
+		level := slog.LevelWarn
+		if remit.IsKind(err, remit.Internal) {
+			level = slog.LevelError
+		}
+		log.Log(ctx, level, "e-invoice not attached", slog.String("number", inv.Number),
+			slog.String("format", format), slog.String("error", err.Error()))
+		return mail.Attachment{}, false
+	}
+	return mail.Attachment{Name: name, ContentType: f.ContentType(), Data: xml}, true
 }

@@ -156,6 +156,9 @@ func (c *Customer) checkLegal(f map[string]string) {
 	c.TaxID = strings.TrimSpace(c.TaxID)
 	c.BuyerReference = strings.TrimSpace(c.BuyerReference)
 	c.PeppolID = strings.TrimSpace(c.PeppolID)
+	if c.EInvoiceFormat == "none" { // the form's word for no e-invoice
+		c.EInvoiceFormat = ""
+	}
 	c.TaxExemptionReason = strings.TrimSpace(c.TaxExemptionReason)
 	if msg := taxIDProblem(c.TaxID); msg != "" {
 		f["taxId"] = msg
@@ -167,7 +170,7 @@ func (c *Customer) checkLegal(f map[string]string) {
 		f["peppolId"] = "must be scheme:id with a four-digit ISO 6523 scheme, such as 0208:0123456789"
 	}
 	if c.EInvoiceFormat != "" && !slices.Contains(EInvoiceFormats, c.EInvoiceFormat) {
-		f["einvoiceFormat"] = "must be empty or one of " + strings.Join(EInvoiceFormats, ", ")
+		f["einvoiceFormat"] = "must be none (or empty) or one of " + strings.Join(EInvoiceFormats, ", ")
 	}
 	cat := c.DefaultTaxCategory()
 	switch {

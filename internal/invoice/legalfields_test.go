@@ -80,6 +80,7 @@ func TestCustomerLegalFields(t *testing.T) {
 		{"unknown category", func(c *Customer) { c.TaxCategory = "luxury" }, []string{"taxCategory"}},
 		{"bad Peppol id", func(c *Customer) { c.PeppolID = "GLN 123" }, []string{"peppolId"}},
 		{"bad format", func(c *Customer) { c.EInvoiceFormat = "pdf" }, []string{"einvoiceFormat"}},
+		{"none is no format", func(c *Customer) { c.EInvoiceFormat = "none" }, nil},
 		{"EU VAT id too long", func(c *Customer) { c.TaxID = "DE1234567890123456" }, []string{"taxId"}},
 		{"tax id with odd characters", func(c *Customer) { c.TaxID = "DE<123456789>" }, []string{"taxId"}},
 	}
@@ -102,6 +103,10 @@ func TestCustomerLegalFields(t *testing.T) {
 	c.Address = Address{Street: " 12 rue de la Paix ", City: "Paris", Postcode: "75002", Country: "fr"}
 	if err := c.Validate(); err != nil || c.Address.Country != "FR" || c.Address.Street != "12 rue de la Paix" {
 		t.Fatalf("not normalized: %+v %v", c.Address, err)
+	}
+	c.EInvoiceFormat = "none"
+	if err := c.Validate(); err != nil || c.EInvoiceFormat != "" {
+		t.Fatalf("einvoiceFormat none stored as %q (%v), want empty", c.EInvoiceFormat, err)
 	}
 }
 
