@@ -104,7 +104,17 @@ export interface Customer {
   billingEmail: string;
   escalationEmails: string[] | null;
   lateFeePolicy: string | null;
+  /** the buyer's reference (BT-10): a PO number, or for XRechnung the Leitweg-ID */
+  buyerReference?: string;
+  /** the buyer's Peppol id, scheme:id such as 0208:0123456789 */
+  peppolId?: string;
+  /** the e-invoice sent beside the PDF; '' (none) when unset */
+  einvoiceFormat?: CustomerEInvoiceFormat;
 }
+
+/** CustomerEInvoiceFormat is what a customer receives with its invoices
+ * (SPEC §14): none, or one of the structured formats. */
+export type CustomerEInvoiceFormat = '' | 'ubl' | 'cii' | 'xrechnung' | 'facturx';
 
 /** SettingsChoices are the values the settings form offers: the billing
  * project's Jira statuses, the known currencies and IANA time zones. */

@@ -1,9 +1,10 @@
 import Button from '@atlaskit/button/new';
+import Select from '@atlaskit/select';
 import Textfield from '@atlaskit/textfield';
 import { Inline, Stack } from '@atlaskit/primitives/compiled';
 import { useState, type FormEvent } from 'react';
 import { ApiError, type ApiClient } from '../api/client';
-import type { Customer } from '../api/types';
+import type { Customer, CustomerEInvoiceFormat } from '../api/types';
 import { ErrorMessage } from './ErrorMessage';
 import { describedBy, Field } from './Field';
 
@@ -21,6 +22,15 @@ function parseOverrides(text: string): Record<string, string> {
   return out;
 }
 
+/** EINVOICE_CHOICES are the e-invoices a customer may receive by e-mail. */
+const EINVOICE_CHOICES: { label: string; value: CustomerEInvoiceFormat }[] = [
+  { label: 'None', value: '' },
+  { label: 'UBL (Peppol BIS Billing 3.0)', value: 'ubl' },
+  { label: 'CII (EN 16931)', value: 'cii' },
+  { label: 'XRechnung', value: 'xrechnung' },
+  { label: 'Factur-X / ZUGFeRD (PDF)', value: 'facturx' },
+];
+
 /** CustomerForm creates or edits a customer and its rates. */
 export function CustomerForm({ api, customer, defaultCurrency, onSaved, onCancel }: {
   api: ApiClient;
@@ -37,6 +47,9 @@ export function CustomerForm({ api, customer, defaultCurrency, onSaved, onCancel
   const [email, setEmail] = useState(customer?.billingEmail ?? '');
   const [projects, setProjects] = useState(overridesText(customer?.rateOverrides?.projects));
   const [accounts, setAccounts] = useState(overridesText(customer?.rateOverrides?.accounts));
+  const [buyerRef, setBuyerRef] = useState(customer?.buyerReference ?? '');
+  const [peppolId, setPeppolId] = useState(customer?.peppolId ?? '');
+  const [einvoice, setEinvoice] = useState<CustomerEInvoiceFormat>(customer?.einvoiceFormat ?? '');
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [failure, setFailure] = useState<Error>();
   const [busy, setBusy] = useState(false);
@@ -49,6 +62,7 @@ export function CustomerForm({ api, customer, defaultCurrency, onSaved, onCancel
     const body = {
       ...(customer ?? {}),
       name, jql, currency, hourlyRate: rate, taxRatePercent: tax, billingEmail: email,
+      buyerReference: buyerRef, peppolId, einvoiceFormat: einvoice,
       rateOverrides: { projects: parseOverrides(projects), accounts: parseOverrides(accounts) },
     };
     try {
@@ -79,6 +93,16 @@ export function CustomerForm({ api, customer, defaultCurrency, onSaved, onCancel
           {text('cust-email', 'Billing e-mail', email, setEmail, 'billingEmail')}
           {text('cust-projects', 'Rates per project', projects, setProjects, 'rateOverrides.projects', 'KEY=rate, comma separated')}
           {text('cust-accounts', 'Rates per person', accounts, setAccounts, 'rateOverrides.accounts', 'accountId=rate, comma separated')}
+          {text('cust-buyer-ref', 'Buyer reference', buyerRef, setBuyerRef, 'buyerReference', 'PO number, or the Leitweg-ID for XRechnung')}
+          {text('cust-peppol', 'Peppol id', peppolId, setPeppolId, 'peppolId', 'scheme:id, e.g. 0208:0123456789')}
+          <Field id="cust-einvoice" label="E-invoice by e-mail" error={errors.einvoiceFormat} help="Sent beside the PDF">
+            <Select
+              inputId="cust-einvoice"
+              options={EINVOICE_CHOICES}
+              value={EINVOICE_CHOICES.find((c) => c.value === einvoice) ?? EINVOICE_CHOICES[0]}
+              onChange={(o) => setEinvoice(o?.value ?? '')}
+            />
+          </Field>
         </div>
         {failure ? <ErrorMessage error={failure} title="Customer not saved" /> : null}
         <Inline space="space.100">

@@ -10,6 +10,7 @@ import { goToIssue } from '../host';
 import { formatDate, overdueLabel } from '../format/dates';
 import { formatMoney } from '../format/money';
 import { CustomerSelect } from './CustomerSelect';
+import { Downloads } from './Downloads';
 import { ErrorMessage } from './ErrorMessage';
 import { Field } from './Field';
 import { StatusLozenge } from './StatusLozenge';
@@ -34,6 +35,7 @@ export function InvoiceList({ api, customers, refresh }: { api: ApiClient; custo
   const [cursor, setCursor] = useState<string | null>(null);
   const [loading, setLoading] = useState(true);
   const [error, setError] = useState<Error>();
+  const [downloadError, setDownloadError] = useState<Error>();
 
   const query = (after: string | null) => {
     const q = new URLSearchParams({ limit: String(PAGE) });
@@ -71,6 +73,7 @@ export function InvoiceList({ api, customers, refresh }: { api: ApiClient; custo
       { key: 'due', content: 'Due' },
       { key: 'total', content: 'Total' },
       { key: 'balance', content: 'Balance' },
+      { key: 'files', content: 'Download' },
     ],
   };
   const rows = items.map((inv) => ({
@@ -91,6 +94,7 @@ export function InvoiceList({ api, customers, refresh }: { api: ApiClient; custo
       { key: 'due', content: `${formatDate(inv.dueDate)}${inv.overdue ? ` · ${overdueLabel(inv.daysOverdue)}` : ''}` },
       { key: 'total', content: formatMoney(inv.total, inv.currency) },
       { key: 'balance', content: formatMoney(inv.balance, inv.currency) },
+      { key: 'files', content: <Downloads api={api} invoice={inv} compact onError={setDownloadError} /> },
     ],
   }));
 
@@ -113,6 +117,7 @@ export function InvoiceList({ api, customers, refresh }: { api: ApiClient; custo
         </label>
       </Inline>
       {error ? <ErrorMessage error={error} title="Invoices could not be loaded" /> : null}
+      {downloadError ? <ErrorMessage error={downloadError} title="Download failed" /> : null}
       <DynamicTable head={head} rows={rows} isLoading={loading && items.length === 0} emptyView={<p>No invoices match these filters.</p>} label="Invoices" />
       {cursor ? (
         <Button onClick={() => void load(cursor)} isLoading={loading}>

@@ -7,6 +7,7 @@ import type { Invoice, Timeline } from '../api/types';
 import { flag, licensed, remitNow, type PageContext } from '../host';
 import { isOpen } from '../summary/summary';
 import { formatMoney } from '../format/money';
+import { Downloads } from './Downloads';
 import { ErrorMessage } from './ErrorMessage';
 import { PanelFrame } from './PanelFrame';
 import { LicenceNotice } from './LicenceNotice';
@@ -61,26 +62,6 @@ export function InvoicePanel({ ctx, api, initial }: { ctx: PageContext; api: Api
       inv.disputed ? 'Follow-ups resumed' : 'Invoice marked disputed; follow-ups paused',
     );
 
-  const downloadPDF = async () => {
-    setBusy('pdf');
-    setFailure(undefined);
-    try {
-      const blob = await api.blob(`/invoices/${inv.id}/pdf`);
-      const url = URL.createObjectURL(blob);
-      const a = document.createElement('a');
-      a.href = url;
-      a.download = `${inv.number}.pdf`;
-      document.body.appendChild(a);
-      a.click();
-      a.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 10_000);
-    } catch (err) {
-      setFailure(err instanceof Error ? err : new Error(String(err)));
-    } finally {
-      setBusy('');
-    }
-  };
-
   return (
     <PanelFrame
       invoice={inv}
@@ -118,9 +99,7 @@ export function InvoicePanel({ ctx, api, initial }: { ctx: PageContext; api: Api
               {inv.disputed ? 'Resume follow-ups' : 'Dispute / pause'}
             </Button>
           ) : null}
-          <Button isDisabled={busy !== ''} isLoading={busy === 'pdf'} onClick={() => void downloadPDF()}>
-            Download PDF
-          </Button>
+          <Downloads api={api} invoice={inv} disabled={busy !== ''} onError={setFailure} />
         </Inline>
       )}
     </PanelFrame>
