@@ -51,12 +51,6 @@ func Missing(doc *invoice.Document, f Format) map[string]string {
 	if !hundredths(doc) {
 		need("currency", fmt.Sprintf("EN 16931 states amounts with at most 2 decimals (BR-DEC); this %s document has amounts finer than 0.01 and cannot be an e-invoice", doc.Currency))
 	}
-	if f.ubl() && cats[invoice.TaxIntraCommunity] {
-		// The library writes UBL's deliver-to address outside
-		// Delivery/DeliveryLocation and cannot read one back, so BR-IC-12
-		// cannot be met or checked in UBL (docs/deviations.md).
-		need("lines", "intra-community supplies are available as a cii e-invoice only: the UBL deliver-to country (BR-IC-12) cannot be written yet")
-	}
 	if f.ubl() {
 		if strings.TrimSpace(b.BuyerReference) == "" {
 			why := "is required by Peppol BIS (PEPPOL-EN16931-R003): the buyer's reference or purchase order number (BT-10)"

@@ -34,10 +34,14 @@ func Generate(doc *invoice.Document, f Format) ([]byte, error) {
 	if err := model(doc, f).Write(&buf); err != nil {
 		return nil, remit.Wrap(remit.Internal, op, err)
 	}
-	if err := Check(buf.Bytes()); err != nil {
+	out, err := bind(buf.Bytes(), f)
+	if err != nil {
+		return nil, remit.Wrap(remit.Internal, op, err)
+	}
+	if err := Check(out); err != nil {
 		return nil, remit.Wrap(remit.Internal, op, fmt.Errorf("%s e-invoice of %s: %w", f, doc.Number, err))
 	}
-	return buf.Bytes(), nil
+	return out, nil
 }
 
 // Check reads an e-invoice (UBL or CII) and holds it to the rules the
@@ -66,6 +70,9 @@ func Check(xml []byte) error {
 	var broken []string
 	for _, v := range ve.Violations() {
 		if (v.Rule.Code == rules.BRCO17.Code || v.Rule.Code == rules.BRS9.Code) && withinTolerance(inv.TradeTaxes) {
+			continue
+		}
+		if v.Rule.Code == rules.BRIC12.Code && inv.SchemaType == speedata.UBL && deliverToCountry(xml) != "" {
 			continue
 		}
 		broken = append(broken, v.Rule.Code+": "+v.Text)
