@@ -45,6 +45,11 @@ func Missing(doc *invoice.Document, f Format) map[string]string {
 			need("customer.taxId", fmt.Sprintf("must be the buyer's VAT id with its country prefix (such as FR40303265045) on an invoice with %s lines", c))
 		}
 	}
+	for _, t := range doc.Totals.Taxes {
+		if t.Category.NeedsReason() && strings.TrimSpace(t.Reason) == "" {
+			need("customer.taxExemptionReason", fmt.Sprintf("is required: the reason no VAT is charged on %s lines (BT-120, BR-E-10, BR-AE-10, …)", t.Category))
+		}
+	}
 	if cats[invoice.TaxOutOfScope] && len(cats) > 1 {
 		need("lines", "lines not subject to VAT (out-of-scope) cannot share an e-invoice with lines of another tax category (BR-O-11)")
 	}

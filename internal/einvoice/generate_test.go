@@ -254,6 +254,12 @@ func TestRulesThatNeedMore(t *testing.T) {
 	if _, err := Generate(&rc, CII); fieldsOf(err)["customer.taxId"] == "" {
 		t.Errorf("reverse charge without the buyer's VAT id: %v", err)
 	}
+	why := docs["eur-reverse-charge"]
+	why.Totals.Taxes = append([]invoice.TaxSubtotal(nil), why.Totals.Taxes...)
+	why.Totals.Taxes[0].Reason = ""
+	if _, err := Generate(&why, CII); fieldsOf(err)["customer.taxExemptionReason"] == "" {
+		t.Errorf("reverse charge without its reason: %v", err)
+	}
 	g := docs["kwd-export"]
 	g.Seller.TaxID = "12-3456789"
 	if _, err := Generate(&g, CII); fieldsOf(err)["settings.seller.taxId"] == "" {
