@@ -21,7 +21,7 @@ func (b *testBundle) eCustomer(t *testing.T, format string) {
 	c := b.cust
 	c.TaxRatePercent, c.BuyerReference, c.EInvoiceFormat = decimal.RequireFromString("20"), "PO-4711", format
 	var err error
-	if b.cust, err = b.svc.SaveCustomer(b.ctx, b.admin, c); err != nil {
+	if b.cust, err = b.setup.SaveCustomer(b.ctx, b.admin, c); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -63,12 +63,12 @@ func TestEInvoiceOfAnIssuedInvoice(t *testing.T) {
 	if fieldOf(err, remit.Unprocessable, "settings.seller.phone") == "" {
 		t.Fatalf("xrechnung without the seller's phone: %v, want a 422 naming settings.seller.phone", err)
 	}
-	set, _, err := b.svc.Settings(b.ctx, b.admin)
+	set, _, err := b.setup.Settings(b.ctx, b.admin)
 	if err != nil {
 		t.Fatal(err)
 	}
 	set.Seller.Phone = "+1 555 0100"
-	if _, err := b.svc.PutSettings(b.ctx, b.admin, set); err != nil {
+	if _, err := b.setup.PutSettings(b.ctx, b.admin, set); err != nil {
 		t.Fatal(err)
 	}
 	if xml, _, err := b.svc.EInvoice(b.ctx, b.viewer, inv.ID, einvoice.XRechnung); err != nil || !bytes.Contains(xml, []byte("+1 555 0100")) {
