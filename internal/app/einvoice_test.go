@@ -64,9 +64,14 @@ func TestEInvoiceOverHTTP(t *testing.T) {
 			t.Errorf("%s: %v, total %s stated: %v", f, err, inv.Total, bytes.Contains(xml, []byte(inv.Total)))
 		}
 	}
-	for _, q := range []string{"", "?format=pdf", "?format=facturx"} {
+	r, pdf := get(base + "?format=facturx")
+	if ct, cd := r.Header.Get("Content-Type"), r.Header.Get("Content-Disposition"); r.StatusCode != 200 || ct != "application/pdf" ||
+		cd != fmt.Sprintf(`attachment; filename="%s.facturx.pdf"`, inv.Number) || !bytes.HasPrefix(pdf, []byte("%PDF-")) {
+		t.Errorf("facturx: %d, Content-Type %q, Content-Disposition %q", r.StatusCode, ct, cd)
+	}
+	for _, q := range []string{"", "?format=pdf", "?format=zugferd"} {
 		r, body := get(base + q)
-		if r.StatusCode != 400 || !strings.Contains(string(body), "ubl, cii, xrechnung") {
+		if r.StatusCode != 400 || !strings.Contains(string(body), "ubl, cii, xrechnung, facturx") {
 			t.Errorf("format %q: %d %s, want a 400 listing the formats", q, r.StatusCode, body)
 		}
 	}

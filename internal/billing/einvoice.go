@@ -1,11 +1,15 @@
 package billing
 
 import (
+	"bytes"
 	"context"
 	"strings"
+	"time"
 
 	"github.com/remitapp/remit/internal/einvoice"
+	"github.com/remitapp/remit/internal/facturx"
 	"github.com/remitapp/remit/internal/invoice"
+	"github.com/remitapp/remit/internal/invoicepdf"
 	"github.com/remitapp/remit/internal/remit"
 )
 
@@ -57,7 +61,14 @@ func (s *Service) InvoiceEInvoice(ctx context.Context, t remit.Tenant, id int64,
 			return nil, "", err
 		}
 	}
-	return generate(&doc, &set, &cust, f)
+	pdf := func(d *invoice.Document) ([]byte, error) {
+		// The printable invoice as issued: what followed (payments, fees)
+		// belongs to neither half of the e-invoice.
+		var buf bytes.Buffer
+		err := invoicepdf.RenderIssued(&buf, invoicepdf.Issued{Doc: *d, Balance: d.Totals.Total, SiteURL: t.LinkURL()})
+		return buf.Bytes(), err
+	}
+	return generate(&doc, &set, &cust, f, pdf)
 }
 
 // CreditNoteEInvoice writes a credit note as a structured e-invoice in
@@ -79,7 +90,12 @@ func (s *Service) CreditNoteEInvoice(ctx context.Context, a Actor, id, creditNot
 	if err != nil {
 		return nil, "", err
 	}
-	return generate(&cn.Document, &set, &cust, f)
+	pdf := func(d *invoice.Document) ([]byte, error) {
+		var buf bytes.Buffer
+		err := invoicepdf.RenderCreditNote(&buf, *d, a.Tenant.LinkURL())
+		return buf.Bytes(), err
+	}
+	return generate(&cn.Document, &set, &cust, f, pdf)
 }
 
 // generate writes doc in f. What the document says never changes, but
@@ -87,8 +103,10 @@ func (s *Service) CreditNoteEInvoice(ctx context.Context, a Actor, id, creditNot
 // reference (a Leitweg-ID), Peppol id and billing e-mail, and the
 // seller's contact e-mail and phone, are taken from the customer and the
 // settings as they are now where the document has none. They route the
-// e-invoice and name a contact; they change no figure or party.
-func generate(doc *invoice.Document, set *invoice.Settings, cust *invoice.Customer, f einvoice.Format) ([]byte, string, error) {
+// e-invoice and name a contact; they change no figure or party. Factur-X
+// is the printable document that pdf renders with the CII embedded.
+func generate(doc *invoice.Document, set *invoice.Settings, cust *invoice.Customer, f einvoice.Format,
+	pdf func(*invoice.Document) ([]byte, error)) ([]byte, string, error) {
 	d := *doc
 	fill := func(dst *string, now string) {
 		if strings.TrimSpace(*dst) == "" {
@@ -100,9 +118,23 @@ func generate(doc *invoice.Document, set *invoice.Settings, cust *invoice.Custom
 	fill(&d.Buyer.Email, cust.BillingEmail)
 	fill(&d.Seller.Email, set.Seller.Email)
 	fill(&d.Seller.Phone, set.Seller.Phone)
-	out, err := einvoice.Generate(&d, f)
+	out, err := einvoice.Generate(&d, f.XML())
 	if err != nil {
 		return nil, "", err
+	}
+	if f == einvoice.FacturX {
+		printable, err := pdf(&d)
+		if err != nil {
+			return nil, "", err
+		}
+		title := "Invoice " + d.Number
+		if d.Kind == invoice.KindCreditNote {
+			title = "Credit note " + d.Number
+		}
+		out, err = facturx.Embed(printable, out, facturx.Meta{Title: title, Author: d.Seller.Name, Created: d.IssueDate.Start(time.UTC)})
+		if err != nil {
+			return nil, "", err
+		}
 	}
 	return out, f.FileName(d.Number), nil
 }

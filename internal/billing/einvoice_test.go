@@ -119,9 +119,8 @@ func TestEInvoiceOfAnIssuedInvoice(t *testing.T) {
 }
 
 // TestSendAttachesTheCustomersEInvoice: the invoice e-mail carries the
-// e-invoice in the customer's format beside the PDF; facturx, which is
-// not made yet, and a format the invoice lacks data for send the PDF
-// alone.
+// e-invoice in the customer's format beside the PDF (a Factur-X carrying
+// the CII); a format the invoice lacks data for sends the PDF alone.
 func TestSendAttachesTheCustomersEInvoice(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
@@ -157,8 +156,11 @@ func TestSendAttachesTheCustomersEInvoice(t *testing.T) {
 		t.Fatalf("cii customer got %v, want the PDF and the CII", got)
 	}
 	b.eCustomer(t, "facturx")
-	if got := send(); len(got) != 1 {
-		t.Fatalf("facturx customer got %v, want the PDF alone until Factur-X is made", got)
+	if got := send(); len(got) != 2 || got[1] != inv.Number+".facturx.pdf application/pdf" {
+		t.Fatalf("facturx customer got %v, want the PDF and the Factur-X", got)
+	}
+	if cii, _, err := b.svc.EInvoice(b.ctx, b.viewer, inv.ID, einvoice.CII); err != nil || !bytes.Equal(embedded(t, box.sent[0].Attachments[1].Data), cii) {
+		t.Fatalf("the attached Factur-X does not carry the CII (%v)", err)
 	}
 	b.eCustomer(t, "xrechnung") // the seller has no phone: BR-DE-6
 	if got := send(); len(got) != 1 {

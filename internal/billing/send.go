@@ -217,8 +217,7 @@ func invoiceMessage(set invoice.Settings, inv *invoice.Invoice) mail.Message {
 
 // einvoiceAttachment is the e-invoice in the customer's format (SPEC §14)
 // for the invoice e-mail, or false when none goes: the customer chose
-// none, or the format cannot be made yet (facturx, until the PDF/A-3
-// container exists), or the invoice lacks data the format's rules need.
+// none, or the invoice lacks data the format's rules need.
 // The PDF is what the law requires of the e-mail, so a missing e-invoice
 // is logged and the e-mail still goes; a document that fails the rules
 // is never attached.
@@ -228,11 +227,11 @@ func (s *Service) einvoiceAttachment(ctx context.Context, log *slog.Logger, t re
 	}
 	f, ok := einvoice.ParseFormat(format)
 	if !ok {
-		log.WarnContext(ctx, "e-invoice not attached: the format cannot be made yet",
+		log.WarnContext(ctx, "e-invoice not attached: unknown format",
 			slog.String("number", inv.Number), slog.String("format", format))
 		return mail.Attachment{}, false
 	}
-	xml, name, err := s.InvoiceEInvoice(ctx, t, inv.ID, f)
+	doc, name, err := s.InvoiceEInvoice(ctx, t, inv.ID, f)
 	if err != nil {
 		level := slog.LevelWarn
 		if remit.IsKind(err, remit.Internal) {
@@ -242,5 +241,5 @@ func (s *Service) einvoiceAttachment(ctx context.Context, log *slog.Logger, t re
 			slog.String("format", format), slog.String("error", err.Error()))
 		return mail.Attachment{}, false
 	}
-	return mail.Attachment{Name: name, ContentType: f.ContentType(), Data: xml}, true
+	return mail.Attachment{Name: name, ContentType: f.ContentType(), Data: doc}, true
 }

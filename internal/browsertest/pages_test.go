@@ -69,7 +69,7 @@ func (d *demo) testInvoicePanel(t *testing.T) {
 	if err := b.InFrame(panelFrame, `document.querySelector('[data-testid=invoice-panel]').innerText`, &header); err != nil {
 		t.Fatal(err)
 	}
-	for _, s := range []string{inv.Number, "Open", "Overdue", "Record payment", "Dispute / pause", "Download PDF", "UBL", "CII", "XRechnung"} {
+	for _, s := range []string{inv.Number, "Open", "Overdue", "Record payment", "Dispute / pause", "Download PDF", "UBL", "CII", "XRechnung", "Factur-X"} {
 		if !strings.Contains(header, s) {
 			t.Errorf("panel lacks %q:\n%s", s, header)
 		}

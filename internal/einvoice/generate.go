@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -23,8 +24,8 @@ import (
 // not returned: it is a bug of the mapping, to be logged, never served.
 func Generate(doc *invoice.Document, f Format) ([]byte, error) {
 	const op = "einvoice.Generate"
-	if _, ok := ParseFormat(string(f)); !ok {
-		return nil, remit.Errorf(remit.Invalid, op, "unknown e-invoice format %q", f)
+	if !slices.Contains(Formats, f) {
+		return nil, remit.Errorf(remit.Invalid, op, "e-invoice format %q is not XML Generate writes", f)
 	}
 	if m := Missing(doc, f); len(m) > 0 {
 		return nil, remit.FieldErrors(remit.Unprocessable, op,

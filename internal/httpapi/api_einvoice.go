@@ -62,12 +62,16 @@ func einvoiceQuery(c echo.Context) (einvoice.Format, error) {
 	return f, bad.err()
 }
 
-// sendEInvoice answers with the XML as a download, or under Forge (which
-// carries only text) as base64 in JSON.
+// sendEInvoice answers with the document as a download (XML, or the
+// Factur-X PDF), or under Forge (which carries only text) as base64 in
+// JSON.
 func sendEInvoice(c echo.Context, f einvoice.Format, xml []byte, name string) error {
 	if c.QueryParam("encoding") == "base64" {
 		return c.JSON(http.StatusOK, pdfJSON{FileName: safeFilename(name), ContentType: f.ContentType(), Base64: base64.StdEncoding.EncodeToString(xml)})
 	}
 	c.Response().Header().Set("Content-Disposition", `attachment; filename="`+safeFilename(name)+`"`)
+	if f == einvoice.FacturX {
+		return c.Blob(http.StatusOK, f.ContentType(), xml)
+	}
 	return c.Blob(http.StatusOK, f.ContentType()+"; charset=utf-8", xml)
 }

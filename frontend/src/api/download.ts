@@ -1,13 +1,14 @@
 import type { ApiClient } from './client';
 
 /** EInvoiceFormat is a structured e-invoice Remit serves (SPEC §14). */
-export type EInvoiceFormat = 'ubl' | 'cii' | 'xrechnung';
+export type EInvoiceFormat = 'ubl' | 'cii' | 'xrechnung' | 'facturx';
 
 /** EINVOICE_FORMATS are the formats the downloads offer, as people know them. */
 export const EINVOICE_FORMATS: { value: EInvoiceFormat; label: string; title: string }[] = [
   { value: 'ubl', label: 'UBL', title: 'UBL 2.1, Peppol BIS Billing 3.0' },
   { value: 'cii', label: 'CII', title: 'UN/CEFACT CII D16B, EN 16931 (ZUGFeRD/Factur-X XML)' },
   { value: 'xrechnung', label: 'XRechnung', title: 'XRechnung 3.0 (UBL), for German public and B2B buyers' },
+  { value: 'facturx', label: 'Factur-X', title: 'Factur-X / ZUGFeRD: the PDF with the CII embedded (EN 16931)' },
 ];
 
 /** einvoicePath is the API path of an invoice's e-invoice in format. */
@@ -17,7 +18,7 @@ export function einvoicePath(invoiceId: number, format: EInvoiceFormat): string 
 
 /** einvoiceFileName is the name the server gives the download too. */
 export function einvoiceFileName(number: string, format: EInvoiceFormat): string {
-  return `${number}.${format}.xml`;
+  return format === 'facturx' ? `${number}.facturx.pdf` : `${number}.${format}.xml`;
 }
 
 /** download fetches a file with the page's authentication and hands it to
