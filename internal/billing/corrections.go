@@ -53,11 +53,17 @@ func (s *Service) IssueCreditNote(ctx context.Context, a Actor, id int64, in inv
 	var cn invoice.CreditNote
 	inv, err := s.change(ctx, a, id, func(tx *store.Tx, inv invoice.Invoice) error {
 		inv.Lines = issued.Lines
-		// Invoices do not store the document they were issued with yet;
-		// until they do, the credit note is drawn from the document
-		// rebuilt from the invoice's rows (see invoice.StoredDocument).
-		orig, err := invoice.StoredDocument(&inv, set, cust)
+		// The credit note names the document the invoice was issued with;
+		// an invoice issued before documents were kept has it rebuilt
+		// from its rows (see invoice.StoredDocument).
+		parts, err := s.DB.InvoiceDocument(ctx, tx, key, id)
 		if err != nil {
+			return err
+		}
+		var orig invoice.Document
+		if parts.Document != nil {
+			orig = *parts.Document
+		} else if orig, err = invoice.StoredDocument(&inv, set, cust); err != nil {
 			return err
 		}
 		credited, err := s.DB.CreditedNet(ctx, tx, key, id)

@@ -112,6 +112,11 @@ func (s *Service) draft(ctx context.Context, a Actor, set invoice.Settings, req 
 		Subtotal: totals.Subtotal, Tax: totals.Tax, TaxPercent: cust.TaxRatePercent, Total: totals.Total,
 		IssueDate: issue, DueDate: due, Period: req.Period, Lines: lines,
 	}
+	// The totals are the document's, under the customer's tax category,
+	// so the preview shows what the issued invoice will say.
+	if err := priceDraft(&inv, invoice.TimeItems(lines, &cust), invoice.Discount{}, &cust); err != nil {
+		return Draft{}, err
+	}
 	return Draft{Invoice: inv, Worklogs: fresh, AlreadyBilled: len(billed), Stats: stats}, nil
 }
 
@@ -131,6 +136,14 @@ func (s *Service) Create(ctx context.Context, a Actor, req GenerateRequest) (inv
 	if err != nil {
 		return invoice.Invoice{}, err
 	}
+	cust, err := s.DB.Customer(ctx, a.Tenant.ClientKey, req.CustomerID)
+	if err != nil {
+		return invoice.Invoice{}, err
+	}
+	pol, _, err := s.DB.GetPolicy(ctx, a.Tenant.ClientKey)
+	if err != nil {
+		return invoice.Invoice{}, err
+	}
 	inv := d.Invoice
 	err = s.DB.InTx(ctx, func(tx *store.Tx) error {
 		seq, err := s.DB.NextInvoiceNumber(ctx, tx, a.Tenant.ClientKey, invoice.NumberScope(set.NumberFormat, inv.IssueDate))
@@ -140,7 +153,21 @@ func (s *Service) Create(ctx context.Context, a Actor, req GenerateRequest) (inv
 		if inv.Number, err = invoice.FormatNumber(set.NumberFormat, inv.IssueDate, seq); err != nil {
 			return err
 		}
+		// What the invoice says is kept as it is issued, as Finalize
+		// keeps it, so a later change of settings or customer does not
+		// rewrite it.
+		doc, err := invoice.Snapshot(invoice.IssueInput{
+			Settings: set, Customer: cust, Number: inv.Number, IssueDate: inv.IssueDate, DueDate: inv.DueDate,
+			Period: inv.Period, Lines: invoice.TimeItems(inv.Lines, &cust),
+			LatePaymentTerms: LatePaymentTerms(pol.LateFee.ForCustomer(cust.LateFeePolicy), cust.Currency),
+		})
+		if err != nil {
+			return err
+		}
 		if err := s.DB.InsertInvoice(ctx, tx, a.Tenant.ClientKey, &inv, d.Worklogs, a.Name()); err != nil {
+			return err
+		}
+		if err := s.DB.KeepDocument(ctx, tx, a.Tenant.ClientKey, inv.ID, doc); err != nil {
 			return err
 		}
 		if err := s.reschedule(ctx, tx, a.Tenant.ClientKey, inv.ID); err != nil {

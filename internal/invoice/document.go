@@ -153,14 +153,53 @@ func Issue(in IssueInput) (Document, error) {
 	if len(f) > 0 {
 		return Document{}, remit.FieldErrors(remit.Unprocessable, op, "the invoice cannot be issued", f)
 	}
+	return document(in, due, totals, c.TermsDays(s)), nil
+}
+
+// Snapshot builds the document of an invoice created and issued in one
+// step (POST /api/v1/invoices without "draft"): what the settings and the
+// customer say at that moment, kept so that a later change of either does
+// not rewrite the invoice. Unlike Issue it does not refuse a seller or
+// buyer lacking what a legal invoice states (the document keeps what
+// there is), since a tenant issuing in one step may not have filled
+// those in; it does refuse a document without a number, lines or a due
+// date, or whose lines do not total up.
+func Snapshot(in IssueInput) (Document, error) {
+	const op = "invoice.Snapshot"
+	c := in.Customer
+	f := map[string]string{}
+	if strings.TrimSpace(in.Number) == "" {
+		f["number"] = "is required"
+	}
+	if in.IssueDate.IsZero() || in.DueDate.IsZero() || in.DueDate.Before(in.IssueDate) {
+		f["dueDate"] = "must be a date not before the issue date"
+	}
+	if len(in.Lines) == 0 {
+		f["lines"] = "an invoice needs at least one line"
+	}
+	if !c.Currency.Valid() {
+		f["customer.currency"] = "must be an ISO 4217 currency code"
+	}
+	if len(f) > 0 {
+		return Document{}, remit.FieldErrors(remit.Unprocessable, op, "the invoice cannot be issued", f)
+	}
+	totals, err := DocumentTotalsOf(in.Lines, in.Discount, TaxTermsOf(&c), c.Currency)
+	if err != nil {
+		return Document{}, err
+	}
+	return document(in, in.DueDate, totals, in.IssueDate.DaysUntil(in.DueDate)), nil
+}
+
+func document(in IssueInput, due Date, totals DocumentTotals, termsDays int) Document {
+	s, c := in.Settings, in.Customer
 	return Document{
 		Version: DocumentVersion, Kind: KindInvoice, Number: strings.TrimSpace(in.Number),
 		IssueDate: in.IssueDate, DueDate: due, PeriodStart: in.Period.Start, PeriodEnd: in.Period.End,
 		Currency: c.Currency, Seller: sellerParty(s.Seller), Buyer: buyerParty(&c),
 		Lines: append([]LineItem(nil), in.Lines...), Discount: in.Discount, Totals: totals,
-		PaymentTermsDays: c.TermsDays(s), LatePaymentTerms: strings.TrimSpace(in.LatePaymentTerms),
+		PaymentTermsDays: termsDays, LatePaymentTerms: strings.TrimSpace(in.LatePaymentTerms),
 		Payment: s.Payment.Normalized(),
-	}, nil
+	}
 }
 
 func sellerParty(s Seller) Party {

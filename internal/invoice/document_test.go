@@ -142,3 +142,40 @@ func TestIssueRefusesWhatALegalInvoiceLacks(t *testing.T) {
 		})
 	}
 }
+
+// TestSnapshotKeepsWhatThereIs builds the document of an invoice issued in
+// one step for a seller and buyer missing what Issue requires: it keeps
+// what there is, with the same totals Issue computes, and refuses only a
+// document without a number, lines or a due date.
+func TestSnapshotKeepsWhatThereIs(t *testing.T) {
+	in := issueInput()
+	in.DueDate = Date{2026, 12, 31}
+	full, err := Issue(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in.Settings.Seller.PostalAddress, in.Settings.Seller.TaxID, in.Settings.Payment = Address{}, "", PaymentDetails{}
+	in.Customer.Address, in.Customer.TaxID = Address{}, ""
+	if _, err := Issue(in); err == nil {
+		t.Fatal("Issue took a seller and buyer without addresses")
+	}
+	doc, err := Snapshot(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !doc.Totals.Total.Equal(full.Totals.Total) || doc.Number != full.Number || doc.DueDate != full.DueDate ||
+		doc.PaymentTermsDays != 30 || doc.Seller.Name != full.Seller.Name || !doc.Buyer.Address.IsZero() || doc.LatePaymentTerms == "" {
+		t.Fatalf("snapshot %+v, issued %+v", doc, full)
+	}
+	for field, edit := range map[string]func(*IssueInput){
+		"number":  func(in *IssueInput) { in.Number = " " },
+		"lines":   func(in *IssueInput) { in.Lines = nil },
+		"dueDate": func(in *IssueInput) { in.DueDate = Date{2026, 11, 30} },
+	} {
+		bad := in
+		edit(&bad)
+		if _, err := Snapshot(bad); err == nil || fieldsOf(t, err)[field] == "" {
+			t.Errorf("Snapshot without a valid %s: %v", field, err)
+		}
+	}
+}

@@ -18,3 +18,9 @@ DELETE FROM invoices WHERE client_key = @client_key AND id = @id AND status = 'd
 UPDATE invoices SET status = 'open', number = @number, issue_date = @issue_date, due_date = @due_date,
     subtotal = @subtotal, tax = @tax, total = @total, document = @document::jsonb, updated_at = @updated_at
 WHERE client_key = @client_key AND id = @id AND status = 'draft';
+
+-- name: KeepDocument :execrows
+-- The document of an invoice issued in one step, kept once: an issued
+-- invoice's document never changes.
+UPDATE invoices SET document = @document::jsonb
+WHERE client_key = @client_key AND id = @id AND status <> 'draft' AND document IS NULL;

@@ -100,6 +100,27 @@ func (q *Queries) InvoiceDocument(ctx context.Context, arg InvoiceDocumentParams
 	return i, err
 }
 
+const keepDocument = `-- name: KeepDocument :execrows
+UPDATE invoices SET document = $1::jsonb
+WHERE client_key = $2 AND id = $3 AND status <> 'draft' AND document IS NULL
+`
+
+type KeepDocumentParams struct {
+	Document  []byte
+	ClientKey string
+	ID        int64
+}
+
+// The document of an invoice issued in one step, kept once: an issued
+// invoice's document never changes.
+func (q *Queries) KeepDocument(ctx context.Context, arg KeepDocumentParams) (int64, error) {
+	result, err := q.db.Exec(ctx, keepDocument, arg.Document, arg.ClientKey, arg.ID)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
 const setDraftItems = `-- name: SetDraftItems :execrows
 UPDATE invoices SET items = $1::jsonb, discount = $2::jsonb,
     subtotal = $3, tax = $4, total = $5, updated_at = $6
