@@ -27,7 +27,8 @@ import (
 // takes money: its number comes from the credit-note sequence (gapless:
 // taken in the transaction that stores the note, so a refusal or a
 // rollback gives it back), its total never exceeds the open balance
-// (422), and an invoice whose balance it brings to zero is settled.
+// (422), an invoice whose balance it brings to zero is settled, and a
+// payment plan is lowered with the balance (invoice.LowerPlan).
 func (s *Service) IssueCreditNote(ctx context.Context, a Actor, id int64, in invoice.CreditNoteInput) (invoice.Invoice, invoice.CreditNote, error) {
 	set, err := s.configured(ctx, a.Tenant)
 	if err != nil {
@@ -85,12 +86,21 @@ func (s *Service) IssueCreditNote(ctx context.Context, a Actor, id int64, in inv
 		if err := s.DB.AddCreditNote(ctx, tx, key, &cn, after.Status, a.Name()); err != nil {
 			return err
 		}
+		before, plan, err := s.followPlan(ctx, tx, key, id, func(ins []invoice.Installment) []invoice.Installment {
+			return invoice.LowerPlan(ins, cn.Total, tx.Now())
+		})
+		if err != nil {
+			return err
+		}
 		cur := inv.Currency
 		doc := stateOf(after)
 		doc.Note = cn.Reason
+		doc.Plan = planDoc(plan, cur)
 		doc.CreditNote = map[string]any{"id": cn.ID, "number": cn.Number, "issueDate": cn.IssueDate.String(),
 			"amount": money.Format(cn.Amount, cur), "tax": money.Format(cn.Tax, cur), "total": money.Format(cn.Total, cur)}
-		if err := s.audit(ctx, tx, key, a.Name(), "credit_note", id, stateOf(inv), doc); err != nil {
+		was := stateOf(inv)
+		was.Plan = planDoc(before, cur)
+		if err := s.audit(ctx, tx, key, a.Name(), "credit_note", id, was, doc); err != nil {
 			return err
 		}
 		return s.DB.AddJiraNotice(ctx, tx, key, id, fmt.Sprintf("Credit note %s issued for %s (reason: %s). %s",
@@ -100,17 +110,19 @@ func (s *Service) IssueCreditNote(ctx context.Context, a Actor, id int64, in inv
 }
 
 // ReversePayment reverses a payment recorded in error: it stays in the
-// history marked reversed (who, when, why), the invoice's paid, plan and
-// status are recomputed (a paid invoice reopens), and the Jira issue
-// follows it back out of the paid status.
+// history marked reversed (who, when, why), the invoice's paid and
+// status are recomputed (a paid invoice reopens), its plan takes the
+// amount back (invoice.RaisePlan), and the Jira issue follows it back out
+// of the paid status.
 func (s *Service) ReversePayment(ctx context.Context, a Actor, id, paymentID int64, reason string) (invoice.Invoice, error) {
+	set, err := s.configured(ctx, a.Tenant)
+	if err != nil {
+		return invoice.Invoice{}, err
+	}
 	return s.change(ctx, a, id, func(tx *store.Tx, inv invoice.Invoice) error {
 		key := a.Tenant.ClientKey
 		var err error
 		if inv.Payments, err = s.DB.PaymentsIn(ctx, tx, key, id); err != nil {
-			return err
-		}
-		if inv.Plan, err = s.DB.Installments(ctx, tx, key, id); err != nil {
 			return err
 		}
 		next, err := invoice.ReversePayment(inv, paymentID, reason, a.Name(), tx.Now())
@@ -130,17 +142,24 @@ func (s *Service) ReversePayment(ctx context.Context, a Actor, id, paymentID int
 		if !paid.Equal(next.Paid) {
 			return remit.Errorf(remit.Internal, "billing.ReversePayment", "invoice %d: stored paid %s, computed %s", id, paid, next.Paid)
 		}
-		if next.Plan != nil {
-			if err := s.DB.UpdateInstallments(ctx, tx, key, next.Plan); err != nil {
-				return err
-			}
+		// The money is owed again: the plan takes it back on its last
+		// open installment, or on a new one due today.
+		today := invoice.DateOf(tx.Now().In(set.Location()))
+		before, plan, err := s.followPlan(ctx, tx, key, id, func(ins []invoice.Installment) []invoice.Installment {
+			return invoice.RaisePlan(ins, p.Amount, today)
+		})
+		if err != nil {
+			return err
 		}
 		cur := inv.Currency
 		doc := stateOf(next)
 		doc.Note = p.ReversalReason
+		doc.Plan = planDoc(plan, cur)
 		doc.Payment = map[string]any{"id": p.ID, "amount": money.Format(p.Amount, cur), "paidOn": p.PaidOn.String(),
 			"method": p.Method, "reference": p.Reference, "reversed": true}
-		if err := s.audit(ctx, tx, key, a.Name(), "payment_reversed", id, stateOf(inv), doc); err != nil {
+		was := stateOf(inv)
+		was.Plan = planDoc(before, cur)
+		if err := s.audit(ctx, tx, key, a.Name(), "payment_reversed", id, was, doc); err != nil {
 			return err
 		}
 		return s.DB.AddJiraNotice(ctx, tx, key, id, fmt.Sprintf("Payment #%d of %s received %s (%s) reversed (reason: %s). %s",
@@ -149,7 +168,8 @@ func (s *Service) ReversePayment(ctx context.Context, a Actor, id, paymentID int
 }
 
 // WaiveLateFees waives part or all of the late fees still outstanding on
-// an invoice (never more: 422 naming amount).
+// an invoice (never more: 422 naming amount), lowering a payment plan
+// with the balance (invoice.LowerPlan).
 func (s *Service) WaiveLateFees(ctx context.Context, a Actor, id int64, amount, reason string) (invoice.Invoice, error) {
 	return s.change(ctx, a, id, func(tx *store.Tx, inv invoice.Invoice) error {
 		key := a.Tenant.ClientKey
@@ -160,17 +180,42 @@ func (s *Service) WaiveLateFees(ctx context.Context, a Actor, id int64, amount, 
 		if err := s.DB.WaiveLateFees(ctx, tx, key, id, waived, next.Status); err != nil {
 			return err
 		}
+		before, plan, err := s.followPlan(ctx, tx, key, id, func(ins []invoice.Installment) []invoice.Installment {
+			return invoice.LowerPlan(ins, waived, tx.Now())
+		})
+		if err != nil {
+			return err
+		}
 		cur := inv.Currency
 		why := strings.TrimSpace(reason)
 		doc := stateOf(next)
 		doc.Note = why
 		doc.Waived = money.Format(waived, cur)
-		if err := s.audit(ctx, tx, key, a.Name(), "late_fees_waived", id, stateOf(inv), doc); err != nil {
+		doc.Plan = planDoc(plan, cur)
+		was := stateOf(inv)
+		was.Plan = planDoc(before, cur)
+		if err := s.audit(ctx, tx, key, a.Name(), "late_fees_waived", id, was, doc); err != nil {
 			return err
 		}
 		return s.DB.AddJiraNotice(ctx, tx, key, id, fmt.Sprintf("Late fees of %s waived (reason: %s). %s",
 			amountText(waived, cur), why, balanceText(next)))
 	})
+}
+
+// followPlan makes an invoice's payment plan, if it has one, follow a
+// change of its balance, in tx: change is invoice.LowerPlan or RaisePlan
+// by the amount the balance moved, so the installments keep adding up to
+// the balance (SPEC §4 "Payment plans"). It returns the plan before and
+// after (both nil without a plan).
+func (s *Service) followPlan(ctx context.Context, tx *store.Tx, key string, id int64, change func([]invoice.Installment) []invoice.Installment) (before, after []invoice.Installment, err error) {
+	if before, err = s.DB.Installments(ctx, tx, key, id); err != nil || before == nil {
+		return nil, nil, err
+	}
+	after = change(before)
+	if err := s.DB.UpdateInstallments(ctx, tx, key, id, after); err != nil {
+		return nil, nil, err
+	}
+	return before, after, nil
 }
 
 // CreditNotePDF renders one of an invoice's credit notes from the

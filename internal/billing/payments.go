@@ -45,7 +45,7 @@ func (s *Service) applyPayment(ctx context.Context, tx *store.Tx, clientKey stri
 		return err
 	}
 	if plan != nil {
-		if err := s.DB.UpdateInstallments(ctx, tx, clientKey, invoice.Settle(plan, p.Amount, p.RecordedAt)); err != nil {
+		if err := s.DB.UpdateInstallments(ctx, tx, clientKey, inv.ID, invoice.Settle(plan, p.Amount, p.RecordedAt)); err != nil {
 			return err
 		}
 	}

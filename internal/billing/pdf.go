@@ -80,6 +80,9 @@ func issuedPDF(t remit.Tenant, inv *invoice.Invoice, doc invoice.Document) ([]by
 		x.Payments = append(x.Payments, invoicepdf.PaidRow{PaidOn: p.PaidOn, Method: p.Method, Reference: p.Reference, Amount: p.Amount, Reversed: p.Reversed})
 	}
 	for _, in := range inv.Plan {
+		if in.Amount.IsZero() {
+			continue // credited away entirely: nothing to pay on it
+		}
 		x.Installments = append(x.Installments, invoicepdf.Installment{DueDate: in.DueDate, Amount: in.Amount})
 	}
 	var buf bytes.Buffer

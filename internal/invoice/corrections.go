@@ -191,9 +191,9 @@ func ApplyCreditNote(inv Invoice, total decimal.Decimal) Invoice {
 }
 
 // ReversePayment marks a payment recorded in error as reversed (it stays
-// in the history) and returns the invoice with Paid, the plan's
-// installments and the status recomputed: a paid invoice reopens as
-// partially paid or open. A reason is required; a payment already
+// in the history) and returns the invoice with Paid and the status
+// recomputed: a paid invoice reopens as partially paid or open. Its plan,
+// if any, is left to RaisePlan, which adds the amount back. A reason is required; a payment already
 // reversed, an unknown payment and an invoice void or written off are
 // refused, each as remit.Unprocessable (NotFound for the payment).
 func ReversePayment(inv Invoice, paymentID int64, reason, by string, at time.Time) (Invoice, error) {
@@ -223,7 +223,6 @@ func ReversePayment(inv Invoice, paymentID int64, reason, by string, at time.Tim
 	ps[i].Reversed, ps[i].ReversedAt, ps[i].ReversalReason, ps[i].ReversedBy = true, &when, reason, by
 	inv.Payments = ps
 	inv.Paid = PaidOf(ps)
-	inv.Plan = resettle(inv.Plan, inv.Paid, when)
 	inv.Status = StatusOf(&inv)
 	return inv, nil
 }
@@ -237,29 +236,6 @@ func PaidOf(ps []Payment) decimal.Decimal {
 		}
 	}
 	return sum
-}
-
-// resettle spreads paid over a plan's installments oldest first again,
-// keeping the settlement instant of those that stay settled.
-func resettle(ins []Installment, paid decimal.Decimal, at time.Time) []Installment {
-	if ins == nil {
-		return nil
-	}
-	out := make([]Installment, len(ins))
-	left := paid
-	for i, in := range ins {
-		in.Paid = decimal.Min(in.Amount, decimal.Max(left, decimal.Zero))
-		left = left.Sub(in.Paid)
-		switch {
-		case !in.Paid.Equal(in.Amount):
-			in.SettledAt = nil
-		case in.SettledAt == nil:
-			settled := at
-			in.SettledAt = &settled
-		}
-		out[i] = in
-	}
-	return out
 }
 
 // LateFeesOutstanding is what of the late fees may still be waived: those

@@ -118,8 +118,8 @@ func TestReversePayment(t *testing.T) {
 	if inv.Payments[1].Reversed {
 		t.Fatal("ReversePayment modified its input")
 	}
-	if after.Plan[0].SettledAt == nil || after.Plan[1].SettledAt != nil || !after.Plan[1].Paid.IsZero() {
-		t.Fatalf("plan after reversal %+v", after.Plan)
+	if len(after.Plan) != 2 || after.Plan[1].SettledAt == nil {
+		t.Fatalf("ReversePayment changed the plan, which RaisePlan adds back to: %+v", after.Plan)
 	}
 	again, err := ReversePayment(after, 1, "Wrong customer", "acc-1", at)
 	if err != nil || again.Status != StatusOpen || !again.Balance().Equal(inv.Total) {
@@ -204,6 +204,17 @@ func TestCorrectionsKeepTheBalance(t *testing.T) {
 		inv := base
 		creditedNet, credits, fees, waived := decimal.Zero, decimal.Zero, decimal.Zero, decimal.Zero
 		var nextID int64
+		planned := h%2 == 1 // every other history on a payment plan of three installments
+		if planned {
+			third := money.Round(inv.Balance().Div(decimal.NewFromInt(3)), cur)
+			ins := []InstallmentInput{{Date{2026, 12, 31}, money.Format(third, cur)}, {Date{2027, 1, 31}, money.Format(third, cur)},
+				{Date{2027, 2, 28}, money.Format(inv.Balance().Sub(third.Mul(decimal.NewFromInt(2))), cur)}}
+			plan, err := CheckPlan(&inv, ins)
+			if err != nil {
+				t.Fatal(err)
+			}
+			inv.Plan = plan
+		}
 		for step := 0; step < 25; step++ {
 			switch rng.IntN(5) {
 			case 0: // a payment
@@ -213,23 +224,28 @@ func TestCorrectionsKeepTheBalance(t *testing.T) {
 					inv.Payments = append(inv.Payments, Payment{ID: nextID, Amount: a})
 					inv.Paid = inv.Paid.Add(a)
 					inv.Status = StatusAfterPaid(&inv, inv.Paid)
+					inv.Plan = Settle(inv.Plan, a, at)
 				}
 			case 1: // a reversal
 				if len(inv.Payments) > 0 {
-					if next, err := ReversePayment(inv, 1+rng.Int64N(int64(len(inv.Payments))), "error", "acc", at); err == nil {
+					id := 1 + rng.Int64N(int64(len(inv.Payments)))
+					if next, err := ReversePayment(inv, id, "error", "acc", at); err == nil {
+						next.Plan = RaisePlan(next.Plan, next.Payments[id-1].Amount, Date{2026, 12, 20})
 						inv = next
 					}
 				}
-			case 2: // a late fee charged
+			case 2: // a late fee charged, added to the plan as the engine adds it
 				if inv.Open() {
-					fee := decimal.New(rng.Int64N(5000), -2)
+					fee := decimal.New(1+rng.Int64N(5000), -2)
 					inv.LateFees = inv.LateFees.Add(fee)
 					fees = fees.Add(fee)
 					inv.Status = StatusOf(&inv)
+					inv.Plan = RaisePlan(inv.Plan, fee, Date{2026, 12, 20})
 				}
 			case 3: // a waiver
 				if next, a, err := WaiveLateFees(inv, amountUpTo(LateFeesOutstanding(&inv)), "goodwill"); err == nil {
 					inv, waived = next, waived.Add(a)
+					inv.Plan = LowerPlan(inv.Plan, a, at)
 				}
 			case 4: // a credit note
 				before := inv.Balance()
@@ -239,8 +255,12 @@ func TestCorrectionsKeepTheBalance(t *testing.T) {
 						t.Fatalf("credit note of %s on a balance of %s", cn.Total, before)
 					}
 					inv = ApplyCreditNote(inv, cn.Total)
+					inv.Plan = LowerPlan(inv.Plan, cn.Total, at)
 					creditedNet, credits = creditedNet.Add(cn.Amount), credits.Add(cn.Total)
 				}
+			}
+			if planned {
+				checkPlan(t, inv, fmt.Sprintf("history %d step %d", h, step))
 			}
 			want := base.Total.Add(fees).Sub(waived).Sub(PaidOf(inv.Payments)).Sub(credits)
 			switch {
@@ -255,6 +275,24 @@ func TestCorrectionsKeepTheBalance(t *testing.T) {
 			case creditedNet.GreaterThan(doc.Totals.TaxableBase):
 				t.Fatalf("credited %s of a net %s", creditedNet, doc.Totals.TaxableBase)
 			}
+		}
+	}
+}
+
+// checkPlan requires inv's plan to add up to its balance, each
+// installment paid within its amount (never below zero), settled exactly
+// when paid in full, and none after the invoice is settled left owing.
+func checkPlan(t *testing.T, inv Invoice, where string) {
+	t.Helper()
+	if !PlanBalance(inv.Plan).Equal(inv.Balance()) {
+		t.Fatalf("%s: the installments owe %s, the balance is %s: %+v", where, PlanBalance(inv.Plan), inv.Balance(), inv.Plan)
+	}
+	for i, in := range inv.Plan {
+		switch {
+		case in.Amount.IsNegative() || in.Paid.IsNegative() || in.Paid.GreaterThan(in.Amount):
+			t.Fatalf("%s: installment %d pays %s of %s", where, i, in.Paid, in.Amount)
+		case in.Settled() != in.Paid.Equal(in.Amount):
+			t.Fatalf("%s: installment %d settled %v with %s paid of %s", where, i, in.Settled(), in.Paid, in.Amount)
 		}
 	}
 }

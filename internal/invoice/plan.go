@@ -116,3 +116,69 @@ func Settle(ins []Installment, amount decimal.Decimal, at time.Time) []Installme
 	}
 	return out
 }
+
+// PlanBalance is what is still owed on a plan's installments together.
+// While an invoice has a plan, it equals the invoice's balance: every
+// change of the balance changes the plan with it (Settle, LowerPlan,
+// RaisePlan, and the late fees the follow-up engine adds to the plan).
+func PlanBalance(ins []Installment) decimal.Decimal {
+	sum := decimal.Zero
+	for _, in := range ins {
+		sum = sum.Add(in.Balance())
+	}
+	return sum
+}
+
+// LowerPlan takes amount off a payment plan, for a credit note or a
+// late-fee waiver that lowered the invoice's balance by amount: from the
+// last installment still owing backwards, each lowered at most to what
+// was paid towards it (never below zero); one lowered to what was paid is
+// settled at instant at. So the installments keep adding up to the
+// balance. What exceeds the plan's balance is ignored. The input is not
+// modified.
+func LowerPlan(ins []Installment, amount decimal.Decimal, at time.Time) []Installment {
+	if ins == nil {
+		return nil
+	}
+	out := make([]Installment, len(ins))
+	copy(out, ins)
+	left := amount
+	for i := len(out) - 1; i >= 0 && left.IsPositive(); i-- {
+		owed := out[i].Balance()
+		if !owed.IsPositive() {
+			continue
+		}
+		take := decimal.Min(owed, left)
+		out[i].Amount = out[i].Amount.Sub(take)
+		left = left.Sub(take)
+		if out[i].Paid.Equal(out[i].Amount) {
+			settled := at
+			out[i].SettledAt = &settled
+		}
+	}
+	return out
+}
+
+// RaisePlan adds amount to a payment plan, for a reversed payment that
+// raised the invoice's balance by amount: to the last installment not
+// yet settled, or, when every installment is settled, as a new last
+// installment (ID 0) due on due, or the day after the plan's last due
+// date if that is later. It is the rule late fees follow (SPEC §5). An
+// invoice without a plan keeps none. The input is not modified.
+func RaisePlan(ins []Installment, amount decimal.Decimal, due Date) []Installment {
+	if len(ins) == 0 || !amount.IsPositive() {
+		return ins
+	}
+	out := make([]Installment, len(ins), len(ins)+1)
+	copy(out, ins)
+	for i := len(out) - 1; i >= 0; i-- {
+		if !out[i].Settled() {
+			out[i].Amount = out[i].Amount.Add(amount)
+			return out
+		}
+	}
+	if last := out[len(out)-1].DueDate.AddDays(1); due.Before(last) {
+		due = last
+	}
+	return append(out, Installment{DueDate: due, Amount: amount, Paid: decimal.Zero})
+}

@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/shopspring/decimal"
+
 	"github.com/remitapp/remit/internal/remit"
 )
 
@@ -103,5 +105,45 @@ func TestSettle(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestLowerAndRaisePlan lowers a plan from its last installment still
+// owing backwards, never below what was paid towards one (settling it),
+// and raises it on its last open installment, or on a new one after the
+// last due date when every installment is settled.
+func TestLowerAndRaisePlan(t *testing.T) {
+	at := time.Date(2026, 12, 20, 9, 0, 0, 0, time.UTC)
+	early := at.Add(-240 * time.Hour)
+	plan := []Installment{
+		{ID: 1, DueDate: Date{2026, 12, 1}, Amount: dec("100"), Paid: dec("100"), SettledAt: &early},
+		{ID: 2, DueDate: Date{2027, 1, 1}, Amount: dec("100"), Paid: dec("30")},
+		{ID: 3, DueDate: Date{2027, 2, 1}, Amount: dec("100"), Paid: decimal.Zero},
+	}
+	low := LowerPlan(plan, dec("150"), at)
+	if !low[2].Amount.IsZero() || low[2].SettledAt == nil || !low[1].Amount.Equal(dec("50")) || low[1].SettledAt != nil || !low[0].Amount.Equal(dec("100")) {
+		t.Fatalf("lowered by 150: %+v", low)
+	}
+	if !plan[2].Amount.Equal(dec("100")) {
+		t.Fatal("LowerPlan modified its input")
+	}
+	low = LowerPlan(low, dec("20"), at)
+	if !low[1].Amount.Equal(dec("30")) || low[1].SettledAt == nil || !PlanBalance(low).IsZero() {
+		t.Fatalf("lowered to what was paid: %+v", low)
+	}
+	if over := LowerPlan(low, dec("5"), at); !over[1].Amount.Equal(dec("30")) || !over[2].Amount.IsZero() {
+		t.Fatalf("lowered below what was paid: %+v", over)
+	}
+
+	up := RaisePlan(low, dec("40"), Date{2026, 12, 20})
+	if len(up) != 4 || up[3].ID != 0 || !up[3].Amount.Equal(dec("40")) || up[3].DueDate != (Date{2027, 2, 2}) || up[3].Settled() {
+		t.Fatalf("raised a settled plan: %+v", up)
+	}
+	up = RaisePlan(up, dec("10"), Date{2027, 6, 1})
+	if len(up) != 4 || !up[3].Amount.Equal(dec("50")) {
+		t.Fatalf("raised on the open installment: %+v", up)
+	}
+	if RaisePlan(nil, dec("10"), Date{2027, 6, 1}) != nil {
+		t.Fatal("an invoice without a plan got one")
 	}
 }

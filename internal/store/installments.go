@@ -67,30 +67,60 @@ func (db *DB) ReplaceInstallments(ctx context.Context, tx *Tx, clientKey string,
 	})
 }
 
-// UpdateInstallments writes what has been paid towards each installment
-// and when it was settled, after invoice.Settle applied a payment.
-func (db *DB) UpdateInstallments(ctx context.Context, tx *Tx, clientKey string, ins []invoice.Installment) error {
+// UpdateInstallments writes each installment's amount, what has been
+// paid towards it and when it was settled, after invoice.Settle applied a
+// payment or invoice.LowerPlan or RaisePlan followed the balance. An
+// installment without an ID (RaisePlan's new last one) is added to
+// invoiceID's plan and given its ID.
+func (db *DB) UpdateInstallments(ctx context.Context, tx *Tx, clientKey string, invoiceID int64, ins []invoice.Installment) error {
 	const op = "store.UpdateInstallments"
 	if len(ins) == 0 {
 		return nil
 	}
-	ids := make([]int64, len(ins))
-	paid := make([]pgtype.Numeric, len(ins))
-	settled := make([]time.Time, len(ins)) // the zero time stands for NULL (see the query)
-	for i, in := range ins {
-		ids[i], paid[i] = in.ID, numeric(in.Paid)
-		if in.SettledAt != nil {
-			settled[i] = *in.SettledAt
+	var ids []int64
+	var amounts, paid []pgtype.Numeric
+	var settled []time.Time // the zero time stands for NULL (see the query)
+	for _, in := range ins {
+		if in.ID == 0 {
+			continue
 		}
+		var at time.Time
+		if in.SettledAt != nil {
+			at = *in.SettledAt
+		}
+		ids, amounts, paid, settled = append(ids, in.ID), append(amounts, numeric(in.Amount)), append(paid, numeric(in.Paid)), append(settled, at)
 	}
-	n, err := db.queries(tx).UpdateInstallments(ctx, dbsqlc.UpdateInstallmentsParams{
-		ClientKey: clientKey, Ids: ids, Paid: paid, SettledAts: settled,
+	q := db.queries(tx)
+	n, err := q.UpdateInstallments(ctx, dbsqlc.UpdateInstallmentsParams{
+		ClientKey: clientKey, Ids: ids, Amounts: amounts, Paid: paid, SettledAts: settled,
 	})
 	if err != nil {
 		return classify(op, err)
 	}
-	if int(n) != len(ins) {
+	if int(n) != len(ids) {
 		return remit.Errorf(remit.NotFound, op, "some installments do not exist")
+	}
+	for i := range ins {
+		if ins[i].ID != 0 {
+			continue
+		}
+		if !ins[i].Paid.IsZero() || ins[i].SettledAt != nil {
+			return remit.Errorf(remit.Internal, op, "a new installment is added unpaid")
+		}
+		exists, err := q.InvoiceExists(ctx, dbsqlc.InvoiceExistsParams{ClientKey: clientKey, ID: invoiceID})
+		if err != nil {
+			return classify(op, err)
+		}
+		if !exists {
+			return errNotFoundf(op, "no invoice %d", invoiceID)
+		}
+		id, err := q.AppendInstallment(ctx, dbsqlc.AppendInstallmentParams{
+			ClientKey: clientKey, InvoiceID: invoiceID, DueDate: pgDate(ins[i].DueDate), Amount: numeric(ins[i].Amount),
+		})
+		if err != nil {
+			return classify(op, err)
+		}
+		ins[i].ID = id
 	}
 	return nil
 }

@@ -70,7 +70,10 @@ func paymentIsolationChecks(a, b string) map[string]func(t *testing.T, e env) {
 			must(t, err)
 			now := e.clock.Now()
 			ins[0].Paid, ins[0].SettledAt = ins[0].Amount, &now
-			notFound(t, e.db.UpdateInstallments(ctx, nil, b, ins))
+			ins[1].Amount = d("9.00")
+			notFound(t, e.db.UpdateInstallments(ctx, nil, b, idOf(t, e, "invoices", a), ins))
+			added := []invoice.Installment{{DueDate: invoice.Date{Year: 2026, Month: 6, Day: 1}, Amount: d("4.00"), Paid: d("0")}}
+			notFound(t, e.db.UpdateInstallments(ctx, nil, b, idOf(t, e, "invoices", a), added))
 		}),
 		"AddLateFeeToPlan": guard(func(t *testing.T, e env, id int64) {
 			// B's fee on A's invoice finds no plan of B's: nothing changes.

@@ -61,6 +61,33 @@ func (q *Queries) AppendFeeInstallment(ctx context.Context, arg AppendFeeInstall
 	return err
 }
 
+const appendInstallment = `-- name: AppendInstallment :one
+INSERT INTO installments (client_key, invoice_id, position, due_date, amount, paid, settled_at)
+SELECT $1, $2, coalesce(max(i.position) + 1, 0), $3, $4, 0, NULL
+FROM installments i WHERE i.client_key = $1 AND i.invoice_id = $2
+RETURNING id
+`
+
+type AppendInstallmentParams struct {
+	ClientKey string
+	InvoiceID int64
+	DueDate   pgtype.Date
+	Amount    pgtype.Numeric
+}
+
+// AppendInstallment adds a last installment to an invoice's plan.
+func (q *Queries) AppendInstallment(ctx context.Context, arg AppendInstallmentParams) (int64, error) {
+	row := q.db.QueryRow(ctx, appendInstallment,
+		arg.ClientKey,
+		arg.InvoiceID,
+		arg.DueDate,
+		arg.Amount,
+	)
+	var id int64
+	err := row.Scan(&id)
+	return id, err
+}
+
 const deleteInstallments = `-- name: DeleteInstallments :exec
 DELETE FROM installments WHERE client_key = $1 AND invoice_id = $2
 `
@@ -151,28 +178,30 @@ func (q *Queries) Installments(ctx context.Context, arg InstallmentsParams) ([]I
 }
 
 const updateInstallments = `-- name: UpdateInstallments :execrows
-UPDATE installments i SET paid = u.paid,
+UPDATE installments i SET amount = u.amount, paid = u.paid,
     settled_at = nullif(u.settled_at, '0001-01-01 00:00:00+00'::timestamptz)
-FROM (SELECT unnest($2::bigint[]) AS id, unnest($3::numeric[]) AS paid,
-        unnest($4::timestamptz[]) AS settled_at) u
+FROM (SELECT unnest($2::bigint[]) AS id, unnest($3::numeric[]) AS amount,
+        unnest($4::numeric[]) AS paid, unnest($5::timestamptz[]) AS settled_at) u
 WHERE i.client_key = $1 AND i.id = u.id
 `
 
 type UpdateInstallmentsParams struct {
 	ClientKey  string
 	Ids        []int64
+	Amounts    []pgtype.Numeric
 	Paid       []pgtype.Numeric
 	SettledAts []time.Time
 }
 
-// UpdateInstallments writes many installments' payments at once; the
-// arrays run in parallel (one unnest each, zipped). sqlc types an array's
-// elements as never NULL, so an installment not yet settled passes the
-// zero time.Time (0001-01-01 UTC), which stands for NULL here.
+// UpdateInstallments writes many installments' amounts and payments at
+// once; the arrays run in parallel (one unnest each, zipped). sqlc types
+// an array's elements as never NULL, so an installment not yet settled
+// passes the zero time.Time (0001-01-01 UTC), which stands for NULL here.
 func (q *Queries) UpdateInstallments(ctx context.Context, arg UpdateInstallmentsParams) (int64, error) {
 	result, err := q.db.Exec(ctx, updateInstallments,
 		arg.ClientKey,
 		arg.Ids,
+		arg.Amounts,
 		arg.Paid,
 		arg.SettledAts,
 	)
