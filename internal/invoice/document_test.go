@@ -57,7 +57,7 @@ func issueInput() IssueInput {
 		Settings: germanSeller(), Customer: c, Number: "INV-2026-0042",
 		IssueDate: Date{2026, 12, 1}, Period: Period{Start: Date{2026, 11, 1}, End: Date{2026, 11, 30}},
 		Lines: append(items, fixed...), Discount: Discount{Percent: &pct},
-		LatePaymentTerms: "Interest at 9 points above the ECB base rate and EUR 40 per invoice (Directive 2011/7/EU)",
+		LatePaymentTerms: "Late payment bears simple interest from the day after the due date at the reference rate of the European Central Bank (its main refinancing rate on 1 January or 1 July of each half-year) plus 8 percentage points per year, and a fixed sum of EUR 40 is due as compensation for recovery costs, without a reminder (Directive 2011/7/EU).",
 		Today:            Date{2026, 12, 3},
 	}
 }

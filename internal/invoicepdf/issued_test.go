@@ -73,7 +73,7 @@ func legalCases(t *testing.T) []legalCase {
 			Settings: northwind(), Customer: fr, Number: "INV-2026-0042", IssueDate: issueDay, Period: novPeriod,
 			Lines:    lines(&fr, invoice.LineItemInput{Kind: "fixed", Description: "Monthly retainer", Quantity: "1", UnitPrice: "500"}),
 			Discount: invoice.Discount{Percent: &pct}, Today: issueDay,
-			LatePaymentTerms: "Interest at 9 percentage points above the ECB base rate and a flat EUR 40 per invoice (Directive 2011/7/EU).",
+			LatePaymentTerms: "Late payment bears simple interest from the day after the due date at the reference rate of the European Central Bank (its main refinancing rate on 1 January or 1 July of each half-year) plus 8 percentage points per year, and a fixed sum of EUR 40 is due as compensation for recovery costs, without a reminder (Directive 2011/7/EU).",
 		}, []string{
 			"Northwind Consulting GmbH", "Hauptstraße 5", "10115 Berlin", "Germany", "VAT ID: DE123456789",
 			"Société Lumière SARL", "12 rue de la Paix", "75002 Paris", "France", "VAT ID: FR40303265045", "Your reference: PO-7781",
@@ -84,7 +84,7 @@ func legalCases(t *testing.T) []legalCase {
 			"Subtotal", "720.00 EUR", "Discount (5%)", "-36.00 EUR", "Net total", "684.00 EUR", "Reverse charge 0%", "0.00 EUR",
 			"Total", "Balance due", "Currency", "EUR",
 			"IBAN: DE89 3704 0044 0532 0130 00", "BIC: COBADEFFXXX", "Account holder: Northwind Consulting GmbH",
-			"Late payment", "ECB base rate",
+			"Late payment", "European Central Bank",
 		}},
 		{"UK VAT: a London seller billing a Manchester business", invoice.IssueInput{
 			Settings: uk, Customer: gb, Number: "TD-2026-0007", IssueDate: issueDay, Period: novPeriod,
@@ -92,7 +92,7 @@ func legalCases(t *testing.T) []legalCase {
 				invoice.LineItemInput{Kind: "fixed", Description: "Dashboard licences", Quantity: "3", UnitPrice: "19.99"},
 				invoice.LineItemInput{Kind: "expense", Description: "Rail fare London–Manchester", Amount: "84.50", Receipt: "LNER-55120", TaxCategory: "zero"}),
 			Discount: invoice.Discount{Amount: &off}, Today: issueDay,
-			LatePaymentTerms: "Statutory interest at 8% above the Bank of England base rate under the Late Payment of Commercial Debts (Interest) Act 1998.",
+			LatePaymentTerms: "Late payment bears statutory simple interest from the day after the due date at 8% per year above the Bank of England base rate in force on the 31 December or 30 June before the half-year in which payment became late, and a fixed sum for recovery costs is due of GBP 40 on a debt under GBP 1,000, GBP 70 under GBP 10,000 and GBP 100 from GBP 10,000 (Late Payment of Commercial Debts (Interest) Act 1998).",
 		}, []string{
 			"Thames Digital Ltd", "1 Poultry", "EC2R 8EJ London", "United Kingdom", "VAT ID: GB123456789",
 			"Kestrel Analytics plc", "20 Deansgate", "M3 1AZ Manchester", "VAT ID: GB987654321",
@@ -108,7 +108,7 @@ func legalCases(t *testing.T) []legalCase {
 		{"US: a German seller billing a New York company", invoice.IssueInput{
 			Settings: us, Customer: usc, Number: "INV-2026-0043", IssueDate: issueDay, Period: novPeriod,
 			Lines: lines(&usc), Today: issueDay,
-			LatePaymentTerms: "1.5% per month on balances unpaid after the due date.",
+			LatePaymentTerms: "Overdue balances bear simple interest at 18% per year (1.5% per month), accruing daily from the day after the due date until paid, or at the highest rate permitted by law, if lower.",
 		}, []string{
 			"Northwind Consulting GmbH", "VAT ID: DE123456789", "Acme Rocket Works Inc.", "350 Fifth Avenue", "10118 New York, NY", "United States",
 			"VAT ID: EIN 12-3456789", "INV-2026-0043", "0.3333 h", "150.00", "50.00", "1.50 h", "225.00", "O",
