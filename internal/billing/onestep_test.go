@@ -70,4 +70,12 @@ func TestOneStepInvoiceKeepsItsDocument(t *testing.T) {
 	if cn.Document.Buyer.Address.City != "Paris" || cn.Document.Seller.Name != "Remit Consulting LLC" || cn.Document.LatePaymentTerms == "" {
 		t.Fatalf("credit note parties %+v / %+v", cn.Document.Seller, cn.Document.Buyer)
 	}
+	// The credit note follows the unchanged total on the invoice's PDF.
+	credited, _, err := b.svc.PDF(b.ctx, b.viewer, inv.ID)
+	if err != nil {
+		t.Fatalf("PDF of the credited invoice: %v", err)
+	}
+	if bytes.Equal(credited, before) {
+		t.Fatal("the PDF does not show the credit note")
+	}
 }

@@ -67,7 +67,8 @@ func (s *Service) InvoicePDF(ctx context.Context, t remit.Tenant, id int64) ([]b
 }
 
 // issuedPDF renders an invoice from the document kept at issue, with
-// what followed (payments, late fees, waivers) below its total. Invoices
+// what followed (payments, late fees, waivers, credit notes) below its
+// total. Invoices
 // issued before documents were kept have none and render as before.
 func issuedPDF(t remit.Tenant, inv *invoice.Invoice, doc invoice.Document) ([]byte, string, error) {
 	x := invoicepdf.Issued{
@@ -78,6 +79,9 @@ func issuedPDF(t remit.Tenant, inv *invoice.Invoice, doc invoice.Document) ([]by
 	}
 	for _, p := range inv.Payments {
 		x.Payments = append(x.Payments, invoicepdf.PaidRow{PaidOn: p.PaidOn, Method: p.Method, Reference: p.Reference, Amount: p.Amount, Reversed: p.Reversed})
+	}
+	for _, cn := range inv.CreditNotes {
+		x.CreditNotes = append(x.CreditNotes, invoicepdf.CreditRow{Number: cn.Number, IssueDate: cn.IssueDate, Total: cn.Total})
 	}
 	for _, in := range inv.Plan {
 		if in.Amount.IsZero() {
