@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"image/color"
+	"image/png"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -191,11 +193,8 @@ func (b *Browser) WaitInFrame(what, part, js string, timeout time.Duration) {
 // $REMIT_TEST_OUTPUT when set, else testdata/screenshots (ignored by git).
 func (b *Browser) Screenshot(name string) string {
 	b.t.Helper()
-	dir := os.Getenv("REMIT_TEST_OUTPUT")
-	if dir == "" {
-		dir = filepath.Join("testdata", "screenshots")
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	dir, err := outputDir()
+	if err != nil {
 		b.t.Errorf("screenshot dir: %v", err)
 		return ""
 	}
@@ -206,12 +205,76 @@ func (b *Browser) Screenshot(name string) string {
 		b.t.Logf("screenshot %s: %v", name, err)
 		return ""
 	}
-	safe := strings.NewReplacer("/", "_", " ", "_").Replace(b.t.Name() + "-" + name)
-	path := filepath.Join(dir, safe+".png")
+	path := filepath.Join(dir, b.fileName(name)+".png")
 	if err := os.WriteFile(path, png, 0o644); err != nil {
 		b.t.Errorf("screenshot: %v", err)
 	}
 	b.t.Logf("screenshot: %s", path)
+	return path
+}
+
+// outputDir is the folder screenshots go to: $REMIT_TEST_OUTPUT when set,
+// else testdata/screenshots (ignored by git).
+func outputDir() (string, error) {
+	dir := os.Getenv("REMIT_TEST_OUTPUT")
+	if dir == "" {
+		dir = filepath.Join("testdata", "screenshots")
+	}
+	return dir, os.MkdirAll(dir, 0o755)
+}
+
+// fileName is a screenshot's file name (without extension) for the
+// running test.
+func (b *Browser) fileName(name string) string {
+	return strings.NewReplacer("/", "_", " ", "_").Replace(b.t.Name() + "-" + name)
+}
+
+// PDFPage renders the first page of a PDF as a PNG with pdftoppm
+// (poppler-utils, installed by scripts/deps.sh) and keeps it with the
+// screenshots, so a rendered document is looked at with the pages that
+// produced it. It fails the test when the PDF does not render and
+// returns the PNG's path.
+func (b *Browser) PDFPage(name string, pdf []byte) string {
+	b.t.Helper()
+	dir, err := outputDir()
+	if err != nil {
+		b.t.Fatalf("screenshot dir: %v", err)
+	}
+	tmp := b.t.TempDir()
+	in := filepath.Join(tmp, "doc.pdf")
+	if err := os.WriteFile(in, pdf, 0o644); err != nil {
+		b.t.Fatal(err)
+	}
+	prefix := filepath.Join(dir, b.fileName(name))
+	out, err := exec.Command("pdftoppm", "-png", "-r", "90", "-f", "1", "-l", "1", "-singlefile", in, prefix).CombinedOutput()
+	if err != nil {
+		b.t.Fatalf("pdftoppm %s: %v\n%s (run scripts/deps.sh)", name, err, out)
+	}
+	path := prefix + ".png"
+	f, err := os.Open(path)
+	if err != nil {
+		b.t.Fatalf("pdftoppm left no page image for %s: %v", name, err)
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		b.t.Fatalf("page image of %s: %v", name, err)
+	}
+	// A page with text on it has dark pixels; a blank or failed render
+	// has next to none.
+	r := img.Bounds()
+	dark := 0
+	for y := r.Min.Y; y < r.Max.Y; y += 2 {
+		for x := r.Min.X; x < r.Max.X; x += 2 {
+			if c := color.GrayModel.Convert(img.At(x, y)).(color.Gray); c.Y < 128 {
+				dark++
+			}
+		}
+	}
+	if total := r.Dx() * r.Dy() / 4; dark*200 < total {
+		b.t.Fatalf("the page of %s is nearly blank (%d dark of %d sampled pixels)", name, dark, total)
+	}
+	b.t.Logf("PDF page: %s", path)
 	return path
 }
 

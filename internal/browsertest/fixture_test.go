@@ -33,6 +33,9 @@ type demo struct {
 	stack   *apptest.Stack
 	site    *apptest.Site
 	overdue invoiceJSON
+	// customerID is Acme's, created with the fields of acme.
+	customerID int64
+	acme       map[string]any
 	// period2 has Acme work not yet billed, for the generate flow.
 	period2Start, period2End string
 	b                        *Browser
@@ -45,7 +48,7 @@ func day(t time.Time) string { return t.UTC().Format(time.DateOnly) }
 // REMIT_FORGE_JWKS_URL must be known before the stack starts, while the
 // simulator's port is known only after: a loopback forwarder serves the
 // simulator's all.js and Forge JWKS meanwhile.
-func newDemo(t *testing.T) *demo {
+func newDemo(t *testing.T, with ...func(*apptest.Options)) *demo {
 	t.Helper()
 	var simURL atomic.Value
 	simURL.Store("")
@@ -65,9 +68,13 @@ func newDemo(t *testing.T) *demo {
 		_, _ = io.Copy(w, resp.Body)
 	}))
 	t.Cleanup(fwd.Close)
-	s := apptest.Start(t, apptest.Options{WithSim: true, Env: map[string]string{"REMIT_CONNECT_JS_URL": fwd.URL + "/all.js",
+	opts := apptest.Options{WithSim: true, Env: map[string]string{"REMIT_CONNECT_JS_URL": fwd.URL + "/all.js",
 		"REMIT_FORGE_APP_ID": forgeAppID, "REMIT_FORGE_JWKS_URL": fwd.URL + jirasim.ForgeJWKSPath},
-		WrapHandler: baseline.wrap})
+		WrapHandler: baseline.wrap}
+	for _, w := range with {
+		w(&opts)
+	}
+	s := apptest.Start(t, opts)
 	demohost.Mount(s.Sim, nil)
 	simURL.Store(s.SimURL)
 
@@ -104,7 +111,7 @@ func newDemo(t *testing.T) *demo {
 	if r := site.API(t, "POST", "/invoices", body, &inv); r.StatusCode != 201 {
 		t.Fatalf("invoice: %d %v", r.StatusCode, apptest.Problem(t, r))
 	}
-	d := &demo{stack: s, site: site, period2Start: day(p2), period2End: day(p2.AddDate(0, 0, 29))}
+	d := &demo{stack: s, site: site, customerID: c.ID, acme: acme, period2Start: day(p2), period2End: day(p2.AddDate(0, 0, 29))}
 	d.overdue = d.waitIssue(t, inv.ID)
 	d.b = NewBrowser(t)
 	return d

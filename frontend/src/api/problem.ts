@@ -6,13 +6,16 @@ export class ApiError extends Error {
   readonly status: number;
   readonly title: string;
   readonly fieldErrors: Record<string, string>;
+  /** The problem's detail without the field errors the message adds. */
+  readonly detail: string;
 
-  constructor(status: number, title: string, message: string, fieldErrors: Record<string, string> = {}) {
+  constructor(status: number, title: string, message: string, fieldErrors: Record<string, string> = {}, detail = message) {
     super(message);
     this.name = 'ApiError';
     this.status = status;
     this.title = title;
     this.fieldErrors = fieldErrors;
+    this.detail = detail;
   }
 }
 
@@ -46,7 +49,7 @@ export function problemError(status: number, statusText: string, contentType: st
       }
       const names = Object.keys(fields).sort();
       const message = names.length === 0 ? detail : `${detail}: ${names.map((n) => `${n} ${fields[n]}`).join('; ')}`;
-      return new ApiError(status, title, message, fields);
+      return new ApiError(status, title, message, fields, detail);
     }
   }
   if (status === 502 || status === 503 || status === 504) {

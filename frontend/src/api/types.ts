@@ -16,6 +16,35 @@ export interface Payment {
   paidOn: string;
   method: string;
   reference?: string;
+  /** A payment recorded in error stays listed, marked reversed. */
+  reversed?: boolean;
+  reversedAt?: string;
+  reversedBy?: string;
+  reversalReason?: string;
+}
+
+/** CreditNote is a correction of an issued invoice (SPEC §4). */
+export interface CreditNote {
+  id: number;
+  number: string;
+  issueDate: string;
+  amount: string;
+  tax: string;
+  total: string;
+  currency: string;
+  reason: string;
+  /** The API path of its PDF (/api/v1/invoices/{id}/credit-notes/{cn}/pdf). */
+  pdf: string;
+}
+
+/** AuditEntry is one entry of an invoice's audit log. */
+export interface AuditEntry {
+  id: number;
+  at: string;
+  actor: string;
+  action: string;
+  before: Record<string, unknown> | null;
+  after: Record<string, unknown> | null;
 }
 
 export interface Installment {
@@ -42,6 +71,9 @@ export interface Invoice {
   total: string;
   paid: string;
   lateFees: string;
+  lateFeesWaived?: string;
+  credited?: string;
+  creditNotes?: CreditNote[];
   balance: string;
   issueDate: string | null;
   dueDate: string | null;

@@ -38,7 +38,8 @@ export function GenerateFlow({ api, customers, today, disabled, onCreated }: {
   const [end, setEnd] = useState(defEnd);
   const [preview, setPreview] = useState<Invoice>();
   const [created, setCreated] = useState<Invoice>();
-  const [busy, setBusy] = useState<'' | 'preview' | 'create' | 'issue'>('');
+  const [drafted, setDrafted] = useState<Invoice>();
+  const [busy, setBusy] = useState<'' | 'preview' | 'create' | 'issue' | 'draft'>('');
   const [fields, setFields] = useState<Record<string, string>>({});
   const [error, setError] = useState<Error>();
   const body = { customerId, periodStart: start, periodEnd: end };
@@ -54,6 +55,7 @@ export function GenerateFlow({ api, customers, today, disabled, onCreated }: {
     setFields({});
     setPreview(undefined);
     setCreated(undefined);
+    setDrafted(undefined);
     try {
       setPreview(await api.post<Invoice>('/invoices/preview', body));
     } catch (err) {
@@ -85,6 +87,22 @@ export function GenerateFlow({ api, customers, today, disabled, onCreated }: {
     }
   };
 
+  // A draft holds its work but has no number, Jira issue or follow-ups
+  // until it is finalized from the list of invoices.
+  const doDraft = async () => {
+    setBusy('draft');
+    setError(undefined);
+    try {
+      setDrafted(await api.post<Invoice>('/invoices', { ...body, draft: true }));
+      setPreview(undefined);
+      onCreated();
+    } catch (err) {
+      fail(err);
+    } finally {
+      setBusy('');
+    }
+  };
+
   const cur = preview?.currency ?? 'USD';
   return (
     <Stack space="space.200">
@@ -108,6 +126,11 @@ export function GenerateFlow({ api, customers, today, disabled, onCreated }: {
         {preview ? (
           <Button appearance="primary" onClick={() => void doCreate()} isLoading={busy === 'create'} isDisabled={disabled || busy !== ''}>
             Create invoice
+          </Button>
+        ) : null}
+        {preview ? (
+          <Button onClick={() => void doDraft()} isLoading={busy === 'draft'} isDisabled={disabled || busy !== ''}>
+            Save as draft
           </Button>
         ) : null}
       </Inline>
@@ -147,6 +170,13 @@ export function GenerateFlow({ api, customers, today, disabled, onCreated }: {
             />
           </div>
         </Stack>
+      ) : null}
+      {drafted ? (
+        <Notice appearance="information" title={`Draft saved for ${drafted.customerName}`}>
+          <p data-testid="drafted">
+            Total {formatMoney(drafted.total, drafted.currency)}. It has no number yet: finalize it from the list of invoices below.
+          </p>
+        </Notice>
       ) : null}
       {created ? (
         <Notice appearance="success" title={`Invoice ${created.number} created`}>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { exponent, formatMoney, parseAmount } from './money';
+import { exponent, feesOutstanding, formatMoney, fromMinorUnits, minorUnits, parseAmount } from './money';
 import { dateInZone, formatDate, formatHours, formatInstant, overdueLabel } from './dates';
 
 describe('money', () => {
@@ -42,6 +42,18 @@ describe('money', () => {
       else expect(r.ok ? r.value : r.message).toMatch(want);
     });
   }
+});
+
+describe('late fees outstanding', () => {
+  it('counts in minor units, never below zero nor above the balance', () => {
+    expect(minorUnits('12.5', 'USD')).toBe(1250n);
+    expect(fromMinorUnits(1250n, 'USD')).toBe('12.50');
+    expect(fromMinorUnits(5n, 'KWD')).toBe('0.005');
+    expect(fromMinorUnits(1200n, 'JPY')).toBe('1200');
+    expect(feesOutstanding({ lateFees: '40.00', lateFeesWaived: '15.00', balance: '100.00', currency: 'USD' })).toBe('25.00');
+    expect(feesOutstanding({ lateFees: '40.00', lateFeesWaived: '0.00', balance: '10.00', currency: 'USD' })).toBe('10.00');
+    expect(feesOutstanding({ lateFees: '0.00', balance: '10.00', currency: 'USD' })).toBe('0.00');
+  });
 });
 
 describe('dates', () => {

@@ -53,3 +53,33 @@ export function parseAmount(input: string, currency: string): ParsedAmount {
   if (/^0(\.0*)?$/.test(value)) return { ok: false, message: 'Enter an amount greater than zero' };
   return { ok: true, value };
 }
+
+/** minorUnits reads a decimal amount string as a whole number of the
+ * currency's minor units (cents), exactly. */
+export function minorUnits(amount: string | undefined, currency: string): bigint {
+  const e = exponent(currency);
+  const m = /^(-?)(\d+)(?:\.(\d*))?$/.exec((amount ?? '').trim());
+  if (!m) return 0n;
+  const [, sign = '', int = '0', frac = ''] = m;
+  const n = BigInt(int + frac.padEnd(e, '0').slice(0, e));
+  return sign ? -n : n;
+}
+
+/** fromMinorUnits is minorUnits' inverse: "12.50" for 1250n cents. */
+export function fromMinorUnits(n: bigint, currency: string): string {
+  const e = exponent(currency);
+  const sign = n < 0n ? '-' : '';
+  const s = (n < 0n ? -n : n).toString().padStart(e + 1, '0');
+  return e === 0 ? sign + s : `${sign}${s.slice(0, -e)}.${s.slice(-e)}`;
+}
+
+/** feesOutstanding is what of an invoice's late fees may still be waived:
+ * those charged and not waived, and no more than the balance (as the
+ * API's invoice.LateFeesOutstanding). */
+export function feesOutstanding(inv: { lateFees: string; lateFeesWaived?: string; balance: string; currency: string }): string {
+  const c = inv.currency;
+  let n = minorUnits(inv.lateFees, c) - minorUnits(inv.lateFeesWaived, c);
+  const bal = minorUnits(inv.balance, c);
+  if (bal < n) n = bal;
+  return fromMinorUnits(n < 0n ? 0n : n, c);
+}

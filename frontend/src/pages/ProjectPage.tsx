@@ -54,7 +54,7 @@ export function ProjectPage({ ctx, api }: { ctx: PageContext; api: ApiClient }) 
                 <Heading size="medium" as="h2">
                   All invoices
                 </Heading>
-                <InvoiceList api={api} customers={customers.data.items} refresh={refresh} />
+                <InvoiceList api={api} customers={customers.data.items} refresh={refresh} today={today} disabled={!licensed(ctx)} />
               </Stack>
             </Box>
           </>

@@ -30,6 +30,20 @@ describe('invoice summary', () => {
     ]);
   });
 
+  it('shows the fees waived and the amount credited by credit notes', () => {
+    const rows = invoiceFigureRows(invoice({ lateFees: '40.00', lateFeesWaived: '15.00', credited: '200.00', balance: '1997.06' }));
+    expect(rows).toEqual([
+      ['Total', '$2,172.06'],
+      ['Paid', '$0.00'],
+      ['Late fees', '$40.00'],
+      ['Fees waived', '$15.00'],
+      ['Credited', '$200.00'],
+      ['Balance', '$1,997.06', 'strong'],
+      ['Due', '7 Nov 2026', undefined],
+    ]);
+    expect(invoiceFigureRows(invoice({ lateFeesWaived: '0.00', credited: '0.00' })).map((r) => r[0])).toEqual(['Total', 'Paid', 'Balance', 'Due']);
+  });
+
   it('does not call a paid invoice overdue', () => {
     const inv = invoice({ status: 'paid', overdue: true, daysOverdue: 3, paid: '2172.06', balance: '0.00' });
     expect(isOpen(inv)).toBe(false);

@@ -37,8 +37,14 @@ export function isOpen(inv: Pick<Invoice, 'status'>): boolean {
   return OPEN.has(inv.status);
 }
 
+/** isZero is whether a decimal string is zero (or absent). */
+function isZero(v: string | undefined): boolean {
+  return !v || /^-?0(\.0+)?$/.test(v);
+}
+
 /** invoiceFigureRows are the invoice panel's figures: total, paid, late
- * fees when there are any, balance and due date. */
+ * fees, the fees waived and the amount credited by credit notes when
+ * there are any, balance and due date. */
 export function invoiceFigureRows(inv: Invoice): FigureRow[] {
   const m = (v: string) => formatMoney(v, inv.currency);
   const open = isOpen(inv);
@@ -48,7 +54,9 @@ export function invoiceFigureRows(inv: Invoice): FigureRow[] {
     ['Total', m(inv.total)],
     ['Paid', m(inv.paid)],
   ];
-  if (inv.lateFees && !/^0(\.0+)?$/.test(inv.lateFees)) rows.push(['Late fees', m(inv.lateFees)]);
+  if (!isZero(inv.lateFees)) rows.push(['Late fees', m(inv.lateFees)]);
+  if (!isZero(inv.lateFeesWaived)) rows.push(['Fees waived', m(inv.lateFeesWaived!)]);
+  if (!isZero(inv.credited)) rows.push(['Credited', m(inv.credited!)]);
   rows.push(['Balance', m(inv.balance), inv.overdue && open ? 'danger' : 'strong']);
   rows.push(['Due', late ? `${due} · ${late}` : due, late ? 'danger' : undefined]);
   return rows;
