@@ -15,9 +15,10 @@ import (
 // TestEInvoiceOverHTTP downloads an invoice's e-invoice in each format
 // over the whole stack: the XML passes the rules and comes as an XML
 // attachment named after the invoice; an unknown format is a 400 listing
-// the formats; and each datum a format's rules require, taken away from
-// the settings or the customer, is a 422 naming that field. The credit
-// note's e-invoice follows the path its JSON gives.
+// the formats; the credit note's e-invoice follows the path its JSON
+// gives. An issued invoice keeps the details it was issued with, so
+// details lost later change nothing; an invoice issued without a datum a
+// format's rules require is a 422 naming that field.
 func TestEInvoiceOverHTTP(t *testing.T) {
 	t.Parallel()
 	s := apptest.Start(t, apptest.Options{WithSim: true, Clock: novemberFixture()})
@@ -76,6 +77,15 @@ func TestEInvoiceOverHTTP(t *testing.T) {
 		}
 	}
 
+	var cn struct{ CreditNote struct{ EInvoice string } }
+	if r := b.API(t, "POST", "/invoices/"+itoa(inv.ID)+"/credit-notes", map[string]any{"amount": "10.00", "reason": "Goodwill"}, &cn); r.StatusCode != 201 {
+		t.Fatalf("credit note: %d %v", r.StatusCode, apptest.Problem(t, r))
+	}
+	r, xml := get(strings.TrimPrefix(cn.CreditNote.EInvoice, "/api/v1") + "?format=cii")
+	if r.StatusCode != 200 || einvoice.Check(xml) != nil || !bytes.Contains(xml, []byte("<ram:TypeCode>381</ram:TypeCode>")) {
+		t.Fatalf("credit note e-invoice: %d %v\n%s", r.StatusCode, einvoice.Check(xml), xml)
+	}
+
 	without := func(m map[string]any, key string) map[string]any {
 		out := maps.Clone(m)
 		delete(out, key)
@@ -94,6 +104,16 @@ func TestEInvoiceOverHTTP(t *testing.T) {
 		out["address"] = a
 		return out
 	}
+	// The invoice keeps the details it was issued with: settings and the
+	// customer losing theirs later leave its e-invoice as it was.
+	put("/settings", sellerWithout("taxId"))
+	put("/customers/"+itoa(acmeID), without(customer, "address"))
+	if r, xml := get(base + "?format=cii"); r.StatusCode != 200 || einvoice.Check(xml) != nil {
+		t.Fatalf("the invoice after the details changed: %d", r.StatusCode)
+	}
+	if r := b.API(t, "POST", base[:len(base)-len("/einvoice")]+"/void", nil, nil); r.StatusCode != 200 {
+		t.Fatalf("void: %d", r.StatusCode)
+	}
 	for _, c := range []struct {
 		field    string
 		format   string
@@ -111,24 +131,23 @@ func TestEInvoiceOverHTTP(t *testing.T) {
 		{"customer.buyerReference", "xrechnung", settings, without(customer, "buyerReference")},
 		{"customer.peppolId", "ubl", settings, without(without(customer, "peppolId"), "billingEmail")},
 	} {
+		// An issued invoice keeps the details it was issued with: each case
+		// issues one from the lacking details, then voids it to free the work.
 		put("/settings", c.settings)
 		put("/customers/"+itoa(acmeID), c.customer)
-		r := b.API(t, "GET", base+"?format="+c.format, nil, nil)
+		var lacking invoiceResp
+		if r := b.API(t, "POST", "/invoices", map[string]any{"customerId": acmeID, "periodStart": periodStart, "periodEnd": periodEnd}, &lacking); r.StatusCode != 201 {
+			t.Fatalf("create without %s: %d %v", c.field, r.StatusCode, apptest.Problem(t, r))
+		}
+		r := b.API(t, "GET", "/invoices/"+itoa(lacking.ID)+"/einvoice?format="+c.format, nil, nil)
 		p := apptest.Problem(t, r)
 		errs, _ := p["errors"].(map[string]any)
 		if r.StatusCode != 422 || errs[c.field] == nil {
 			t.Errorf("%s without %s: %d %v, want a 422 naming it", c.format, c.field, r.StatusCode, p)
 		}
+		if r := b.API(t, "POST", "/invoices/"+itoa(lacking.ID)+"/void", nil, nil); r.StatusCode != 200 {
+			t.Fatalf("void: %d", r.StatusCode)
+		}
 	}
-	put("/settings", settings)
-	put("/customers/"+itoa(acmeID), customer)
 
-	var cn struct{ CreditNote struct{ EInvoice string } }
-	if r := b.API(t, "POST", "/invoices/"+itoa(inv.ID)+"/credit-notes", map[string]any{"amount": "10.00", "reason": "Goodwill"}, &cn); r.StatusCode != 201 {
-		t.Fatalf("credit note: %d %v", r.StatusCode, apptest.Problem(t, r))
-	}
-	r, xml := get(strings.TrimPrefix(cn.CreditNote.EInvoice, "/api/v1") + "?format=cii")
-	if r.StatusCode != 200 || einvoice.Check(xml) != nil || !bytes.Contains(xml, []byte("<ram:TypeCode>381</ram:TypeCode>")) {
-		t.Fatalf("credit note e-invoice: %d %v\n%s", r.StatusCode, einvoice.Check(xml), xml)
-	}
 }
