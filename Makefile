@@ -3,7 +3,7 @@ SHELL := /bin/bash
 GO    ?= go
 BIN   := bin
 
-.PHONY: all build run test test-go check lint sqlc fuzz bench bench-peer bench-soak bench-stress bench-sweep bench-chaos model deps clean manifest frontend frontend-test
+.PHONY: all build run test test-go check lint sqlc fuzz bench bench-peer bench-peer-durable bench-soak bench-stress bench-sweep bench-chaos model deps clean manifest frontend frontend-test
 
 all: build
 
@@ -89,6 +89,11 @@ bench:
 # are in docs/performance.md.
 bench-peer: bench/ace/node_modules/.package-lock.json
 	$(GO) run ./bench/cmd/webhookpeer
+
+# The peer benchmark as production runs PostgreSQL (fsync and synchronous
+# commit on, on disk): five alternating runs and their median ratio.
+bench-peer-durable: bench/ace/node_modules/.package-lock.json
+	$(GO) run ./bench/cmd/webhookpeer -durable -runs 5 -requests 10000
 
 bench-soak:
 	$(GO) run ./bench/cmd/webhooksoak

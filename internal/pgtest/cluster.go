@@ -22,11 +22,12 @@ const portAttempts = 3
 // and a postmaster listening on a loopback port, with trust auth for the
 // postgres superuser. It exists only for tests and the local dev stack.
 type Cluster struct {
-	dir    string
-	port   int
-	pgCtl  string
-	runAs  runAs
-	logger *slog.Logger
+	durable bool // fsync, synchronous commit and full-page writes on
+	dir     string
+	port    int
+	pgCtl   string
+	runAs   runAs
+	logger  *slog.Logger
 }
 
 // StartCluster creates and starts a throw-away cluster in dir (a new
@@ -34,6 +35,25 @@ type Cluster struct {
 // scratchDir), on a free 127.0.0.1 port, tuned for speed over durability
 // (fsync off). Stop removes dir again.
 func StartCluster(ctx context.Context, dir string, logger *slog.Logger) (*Cluster, error) {
+	return startCluster(ctx, dir, logger, false)
+}
+
+// StartDurableCluster is StartCluster configured as production runs
+// PostgreSQL: fsync, synchronous commit and full-page writes on, its
+// files on disk (a new temporary directory under os.TempDir when dir is
+// ""), for benchmarks whose figures must hold where commits are durable.
+func StartDurableCluster(ctx context.Context, dir string, logger *slog.Logger) (*Cluster, error) {
+	if dir == "" {
+		d, err := os.MkdirTemp(os.TempDir(), "remit-pg-durable-")
+		if err != nil {
+			return nil, fmt.Errorf("pgtest: %w", err)
+		}
+		dir = d
+	}
+	return startCluster(ctx, dir, logger, true)
+}
+
+func startCluster(ctx context.Context, dir string, logger *slog.Logger, durable bool) (*Cluster, error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
@@ -60,7 +80,7 @@ func StartCluster(ctx context.Context, dir string, logger *slog.Logger) (*Cluste
 	if dir, err = filepath.Abs(dir); err != nil {
 		return nil, fmt.Errorf("pgtest: %w", err)
 	}
-	c := &Cluster{dir: dir, pgCtl: pgCtl, runAs: as, logger: logger}
+	c := &Cluster{dir: dir, pgCtl: pgCtl, runAs: as, logger: logger, durable: durable}
 	if as.uid >= 0 {
 		if err := os.Chown(dir, as.uid, as.gid); err != nil {
 			c.removeDir()
@@ -114,13 +134,17 @@ func AttachCluster(dir string, port int, logger *slog.Logger) (*Cluster, error) 
 
 // start runs pg_ctl start and waits until the server accepts connections.
 func (c *Cluster) start(ctx context.Context) error {
+	durability := "off"
+	if c.durable {
+		durability = "on"
+	}
 	opts := strings.Join([]string{
 		"-p", strconv.Itoa(c.port),
 		"-k", c.dir,
 		"-c", "listen_addresses=127.0.0.1",
-		"-c", "fsync=off",
-		"-c", "synchronous_commit=off",
-		"-c", "full_page_writes=off",
+		"-c", "fsync=" + durability,
+		"-c", "synchronous_commit=" + durability,
+		"-c", "full_page_writes=" + durability,
 		"-c", "max_connections=300",
 	}, " ")
 	cmd := c.runAs.command(c.pgCtl, "-D", c.dataDir(), "-l", c.logFile(), "-o", opts, "-w", "-t", "60", "start")

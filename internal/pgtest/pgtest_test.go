@@ -3,6 +3,7 @@ package pgtest_test
 import (
 	"context"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -137,5 +138,34 @@ func TestAttachClusterRejectsNonCluster(t *testing.T) {
 	t.Parallel()
 	if _, err := pgtest.AttachCluster(t.TempDir(), 5432, nil); err == nil {
 		t.Fatal("AttachCluster accepted an empty directory")
+	}
+}
+
+// TestDurableClusterCommitsDurably: the durable cluster runs as production
+// does, on disk, with every durability setting on.
+func TestDurableClusterCommitsDurably(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	c, err := pgtest.StartDurableCluster(ctx, "", nil)
+	if err != nil {
+		t.Fatalf("StartDurableCluster: %v", err)
+	}
+	t.Cleanup(func() { _ = c.Stop() })
+	if strings.HasPrefix(c.Dir(), "/dev/shm") {
+		t.Errorf("durable cluster in memory: %s", c.Dir())
+	}
+	pool, err := pgxpool.New(ctx, c.URL("postgres"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	for _, setting := range []string{"fsync", "synchronous_commit", "full_page_writes"} {
+		var v string
+		if err := pool.QueryRow(ctx, "SHOW "+setting).Scan(&v); err != nil {
+			t.Fatal(err)
+		}
+		if v != "on" {
+			t.Errorf("%s = %q, want on", setting, v)
+		}
 	}
 }

@@ -7,6 +7,7 @@
 //
 //	go run ./bench/cmd/webhookpeer                  # 20,000 requests, 32 concurrent
 //	go run ./bench/cmd/webhookpeer -ace-workers 2   # ACE on node's cluster module, one process per core
+//	go run ./bench/cmd/webhookpeer -durable         # PostgreSQL on disk, fsync and synchronous commit on
 //
 // It needs node and the packages of bench/ace (installed with npm ci when
 // node_modules is missing).
@@ -25,6 +26,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -47,6 +49,8 @@ type options struct {
 	tenants     int
 	aceWorkers  int
 	pool        int
+	durable     bool
+	runs        int
 }
 
 func main() {
@@ -57,6 +61,8 @@ func main() {
 	flag.IntVar(&o.tenants, "tenants", 10, "installed tenants; deliveries rotate over them")
 	flag.IntVar(&o.aceWorkers, "ace-workers", 1, "node processes serving the ACE app (ACE_WORKERS)")
 	flag.IntVar(&o.pool, "pool", 10, "database connections each app may open (per node process for ACE)")
+	flag.IntVar(&o.runs, "runs", 1, "measured runs, alternating the apps; the median ratio is reported")
+	flag.BoolVar(&o.durable, "durable", false, "run PostgreSQL as production does: on disk, fsync and synchronous commit on")
 	flag.Parse()
 	benchkit.Main("webhookpeer", slog.LevelWarn, func(ctx context.Context, out io.Writer, logger *slog.Logger) error { return run(ctx, o, out, logger) })
 }
@@ -76,7 +82,11 @@ func run(ctx context.Context, o options, out io.Writer, logger *slog.Logger) err
 	if err != nil {
 		return err
 	}
-	cluster, err := pgtest.StartCluster(ctx, "", logger)
+	start := pgtest.StartCluster
+	if o.durable {
+		start = pgtest.StartDurableCluster
+	}
+	cluster, err := start(ctx, "", logger)
 	if err != nil {
 		return err
 	}
@@ -97,32 +107,59 @@ func run(ctx context.Context, o options, out io.Writer, logger *slog.Logger) err
 	}
 	defer stopACE()
 
-	fmt.Fprintf(out, "peer benchmark: %d signed webhook deliveries per app after %d warm-up, %d concurrent, %d tenants; ACE on %d node process(es); %d database connections per process; %s\n",
-		o.requests, o.warmup, o.concurrency, o.tenants, o.aceWorkers, o.pool, machine())
+	durability := "PostgreSQL in memory, fsync off"
+	if o.durable {
+		durability = "PostgreSQL on disk, fsync and synchronous commit on"
+	}
+	fmt.Fprintf(out, "peer benchmark: %d signed webhook deliveries per app after %d warm-up, %d concurrent, %d tenants; ACE on %d node process(es); %d database connections per process; %s; %s\n",
+		o.requests, o.warmup, o.concurrency, o.tenants, o.aceWorkers, o.pool, durability, machine())
+	var ratios []float64
+	for round := 1; round <= o.runs; round++ {
+		if o.runs > 1 {
+			fmt.Fprintf(out, "\nrun %d of %d\n", round, o.runs)
+		}
+		ratio, err := measure(ctx, o, out, cluster, remit, ace, round)
+		if err != nil {
+			return err
+		}
+		ratios = append(ratios, ratio)
+	}
+	if o.runs > 1 {
+		sorted := slices.Clone(ratios)
+		slices.Sort(sorted)
+		fmt.Fprintf(out, "\nthroughput remit/ace over %d runs: %s; median %.2f×\n", o.runs, fmtRatios(ratios), sorted[len(sorted)/2])
+	}
+	return nil
+}
+
+// measure sends one warm-up and one measured load to each app in turn and
+// prints the figures; it returns Remit's throughput over ACE's. round
+// counts the loads each app has had, whose rows its database must hold.
+func measure(ctx context.Context, o options, out io.Writer, cluster *pgtest.Cluster, remit, ace target, round int) (float64, error) {
 	results := map[string]loadgen.Result{}
 	cpu := map[string]cpuUse{}
 	for _, t := range []target{remit, ace} {
 		if err := refusesForgery(t); err != nil {
-			return err
+			return 0, err
 		}
 		if _, err := load(ctx, t, "warm", o.warmup, o.concurrency); err != nil {
-			return fmt.Errorf("%s warm-up: %w", t.name, err)
+			return 0, fmt.Errorf("%s warm-up: %w", t.name, err)
 		}
 		before := cpuNow(cluster, ace)
 		res, err := load(ctx, t, "run", o.requests, o.concurrency)
 		if err != nil {
-			return fmt.Errorf("%s: %w", t.name, err)
+			return 0, fmt.Errorf("%s: %w", t.name, err)
 		}
 		cpu[t.name] = cpuNow(cluster, ace).minus(before, o.requests)
 		if res.Errors > 0 || res.Status[http.StatusNoContent] != o.requests {
-			return fmt.Errorf("%s: not every delivery was accepted: %v", t.name, res)
+			return 0, fmt.Errorf("%s: not every delivery was accepted: %v", t.name, res)
 		}
 		deliveries, jobs, err := counts(ctx, t)
 		if err != nil {
-			return err
+			return 0, err
 		}
-		if want := o.warmup + o.requests; deliveries != want || jobs != want {
-			return fmt.Errorf("%s recorded %d deliveries and %d jobs, want %d of each", t.name, deliveries, jobs, want)
+		if want := round * (o.warmup + o.requests); deliveries != want || jobs != want {
+			return 0, fmt.Errorf("%s recorded %d deliveries and %d jobs, want %d of each", t.name, deliveries, jobs, want)
 		}
 		results[t.name] = res
 		fmt.Fprintf(out, "%-6s %s; %d deliveries and %d jobs in its database\n", t.name, res, deliveries, jobs)
@@ -141,7 +178,15 @@ func run(ctx context.Context, o options, out io.Writer, logger *slog.Logger) err
 	fmt.Fprintf(out, "CPU per delivery: Remit %v, ACE (node) %v; PostgreSQL %v under Remit, %v under ACE; load generator %v\n",
 		(cpu["remit"].goProc - gen).Round(time.Microsecond), cpu["ace"].node.Round(time.Microsecond),
 		cpu["remit"].postgres.Round(time.Microsecond), cpu["ace"].postgres.Round(time.Microsecond), gen.Round(time.Microsecond))
-	return nil
+	return r.RPS() / a.RPS(), nil
+}
+
+func fmtRatios(rs []float64) string {
+	parts := make([]string, len(rs))
+	for i, r := range rs {
+		parts[i] = fmt.Sprintf("%.2f×", r)
+	}
+	return strings.Join(parts, ", ")
 }
 
 // cpuUse is processor time by process group.
