@@ -4,10 +4,14 @@
 // dates (over 10,000 due follow-up effects), every site swept on every
 // replica at once and by the schedule, while one replica is SIGKILLed
 // and restarted every 10 s, PostgreSQL is restarted once, and the Jira
-// simulator answers 20 % of REST calls 429 and 10 % 503. When the kills
-// stop it waits for the work to drain, then counts from the simulator's
-// and the SMTP server's records that every due action happened exactly
-// once, none lost, none duplicated, and reports the time to drain.
+// simulator answers 20 % of REST calls 429 and 10 % 503, and stores 10 %
+// of writes before answering 502 or 504 (from setup on, invoice issues
+// included). When the kills stop it waits for the work to drain, then
+// counts from the simulator's and the SMTP server's records that every
+// due action happened exactly once, none lost, none duplicated: comments,
+// e-mails, transitions, and in Jira one issue per invoice, the late fee
+// once in each invoice's balance and each stop-work label added once;
+// and it reports the time to drain.
 //
 //	go run ./bench/cmd/chaos                       # make bench-chaos
 //	go run ./bench/cmd/chaos -tenants 4 -per 20 -chaos 40s
@@ -20,13 +24,17 @@ import (
 	"io"
 	"log/slog"
 	"math/rand/v2"
+	"net/http"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
+	"github.com/shopspring/decimal"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/remitapp/remit/bench/internal/benchkit"
+	"github.com/remitapp/remit/internal/followup"
 	"github.com/remitapp/remit/internal/jirasim"
 )
 
@@ -35,6 +43,8 @@ type options struct {
 	every, chaos, pgAt, drain       time.Duration
 	rescue                          time.Duration
 	rate429, rate503, lostMail      float64
+	rate502After, rate504After      float64
+	fee                             string
 	seed                            uint64
 	keep                            bool
 }
@@ -57,6 +67,9 @@ func main() {
 	flag.Float64Var(&o.rate429, "429", 0.2, "share of Jira REST calls answered 429")
 	flag.Float64Var(&o.rate503, "503", 0.1, "share of Jira REST calls answered 503")
 	flag.Float64Var(&o.lostMail, "lost-mail", 0, "share of e-mails whose SMTP reply is lost after the message was stored")
+	flag.Float64Var(&o.rate502After, "502-after", 0.05, "share of Jira writes (POST, PUT) stored and then answered 502, from setup on")
+	flag.Float64Var(&o.rate504After, "504-after", 0.05, "share of Jira writes (POST, PUT) stored and then answered 504, from setup on")
+	flag.StringVar(&o.fee, "fee", "25.00", "the fixed late fee of the sites' policy (custom preset, no interest)")
 	flag.Uint64Var(&o.seed, "seed", 7, "seed of faults and kills")
 	flag.BoolVar(&o.keep, "keep", false, "keep the work directory (replica logs)")
 	flag.Parse()
@@ -70,12 +83,29 @@ func run(ctx context.Context, o options, out io.Writer, logger *slog.Logger) err
 		return err
 	}
 	defer ws.Close()
+	fee, err := decimal.NewFromString(o.fee)
+	if err != nil {
+		return fmt.Errorf("-fee: %w", err)
+	}
+	policy := benchkit.MarkedPolicy()
+	policy.LateFee = followup.LateFeePolicy{Preset: followup.PresetCustom, FixedFee: fee}
 	f, err := ws.StartFleet(ctx, benchkit.FleetConfig{Replicas: o.replicas, Workers: o.workers,
-		RescueAfter: o.rescue, SMTPLostReply: o.lostMail, Seed: o.seed, Logger: logger})
+		RescueAfter: o.rescue, SMTPLostReply: o.lostMail, Seed: o.seed, Logger: logger, Policy: policy})
 	if err != nil {
 		return err
 	}
 	defer f.Close()
+	// Jira's gateway stores a write and answers 502 or 504: from setup on,
+	// so that the invoice issues are created under it too. Each rule sees
+	// the calls the rules before it let through.
+	// A POST rule and a PUT rule never see the same call, so each method's
+	// 504 rule is scaled by what its 502 rule let through.
+	for _, method := range []string{http.MethodPost, http.MethodPut} {
+		f.Sim.AddFault(jirasim.FaultRule{Kind: jirasim.FaultServerErrorAfterCommit, Method: method, Status: http.StatusBadGateway,
+			Probability: o.rate502After})
+		f.Sim.AddFault(jirasim.FaultRule{Kind: jirasim.FaultServerErrorAfterCommit, Method: method, Status: http.StatusGatewayTimeout,
+			Probability: o.rate504After / (1 - o.rate502After)})
+	}
 	offs := make([]int, o.per)
 	for j := range offs {
 		offs[j] = offsets[j%len(offsets)]
@@ -143,27 +173,34 @@ func run(ctx context.Context, o options, out io.Writer, logger *slog.Logger) err
 	}
 	drained := time.Since(chaosStart)
 	t := f.Count()
-	v := f.Verify(t, benchkit.MarkedPolicy(), []int{0})
+	v := f.Verify(t, policy, []int{0})
 	v.Print(out)
+	ledger := f.CheckJira(benchkit.TermsOf(policy), 0)
+	ledger.Print(out)
 	var fired int
+	var kinds []string
 	for _, r := range f.Sim.Faults() {
 		fired += r.Fired
+		kinds = append(kinds, fmt.Sprintf("%s %s %d: %d", r.Method, r.Kind, r.Status, r.Fired))
 	}
+	fmt.Fprintf(out, "Jira faults fired by rule: %s\n", strings.Join(kinds, "; "))
 	fmt.Fprintf(out, "drained %v after the sweeps started (%v after the last kill); Jira faults fired %d; SMTP replies lost %d\n",
 		drained.Round(time.Second), (drained - o.chaos).Round(time.Second), fired, f.Mail.LostReplies())
 	fmt.Fprintf(out, "due effects expected %d, found %d (comments %d, admin comments %d, e-mails %d distinct / %d raw, admin e-mails %d, transitions %d); stray %d\n",
 		v.Want.Actions(), v.Got.Actions(), v.Got.Comments, v.Got.AdminComments, v.Got.Emails, v.Got.RawEmails, v.Got.AdminEmails, v.Got.Transitions, len(t.Stray))
-	for i, m := range v.Mismatches {
+	for i, m := range append(v.Mismatches, ledger.Mismatches...) {
 		if i == 50 {
 			fmt.Fprintf(out, "… %d more\n", len(v.Mismatches)-50)
 			break
 		}
 		fmt.Fprintln(out, "FAIL:", m)
 	}
-	if len(v.Mismatches)+len(t.Stray) > 0 {
-		return fmt.Errorf("%d (invoice, step) pairs wrong, %d stray records", len(v.Mismatches), len(t.Stray))
+	if len(v.Mismatches)+len(t.Stray)+len(ledger.Mismatches) > 0 {
+		return fmt.Errorf("%d (invoice, step) pairs wrong, %d stray records, %d issue, fee or label counts wrong",
+			len(v.Mismatches), len(t.Stray), len(ledger.Mismatches))
 	}
-	fmt.Fprintf(out, "OK: %d due effects each exactly once, none lost, none duplicated; %d other (invoice, step) pairs untouched\n",
-		v.Want.Actions(), v.Pairs-v.DuePairs)
+	fmt.Fprintf(out, "OK: %d due effects each exactly once, none lost, none duplicated; %d other (invoice, step) pairs untouched; "+
+		"%d invoice issues, one each; %d late fees, each charged once; %d stop-work labels, each added once\n",
+		v.Want.Actions(), v.Pairs-v.DuePairs, ledger.Issues, ledger.FeeInvoices, ledger.LabelAdds)
 	return nil
 }

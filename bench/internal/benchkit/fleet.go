@@ -17,6 +17,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/remitapp/remit/internal/connect"
+	"github.com/remitapp/remit/internal/followup"
 	"github.com/remitapp/remit/internal/jirasim"
 )
 
@@ -30,7 +31,9 @@ type FleetConfig struct {
 	RescueAfter     time.Duration // REMIT_RESCUE_STUCK_AFTER
 	SMTPLostReply   float64       // share of accepted e-mails whose reply is lost
 	Seed            uint64
-	Logger          *slog.Logger
+	// Policy is the follow-up policy every site saves (zero: MarkedPolicy).
+	Policy followup.Policy
+	Logger *slog.Logger
 }
 
 // Fleet is Remit's replicas with the simulator and the mail recorder
@@ -41,6 +44,7 @@ type Fleet struct {
 	Replicas []*Replica
 	Pool     *pgxpool.Pool // for drain detection and ageing invoices, never for counting
 	Sites    []*FleetSite
+	Policy   followup.Policy // what every site saves
 	simSrv   *httptest.Server
 	http     *http.Client
 	log      *slog.Logger
@@ -52,7 +56,10 @@ const fleetAdmin = "557058:chase-admin"
 // StartFleet starts the simulator, the mail recorder and the replicas
 // (the first alone, so it runs the migrations).
 func StartFleet(ctx context.Context, cfg FleetConfig) (*Fleet, error) {
-	f := &Fleet{log: cfg.Logger, http: &http.Client{Timeout: 2 * time.Minute}}
+	f := &Fleet{log: cfg.Logger, http: &http.Client{Timeout: 2 * time.Minute}, Policy: cfg.Policy}
+	if len(f.Policy.Steps) == 0 {
+		f.Policy = MarkedPolicy()
+	}
 	if f.log == nil {
 		f.log = slog.New(slog.DiscardHandler)
 	}

@@ -86,7 +86,7 @@ func (f *Fleet) AddSite(ctx context.Context, name string, offsets []int) (*Fleet
 		return nil, err
 	}
 	s.Customer = c.ID
-	if err := f.API(ctx, r0, s, http.MethodPut, "/policy", MarkedPolicy(), nil); err != nil {
+	if err := f.API(ctx, r0, s, http.MethodPut, "/policy", f.Policy, nil); err != nil {
 		return nil, err
 	}
 	today := time.Now().UTC()
