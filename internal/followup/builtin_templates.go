@@ -101,6 +101,17 @@ As {{template "what" .}} remains unpaid {{.DaysOverdue}} days after its due date
 
 {{template "signature" .}}`,
 	},
+	TemplatePromiseBroken: {
+		Comment: `Promise not kept: {{.Customer}} promised to pay {{template "what" .}} by {{.PromisedOn}}; {{.Balance}} {{.Currency}} is still outstanding. A reminder of the promise was sent and the follow-ups continue.`,
+		Subject: `Your promise to pay invoice {{.Number}} by {{.PromisedOn}}`,
+		Text: `Hello {{.Customer}},
+
+You told us you would pay {{template "what" .}} by {{.PromisedOn}}, and we thank you for letting us know. We have not received the payment yet: {{.Balance}} {{.Currency}} is still outstanding. Could you check that it is on its way? {{template "pay" .}}
+
+If something has changed, reply to this e-mail or use the invoice's page to tell us, and we will find a way together.
+
+{{template "signature" .}}`,
+	},
 	TemplateCollections: {
 		Comment: `Handed off to collections: {{template "what" .}} for {{.Customer}} is {{.DaysOverdue}} days overdue with {{.Balance}} {{.Currency}} outstanding. Site admins have been notified.`,
 		Subject: `Final notice before collection: invoice {{.Number}}`,

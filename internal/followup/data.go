@@ -25,6 +25,7 @@ type Data struct {
 	Seller              string
 	SellerEmail         string
 	IssueKey            string
+	PromisedOn          string // the date of the customer's latest promise to pay, if any
 }
 
 // DataFor fills Data from an invoice as it stands on today (the tenant's
@@ -63,5 +64,6 @@ func SampleData() Data {
 		DueDate: "2026-03-31", DaysOverdue: 30, Installment: "2 of 3",
 		PayLink: "https://pay.example.com/INV-2026-0042", PaymentInstructions: "IBAN DE89 3704 0044 0532 0130 00, reference INV-2026-0042",
 		Seller: "Example Consulting Ltd", SellerEmail: "billing@example.com", IssueKey: "BILL-42",
+		PromisedOn: "2026-04-15",
 	}
 }

@@ -32,6 +32,9 @@ type Facts struct {
 	TenantActive bool
 	// TenantLicensed is false when the tenant's licence is not active.
 	TenantLicensed bool
+	// Promise is the customer's latest promise to pay (SPEC §15): it
+	// pauses the ladder until it is broken; nil when none.
+	Promise *Promise
 }
 
 // Installment is one part of a payment plan.

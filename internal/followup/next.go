@@ -41,6 +41,9 @@ func NextActionAt(in PlanInput) *time.Time {
 // false when the policy has no such step or the invoice no such
 // installment.
 func StepDay(in PlanInput, step string, installment int64) (invoice.Date, bool) {
+	if p := in.Facts.Promise; p != nil && installment == 0 && step == p.StepKey() {
+		return p.BrokenOn(), true
+	}
 	due := in.Facts.DueDate
 	if installment != 0 {
 		found := false

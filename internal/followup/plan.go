@@ -81,7 +81,8 @@ type stepKey struct {
 // recorded event is done for that invoice or installment).
 //
 // Nothing is planned for void, uncollectible or disputed invoices, or for
-// inactive or unlicensed tenants. For a paid invoice or installment, the
+// inactive or unlicensed tenants, nor while a promise to pay holds
+// (Facts.Promise). For a paid invoice or installment, the
 // steps whose day had come by the payment (PaidOn; by asOf when unknown)
 // and that have not run are cancelled. When
 // several message steps are due at once, only the latest is sent; the
@@ -105,6 +106,19 @@ func Plan(in PlanInput) PlanResult {
 	touched := make(map[stepKey]bool, len(in.Events))
 	for _, e := range in.Events {
 		touched[stepKey{e.Step, e.Installment}] = true
+	}
+	// A promise to pay holds every ladder of the invoice until it is
+	// broken; then its own step runs, as the latest message of the day,
+	// and the ladder continues.
+	var broken []Step
+	if p := f.Promise; p != nil && !paid && f.Balance.IsPositive() {
+		if p.Paused(today) {
+			r.noteNext(p.StepKey(), 0, p.BrokenOn().Start(loc))
+			return r
+		}
+		if !touched[stepKey{p.StepKey(), 0}] {
+			broken = []Step{p.Step()}
+		}
 	}
 	for _, t := range targets(f, paid) {
 		var due []Step
@@ -138,7 +152,13 @@ func Plan(in PlanInput) PlanResult {
 			}
 			continue
 		}
+		if t.installment == 0 && broken != nil {
+			due, broken = append(due, broken...), nil
+		}
 		r.planDue(due, t.installment)
+	}
+	if broken != nil { // a payment plan: the promise was the invoice's
+		r.planDue(broken, 0)
 	}
 	return r
 }
