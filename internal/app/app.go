@@ -24,6 +24,7 @@ import (
 	"github.com/remitapp/remit/internal/clock"
 	"github.com/remitapp/remit/internal/config"
 	"github.com/remitapp/remit/internal/connect"
+	"github.com/remitapp/remit/internal/customerportal"
 	"github.com/remitapp/remit/internal/followupengine"
 	"github.com/remitapp/remit/internal/httpapi"
 	"github.com/remitapp/remit/internal/jira"
@@ -63,21 +64,23 @@ type Options struct {
 
 // App is a running Remit: HTTP edge plus background workers.
 type App struct {
-	Config   config.Config
-	Logger   *slog.Logger
-	DB       *store.DB
-	Jobs     *river.Client[pgx.Tx]
-	Server   *httpapi.Server
-	Jira     *jira.Factory     // signed, rate-limit-aware clients per tenant
-	Perms    *jira.Permissions // cached permission checks
-	Billing  *billing.Service
-	Setup    *sitesetup.Service // settings and customers
-	Privacy  *privacy.Service   // personal data reporting, retention, export
-	Registry *prometheus.Registry
-	Intake   *webhook.Intake // group-commits webhook deliveries; closed after HTTP drains
-	now      func() time.Time
-	wrap     func(http.Handler) http.Handler
-	jobStats *jobMetrics
+	Config  config.Config
+	Logger  *slog.Logger
+	DB      *store.DB
+	Jobs    *river.Client[pgx.Tx]
+	Server  *httpapi.Server
+	Jira    *jira.Factory     // signed, rate-limit-aware clients per tenant
+	Perms   *jira.Permissions // cached permission checks
+	Billing *billing.Service
+	Setup   *sitesetup.Service // settings and customers
+	Privacy *privacy.Service   // personal data reporting, retention, export
+	// Customers is the customer page's use cases (SPEC §15).
+	Customers *customerportal.Service
+	Registry  *prometheus.Registry
+	Intake    *webhook.Intake // group-commits webhook deliveries; closed after HTTP drains
+	now       func() time.Time
+	wrap      func(http.Handler) http.Handler
+	jobStats  *jobMetrics
 
 	// Followups is the follow-up engine (sweeps, action jobs, schedule).
 	Followups *followupengine.Engine
@@ -143,12 +146,17 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opts Optio
 		db.Close()
 		return nil, err
 	}
+	// The customer page (SPEC §15). Its Checkout, the card payment
+	// provider, is nil until one is configured: the page then offers the
+	// bank transfer only. A provider is set here, on customers.Checkout.
+	customers := &customerportal.Service{DB: db, Billing: bill, BaseURL: cfg.BaseURL, Now: opts.Now, Logger: logger}
+	followups.Links = customers
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &followupengine.ActionWorker{Engine: followups})
 	river.AddWorker(workers, &followupengine.ReleaseWorker{Engine: followups})
 	river.AddWorker(workers, &followupengine.SweepWorker{Engine: followups})
 	river.AddWorker(workers, &followupengine.ScheduleWorker{Engine: followups})
-	river.AddWorker(workers, &billing.SendWorker{Service: bill, Mail: followups.Mail, MailDomain: followups.MailDomain,
+	river.AddWorker(workers, &billing.SendWorker{Service: bill, Links: customers, Mail: followups.Mail, MailDomain: followups.MailDomain,
 		MailDailyLimit: cfg.MailTenantDailyLimit})
 	river.AddWorker(workers, &privacy.SweepWorker{Service: priv})
 	river.AddWorker(workers, &privacy.ReportWorker{Service: priv})
@@ -172,7 +180,7 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opts Optio
 		return nil, err
 	}
 
-	a := &App{Config: cfg, Logger: logger, DB: db, Jobs: client, Jira: jiraClients, Perms: perms, Billing: bill, Setup: set, Privacy: priv,
+	a := &App{Config: cfg, Logger: logger, DB: db, Jobs: client, Jira: jiraClients, Perms: perms, Billing: bill, Setup: set, Privacy: priv, Customers: customers,
 		Followups: followups, Intake: &webhook.Intake{DB: db, Now: opts.Now}, Registry: opts.Registry, now: opts.Now,
 		jobStats: newJobMetrics(opts.Registry, opts.Now), wrap: opts.WrapHandler}
 	webhooks.OnProcessed(a.jobStats.webhookProcessed)
@@ -209,6 +217,7 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opts Optio
 		Followups:    followups,
 
 		JiraHosts: cfg.JiraHosts,
+		Customers: customers,
 	})
 	return a, nil
 }

@@ -59,6 +59,13 @@ func (s *Service) applyPayment(ctx context.Context, tx *store.Tx, clientKey stri
 // due dates, replacing any earlier plan. They must add up to exactly the
 // balance (422 otherwise).
 func (s *Service) SetPlan(ctx context.Context, a Actor, id int64, in []invoice.InstallmentInput) (invoice.Invoice, error) {
+	return s.SetPlanThen(ctx, a, id, in, nil)
+}
+
+// SetPlanThen is SetPlan with then run in the plan's transaction after
+// the plan is stored (nil = nothing), so that what decided the plan (a
+// customer's request accepted) is recorded exactly when the plan is.
+func (s *Service) SetPlanThen(ctx context.Context, a Actor, id int64, in []invoice.InstallmentInput, then func(tx *store.Tx, inv invoice.Invoice) error) (invoice.Invoice, error) {
 	return s.change(ctx, a, id, func(tx *store.Tx, inv invoice.Invoice) error {
 		ins, err := invoice.CheckPlan(&inv, in)
 		if err != nil {
@@ -73,7 +80,13 @@ func (s *Service) SetPlan(ctx context.Context, a Actor, id int64, in []invoice.I
 		}
 		before, after := stateOf(inv), stateOf(inv)
 		before.Plan, after.Plan = planDoc(old, inv.Currency), planDoc(ins, inv.Currency)
-		return s.audit(ctx, tx, a.Tenant.ClientKey, a.Name(), "plan", id, before, after)
+		if err := s.audit(ctx, tx, a.Tenant.ClientKey, a.Name(), "plan", id, before, after); err != nil {
+			return err
+		}
+		if then == nil {
+			return nil
+		}
+		return then(tx, inv)
 	})
 }
 

@@ -83,17 +83,22 @@ type Mailer interface {
 	Send(ctx context.Context, m mail.Message) error
 }
 
+// PageLinks gives the address of an invoice's customer page (SPEC §15),
+// creating its token when the invoice has none.
+type PageLinks interface {
+	PageURL(ctx context.Context, clientKey string, invoiceID int64) (string, error)
+}
+
 // SendWorker runs SendArgs: it e-mails the invoice PDF to the customer's
-// billing address within the tenant's daily mail quota, and records the
-// send in the audit log. The e-mail carries no link to a customer page:
-// SPEC §15's customer page does not exist yet, and the message says how
-// to pay from the invoice itself instead.
+// billing address within the tenant's daily mail quota, with the link to
+// the invoice's customer page, and records the send in the audit log.
 type SendWorker struct {
 	river.WorkerDefaults[SendArgs]
 	Service        *Service
-	Mail           Mailer // nil when e-mail is off
-	MailDomain     string // for Message-IDs
-	MailDailyLimit int    // per tenant and UTC day; 0 = none
+	Links          PageLinks // nil leaves the customer page link out
+	Mail           Mailer    // nil when e-mail is off
+	MailDomain     string    // for Message-IDs
+	MailDailyLimit int       // per tenant and UTC day; 0 = none
 }
 
 // Work sends the invoice.
@@ -155,7 +160,13 @@ func (w *SendWorker) Work(ctx context.Context, job *river.Job[SendArgs]) error {
 			return river.JobSnooze(tomorrow.Sub(now) + time.Minute)
 		}
 	}
-	m := invoiceMessage(set, &inv)
+	link := ""
+	if w.Links != nil {
+		if link, err = w.Links.PageURL(ctx, args.ClientKey, inv.ID); err != nil {
+			return err
+		}
+	}
+	m := invoiceMessage(set, &inv, link)
 	m.To = []string{cust.BillingEmail}
 	m.Attachments = attachments
 	m.ID = w.messageID(args)
@@ -196,14 +207,18 @@ func (w *SendWorker) messageID(a SendArgs) string {
 }
 
 // invoiceMessage is the e-mail that carries an invoice: who sends it, what
-// is owed by when, and that the PDF attached is the invoice.
-func invoiceMessage(set invoice.Settings, inv *invoice.Invoice) mail.Message {
+// is owed by when, that the PDF attached is the invoice, and the link to
+// its customer page when there is one.
+func invoiceMessage(set invoice.Settings, inv *invoice.Invoice, link string) mail.Message {
 	seller := strings.TrimSpace(set.Seller.Name)
 	var b strings.Builder
 	fmt.Fprintf(&b, "Hello,\n\nPlease find attached invoice %s from %s", inv.Number, seller)
 	fmt.Fprintf(&b, " for the period %s to %s.\n\n", inv.Period.Start, inv.Period.End)
 	fmt.Fprintf(&b, "Amount due: %s %s\nDue date: %s\n\n", money.Format(inv.Balance(), inv.Currency), inv.Currency, inv.DueDate)
 	b.WriteString("How to pay is stated on the invoice. Please quote the invoice number with your payment.\n")
+	if link != "" {
+		fmt.Fprintf(&b, "\nSee the invoice, pay it, or tell us about a problem with it on its page:\n%s\n\n", link)
+	}
 	if set.Seller.Email != "" {
 		fmt.Fprintf(&b, "Questions about this invoice: reply to this e-mail or write to %s.\n", set.Seller.Email)
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/riverqueue/river"
@@ -138,5 +139,40 @@ func TestSendInvoice(t *testing.T) {
 	}
 	if jobs := b.sendJobs(t); len(jobs) != 0 {
 		t.Fatalf("with sendOnFinalize off, finalize enqueued %+v", jobs)
+	}
+}
+
+// pageLinks hands out a page address per invoice and counts the asks.
+type pageLinks struct{ asked []int64 }
+
+func (p *pageLinks) PageURL(_ context.Context, clientKey string, invoiceID int64) (string, error) {
+	p.asked = append(p.asked, invoiceID)
+	return "https://remit.example/c/token-of-" + clientKey + "-" + strconv.FormatInt(invoiceID, 10), nil
+}
+
+// TestSendInvoiceLinksThePage: the invoice e-mail carries the link to the
+// invoice's customer page (SPEC §15).
+func TestSendInvoiceLinksThePage(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	b.legal(t)
+	box, links := &outbox{}, &pageLinks{}
+	w := &billing.SendWorker{Service: b.svc, Mail: box, Links: links}
+	d, err := b.svc.CreateDraft(b.ctx, b.manager, b.november())
+	if err != nil {
+		t.Fatal(err)
+	}
+	inv, err := b.svc.Finalize(b.ctx, b.manager, d.ID, billing.FinalizeRequest{IssueDate: date("2026-11-15")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range b.sendJobs(t) {
+		if err := w.Work(b.ctx, &river.Job[billing.SendArgs]{JobRow: &rivertype.JobRow{Attempt: 1, MaxAttempts: 10}, Args: a}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want := "https://remit.example/c/token-of-" + b.tenant.ClientKey + "-" + strconv.FormatInt(inv.ID, 10)
+	if len(box.sent) != 1 || !strings.Contains(box.sent[0].Text, want) || len(links.asked) != 1 {
+		t.Fatalf("e-mails %+v; want one with %s", box.sent, want)
 	}
 }

@@ -30,10 +30,19 @@ func (e *Engine) email(ctx context.Context, ac action) (outcome, error) {
 	if to == "" {
 		return outcome{}, skip("customer %s has no billing e-mail", ac.customer.Name)
 	}
-	if err := e.afterLateFee(ctx, ac); err != nil {
+	err := e.afterLateFee(ctx, ac)
+	if err != nil {
 		return outcome{}, err
 	}
-	m, err := followup.RenderEmail(ac.step, e.dataFor(ac))
+	d := e.dataFor(ac)
+	if e.Links != nil {
+		// The customer page link is made in the first e-mail that needs
+		// it and is the same in every later one, until it is revoked.
+		if d.PayLink, err = e.Links.PageURL(ctx, ac.args.ClientKey, ac.args.InvoiceID); err != nil {
+			return outcome{}, err
+		}
+	}
+	m, err := followup.RenderEmail(ac.step, d)
 	if err != nil {
 		return outcome{}, permanent(err)
 	}

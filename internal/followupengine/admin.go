@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/remitapp/remit/internal/followup"
@@ -79,6 +80,10 @@ func (e *Engine) Run(ctx context.Context, a remit.Actor, asOf time.Time) (SweepR
 	return res, err
 }
 
+// CustomerActor is the audit log's actor of what a customer does on the
+// customer page, and the timeline's step of it.
+const CustomerActor = "customer"
+
 // TimelineEvent is one recorded action of an invoice.
 type TimelineEvent struct {
 	Step        string
@@ -124,6 +129,17 @@ func (e *Engine) Timeline(ctx context.Context, a remit.Actor, invoiceID int64) (
 	var tl Timeline
 	for _, ev := range st.Events {
 		tl.Events = append(tl.Events, TimelineEvent{Step: ev.Step, Installment: ev.Installment, Action: ev.Action, Status: ev.Status, At: ev.At, Detail: ev.Detail})
+	}
+	// What the customer did on the customer page (SPEC §15) reads in the
+	// same history, as the step "customer".
+	audit, err := e.DB.AuditEntries(ctx, a.Tenant.ClientKey, store.AuditFilter{Entity: "invoice", EntityID: strconv.FormatInt(invoiceID, 10), Limit: 1000})
+	if err != nil {
+		return Timeline{}, err
+	}
+	for _, en := range audit {
+		if en.Actor == CustomerActor {
+			tl.Events = append(tl.Events, TimelineEvent{Step: CustomerActor, Action: en.Action, Status: store.EventDone, At: en.At, Detail: string(en.After)})
+		}
 	}
 	// Events are stored in the order a sweep locks them (by step key), so
 	// one sweep that records several steps would list them alphabetically;

@@ -26,6 +26,13 @@ type Admins interface {
 	CanAdmin(ctx context.Context, t remit.Tenant, accountID string) (bool, error)
 }
 
+// Links gives the address of an invoice's customer page (SPEC §15),
+// creating its token when the invoice has none; every e-mail to the
+// customer carries it.
+type Links interface {
+	PageURL(ctx context.Context, clientKey string, invoiceID int64) (string, error)
+}
+
 // Mailer sends one e-mail; *mail.Sender is the production one.
 type Mailer interface {
 	Send(ctx context.Context, m mail.Message) error
@@ -46,6 +53,8 @@ type Engine struct {
 	// Mail sends e-mails; nil means the e-mail channel is off
 	// (REMIT_SMTP_URL unset) and e-mail actions are recorded skipped.
 	Mail Mailer
+	// Links makes the customer page links of e-mails; nil leaves them out.
+	Links Links
 	// MailDomain ends the Message-IDs of follow-up e-mails (the domain of
 	// REMIT_MAIL_FROM).
 	MailDomain string

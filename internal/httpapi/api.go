@@ -79,6 +79,7 @@ func (s *Server) apiRoutes(api *echo.Group) {
 	api.DELETE("/invoices/:id/dispute", s.invoiceChange(s.deps.Billing.Undispute))
 	api.GET("/invoices/:id/audit", s.invoiceAudit)
 	api.GET("/invoices/:id/timeline", s.invoiceTimeline)
+	s.customerPageRoutes(api)
 	api.GET("/policy", s.getPolicy)
 	api.PUT("/policy", s.putPolicy)
 	api.POST("/policy/preview", s.previewPolicy)

@@ -14,6 +14,7 @@ import (
 
 	"github.com/remitapp/remit/internal/billing"
 	"github.com/remitapp/remit/internal/connect"
+	"github.com/remitapp/remit/internal/customerportal"
 	"github.com/remitapp/remit/internal/followupengine"
 	"github.com/remitapp/remit/internal/hostlist"
 	"github.com/remitapp/remit/internal/remit"
@@ -72,6 +73,12 @@ type Deps struct {
 	// JiraHosts are the sites an install's baseUrl may name
 	// (REMIT_JIRA_HOSTS); the zero List refuses every install.
 	JiraHosts hostlist.List
+	// Customers serves the customer page /c/{token} and the panel's
+	// customer links and plan requests; nil answers 404.
+	Customers *customerportal.Service
+	// CustomerTokenLimit and CustomerAddressLimit bound the customer page
+	// per token and per client address (zero = the defaults).
+	CustomerTokenLimit, CustomerAddressLimit RateLimit
 }
 
 // Server is Remit's HTTP surface.
@@ -145,6 +152,10 @@ func (s *Server) routes() {
 	// Forge → Remit: invocation tokens (RS256 FIT) on lifecycle, events,
 	// the scheduled trigger and invokeRemote calls of the same API.
 	s.forgeRoutes(e)
+
+	// Customers (no Jira account) → Remit: the customer page, opened by
+	// the token in its address.
+	s.customerRoutes(e)
 }
 
 // opsRoutes registers the operator's endpoints on their own router.

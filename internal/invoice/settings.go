@@ -52,6 +52,35 @@ type Settings struct {
 	Payment                PaymentDetails `json:"payment"`
 	CreditNoteNumberFormat string         `json:"creditNoteNumberFormat"`
 	SendOnFinalize         *bool          `json:"sendOnFinalize,omitempty"` // nil = true
+
+	// PromiseMaxDays is how far ahead a customer may promise to pay on the
+	// customer page (SPEC §15); 0 = DefaultPromiseMaxDays.
+	PromiseMaxDays int `json:"promiseMaxDays,omitempty"`
+	// PromiseGraceDays is how long after a promised date the promise still
+	// holds the follow-ups; nil = DefaultPromiseGraceDays.
+	PromiseGraceDays *int `json:"promiseGraceDays,omitempty"`
+}
+
+// Defaults of the customer page's promises to pay.
+const (
+	DefaultPromiseMaxDays   = 30
+	DefaultPromiseGraceDays = 2
+)
+
+// PromiseLimit is how many days ahead a promise may name.
+func (s Settings) PromiseLimit() int {
+	if s.PromiseMaxDays <= 0 {
+		return DefaultPromiseMaxDays
+	}
+	return s.PromiseMaxDays
+}
+
+// PromiseGrace is the grace days after a promised date.
+func (s Settings) PromiseGrace() int {
+	if s.PromiseGraceDays == nil {
+		return DefaultPromiseGraceDays
+	}
+	return *s.PromiseGraceDays
 }
 
 // SendsOnFinalize reports whether finalizing an invoice also sends it
@@ -158,6 +187,12 @@ func (s Settings) Validate() error {
 		f["seller.taxId"] = msg
 	}
 	s.Payment.check("payment", f)
+	if s.PromiseMaxDays < 0 || s.PromiseMaxDays > 365 {
+		f["promiseMaxDays"] = "must be from 1 to 365 (0 = the default of 30)"
+	}
+	if g := s.PromiseGraceDays; g != nil && (*g < 0 || *g > 60) {
+		f["promiseGraceDays"] = "must be from 0 to 60"
+	}
 	if s.CreditNoteNumberFormat != "" {
 		if err := ValidateNumberFormat(s.CreditNoteNumberFormat); err != nil {
 			f["creditNoteNumberFormat"] = err.Error()

@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/shopspring/decimal"
 
+	"github.com/remitapp/remit/internal/followup"
 	"github.com/remitapp/remit/internal/invoice"
 	"github.com/remitapp/remit/internal/money"
 	"github.com/remitapp/remit/internal/store/internal/dbsqlc"
@@ -25,6 +26,8 @@ type FollowupState struct {
 	LastPaidOn   invoice.Date // the date of the latest payment; zero when none
 	NextActionAt *time.Time
 	Events       []FollowupEvent
+	// Promise is the customer's latest promise to pay; nil when none.
+	Promise *followup.Promise
 }
 
 // FollowupState reads an invoice for the engine. In a transaction it
@@ -65,6 +68,9 @@ func (db *DB) FollowupState(ctx context.Context, tx *Tx, clientKey string, id in
 		return st, err
 	}
 	if st.Events, err = db.FollowupEvents(ctx, tx, clientKey, id); err != nil {
+		return st, err
+	}
+	if st.Promise, err = db.LatestCustomerPromise(ctx, tx, clientKey, id); err != nil {
 		return st, err
 	}
 	return st, nil

@@ -17,7 +17,7 @@ func (st FollowupState) Facts(loc *time.Location) followup.Facts {
 	f := followup.Facts{
 		InvoiceID: inv.ID, Status: inv.Status, Disputed: inv.Disputed, DueDate: inv.DueDate,
 		Currency: inv.Currency, Total: inv.Total, Balance: inv.Balance(), LateFees: inv.LateFees,
-		TenantActive: true, TenantLicensed: true,
+		TenantActive: true, TenantLicensed: true, Promise: st.Promise,
 	}
 	if inv.Status == invoice.StatusPaid {
 		f.PaidOn = st.LastPaidOn

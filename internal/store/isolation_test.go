@@ -150,6 +150,7 @@ func TestTenantIsolation(t *testing.T) {
 	maps.Copy(checks, jiraNoticeIsolationChecks(a, b))
 	maps.Copy(checks, draftIsolationChecks(a, b))
 	maps.Copy(checks, correctionIsolationChecks(a, b))
+	maps.Copy(checks, customerIsolationChecks(a, b))
 
 	typ := reflect.TypeFor[*store.DB]()
 	for i := range typ.NumMethod() {

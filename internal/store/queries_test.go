@@ -22,6 +22,7 @@ var globalStatements = map[string]string{
 	"InstalledTenantByCloudIDForUpdate": "finds the tenant of a Forge site",
 	"InstallationRetired":               "retired installation ids are refused whoever asks",
 	"TenantsWithoutCloudID":             "finds the Connect tenants a Forge site may be",
+	"CustomerLinkByHash":                "a customer page request brings only its token, which finds its tenant",
 }
 
 // TestQueriesTakeTheTenant holds every generated statement to the tenant

@@ -78,6 +78,27 @@ type Customer struct {
 	TaxExemptionReason string
 }
 
+type CustomerLink struct {
+	ClientKey   string
+	ID          int64
+	InvoiceID   int64
+	TokenHash   []byte
+	TokenSealed []byte
+	CreatedAt   time.Time
+	RevokedAt   *time.Time
+	RevokedBy   *string
+}
+
+type CustomerPromise struct {
+	ClientKey  string
+	ID         int64
+	InvoiceID  int64
+	Seq        int32
+	PromisedOn pgtype.Date
+	GraceDays  int32
+	CreatedAt  time.Time
+}
+
 type FollowupEvent struct {
 	ID            int64
 	ClientKey     string
@@ -223,6 +244,18 @@ type Payment struct {
 	ReversedAt     *time.Time
 	ReversedBy     *string
 	ReversalReason *string
+}
+
+type PlanRequest struct {
+	ClientKey    string
+	ID           int64
+	InvoiceID    int64
+	Installments []byte
+	Note         string
+	Status       string
+	CreatedAt    time.Time
+	DecidedAt    *time.Time
+	DecidedBy    *string
 }
 
 type Setting struct {

@@ -1,0 +1,284 @@
+package customerportal_test
+
+import (
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/remitapp/remit/internal/httpapi"
+)
+
+// edge serves the bundle's customer page as remit serve does, with
+// limits tests choose.
+func (b *testBundle) edge(t testing.TB, tok, addr httpapi.RateLimit) *httptest.Server {
+	t.Helper()
+	srv := httpapi.New(httpapi.Deps{Logger: b.svc.Logger, Now: b.clock.Now, BaseURL: b.svc.BaseURL, Registry: prometheus.NewRegistry(),
+		Billing: b.bill, Customers: b.svc, CustomerTokenLimit: tok, CustomerAddressLimit: addr})
+	ts := httptest.NewServer(srv.Handler())
+	t.Cleanup(ts.Close)
+	return ts
+}
+
+// noRedirects is a client that shows redirects instead of following them.
+var noRedirects = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+
+func get(t testing.TB, u string) (*http.Response, string) {
+	t.Helper()
+	resp, err := noRedirects.Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp, string(body)
+}
+
+func post(t *testing.T, u string, form url.Values) (*http.Response, string) {
+	t.Helper()
+	resp, err := noRedirects.PostForm(u, form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp, string(body)
+}
+
+// pageOf is the server's address of a token's page (the base URL's path
+// is /app).
+func pageOf(ts *httptest.Server, token string) string { return ts.URL + "/c/" + token }
+
+// TestHTTPPageWithoutScript: the page's raw HTML has the invoice's
+// figures, the bank details, the reference and the pay form (with a
+// provider), needs no script (none on the page, none allowed by its
+// CSP), and carries the headers that keep its address private.
+func TestHTTPPageWithoutScript(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	fc := &fakeCheckout{}
+	b.svc.Checkout = fc
+	ts := b.edge(t, httpapi.RateLimit{}, httpapi.RateLimit{})
+	_, token := b.access(t)
+	resp, body := get(t, pageOf(ts, token))
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("status %d: %s", resp.StatusCode, body)
+	}
+	for _, want := range []string{
+		`<html lang="en">`, `<main id="main">`, "Invoice " + b.inv.Number + " to Acme",
+		`<dd class="due" id="amount-due">350.00 USD</dd>`, `<dd id="due-date">2026-12-15</dd>`, `<dd id="paid">0.00 USD</dd>`,
+		"DE89 3704 0044 0532 0130 00", "COBADEFFXXX", `<dd class="mono" id="reference">` + b.inv.Number + `</dd>`,
+		`<form method="post" action="/app/c/` + token + `/pay">`, `<button type="submit" id="pay-now">`,
+		`action="/app/c/` + token + `/promise"`, `<label for="promise-date">`, `href="/app/c/` + token + `/pdf"`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the page lacks %s", want)
+		}
+	}
+	if strings.Contains(strings.ToLower(body), "<script") || strings.Contains(body, " on") && regexp.MustCompile(`\son[a-z]+=`).MatchString(body) {
+		t.Error("the page has a script or an inline event handler")
+	}
+	h := resp.Header
+	csp := h.Get("Content-Security-Policy")
+	for _, want := range []string{"default-src 'none'", "frame-ancestors 'none'", "style-src 'sha256-"} {
+		if !strings.Contains(csp, want) {
+			t.Errorf("CSP %q lacks %s", csp, want)
+		}
+	}
+	if strings.Contains(csp, "script-src") || strings.Contains(csp, "unsafe-inline") {
+		t.Errorf("CSP %q allows scripts or inline code", csp)
+	}
+	if h.Get("Referrer-Policy") != "no-referrer" || !strings.Contains(h.Get("X-Robots-Tag"), "noindex") || h.Get("X-Frame-Options") != "DENY" ||
+		h.Get("Cache-Control") != "no-store" {
+		t.Errorf("headers %v", h)
+	}
+
+	// The pay form answers 303 to the provider's page.
+	resp, _ = post(t, pageOf(ts, token)+"/pay", url.Values{})
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "https://checkout.example/session/cs_1" || fc.invoiceID != b.inv.ID {
+		t.Fatalf("pay: %d to %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	// The PDF and the statement open from the same token.
+	resp, pdf := get(t, pageOf(ts, token)+"/pdf")
+	if resp.StatusCode != http.StatusOK || !strings.HasPrefix(pdf, "%PDF") {
+		t.Fatalf("pdf: %d %q", resp.StatusCode, pdf[:min(len(pdf), 20)])
+	}
+	resp, st := get(t, pageOf(ts, token)+"/statement")
+	if resp.StatusCode != http.StatusOK || !strings.Contains(st, b.inv.Number) || !strings.Contains(st, "/app/c/") {
+		t.Fatalf("statement: %d %s", resp.StatusCode, st)
+	}
+}
+
+// TestHTTPWithoutProvider: no provider, no pay form; the bank transfer
+// is still there, and a forged POST to /pay is answered on the page.
+func TestHTTPWithoutProvider(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	ts := b.edge(t, httpapi.RateLimit{}, httpapi.RateLimit{})
+	_, token := b.access(t)
+	_, body := get(t, pageOf(ts, token))
+	if strings.Contains(body, "/pay\"") || !strings.Contains(body, "DE89 3704") {
+		t.Fatal("without a provider the page offers card payment, or lacks the bank details")
+	}
+	resp, body := post(t, pageOf(ts, token)+"/pay", url.Values{})
+	if resp.StatusCode != http.StatusConflict || !strings.Contains(body, "bank transfer") {
+		t.Fatalf("pay without provider: %d", resp.StatusCode)
+	}
+}
+
+// TestHTTPWrongTokens: a guessed, altered, cut or malformed token gets
+// one 404 page, byte for byte the same, on every route; a revoked one a
+// 410 that says so; a settled invoice's page says it is paid and offers
+// nothing; another tenant's token opens its own invoice only.
+func TestHTTPWrongTokens(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	ts := b.edge(t, httpapi.RateLimit{PerSecond: 1000, Burst: 1000}, httpapi.RateLimit{PerSecond: 1000, Burst: 1000})
+	_, token := b.access(t)
+	flip := []byte(token)
+	flip[5] ^= 1
+	var first string
+	for _, wrong := range []string{strings.Repeat("x", 43), string(flip), token[:40], "a", strings.Repeat("y", 500), token + "%2F..%2F"} {
+		for _, suffix := range []string{"", "/pdf", "/statement"} {
+			resp, body := get(t, pageOf(ts, wrong)+suffix)
+			if resp.StatusCode != http.StatusNotFound {
+				t.Fatalf("%q%s: status %d", wrong, suffix, resp.StatusCode)
+			}
+			if first == "" {
+				first = body
+			}
+			if body != first {
+				t.Fatalf("%q%s: a 404 page that differs from the others", wrong, suffix)
+			}
+		}
+		resp, _ := post(t, pageOf(ts, wrong)+"/promise", url.Values{"date": {"2026-12-01"}})
+		if resp.StatusCode != http.StatusNotFound {
+			t.Fatalf("promise with %q: %d", wrong, resp.StatusCode)
+		}
+	}
+	if strings.Contains(first, b.inv.Number) || strings.Contains(first, "Remit Consulting") {
+		t.Fatal("the 404 page names the invoice or the seller")
+	}
+
+	// Another tenant's token opens its invoice, never this one's.
+	other := setupTenant(t, b.clock, b.pool, b.db, b.sites, "globex-site")
+	other.svc = b.svc
+	_, otherToken := other.access(t)
+	_, body := get(t, pageOf(ts, otherToken))
+	if !strings.Contains(body, other.inv.Number) || !strings.Contains(body, `<p class="seller">Seller of globex-site</p>`) {
+		t.Fatalf("the other tenant's page: %s", body)
+	}
+	if err := b.db.SetTenantEnabled(b.ctx, other.tenant.ClientKey, false); err != nil {
+		t.Fatal(err)
+	}
+	if resp, body := get(t, pageOf(ts, otherToken)); resp.StatusCode != http.StatusNotFound || body != first {
+		t.Fatalf("a disabled tenant's token: %d", resp.StatusCode)
+	}
+
+	// Settled.
+	if _, _, err := b.bill.RecordPayment(b.ctx, b.manager, b.inv.ID, paymentOf("350.00")); err != nil {
+		t.Fatal(err)
+	}
+	resp, body := get(t, pageOf(ts, token))
+	if resp.StatusCode != http.StatusOK || !strings.Contains(body, "This invoice is paid") || strings.Contains(body, "/promise\"") {
+		t.Fatalf("settled: %d", resp.StatusCode)
+	}
+	if resp, _ := post(t, pageOf(ts, token)+"/promise", url.Values{"date": {"2026-12-01"}}); resp.StatusCode != http.StatusConflict {
+		t.Fatalf("promise on a paid invoice: %d", resp.StatusCode)
+	}
+
+	// Revoked.
+	if err := b.svc.Revoke(b.ctx, b.manager, b.inv.ID); err != nil {
+		t.Fatal(err)
+	}
+	for _, suffix := range []string{"", "/pdf", "/statement"} {
+		resp, body = get(t, pageOf(ts, token)+suffix)
+		if resp.StatusCode != http.StatusGone || !strings.Contains(body, "This link was revoked") || strings.Contains(body, b.inv.Number) {
+			t.Fatalf("revoked%s: %d", suffix, resp.StatusCode)
+		}
+	}
+}
+
+// TestHTTPFlood: past its bucket, one page answers 429 with Retry-After
+// while another page from another address still opens; past the address's
+// bucket, any page from that address answers 429.
+func TestHTTPFlood(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	ts := b.edge(t, httpapi.RateLimit{PerSecond: 0.1, Burst: 5}, httpapi.RateLimit{PerSecond: 0.1, Burst: 8})
+	_, token := b.access(t)
+	codes := map[int]int{}
+	var retry string
+	for range 6 {
+		resp, _ := get(t, pageOf(ts, token))
+		codes[resp.StatusCode]++
+		if resp.StatusCode == http.StatusTooManyRequests {
+			retry = resp.Header.Get("Retry-After")
+		}
+	}
+	if codes[http.StatusOK] != 5 || codes[http.StatusTooManyRequests] != 1 || retry == "" || retry == "0" {
+		t.Fatalf("per token: %v, Retry-After %q", codes, retry)
+	}
+	// Guessing tokens from one address: the address's bucket (8, of which
+	// 6 are spent) runs out whatever the token.
+	codes = map[int]int{}
+	for i := range 4 {
+		resp, _ := get(t, pageOf(ts, strings.Repeat(string(rune('a'+i)), 43)))
+		codes[resp.StatusCode]++
+	}
+	if codes[http.StatusNotFound] != 2 || codes[http.StatusTooManyRequests] != 2 {
+		t.Fatalf("per address: %v", codes)
+	}
+	b.clock.Advance(2 * 60e9)
+	if resp, _ := get(t, pageOf(ts, token)); resp.StatusCode != http.StatusOK {
+		t.Fatalf("after two minutes: %d", resp.StatusCode)
+	}
+}
+
+// TestHTTPActions: the forms work without script: a valid promise, plan
+// request and dispute each answer 303 to the page with its thank-you; a
+// refused one answers 422 with the reason at its form.
+func TestHTTPActions(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	ts := b.edge(t, httpapi.RateLimit{}, httpapi.RateLimit{})
+	_, token := b.access(t)
+	resp, body := post(t, pageOf(ts, token)+"/promise", url.Values{"date": {"2027-03-01"}})
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `id="form-error"`) || !strings.Contains(body, "too far ahead") {
+		t.Fatalf("far promise: %d", resp.StatusCode)
+	}
+	resp, _ = post(t, pageOf(ts, token)+"/plan", url.Values{"date": {"2026-12-15", "2027-01-15", "", ""}, "amount": {"150.00", "200.00", "", ""}, "note": {"thanks"}})
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/app/c/"+token+"?done=plan" {
+		t.Fatalf("plan: %d %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	_, body = get(t, pageOf(ts, token)+"?done=plan")
+	if !strings.Contains(body, "payment plan request was sent") || !strings.Contains(body, "waiting for") {
+		t.Fatal("the page does not thank for, or show, the plan request")
+	}
+	resp, _ = post(t, pageOf(ts, token)+"/promise", url.Values{"date": {"2026-12-01"}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("promise: %d", resp.StatusCode)
+	}
+	_, body = get(t, pageOf(ts, token))
+	if !strings.Contains(body, "You promised to pay by 2026-12-01") {
+		t.Fatal("the page does not show the promise")
+	}
+	resp, _ = post(t, pageOf(ts, token)+"/dispute", url.Values{"reason": {"Wrong hours."}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("dispute: %d", resp.StatusCode)
+	}
+	if got := b.audit(t, "customer"); len(got) != 3 {
+		t.Fatalf("customer audit entries: %+v", got)
+	}
+}
