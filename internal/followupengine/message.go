@@ -20,6 +20,9 @@ func (e *Engine) dataFor(ac action) followup.Data {
 	inv := ac.state.Invoice
 	d := followup.DataFor(&inv, ac.set.Seller, ac.today)
 	d.PaymentInstructions = invoice.PaymentInstructions(ac.set.Seller.Name, inv.Number)
+	if p := ac.state.Promise; p != nil {
+		d.PromisedOn = p.PromisedOn.String()
+	}
 	if ac.args.Installment == 0 {
 		return d
 	}

@@ -69,6 +69,7 @@ func (m *model) check(t *testing.T) {
 		m.checkPlan(t, inv)
 		m.checkJira(t, inv, set, today)
 		m.checkComments(t, inv, st.Events)
+		m.checkPromise(t, inv, st.Events)
 		m.closed[id] = !inv.Open()
 	}
 	m.checkMail(t)
@@ -231,6 +232,42 @@ func (m *model) checkMail(t *testing.T) {
 	for id, n := range count {
 		if n > 1+m.mail.lost[id] {
 			t.Fatalf("%s: e-mail %s sent %d times (%d replies lost)", m, id, n, m.mail.lost[id])
+		}
+	}
+}
+
+// checkPromise: while a promise holds (from when it was made until it is
+// broken), no sweep runs or skips a step of the ladder (a payment may
+// still cancel those it overtook), and no message queued
+// before it goes out meanwhile (SPEC §5, §15). The planner asked now has
+// nothing left to decide either way (checkDue), so a broken promise's
+// step is never lost.
+func (m *model) checkPromise(t *testing.T, inv invoice.Invoice, evs []store.FollowupEvent) {
+	t.Helper()
+	p, ok := m.promises[inv.ID]
+	if !ok {
+		return
+	}
+	for _, ev := range evs {
+		if strings.HasPrefix(ev.Step, followup.StepPromiseBroken) {
+			continue
+		}
+		// The model moves the tenant's zone: the promise's last day may
+		// end up to 26 hours earlier than it did in the zone it was made in.
+		during := func(at time.Time) bool { return !at.Before(p.made) && at.Before(p.broken.Add(-26*time.Hour)) }
+		// Skipped and cancelled steps (a payment overtook them) say
+		// nothing to anyone; the others ran, or tried to.
+		ran := ev.Status != store.EventCancelled && ev.Status != store.EventSkipped
+		if during(ev.AsOf) && ev.AsOf.After(p.made) && ran {
+			st, _ := m.b.db.FollowupState(m.b.ctx, nil, m.b.tenant.ClientKey, inv.ID)
+			t.Fatalf("%s: invoice %s: %s %s (%s, installment %d) decided at %s while the promise made at %s held until %s; promise %+v, status %s, disputed %v", m, inv.Number,
+				ev.Step, ev.Action, ev.Status, ev.Installment, ev.AsOf, p.made, p.broken, st.Promise, inv.Status, inv.Disputed)
+		}
+		kind := followup.ActionKind(ev.Action)
+		if ev.Status == store.EventDone && (kind == followup.ActionEmail || kind == followup.ActionComment) &&
+			ev.CreatedAt.Before(p.made) && during(ev.At) && ev.At.After(p.made) {
+			t.Fatalf("%s: invoice %s: %s %s went out at %s while the promise made at %s held until %s", m, inv.Number,
+				ev.Step, ev.Action, ev.At, p.made, p.broken)
 		}
 	}
 }

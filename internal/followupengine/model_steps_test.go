@@ -9,6 +9,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/remitapp/remit/internal/customerportal"
 	"github.com/remitapp/remit/internal/followup"
 	"github.com/remitapp/remit/internal/invoice"
 	"github.com/remitapp/remit/internal/jira/jirafake"
@@ -329,4 +330,40 @@ func (m *model) mailFault(t *testing.T) {
 		m.mail.fail = append(m.mail.fail, mailFault{err: &mail.Error{Code: 550, Err: errors.New("mailbox unavailable")}})
 	}
 	m.stats.mailFaults++
+}
+
+// modelPromise is a promise the model made: when, and the first instant
+// at which it no longer holds the ladder.
+type modelPromise struct {
+	made, broken time.Time
+	step         string
+}
+
+// promise has the customer of a random open invoice promise, through
+// the customer page's use case, to pay within the tenant's limit.
+func (m *model) promise(t *testing.T) {
+	t.Helper()
+	inv, ok := m.open(t)
+	if !ok {
+		return
+	}
+	b := m.b
+	set, _, err := b.db.GetSettings(b.ctx, b.tenant.ClientKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := b.clock.Now()
+	on := invoice.DateOf(now.In(set.Location())).AddDays(m.rng.IntN(set.PromiseLimit() + 1))
+	svc := &customerportal.Service{DB: b.db, Billing: b.billing, Now: b.clock.Now}
+	err = svc.Promise(b.ctx, customerportal.Access{Tenant: b.tenant, InvoiceID: inv.ID}, on)
+	m.refused(t, "promise", err)
+	if err != nil {
+		return
+	}
+	p, err := b.db.LatestCustomerPromise(b.ctx, nil, b.tenant.ClientKey, inv.ID)
+	if err != nil || p == nil {
+		t.Fatalf("%s: the promise was not stored: %v", m, err)
+	}
+	m.promises[inv.ID] = modelPromise{made: now, broken: p.BrokenOn().Start(set.Location()), step: p.StepKey()}
+	m.stats.promises++
 }

@@ -78,8 +78,8 @@ func TestModel(t *testing.T) {
 
 // modelStats count what a run did, for the log and for judging its reach.
 type modelStats struct {
-	sweeps, payments, plans, disputes, policies, settings, customers, invoices int
-	jiraFaults, mailFaults, retries, discarded, crashes, refused               int
+	sweeps, payments, plans, disputes, policies, settings, customers, invoices, promises int
+	jiraFaults, mailFaults, retries, discarded, crashes, refused                         int
 }
 
 // model is one run: the bundle of setup, the random source, and what
@@ -95,6 +95,7 @@ type model struct {
 	ids      []int64
 	fees     map[int64]decimal.Decimal // the highest late fee seen per invoice
 	closed   map[int64]bool            // invoices checked after they were settled
+	promises map[int64]modelPromise    // the latest promise per invoice
 	stats    modelStats
 	renames  int
 }
@@ -107,7 +108,8 @@ func newModel(t *testing.T, seed uint64) *model {
 	t.Helper()
 	b := setup(t)
 	m := &model{b: b, rng: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)), seed: seed,
-		mail: &recordingMailer{}, crashPct: 3, fees: map[int64]decimal.Decimal{}, closed: map[int64]bool{}}
+		mail: &recordingMailer{}, crashPct: 3, fees: map[int64]decimal.Decimal{}, closed: map[int64]bool{},
+		promises: map[int64]modelPromise{}}
 	b.engine.Mail, b.engine.MailDomain = m.mail, "remit.example"
 	m.ids = append(m.ids, b.inv.ID)
 	cust, err := b.setup.Customer(b.ctx, b.manager, b.inv.CustomerID)
@@ -174,11 +176,10 @@ func (m *model) run(t *testing.T, steps int) {
 		{12, "jira-fault", m.jiraFault},
 		{2, "jira-outage", m.jiraOutage},
 		{5, "mail-fault", m.mailFault},
+		{4, "promise", m.promise},
 		// Hooks for what the code base does not have yet: payment
-		// reversals (SPEC §4 Corrections), licence changes (§5) and
-		// promises to pay (§5, §15) join here with their weights once
-		// their use cases exist; check() then needs "paused" beside
-		// "disputed" in checkDue.
+		// reversals (SPEC §4 Corrections) and licence changes (§5) join
+		// here with their weights once their use cases exist.
 	}
 	total := 0
 	for _, mv := range moves {

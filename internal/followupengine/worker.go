@@ -211,22 +211,20 @@ func (e *Engine) loadAction(ctx context.Context, a ActionArgs) (action, *outcome
 	if ac.policy, _, err = e.DB.GetPolicy(ctx, a.ClientKey); err != nil {
 		return ac, nil, err
 	}
-	found := false
-	for _, s := range ac.policy.Steps {
-		if s.Key == a.Step {
-			ac.step, found = s, true
-			for _, x := range s.Actions {
-				if string(x.Kind) == a.Action {
-					ac.act = x
-				}
+	if ac.state, err = e.DB.FollowupState(ctx, nil, a.ClientKey, a.InvoiceID); err != nil {
+		return ac, nil, err
+	}
+	step, found := ac.policy.FindStep(a.Step, ac.state.Promise)
+	if found {
+		ac.step = step
+		for _, x := range step.Actions {
+			if string(x.Kind) == a.Action {
+				ac.act = x
 			}
 		}
 	}
 	if !found || ac.act.Kind == "" {
 		return ac, &outcome{store.EventCancelled, "the step or action was removed from the policy before it ran"}, nil
-	}
-	if ac.state, err = e.DB.FollowupState(ctx, nil, a.ClientKey, a.InvoiceID); err != nil {
-		return ac, nil, err
 	}
 	if reason := stillDue(ac.state, a.Installment); reason != "" {
 		return ac, &outcome{store.EventCancelled, reason}, nil
@@ -235,6 +233,11 @@ func (e *Engine) loadAction(ctx context.Context, a ActionArgs) (action, *outcome
 		// A dispute pauses the ladder: the action waits, queued, and runs
 		// once the dispute is withdrawn (which wakes it), never lost.
 		return ac, &outcome{}, nil
+	}
+	if p := ac.state.Promise; p != nil && p.Paused(ac.today) && a.Step != p.StepKey() {
+		// The customer promised to pay after the sweep planned this: the
+		// promise holds the ladder, and its broken step catches up.
+		return ac, &outcome{store.EventCancelled, fmt.Sprintf("the customer promised to pay by %s before the step ran", p.PromisedOn)}, nil
 	}
 	if ac.customer, err = e.DB.Customer(ctx, a.ClientKey, ac.state.Invoice.CustomerID); err != nil {
 		return ac, nil, err

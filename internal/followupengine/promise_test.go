@@ -1,0 +1,187 @@
+package followupengine_test
+
+import (
+	"context"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/remitapp/remit/internal/customerportal"
+	"github.com/remitapp/remit/internal/invoice"
+	"github.com/remitapp/remit/internal/jira"
+	"github.com/remitapp/remit/internal/mail"
+	"github.com/remitapp/remit/internal/store"
+)
+
+// outbox keeps the e-mails the engine sends.
+type outbox struct{ sent []mail.Message }
+
+func (o *outbox) Send(_ context.Context, m mail.Message) error {
+	o.sent = append(o.sent, m)
+	return nil
+}
+
+// links gives each invoice a fixed customer page address.
+type links struct{}
+
+func (links) PageURL(_ context.Context, _ string, id int64) (string, error) {
+	return "https://remit.example/c/page-" + strconv.FormatInt(id, 10), nil
+}
+
+// withMail gives the customer a billing address and the engine a mailer
+// and page links.
+func (b *testBundle) withMail(t *testing.T) *outbox {
+	t.Helper()
+	box := &outbox{}
+	b.engine.Mail, b.engine.MailDomain, b.engine.Links = box, "remit.example", links{}
+	cust, err := b.setup.Customer(b.ctx, b.manager, b.inv.CustomerID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cust.BillingEmail = "ap@acme.example"
+	if _, err := b.setup.SaveCustomer(b.ctx, b.manager, cust); err != nil {
+		t.Fatal(err)
+	}
+	return box
+}
+
+// promise makes the customer's promise through the customer page's use
+// case, at the clock's instant.
+func (b *testBundle) promise(t *testing.T, by string) {
+	t.Helper()
+	svc := &customerportal.Service{DB: b.db, Billing: b.billing, Now: b.clock.Now}
+	on, err := invoice.ParseDate(by)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := svc.Promise(b.ctx, customerportal.Access{Tenant: b.tenant, InvoiceID: b.inv.ID}, on); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestPromiseHoldsTheLadder: the customer promises, the day after
+// overdue-1, to pay by 2026-12-24. No step runs until the promise is
+// broken (2026-12-27, two days of grace after the date), although
+// overdue-7 falls due on 2026-12-22; then promise-broken comments and
+// e-mails the customer about their promise, with the page link, and
+// overdue-7's messages are skipped as superseded; the ladder continues
+// with escalate-14.
+func TestPromiseHoldsTheLadder(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	box := b.withMail(t)
+	res := b.sweepAt(t, overdueDay)
+	for _, o := range res.Outcomes {
+		if o.Action != "transition" { // the move to overdue waits for the Jira sync; it is not this test's
+			if err := b.act(res, o, 1); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	sentBefore := len(box.sent)
+	b.clock.Set(overdueDay.Add(24 * time.Hour))
+	b.promise(t, "2026-12-24")
+	st, err := b.db.FollowupState(b.ctx, nil, b.tenant.ClientKey, b.inv.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := time.Date(2026, 12, 27, 0, 0, 0, 0, time.UTC); st.NextActionAt == nil || !st.NextActionAt.Equal(want) {
+		t.Fatalf("next action at %v, want %v", st.NextActionAt, want)
+	}
+	for day := 18; day <= 26; day++ {
+		if res := b.sweepAt(t, time.Date(2026, 12, day, 10, 0, 0, 0, time.UTC)); len(res.Outcomes) != 0 {
+			t.Fatalf("2026-12-%d, the promise holds: %v", day, plan(res))
+		}
+	}
+	tl, err := b.engine.Timeline(b.ctx, b.manager, b.inv.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tl.Next == nil || tl.Next.Step != "promise-broken" {
+		t.Fatalf("the timeline's next step is %+v, want promise-broken", tl.Next)
+	}
+	customer := false
+	for _, ev := range tl.Events {
+		customer = customer || (ev.Step == "customer" && ev.Action == "customer_promise")
+	}
+	if !customer {
+		t.Fatalf("the timeline does not show the customer's promise: %+v", tl.Events)
+	}
+
+	res = b.sweepAt(t, time.Date(2026, 12, 27, 10, 0, 0, 0, time.UTC))
+	want := []string{"overdue-7 comment skipped", "overdue-7 email skipped", "promise-broken comment queued", "promise-broken email queued"}
+	if got := plan(res); !slices.Equal(got, want) {
+		t.Fatalf("broken-promise sweep = %v, want %v", got, want)
+	}
+	for _, o := range res.Outcomes {
+		if o.Status == store.EventQueued {
+			if err := b.act(res, o, 1); err != nil {
+				t.Fatal(err)
+			}
+			if got := b.event(t, o.EventID); !strings.HasPrefix(got, "done") {
+				t.Fatalf("%s %s: %s", o.Step, o.Action, got)
+			}
+		}
+	}
+	if len(box.sent) != sentBefore+1 {
+		t.Fatalf("%d e-mails after the promise broke, want 1", len(box.sent)-sentBefore)
+	}
+	m := box.sent[len(box.sent)-1]
+	if !strings.Contains(m.Subject, "promise") || !strings.Contains(m.Text, "by 2026-12-24") ||
+		!strings.Contains(m.Text, "https://remit.example/c/page-"+strconv.FormatInt(b.inv.ID, 10)) {
+		t.Fatalf("promise-broken e-mail: %s\n%s", m.Subject, m.Text)
+	}
+	found := false
+	for _, c := range b.site.Comments(b.key) {
+		if s, ok := jira.ParagraphText(c.Body); ok && strings.Contains(s, "Promise not kept") && strings.Contains(s, "2026-12-24") {
+			found = true
+		}
+	}
+	if !found {
+		t.Fatal("no promise-broken comment on the invoice issue")
+	}
+	res = b.sweepAt(t, time.Date(2026, 12, 29, 10, 0, 0, 0, time.UTC))
+	if got := plan(res); !slices.Equal(got, []string{"escalate-14 comment queued", "escalate-14 email queued"}) {
+		t.Fatalf("after the broken promise: %v, want escalate-14", got)
+	}
+}
+
+// TestPromiseCancelsWhatWasQueued: an action a sweep queued before the
+// customer promised does not go out while the promise holds.
+func TestPromiseCancelsWhatWasQueued(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	b.withMail(t)
+	res := b.sweepAt(t, overdueDay)
+	b.promise(t, "2026-12-20")
+	o := queued(t, res, "overdue-1", "email")
+	if err := b.act(res, o, 1); err != nil {
+		t.Fatal(err)
+	}
+	if got := b.event(t, o.EventID); !strings.HasPrefix(got, "cancelled: the customer promised to pay by 2026-12-20") {
+		t.Fatalf("queued e-mail after the promise: %s", got)
+	}
+}
+
+// TestKeptPromise: paid before the promise broke, nothing more runs.
+func TestKeptPromise(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	b.withMail(t)
+	b.clock.Set(overdueDay)
+	b.promise(t, "2026-12-24")
+	b.clock.Set(time.Date(2026, 12, 23, 10, 0, 0, 0, time.UTC))
+	if _, _, err := b.billing.RecordPayment(b.ctx, b.manager, b.inv.ID, invoice.PaymentInput{Amount: "350.00", PaidOn: b.inv.DueDate.AddDays(8), Method: "bank"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, day := range []int{27, 29} {
+		res := b.sweepAt(t, time.Date(2026, 12, day, 10, 0, 0, 0, time.UTC))
+		for _, o := range res.Outcomes {
+			if o.Status == store.EventQueued || strings.HasPrefix(o.Step, "promise-broken") {
+				t.Fatalf("after the kept promise: %v", plan(res))
+			}
+		}
+	}
+}
