@@ -1,6 +1,8 @@
 package customerportal_test
 
 import (
+	"crypto/sha256"
+	"encoding/base64"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -95,6 +97,15 @@ func TestHTTPPageWithoutScript(t *testing.T) {
 		if !strings.Contains(csp, want) {
 			t.Errorf("CSP %q lacks %s", csp, want)
 		}
+	}
+	// The one stylesheet is the one the policy allows, byte for byte.
+	style := regexp.MustCompile(`(?s)<style>(.*?)</style>`).FindStringSubmatch(body)
+	if style == nil {
+		t.Fatal("the page has no stylesheet")
+	}
+	sum := sha256.Sum256([]byte(style[1]))
+	if !strings.Contains(csp, "'sha256-"+base64.StdEncoding.EncodeToString(sum[:])+"'") {
+		t.Errorf("CSP %q does not allow the page's stylesheet", csp)
 	}
 	if strings.Contains(csp, "script-src") || strings.Contains(csp, "unsafe-inline") {
 		t.Errorf("CSP %q allows scripts or inline code", csp)
