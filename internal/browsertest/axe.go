@@ -40,7 +40,8 @@ func (v AxeViolation) String() string {
 }
 
 // Axe runs axe-core's WCAG 2 A and AA rules on the iframe whose URL
-// contains part and fails the test on any violation.
+// contains part (the top-level page when part is "") and fails the test
+// on any violation.
 func (b *Browser) Axe(part string) {
 	b.t.Helper()
 	src, err := axeSource()
@@ -52,7 +53,12 @@ func (b *Browser) Axe(part string) {
 axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}, resultTypes: ["violations"]})
   .then(r => r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
     nodes: v.nodes.slice(0, 5).map(n => ({target: n.target.map(String), html: n.html.slice(0, 160)}))})))`
-	if err := b.InFrame(part, js, &violations); err != nil {
+	if part == "" {
+		err = b.InPage(js, &violations)
+	} else {
+		err = b.InFrame(part, js, &violations)
+	}
+	if err != nil {
 		b.t.Fatalf("axe: %v", err)
 	}
 	for _, v := range violations {

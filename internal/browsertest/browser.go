@@ -294,3 +294,32 @@ func (b *Browser) Settle(part string) {
 		time.Sleep(50 * time.Millisecond)
 	}
 }
+
+// InPage evaluates js in the top-level page, in an isolated world (the
+// page's DOM, not its scripts: it works with the page's JavaScript
+// disabled too), and decodes the result into out.
+func (b *Browser) InPage(js string, out any) error {
+	ctx, cancel := context.WithTimeout(b.Ctx, 10*time.Second)
+	defer cancel()
+	return chromedp.Run(ctx, chromedp.ActionFunc(func(ctx context.Context) error {
+		tree, err := page.GetFrameTree().Do(ctx)
+		if err != nil {
+			return err
+		}
+		world, err := page.CreateIsolatedWorld(tree.Frame.ID).WithWorldName("remit-test").Do(ctx)
+		if err != nil {
+			return err
+		}
+		res, exc, err := runtime.Evaluate(js).WithContextID(world).WithAwaitPromise(true).WithReturnByValue(true).Do(ctx)
+		if err != nil {
+			return err
+		}
+		if exc != nil {
+			return fmt.Errorf("in page: %s", exc.Text+" "+describe(exc))
+		}
+		if out == nil || res == nil || len(res.Value) == 0 {
+			return nil
+		}
+		return json.Unmarshal(res.Value, out)
+	}))
+}
