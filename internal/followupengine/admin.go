@@ -3,8 +3,10 @@ package followupengine
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/remitapp/remit/internal/followup"
@@ -138,7 +140,7 @@ func (e *Engine) Timeline(ctx context.Context, a remit.Actor, invoiceID int64) (
 	}
 	for _, en := range audit {
 		if en.Actor == CustomerActor {
-			tl.Events = append(tl.Events, TimelineEvent{Step: CustomerActor, Action: en.Action, Status: store.EventDone, At: en.At, Detail: string(en.After)})
+			tl.Events = append(tl.Events, TimelineEvent{Step: CustomerActor, Action: en.Action, Status: store.EventDone, At: en.At, Detail: customerDetail(en.After)})
 		}
 	}
 	// Events are stored in the order a sweep locks them (by step key), so
@@ -164,4 +166,30 @@ func (e *Engine) Timeline(ctx context.Context, a remit.Actor, invoiceID int64) (
 		tl.Next = &NextStep{Step: r.Next.Step, Installment: r.Next.Installment, DueAt: r.Next.At}
 	}
 	return tl, nil
+}
+
+// customerDetail says in words what the customer's audit entry records.
+func customerDetail(after json.RawMessage) string {
+	var d struct {
+		PromisedOn   string   `json:"promisedOn"`
+		Installments []string `json:"installments"`
+		Note         string   `json:"note"`
+		Reason       string   `json:"reason"`
+	}
+	if json.Unmarshal(after, &d) != nil {
+		return ""
+	}
+	switch {
+	case d.PromisedOn != "":
+		return "promised to pay by " + d.PromisedOn
+	case len(d.Installments) > 0:
+		out := "asked for a payment plan: " + strings.Join(d.Installments, ", ")
+		if d.Note != "" {
+			out += " (" + d.Note + ")"
+		}
+		return out
+	case d.Reason != "":
+		return "disputed the invoice: " + d.Reason
+	}
+	return ""
 }

@@ -104,7 +104,7 @@ func TestPromiseHoldsTheLadder(t *testing.T) {
 	}
 	customer := false
 	for _, ev := range tl.Events {
-		customer = customer || (ev.Step == "customer" && ev.Action == "customer_promise")
+		customer = customer || (ev.Step == "customer" && ev.Action == "customer_promise" && ev.Detail == "promised to pay by 2026-12-24")
 	}
 	if !customer {
 		t.Fatalf("the timeline does not show the customer's promise: %+v", tl.Events)
