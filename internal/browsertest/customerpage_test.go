@@ -2,6 +2,8 @@ package browsertest
 
 import (
 	"fmt"
+	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -87,4 +89,33 @@ func TestCustomerPage(t *testing.T) {
 	}
 	b.Screenshot("promised-no-script")
 	b.Run("scripts back on", emulation.SetScriptExecutionDisabled(false), emulation.ClearDeviceMetricsOverride())
+
+	// The customer asks for a plan on the page; the panel shows the link
+	// to copy, the request to accept, and revokes the link.
+	plan := url.Values{"date": {d.stack.Now().UTC().AddDate(0, 0, 20).Format(time.DateOnly)}, "amount": {inv.Balance}}
+	resp, err := (&http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}).PostForm(link.URL+"/plan", plan)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("plan request: %d", resp.StatusCode)
+	}
+	b.Run("open issue view", chromedp.Navigate(d.host("/browse/"+*inv.IssueKey)))
+	b.WaitInFrame("plan request", panelFrame, `document.querySelector('[data-testid=plan-request]')`, 20*time.Second)
+	b.WaitInFrame("show link", panelFrame, fmt.Sprintf(clickButton, "Show customer link"), 10*time.Second)
+	b.WaitInFrame("the link", panelFrame, fmt.Sprintf(`document.querySelector('input[aria-label="Customer page link"]')?.value === %q`, link.URL), 10*time.Second)
+	b.Settle(panelFrame)
+	b.Screenshot("panel-link-and-request")
+	b.Axe(panelFrame)
+	b.WaitInFrame("accept", panelFrame, fmt.Sprintf(clickButton, "Accept"), 10*time.Second)
+	b.WaitInFrame("plan accepted", panelFrame, `document.querySelector('#remit-plan') && !document.querySelector('[data-testid=plan-request]')`, 20*time.Second)
+	b.WaitInFrame("revoke", panelFrame, fmt.Sprintf(clickButton, "Revoke"), 10*time.Second)
+	b.WaitInFrame("revoked", panelFrame, `!document.querySelector('input[aria-label="Customer page link"]')`, 10*time.Second)
+	b.Run("revoked page", chromedp.Navigate(link.URL), chromedp.WaitVisible("h1", chromedp.ByQuery))
+	var h1 string
+	if err := b.InPage(`document.querySelector('h1').textContent`, &h1); err != nil || h1 != "This link was revoked" {
+		t.Fatalf("the revoked link shows %q (%v)", h1, err)
+	}
+	b.Screenshot("revoked")
 }

@@ -236,3 +236,14 @@ export interface AgingReport {
   totals?: AgingRow[] | AgingRow;
   dso?: string | number | null;
 }
+
+/** PlanRequest is a payment plan a customer asked for on the customer page. */
+export interface PlanRequest {
+  id: number;
+  status: 'pending' | 'accepted' | 'declined';
+  note: string;
+  createdAt: string;
+  decidedAt: string | null;
+  decidedBy?: string;
+  installments: { dueDate: string; amount: string }[];
+}
