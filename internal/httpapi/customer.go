@@ -118,7 +118,7 @@ func (s *Server) customerLimit(ce *customerEdge) echo.MiddlewareFunc {
 		return func(c echo.Context) error {
 			ok, wait := ce.byAddress.take("a:" + clientAddress(c.Request()))
 			if ok {
-				ok, wait = ce.byToken.take("t:" + c.Param("token"))
+				ok, wait = ce.byToken.take("t:" + tokenKey(c.Param("token")))
 			}
 			if ok {
 				return next(c)
@@ -129,6 +129,16 @@ func (s *Server) customerLimit(ce *customerEdge) echo.MiddlewareFunc {
 				"This page was asked for too often. Please wait a minute and try again.")
 		}
 	}
+}
+
+// tokenKey is a token's bucket key. A real token has 43 characters; a
+// longer one opens nothing, and all such share one bucket, so that the
+// buckets held stay small whatever a client sends.
+func tokenKey(token string) string {
+	if len(token) > 64 {
+		return "(too long)"
+	}
+	return token
 }
 
 // clientAddress is the address the connection comes from. Forwarded
