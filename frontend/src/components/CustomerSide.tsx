@@ -18,11 +18,15 @@ export function CustomerSide({
   api,
   invoice,
   canWrite,
+  ready,
   onInvoice,
 }: {
   api: ApiClient;
   invoice: Invoice;
   canWrite: boolean;
+  /** ready is false until the panel's first call answered: the plan
+   * requests wait for it, so that a token refresh is done once. */
+  ready: boolean;
   onInvoice: (next: Invoice) => void;
 }) {
   const [link, setLink] = useState('');
@@ -30,8 +34,8 @@ export function CustomerSide({
   const [failure, setFailure] = useState<Error>();
   const [version, setVersion] = useState(0);
   const requests = useLoad(
-    () => api.optional<{ items: PlanRequest[] }>(`/invoices/${invoice.id}/plan-requests`),
-    [invoice.id, version],
+    () => (ready ? api.optional<{ items: PlanRequest[] }>(`/invoices/${invoice.id}/plan-requests`) : Promise.resolve(null)),
+    [invoice.id, version, ready],
   );
   if (invoice.status === 'draft') return null;
   const pending = (requests.data?.items ?? []).filter((r) => r.status === 'pending');

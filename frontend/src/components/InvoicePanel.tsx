@@ -190,7 +190,7 @@ export function InvoicePanel({ ctx, api, initial }: { ctx: PageContext; api: Api
       <PaymentsView invoice={inv} disabled={idle || form !== null} onReverse={canWrite && inv.status !== 'void' && inv.status !== 'uncollectible' ? (p) => setForm({ kind: 'reverse', payment: p }) : undefined} />
       <CorrectionsView invoice={inv} audit={audit.data?.items} timezone={ctx.timezone} onPDF={(cn) => void creditNotePDF(cn)} busy={busy} />
       {timeline.data ? <TimelineView timeline={timeline.data} timezone={ctx.timezone} /> : null}
-      <CustomerSide api={api} invoice={inv} canWrite={canWrite} onInvoice={setInv} />
+      <CustomerSide api={api} invoice={inv} canWrite={canWrite} ready={!timeline.loading} onInvoice={setInv} />
       {timeline.error ? <ErrorMessage error={timeline.error} title="Follow-up history unavailable" /> : null}
       {failure ? <ErrorMessage error={failure} /> : null}
       {sent ? (
