@@ -168,6 +168,8 @@ export interface Settings {
   billableJql: string;
   roundingMinutes: number;
   followupSchedule: string;
+  promiseMaxDays?: number;
+  promiseGraceDays?: number | null;
   configured?: boolean;
 }
 

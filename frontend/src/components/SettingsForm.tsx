@@ -31,6 +31,18 @@ const FIELDS: { path: Path; label: string; help?: string; type?: string }[] = [
   { path: 'billableJql', label: 'Billable work filter (JQL)' },
   { path: 'roundingMinutes', label: 'Round each worklog up to (minutes)', type: 'number', help: '0 keeps exact time.' },
   { path: 'followupSchedule', label: 'Follow-up schedule (cron)', help: 'In the tenant timezone, e.g. 0 9 * * 1-5.' },
+  {
+    path: 'promiseMaxDays',
+    label: 'Customers may promise to pay within (days)',
+    type: 'number',
+    help: 'On the customer page. Empty or 0: 30 days.',
+  },
+  {
+    path: 'promiseGraceDays',
+    label: 'Grace after a promised date (days)',
+    type: 'number',
+    help: 'Follow-ups resume after it. Empty: 2 days.',
+  },
 ];
 
 function read(obj: unknown, path: Path): string {
