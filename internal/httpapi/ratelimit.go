@@ -39,9 +39,10 @@ func (r RateLimit) withDefaults() RateLimit {
 	return r
 }
 
-// tenantBuckets holds one token bucket per clientKey. Buckets idle long
-// enough to be full again are dropped, so memory follows the number of
-// tenants active in the last minutes, not all tenants ever seen.
+// tenantBuckets holds one token bucket per key: a clientKey on the JSON
+// API, a page token or a client address on the customer page. Buckets
+// idle long enough to be full again are dropped, so memory follows the
+// keys active in the last minutes, not all keys ever seen.
 type tenantBuckets struct {
 	limit rate.Limit
 	burst int
