@@ -8,6 +8,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/remitapp/remit/internal/einvoice"
 	"github.com/remitapp/remit/internal/invoice"
 	"github.com/remitapp/remit/internal/jirasync"
 	"github.com/remitapp/remit/internal/money"
@@ -191,6 +192,18 @@ func (s *Service) Pay(ctx context.Context, acc Access, token string) (string, er
 // PDF is the invoice's PDF for its customer.
 func (s *Service) PDF(ctx context.Context, acc Access) ([]byte, string, error) {
 	return s.Billing.InvoicePDF(ctx, acc.Tenant, acc.InvoiceID)
+}
+
+// EInvoice is the invoice's structured e-invoice in format f ("ubl",
+// "cii" or "xrechnung") for its customer; an unknown format is
+// remit.NotFound, data the format needs and the invoice lacks
+// remit.Unprocessable.
+func (s *Service) EInvoice(ctx context.Context, acc Access, format string) ([]byte, string, error) {
+	f, ok := einvoice.ParseFormat(format)
+	if !ok {
+		return nil, "", remit.Errorf(remit.NotFound, "customerportal.EInvoice", "no such page")
+	}
+	return s.Billing.InvoiceEInvoice(ctx, acc.Tenant, acc.InvoiceID, f)
 }
 
 // PlanRequests are the invoice's plan requests, for those who may read it.

@@ -10,10 +10,14 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/remitapp/remit/internal/billing"
 	"github.com/remitapp/remit/internal/httpapi"
+	"github.com/remitapp/remit/internal/invoice"
+	"github.com/remitapp/remit/internal/remit"
 )
 
 // edge serves the bundle's customer page as remit serve does, with
@@ -291,5 +295,53 @@ func TestHTTPActions(t *testing.T) {
 	}
 	if got := b.audit(t, "customer"); len(got) != 3 {
 		t.Fatalf("customer audit entries: %+v", got)
+	}
+}
+
+// TestHTTPEInvoice: a customer who receives e-invoices finds theirs on
+// the page and downloads it with the same token; an unknown format is the
+// one 404 page.
+func TestHTTPEInvoice(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	admin := remit.Actor{Tenant: b.tenant, AccountID: adminID}
+	set, _, err := b.setup.Settings(b.ctx, admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	set.Seller.PostalAddress = invoice.Address{Street: "1 Main St", City: "Springfield", Postcode: "12345", Country: "US"}
+	set.Seller.TaxID = "US-12-3456789"
+	if _, err := b.setup.PutSettings(b.ctx, admin, set); err != nil {
+		t.Fatal(err)
+	}
+	c := b.cust
+	c.Address = invoice.Address{Street: "5 Rue de la Paix", City: "Paris", Postcode: "75002", Country: "FR"}
+	c.TaxID, c.EInvoiceFormat, c.TaxCategory, c.BuyerReference = "FR40303265045", "ubl", invoice.TaxZero, "PO-4711"
+	if _, err := b.setup.SaveCustomer(b.ctx, admin, c); err != nil {
+		t.Fatal(err)
+	}
+	// An invoice issued now carries the seller and buyer it was issued to.
+	work := b.site.AddIssue("WORK", "More work")
+	b.site.LogWork(work, "557058:dev", time.Date(2026, 11, 15, 10, 0, 0, 0, time.UTC), 3600)
+	inv, err := b.bill.Create(b.ctx, b.manager, billing.GenerateRequest{CustomerID: b.cust.ID, IssueDate: date("2026-11-16"),
+		Period: invoice.Period{Start: date("2026-11-15"), End: date("2026-11-15")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.inv = inv
+	ts := b.edge(t, httpapi.RateLimit{}, httpapi.RateLimit{})
+	_, token := b.access(t)
+	_, body := get(t, pageOf(ts, token))
+	if !strings.Contains(body, `href="/app/c/`+token+`/einvoice/ubl"`) {
+		t.Fatal("the page does not offer the customer's e-invoice")
+	}
+	resp, xml := get(t, pageOf(ts, token)+"/einvoice/ubl")
+	if resp.StatusCode != http.StatusOK || !strings.Contains(xml, "<Invoice") || !strings.Contains(xml, b.inv.Number) {
+		t.Fatalf("e-invoice: %d %s", resp.StatusCode, xml[strings.Index(xml, "<main"):])
+	}
+	_, notFound := get(t, pageOf(ts, strings.Repeat("z", 43)))
+	resp, body = get(t, pageOf(ts, token)+"/einvoice/pdf")
+	if resp.StatusCode != http.StatusNotFound || body != notFound {
+		t.Fatalf("unknown format: %d", resp.StatusCode)
 	}
 }

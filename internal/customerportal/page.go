@@ -7,6 +7,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/remitapp/remit/internal/einvoice"
 	"github.com/remitapp/remit/internal/invoice"
 	"github.com/remitapp/remit/internal/money"
 	"github.com/remitapp/remit/internal/remit"
@@ -45,6 +46,9 @@ type Page struct {
 	PlanPending   bool   // a plan request waits for the seller
 	CanPayByCard  bool
 	SellerContact string
+	// EInvoice is the structured format the customer receives ("ubl",
+	// "cii", "xrechnung"), offered for download; "" when none.
+	EInvoice string
 	// Settled says why nothing is owed: "paid", "void", "uncollectible", or "".
 	Settled string
 }
@@ -137,6 +141,13 @@ func (s *Service) Page(ctx context.Context, acc Access) (Page, error) {
 	if p.Settled == "" {
 		p.DaysOverdue = inv.DaysOverdue(today)
 		p.Overdue = p.DaysOverdue > 0
+	}
+	cust, err := s.DB.Customer(ctx, ck, inv.CustomerID)
+	if err != nil {
+		return Page{}, err
+	}
+	if f, ok := einvoice.ParseFormat(cust.EInvoiceFormat); ok {
+		p.EInvoice = string(f)
 	}
 	promise, err := s.DB.LatestCustomerPromise(ctx, nil, ck, acc.InvoiceID)
 	if err != nil {

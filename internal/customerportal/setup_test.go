@@ -46,6 +46,7 @@ type testBundle struct {
 	site    *jirafake.Site
 	tenant  remit.Tenant
 	bill    *billing.Service
+	setup   *sitesetup.Service
 	svc     *customerportal.Service
 	sync    *jirasync.Worker
 	cust    invoice.Customer
@@ -108,6 +109,7 @@ func setupTenant(t testing.TB, clk *clock.Clock, pool *pgxpool.Pool, db *store.D
 	}
 	set.Payment = invoice.PaymentDetails{AccountName: "Remit Consulting LLC", IBAN: "DE89370400440532013000", BIC: "COBADEFFXXX"}
 	setupSvc := &sitesetup.Service{DB: db, Jira: sites, Perms: bill.Perms, Now: clk.Now, Logger: logger}
+	b.setup = setupSvc
 	if _, err := setupSvc.PutSettings(ctx, admin, set); err != nil {
 		t.Fatal(err)
 	}

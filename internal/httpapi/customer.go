@@ -89,6 +89,7 @@ func (s *Server) customerRoutes(e *echo.Echo) {
 	g.GET("", s.customerPage)
 	g.GET("/pdf", s.customerPDF)
 	g.GET("/statement", s.customerStatement)
+	g.GET("/einvoice/:format", s.customerEInvoice)
 	g.POST("/pay", s.customerPay)
 	g.POST("/promise", s.customerPromise)
 	g.POST("/plan", s.customerPlan)
@@ -265,6 +266,23 @@ func (s *Server) customerPDF(c echo.Context) error {
 	}
 	c.Response().Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
 	return c.Blob(http.StatusOK, "application/pdf", pdf)
+}
+
+func (s *Server) customerEInvoice(c echo.Context) error {
+	acc, err := s.customerAccess(c)
+	if err != nil {
+		return s.customerError(c, err)
+	}
+	xml, name, err := s.deps.Customers.EInvoice(c.Request().Context(), acc, c.Param("format"))
+	if remit.IsKind(err, remit.Unprocessable) {
+		return s.customerMessage(c, http.StatusUnprocessableEntity, "The e-invoice cannot be made",
+			"This invoice lacks what the e-invoice format needs: "+messageOf(err)+". Please use the PDF, or ask the sender.")
+	}
+	if err != nil {
+		return s.customerError(c, err)
+	}
+	c.Response().Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
+	return c.Blob(http.StatusOK, "application/xml", xml)
 }
 
 func (s *Server) customerStatement(c echo.Context) error {
