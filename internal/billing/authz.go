@@ -32,23 +32,3 @@ func (s *Service) mayBrowseIssue(ctx context.Context, a Actor, issueKey string) 
 func (s *Service) configured(ctx context.Context, t remit.Tenant) (invoice.Settings, error) {
 	return s.gate().Configured(ctx, t)
 }
-
-// RequireManage allows, for the use cases beside billing's (the customer
-// page's links and plan requests), those who may manage the tenant's
-// invoices; the billing settings must exist.
-func (s *Service) RequireManage(ctx context.Context, a Actor) error {
-	set, err := s.configured(ctx, a.Tenant)
-	if err != nil {
-		return err
-	}
-	return s.requireManage(ctx, a, set.BillingProjectKey)
-}
-
-// RequireRead allows those who may read the tenant's invoices.
-func (s *Service) RequireRead(ctx context.Context, a Actor) error {
-	set, err := s.configured(ctx, a.Tenant)
-	if err != nil {
-		return err
-	}
-	return s.requireRead(ctx, a, set.BillingProjectKey)
-}

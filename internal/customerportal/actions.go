@@ -208,7 +208,7 @@ func (s *Service) EInvoice(ctx context.Context, acc Access, format string) ([]by
 
 // PlanRequests are the invoice's plan requests, for those who may read it.
 func (s *Service) PlanRequests(ctx context.Context, a remit.Actor, invoiceID int64) ([]store.PlanRequest, error) {
-	if err := s.Billing.RequireRead(ctx, a); err != nil {
+	if err := s.requireRead(ctx, a); err != nil {
 		return nil, err
 	}
 	if _, err := s.DB.Invoice(ctx, a.Tenant.ClientKey, invoiceID); err != nil {
@@ -224,7 +224,7 @@ func (s *Service) PlanRequests(ctx context.Context, a remit.Actor, invoiceID int
 // payment came since) is refused as SetPlan refuses it.
 func (s *Service) AcceptPlanRequest(ctx context.Context, a remit.Actor, invoiceID, requestID int64) (invoice.Invoice, error) {
 	const op = "customerportal.AcceptPlanRequest"
-	if err := s.Billing.RequireManage(ctx, a); err != nil {
+	if err := s.requireManage(ctx, a); err != nil {
 		return invoice.Invoice{}, err
 	}
 	ck := a.Tenant.ClientKey
@@ -248,7 +248,7 @@ func (s *Service) AcceptPlanRequest(ctx context.Context, a remit.Actor, invoiceI
 // DeclinePlanRequest declines a pending request; the invoice keeps its
 // plan (or none) and its follow-ups.
 func (s *Service) DeclinePlanRequest(ctx context.Context, a remit.Actor, invoiceID, requestID int64) error {
-	if err := s.Billing.RequireManage(ctx, a); err != nil {
+	if err := s.requireManage(ctx, a); err != nil {
 		return err
 	}
 	ck := a.Tenant.ClientKey

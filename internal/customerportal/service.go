@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/remitapp/remit/internal/access"
 	"github.com/remitapp/remit/internal/billing"
 	"github.com/remitapp/remit/internal/invoice"
 	"github.com/remitapp/remit/internal/remit"
@@ -114,7 +115,7 @@ func (s *Service) URLOf(token string) string {
 // Link is the invoice's current page address for the panel, made when it
 // has none: those who may manage invoices only.
 func (s *Service) Link(ctx context.Context, a remit.Actor, invoiceID int64) (string, error) {
-	if err := s.Billing.RequireManage(ctx, a); err != nil {
+	if err := s.requireManage(ctx, a); err != nil {
 		return "", err
 	}
 	return s.PageURL(ctx, a.Tenant.ClientKey, invoiceID)
@@ -124,7 +125,7 @@ func (s *Service) Link(ctx context.Context, a remit.Actor, invoiceID int64) (str
 // the next Link (or e-mail) makes a new one. Revoking an invoice with no
 // current link is not an error.
 func (s *Service) Revoke(ctx context.Context, a remit.Actor, invoiceID int64) error {
-	if err := s.Billing.RequireManage(ctx, a); err != nil {
+	if err := s.requireManage(ctx, a); err != nil {
 		return err
 	}
 	ck := a.Tenant.ClientKey
@@ -138,6 +139,28 @@ func (s *Service) Revoke(ctx context.Context, a remit.Actor, invoiceID int64) er
 		}
 		return s.audit(ctx, tx, ck, a.Name(), "customer_link_revoke", invoiceID, nil)
 	})
+}
+
+// gate is SPEC §3's permission gate, as every use case passes it.
+func (s *Service) gate() access.Gate { return access.Gate{DB: s.DB, Perms: s.Billing.Perms} }
+
+// requireManage allows those who may manage the tenant's invoices (the
+// billing settings must exist).
+func (s *Service) requireManage(ctx context.Context, a remit.Actor) error {
+	set, err := s.gate().Configured(ctx, a.Tenant)
+	if err != nil {
+		return err
+	}
+	return s.gate().Manage(ctx, a, set.BillingProjectKey)
+}
+
+// requireRead allows those who may read the tenant's invoices.
+func (s *Service) requireRead(ctx context.Context, a remit.Actor) error {
+	set, err := s.gate().Configured(ctx, a.Tenant)
+	if err != nil {
+		return err
+	}
+	return s.gate().Read(ctx, a, set.BillingProjectKey)
 }
 
 // settings are the tenant's settings, the defaults when none were saved.
