@@ -237,7 +237,8 @@ func (r *recordingMailer) Send(_ context.Context, msg mail.Message) error {
 }
 
 // jiraMethods are the calls the follow-up actions and the sync make.
-var jiraMethods = []jirafake.Method{jirafake.MethodAddComment, jirafake.MethodFindComment, jirafake.MethodTransition,
+var jiraMethods = []jirafake.Method{jirafake.MethodAddComment, jirafake.MethodFindComment, jirafake.MethodFindCommentByProperty,
+	jirafake.MethodTransition,
 	jirafake.MethodTransitions, jirafake.MethodIssueStatus, jirafake.MethodSetIssueProperty, jirafake.MethodIssueLabels,
 	jirafake.MethodAddLabel}
 

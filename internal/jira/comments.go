@@ -3,6 +3,7 @@ package jira
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -69,4 +70,76 @@ func (c *Client) FindComment(ctx context.Context, issueKey string, match func(bo
 			return "", false, nil
 		}
 	}
+}
+
+// FindCommentByProperty pages through the issue's comments and returns
+// the id of the first that carries the comment property named property
+// with a value match accepts. The comment list does not expand
+// properties, so each page's ids are read again through the comment
+// list operation, which does (expand=properties).
+func (c *Client) FindCommentByProperty(ctx context.Context, issueKey, property string, match func(value json.RawMessage) bool) (string, bool, error) {
+	path := "/rest/api/3/issue/" + url.PathEscape(issueKey) + "/comment"
+	for start := 0; ; {
+		var page struct {
+			Total    int `json:"total"`
+			Comments []struct {
+				ID string `json:"id"`
+			} `json:"comments"`
+		}
+		q := url.Values{"startAt": {strconv.Itoa(start)}, "maxResults": {"100"}}
+		if _, err := c.Do(ctx, http.MethodGet, path, q, nil, &page); err != nil {
+			return "", false, err
+		}
+		ids := make([]int64, 0, len(page.Comments))
+		for _, cm := range page.Comments {
+			id, err := strconv.ParseInt(cm.ID, 10, 64)
+			if err != nil {
+				return "", false, fmt.Errorf("jira comment id %q: %w", cm.ID, err)
+			}
+			ids = append(ids, id)
+		}
+		if len(ids) > 0 {
+			id, found, err := c.commentWithProperty(ctx, ids, property, match)
+			if err != nil || found {
+				return id, found, err
+			}
+		}
+		start += len(page.Comments)
+		if len(page.Comments) == 0 || start >= page.Total {
+			return "", false, nil
+		}
+	}
+}
+
+// commentWithProperty reads the comments ids (at most 1,000) with their
+// properties and returns the first, in ids' order, whose property
+// match accepts.
+func (c *Client) commentWithProperty(ctx context.Context, ids []int64, property string, match func(value json.RawMessage) bool) (string, bool, error) {
+	var list struct {
+		Values []struct {
+			ID         string `json:"id"`
+			Properties []struct {
+				Key   string          `json:"key"`
+				Value json.RawMessage `json:"value"`
+			} `json:"properties"`
+		} `json:"values"`
+	}
+	q := url.Values{"expand": {"properties"}}
+	if _, err := c.Do(ctx, http.MethodPost, "/rest/api/3/comment/list", q, map[string]any{"ids": ids}, &list); err != nil {
+		return "", false, err
+	}
+	byID := make(map[string]bool, len(list.Values))
+	for _, v := range list.Values {
+		for _, p := range v.Properties {
+			if p.Key == property && match(p.Value) {
+				byID[v.ID] = true
+			}
+		}
+	}
+	for _, id := range ids {
+		if s := strconv.FormatInt(id, 10); byID[s] {
+			return s, true, nil
+		}
+	}
+	return "", false, nil
 }

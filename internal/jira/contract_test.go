@@ -154,6 +154,14 @@ func TestSiteCallsMatchJiraOpenAPI(t *testing.T) {
 	need("AddComment", err)
 	_, _, err = site.FindComment(ctx, ref.Key, func(json.RawMessage) bool { return true })
 	need("FindComment", err)
+	marked, err := site.AddComment(ctx, ref.Key, jira.CommentDoc([][]string{{"Payment is overdue."}}),
+		jira.EntityProperty{Key: "remit-followup", Value: map[string]any{"event": 42}})
+	need("AddComment with a property", err)
+	got, found, err := site.FindCommentByProperty(ctx, ref.Key, "remit-followup", func(v json.RawMessage) bool { return string(v) == `{"event":42}` })
+	need("FindCommentByProperty", err)
+	if !found || got != marked {
+		t.Fatalf("FindCommentByProperty = %q, %v, want %q", got, found, marked)
+	}
 	need("AddLabel", site.AddLabel(ctx, "ACME-1", "payment-hold"))
 	_, err = site.IssueLabels(ctx, `project = ACME AND labels = "payment-hold"`, "")
 	need("IssueLabels", err)
@@ -162,7 +170,8 @@ func TestSiteCallsMatchJiraOpenAPI(t *testing.T) {
 	seen := checkExchanges(t, env.Site)
 	for _, e := range []string{"POST /rest/api/{ver}/issue", "PUT /rest/api/{ver}/issue/{key}/properties/{prop}",
 		"POST /rest/api/{ver}/issueLink", "GET /rest/api/{ver}/issue/{key}/transitions", "POST /rest/api/{ver}/issue/{key}/transitions",
-		"POST /rest/api/{ver}/issue/{key}/comment", "GET /rest/api/{ver}/issue/{key}/comment", "PUT /rest/api/{ver}/issue/{key}"} {
+		"POST /rest/api/{ver}/issue/{key}/comment", "GET /rest/api/{ver}/issue/{key}/comment", "POST /rest/api/{ver}/comment/list",
+		"PUT /rest/api/{ver}/issue/{key}"} {
 		if seen[e] == 0 {
 			t.Errorf("no %s among the requests checked %v", e, fmt.Sprint(seen))
 		}

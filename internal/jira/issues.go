@@ -164,12 +164,18 @@ func (c *Client) Transition(ctx context.Context, issueKey, transitionID string) 
 	return err
 }
 
-// AddComment posts a comment whose body is the ADF document doc.
-func (c *Client) AddComment(ctx context.Context, issueKey string, doc any) (string, error) {
+// AddComment posts a comment whose body is the ADF document doc, with
+// its comment properties set in the same call (the properties field of
+// the create body).
+func (c *Client) AddComment(ctx context.Context, issueKey string, doc any, props ...EntityProperty) (string, error) {
 	var created struct {
 		ID string `json:"id"`
 	}
-	if _, err := c.Do(ctx, http.MethodPost, issuePath(issueKey)+"/comment", nil, map[string]any{"body": doc}, &created); err != nil {
+	body := map[string]any{"body": doc}
+	if len(props) > 0 {
+		body["properties"] = props
+	}
+	if _, err := c.Do(ctx, http.MethodPost, issuePath(issueKey)+"/comment", nil, body, &created); err != nil {
 		return "", err
 	}
 	return created.ID, nil

@@ -221,7 +221,8 @@ func mayHaveStored(status int) bool {
 // first (an issue link that exists is answered 201): safe to repeat.
 func readOnlyPost(endpoint string) bool {
 	switch endpoint {
-	case "/rest/api/3/search/jql", "/rest/api/3/permissions/check", "/rest/api/3/issueLink", "/rest/api/3/jql/parse":
+	case "/rest/api/3/search/jql", "/rest/api/3/permissions/check", "/rest/api/3/issueLink", "/rest/api/3/jql/parse",
+		"/rest/api/3/comment/list":
 		return true
 	}
 	return false

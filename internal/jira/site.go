@@ -51,11 +51,16 @@ type Site interface {
 	Transitions(ctx context.Context, issueKey string) ([]Transition, error)
 	Transition(ctx context.Context, issueKey, transitionID string) error
 
-	// AddComment posts a comment whose body is an ADF document and
-	// returns its id; FindComment pages through the issue's comments for
-	// the first whose ADF body match accepts.
-	AddComment(ctx context.Context, issueKey string, doc any) (string, error)
+	// AddComment posts a comment whose body is an ADF document, with
+	// comment properties set in the same call, and returns its id;
+	// FindComment pages through the issue's comments for the first whose
+	// ADF body match accepts; FindCommentByProperty for the first whose
+	// comment property named property has a value match accepts (how a
+	// writer that marked its comment finds it again after an uncertain
+	// answer).
+	AddComment(ctx context.Context, issueKey string, doc any, props ...EntityProperty) (string, error)
 	FindComment(ctx context.Context, issueKey string, match func(body json.RawMessage) bool) (string, bool, error)
+	FindCommentByProperty(ctx context.Context, issueKey, property string, match func(value json.RawMessage) bool) (string, bool, error)
 
 	// IssueLabels reads one page of the labels of the issues a query
 	// selects; pageToken is "" for the first page. AddLabel adds a label
@@ -85,6 +90,13 @@ var (
 type LoggedTime struct {
 	ID      int64
 	Seconds int64
+}
+
+// EntityProperty is an entity property written with the entity that
+// carries it: Key and Value (any JSON value, at most 32,768 bytes).
+type EntityProperty struct {
+	Key   string `json:"key"`
+	Value any    `json:"value"`
 }
 
 // IssueRef names an issue by id and key.

@@ -91,12 +91,13 @@ type worklog struct {
 }
 
 type comment struct {
-	id      int64
-	issueID int64
-	author  string
-	body    json.RawMessage // ADF doc
-	created time.Time
-	updated time.Time
+	id         int64
+	issueID    int64
+	author     string
+	body       json.RawMessage // ADF doc
+	properties map[string]json.RawMessage
+	created    time.Time
+	updated    time.Time
 }
 
 // deletion records a deleted worklog for /worklog/deleted.

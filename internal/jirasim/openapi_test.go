@@ -73,6 +73,13 @@ func TestAnswersMatchJiraOpenAPI(t *testing.T) {
 	e.call("DELETE", "/rest/api/3/issue/"+key+"/worklog/"+wl.ID, nil)
 	e.call("GET", "/rest/api/3/worklog/deleted?since=0", nil)
 
+	var cm struct{ ID string }
+	e.mustCall("POST", "/rest/api/3/issue/"+key+"/comment", map[string]any{"body": adfDoc("Reminder"),
+		"properties": []any{map[string]any{"key": "remit-followup", "value": map[string]any{"event": 7}}}}, 201, &cm)
+	e.call("POST", "/rest/api/3/comment/list?expand=properties", fmt.Sprintf(`{"ids":[%s]}`, cm.ID))
+	e.call("PUT", "/rest/api/3/comment/"+cm.ID+"/properties/remit-note", map[string]any{"seen": true})
+	e.call("GET", "/rest/api/3/comment/"+cm.ID+"/properties/remit-followup", nil)
+
 	var tr struct{ Transitions []struct{ ID string } }
 	e.mustCall("GET", "/rest/api/3/issue/"+key+"/transitions", nil, 200, &tr)
 	if len(tr.Transitions) == 0 {

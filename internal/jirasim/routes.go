@@ -70,6 +70,9 @@ func (s *Sim) restRoutes() []restRoute {
 
 		{"GET", "/issue/{key}/comment", s.listComments},
 		{"POST", "/issue/{key}/comment", s.addComment},
+		{"POST", "/comment/list", s.commentList},
+		{"GET", "/comment/{commentId}/properties/{propertyKey}", s.getCommentProperty},
+		{"PUT", "/comment/{commentId}/properties/{propertyKey}", s.setCommentProperty},
 
 		{"GET", "/issue/{key}/transitions", s.listTransitions},
 		{"POST", "/issue/{key}/transitions", s.doTransition},

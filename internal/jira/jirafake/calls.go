@@ -343,8 +343,10 @@ func (s *Site) Transition(ctx context.Context, issueKey, transitionID string) er
 	return after
 }
 
-// AddComment stores the comment with a fresh id.
-func (s *Site) AddComment(ctx context.Context, issueKey string, doc any) (string, error) {
+// AddComment stores the comment, and its properties, with a fresh id.
+// Properties are held to Jira's rules (a key of 1 to 255 characters, a
+// value of at most 32,768 bytes), refused with 400 as Jira does.
+func (s *Site) AddComment(ctx context.Context, issueKey string, doc any, props ...jira.EntityProperty) (string, error) {
 	after, err := s.begin(ctx, MethodAddComment, issueKey)
 	defer s.mu.Unlock()
 	if err != nil {
@@ -362,8 +364,22 @@ func (s *Site) AddComment(ctx context.Context, issueKey string, doc any) (string
 	if err := json.Compact(&compact, body); err != nil {
 		return "", remit.Wrap(remit.Invalid, "jira AddComment", err)
 	}
+	var stored map[string]json.RawMessage
+	for _, p := range props {
+		v, err := json.Marshal(p.Value)
+		if err != nil {
+			return "", remit.Wrap(remit.Internal, "jira AddComment", err)
+		}
+		if p.Key == "" || len(p.Key) > 255 || len(v) > 32768 {
+			return "", apiError(MethodAddComment, http.StatusBadRequest, "The property key must be between 1 and 255 characters long.")
+		}
+		if stored == nil {
+			stored = map[string]json.RawMessage{}
+		}
+		stored[p.Key] = v
+	}
 	id := s.id()
-	is.Comments = append(is.Comments, Comment{ID: id, Body: compact.Bytes()})
+	is.Comments = append(is.Comments, Comment{ID: id, Body: compact.Bytes(), Properties: stored})
 	if after != nil {
 		return "", after
 	}
@@ -386,6 +402,29 @@ func (s *Site) FindComment(ctx context.Context, issueKey string, match func(body
 	s.mu.Unlock() // match is the caller's code
 	for _, c := range comments {
 		if match(c.Body) {
+			return c.ID, true, nil
+		}
+	}
+	return "", false, nil
+}
+
+// FindCommentByProperty returns the first comment whose property named
+// property has a value match accepts.
+func (s *Site) FindCommentByProperty(ctx context.Context, issueKey, property string, match func(value json.RawMessage) bool) (string, bool, error) {
+	_, err := s.begin(ctx, MethodFindCommentByProperty, issueKey)
+	if err != nil {
+		s.mu.Unlock()
+		return "", false, err
+	}
+	is := s.issues[issueKey]
+	if is == nil {
+		s.mu.Unlock()
+		return "", false, notFound(MethodFindCommentByProperty, issueKey)
+	}
+	comments := slices.Clone(is.Comments)
+	s.mu.Unlock() // match is the caller's code
+	for _, c := range comments {
+		if v, ok := c.Properties[property]; ok && match(v) {
 			return c.ID, true, nil
 		}
 	}

@@ -166,6 +166,29 @@ func scenario(t *testing.T, s jira.Site) []string {
 	say("find no comment", ok, err)
 	_, err = s.AddComment(ctx, "BILL-99", jira.ParagraphDoc("x"))
 	say("comment on missing", nil, err)
+	event := func(n int) jira.EntityProperty {
+		return jira.EntityProperty{Key: "remit-followup", Value: map[string]any{"event": n}}
+	}
+	isEvent := func(n int) func(json.RawMessage) bool {
+		return func(v json.RawMessage) bool {
+			var p struct{ Event int }
+			return json.Unmarshal(v, &p) == nil && p.Event == n
+		}
+	}
+	first, err := s.AddComment(ctx, key, jira.ParagraphDoc("Reminder."), event(1))
+	say("marked comment", first != "", err)
+	second, err := s.AddComment(ctx, key, jira.ParagraphDoc("Reminder."), event(2))
+	say("same text, other event", second != first, err)
+	got, ok, err = s.FindCommentByProperty(ctx, key, "remit-followup", isEvent(2))
+	say("find by property", ok && got == second, err)
+	_, ok, err = s.FindCommentByProperty(ctx, key, "remit-followup", isEvent(3))
+	say("find no property", ok, err)
+	_, ok, err = s.FindCommentByProperty(ctx, key, "other-app", isEvent(1))
+	say("find other key", ok, err)
+	_, _, err = s.FindCommentByProperty(ctx, "BILL-99", "remit-followup", isEvent(1))
+	say("find on missing", nil, err)
+	_, err = s.AddComment(ctx, key, jira.ParagraphDoc("x"), jira.EntityProperty{Key: "", Value: 1})
+	say("comment with a nameless property", nil, err)
 
 	open := "project = ACME AND statusCategory != Done"
 	page, err := s.IssueLabels(ctx, open, "")

@@ -3,6 +3,7 @@ package jirafake
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"time"
 
@@ -15,26 +16,27 @@ type Method string
 
 // The methods of jira.Site.
 const (
-	MethodProject              Method = "Project"
-	MethodIssueTypesForProject Method = "IssueTypesForProject"
-	MethodProjectStatuses      Method = "ProjectStatuses"
-	MethodCheckJQL             Method = "CheckJQL"
-	MethodCheckPermissions     Method = "CheckPermissions"
-	MethodWorklogs             Method = "Worklogs"
-	MethodIssueWorklogs        Method = "IssueWorklogs"
-	MethodFindIssueByProperty  Method = "FindIssueByProperty"
-	MethodCreateIssue          Method = "CreateIssue"
-	MethodLinkIssues           Method = "LinkIssues"
-	MethodSetIssueProperty     Method = "SetIssueProperty"
-	MethodIssueStatus          Method = "IssueStatus"
-	MethodTransitions          Method = "Transitions"
-	MethodTransition           Method = "Transition"
-	MethodAddComment           Method = "AddComment"
-	MethodFindComment          Method = "FindComment"
-	MethodIssueLabels          Method = "IssueLabels"
-	MethodAddLabel             Method = "AddLabel"
-	MethodRemoveLabel          Method = "RemoveLabel"
-	MethodReportAccounts       Method = "ReportAccounts"
+	MethodProject               Method = "Project"
+	MethodIssueTypesForProject  Method = "IssueTypesForProject"
+	MethodProjectStatuses       Method = "ProjectStatuses"
+	MethodCheckJQL              Method = "CheckJQL"
+	MethodCheckPermissions      Method = "CheckPermissions"
+	MethodWorklogs              Method = "Worklogs"
+	MethodIssueWorklogs         Method = "IssueWorklogs"
+	MethodFindIssueByProperty   Method = "FindIssueByProperty"
+	MethodCreateIssue           Method = "CreateIssue"
+	MethodLinkIssues            Method = "LinkIssues"
+	MethodSetIssueProperty      Method = "SetIssueProperty"
+	MethodIssueStatus           Method = "IssueStatus"
+	MethodTransitions           Method = "Transitions"
+	MethodTransition            Method = "Transition"
+	MethodAddComment            Method = "AddComment"
+	MethodFindComment           Method = "FindComment"
+	MethodFindCommentByProperty Method = "FindCommentByProperty"
+	MethodIssueLabels           Method = "IssueLabels"
+	MethodAddLabel              Method = "AddLabel"
+	MethodRemoveLabel           Method = "RemoveLabel"
+	MethodReportAccounts        Method = "ReportAccounts"
 )
 
 type fault struct {
@@ -127,6 +129,16 @@ func RateLimited(after time.Duration) error {
 // Forbidden is Jira refusing the app (401/403): a Forbidden error.
 func Forbidden() error {
 	return apiError("", http.StatusForbidden, "You do not have permission to do this.")
+}
+
+// Gateway is Jira's gateway answering status (502, 503 or 504) to a
+// write it may have stored: Unavailable, wrapping the *jira.UncertainError
+// the client's retry transport reports instead of repeating the write.
+// Use it with FailAfterWrite for "Jira stored it", or with FailNext for
+// "it did not".
+func Gateway(m Method, status int) error {
+	return remit.Wrap(remit.Unavailable, "jira "+string(m),
+		&jira.UncertainError{Method: http.MethodPost, Endpoint: string(m), Err: fmt.Errorf("the gateway answered %d", status)})
 }
 
 // Lost is a write whose answer was lost on the way back: Unavailable,

@@ -34,10 +34,12 @@ var DefaultWorkflow = []Status{
 	{"Paid", CategoryDone}, {"Cancelled", CategoryDone}, {"In Progress", CategoryInProgress}, {"Done", CategoryDone},
 }
 
-// Comment is a comment on an issue: its id and ADF body.
+// Comment is a comment on an issue: its id, ADF body and comment
+// properties (nil when it has none).
 type Comment struct {
-	ID   string
-	Body json.RawMessage
+	ID         string
+	Body       json.RawMessage
+	Properties map[string]json.RawMessage
 }
 
 // Worklog is time logged on an issue.
