@@ -2,6 +2,7 @@ package followup
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -130,5 +131,32 @@ func TestDataFor(t *testing.T) {
 	d = DataFor(inv, invoice.Seller{}, date("2026-03-28"))
 	if d.DaysOverdue != 0 || d.DaysUntilDue != 3 {
 		t.Errorf("before due: %+v", d)
+	}
+}
+
+// TestDigest pins the e-mail that carries several invoices' steps to one
+// customer: the list first, then each step's own message under its
+// number and subject; numbers past four are counted in the subject.
+func TestDigest(t *testing.T) {
+	var parts []DigestPart
+	d := SampleData()
+	for i, key := range []string{StepOverdue7, StepEscalate14} {
+		d.Number = fmt.Sprintf("INV-2026-%04d", 42+i)
+		d.Customer = "Acme <Corp>"
+		i := slices.IndexFunc(DefaultPolicy().Steps, func(s Step) bool { return s.Key == key })
+		e, err := RenderEmail(DefaultPolicy().Steps[i], d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		parts = append(parts, DigestPart{Number: d.Number, Balance: d.Balance, Currency: d.Currency, DueDate: d.DueDate, Email: e})
+	}
+	e := Digest(parts)
+	golden.Check(t, "emails/digest.txt", []byte("Subject: "+e.Subject+"\n\n"+e.Text+"\n\n---- HTML ----\n"+e.HTML))
+	if strings.Contains(e.HTML, "<Corp>") || strings.Count(e.HTML, "<body") != 1 {
+		t.Errorf("the digest's HTML has an unescaped value or nested documents:\n%s", e.HTML)
+	}
+	many := slices.Repeat(parts[:1], 6)
+	if got := Digest(many).Subject; got != "Payment reminders: invoices INV-2026-0042, INV-2026-0042, INV-2026-0042, INV-2026-0042 and 2 more" {
+		t.Errorf("subject of six = %q", got)
 	}
 }

@@ -100,7 +100,14 @@ type Message struct {
 	HTML        string
 	Attachments []Attachment
 	ID          string
+	// Covers are the identities of the messages this one stands for when
+	// it carries several (a customer's follow-ups of one run in one
+	// e-mail: each the ID it would have had alone), in the CoversHeader.
+	Covers []string
 }
+
+// CoversHeader lists Message.Covers, separated by spaces.
+const CoversHeader = "X-Remit-Covers"
 
 // ViaRemit marks a tenant-chosen sender name as sent through Remit.
 func ViaRemit(name string) string { return strings.TrimSpace(name) + " via Remit" }
@@ -188,6 +195,14 @@ func (s *Sender) build(m Message) (*gomail.Msg, error) {
 		msg.SetGenHeader(IdempotencyHeader, m.ID)
 	} else {
 		msg.SetMessageID()
+	}
+	if len(m.Covers) > 0 {
+		for _, id := range m.Covers {
+			if strings.ContainsAny(id, "<>\r\n \t") {
+				return nil, fmt.Errorf("covered message id %q has characters a Message-ID cannot hold", id)
+			}
+		}
+		msg.SetGenHeader(CoversHeader, strings.Join(m.Covers, " "))
 	}
 	switch {
 	case m.Text != "" && m.HTML != "":

@@ -36,7 +36,8 @@ func message() mail.Message {
 		Attachments: []mail.Attachment{
 			{Name: "INV-2026-0042.pdf", ContentType: "application/pdf", Data: pdf},
 		},
-		ID: "followup.42.0.escalate-14@remit",
+		ID:     "followup.42.0.escalate-14@remit",
+		Covers: []string{"followup.42.0.escalate-14.email@remit", "followup.43.0.overdue-7.email@remit"},
 	}
 }
 
@@ -73,6 +74,9 @@ func TestSendRoundTrip(t *testing.T) {
 			}
 			if m.MessageID != "<"+want.ID+">" || m.Header.Get(mail.IdempotencyHeader) != want.ID {
 				t.Errorf("message id %q, idempotency key %q", m.MessageID, m.Header.Get(mail.IdempotencyHeader))
+			}
+			if got := m.Header.Get(mail.CoversHeader); got != strings.Join(want.Covers, " ") {
+				t.Errorf("covers %q, want %q", got, want.Covers)
 			}
 		})
 	}
