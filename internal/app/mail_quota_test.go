@@ -17,6 +17,7 @@ import (
 // the seller's name marked "via Remit"; the other waits for the next day
 // (its job snoozed past midnight on Remit's clock, its event still
 // queued, nothing lost), and the tenant's people are told once, in Jira.
+// The invoices are two customers': one customer's would share an e-mail.
 func TestMailDailyQuota(t *testing.T) {
 	c := clock.At(time.Date(2027, 1, 4, 9, 0, 0, 0, time.UTC))
 	st := apptest.Start(t, apptest.Options{WithSim: true, SMTP: true, Clock: c,
@@ -29,8 +30,14 @@ func TestMailDailyQuota(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, keyDec := s.invoice(t, followIssued, followDue)
+	// Another customer's: one customer's invoices due the same day share
+	// one e-mail (SPEC §5), so two e-mails need two customers.
+	const otherEmail = "ap@other.example"
+	var other struct{ ID int64 }
+	ok(t, f.api(t, s.Site, "POST", "/customers", map[string]any{"name": "Other customer", "jql": "project = WORK", "currency": "USD",
+		"hourlyRate": "100.00", "billingEmail": otherEmail}, &other), 201, "second customer")
 	var nov struct{ ID int64 }
-	ok(t, f.api(t, s.Site, "POST", "/invoices", map[string]any{"customerId": s.customer, "periodStart": "2026-11-01", "periodEnd": "2026-11-30",
+	ok(t, f.api(t, s.Site, "POST", "/invoices", map[string]any{"customerId": other.ID, "periodStart": "2026-11-01", "periodEnd": "2026-11-30",
 		"issueDate": followIssued.Format(time.DateOnly), "dueDate": followDue.Format(time.DateOnly)}, &nov), 201, "November invoice")
 
 	// Three days before the due date both invoices are due their friendly
@@ -38,10 +45,10 @@ func TestMailDailyQuota(t *testing.T) {
 	c.Set(day(followDue, -3))
 	ok(t, f.api(t, s.Site, "POST", "/followups/run", map[string]string{"asOf": c.Now().Format(time.RFC3339)}, nil), 200, "run")
 	eventually(t, "one reminder e-mail and the quota notice", func() bool {
-		return len(f.mails(s.email)) == 1 && quotaNotices(s.Site.Site) == 1
+		return len(f.mails(s.email))+len(f.mails(otherEmail)) == 1 && quotaNotices(s.Site.Site) == 1
 	})
 	time.Sleep(500 * time.Millisecond) // the held e-mail has had its chance to go
-	mails := f.mails(s.email)
+	mails := append(f.mails(s.email), f.mails(otherEmail)...)
 	if len(mails) != 1 {
 		t.Fatalf("%d e-mails sent with a daily limit of 1", len(mails))
 	}

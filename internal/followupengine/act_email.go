@@ -21,30 +21,68 @@ const emailOff = "e-mail is off: REMIT_SMTP_URL is not set"
 
 // email sends the step's e-mail to the customer's billing address, with
 // the escalation contacts in copy when the step says so and the invoice
-// PDF attached.
+// PDF attached. An e-mail the sweep put in a group (one per customer and
+// sweep) goes out as the group's one message, which lists every invoice
+// of the group (mailgroup.go).
 func (e *Engine) email(ctx context.Context, ac action) (outcome, error) {
 	if e.Mail == nil {
 		return outcome{}, skip(emailOff)
 	}
-	to := ac.customer.BillingEmail
-	if to == "" {
+	if ac.customer.BillingEmail == "" {
 		return outcome{}, skip("customer %s has no billing e-mail", ac.customer.Name)
 	}
-	err := e.afterLateFee(ctx, ac)
+	if ac.event.MailGroup != 0 {
+		return e.groupEmail(ctx, ac)
+	}
+	return e.emailAlone(ctx, ac)
+}
+
+// emailAlone sends the e-mail of one invoice's step.
+func (e *Engine) emailAlone(ctx context.Context, ac action) (outcome, error) {
+	part, err := e.mailPart(ctx, ac)
 	if err != nil {
 		return outcome{}, err
 	}
-	d := e.dataFor(ac)
+	to := ac.customer.BillingEmail
+	m := part.message(ac)
+	m.ID = e.messageID(ac.args, "email")
+	if err := e.send(ctx, ac, m); err != nil {
+		return outcome{}, err
+	}
+	detail := "sent to " + to
+	if len(m.CC) > 0 {
+		detail += ", cc " + strings.Join(m.CC, ", ")
+	}
+	return done("%s", detail), nil
+}
+
+// mailPart is one invoice's step as e-mail: what it says, who is copied,
+// and its PDF.
+type mailPart struct {
+	digest followup.DigestPart
+	cc     []string
+	pdf    mail.Attachment
+}
+
+// mailPart renders the step's e-mail for the action's invoice, once its
+// late fee (if any is queued) is charged.
+func (e *Engine) mailPart(ctx context.Context, ac action) (mailPart, error) {
+	if err := e.afterLateFee(ctx, ac); err != nil {
+		return mailPart{}, err
+	}
+	data := e.dataFor(ac)
 	if e.Links != nil {
 		// The customer page link is made in the first e-mail that needs
 		// it and is the same in every later one, until it is revoked.
-		if d.PayLink, err = e.Links.PageURL(ctx, ac.args.ClientKey, ac.args.InvoiceID); err != nil {
-			return outcome{}, err
+		link, err := e.Links.PageURL(ctx, ac.args.ClientKey, ac.args.InvoiceID)
+		if err != nil {
+			return mailPart{}, err
 		}
+		data.PayLink = link
 	}
-	m, err := followup.RenderEmail(ac.step, d)
+	m, err := followup.RenderEmail(ac.step, data)
 	if err != nil {
-		return outcome{}, permanent(err)
+		return mailPart{}, permanent(err)
 	}
 	var cc []string
 	if ac.act.CC {
@@ -52,21 +90,21 @@ func (e *Engine) email(ctx context.Context, ac action) (outcome, error) {
 	}
 	pdf, name, err := e.Billing.InvoicePDF(ctx, ac.tenant, ac.args.InvoiceID)
 	if err != nil {
-		return outcome{}, err
+		return mailPart{}, err
 	}
-	if err := e.send(ctx, ac, mail.Message{
+	return mailPart{
+		digest: followup.DigestPart{Number: ac.state.Invoice.Number, Balance: data.Balance, Currency: data.Currency, DueDate: data.DueDate, Email: m},
+		cc:     cc, pdf: mail.Attachment{Name: name, ContentType: "application/pdf", Data: pdf},
+	}, nil
+}
+
+// message is the e-mail of the part alone.
+func (p mailPart) message(ac action) mail.Message {
+	return mail.Message{
 		FromName: ac.set.Seller.Name, ReplyTo: ac.set.Seller.Email,
-		To: []string{to}, CC: cc, Subject: m.Subject, Text: m.Text, HTML: m.HTML,
-		Attachments: []mail.Attachment{{Name: name, ContentType: "application/pdf", Data: pdf}},
-		ID:          e.messageID(ac.args, "email"),
-	}); err != nil {
-		return outcome{}, err
+		To: []string{ac.customer.BillingEmail}, CC: p.cc, Subject: p.digest.Email.Subject, Text: p.digest.Email.Text, HTML: p.digest.Email.HTML,
+		Attachments: []mail.Attachment{p.pdf},
 	}
-	detail := "sent to " + to
-	if len(cc) > 0 {
-		detail += ", cc " + strings.Join(cc, ", ")
-	}
-	return done("%s", detail), nil
 }
 
 // send counts the attempt and sends m, within the tenant's daily quota:

@@ -1,7 +1,10 @@
 package followupengine_test
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -56,6 +59,7 @@ func (m *model) check(t *testing.T) {
 	}
 	loc, now := set.Location(), b.clock.Now()
 	today := invoice.DateOf(now.In(loc))
+	covers := m.mailCovers(t)
 	for _, id := range m.ids {
 		if m.closed[id] {
 			continue // paid, void or written off, and checked so since: nothing moves it again
@@ -70,6 +74,7 @@ func (m *model) check(t *testing.T) {
 		m.checkJira(t, inv, set, today)
 		m.checkComments(t, inv, st.Events)
 		m.checkPromise(t, inv, st.Events)
+		m.checkEmailsSent(t, inv, st.Events, covers)
 		m.closed[id] = !inv.Open()
 	}
 	m.checkMail(t)
@@ -214,6 +219,48 @@ func (m *model) checkComments(t *testing.T, inv invoice.Invoice, evs []store.Fol
 		if g.onIssue > g.posted || g.onIssue < g.done {
 			t.Fatalf("%s: invoice %s: a comment %d events may have posted (%d done) is on %s %d times:\n%s", m, inv.Number,
 				g.posted, g.done, inv.IssueKey, g.onIssue, body)
+		}
+	}
+}
+
+// mailCovers maps the identity of each follow-up e-mail (the Message-ID
+// it has alone) to the Message-ID of the message that carried it: its
+// own, or that of the customer's one e-mail of a run (mail.CoversHeader).
+// An e-mail carried by two different messages was sent twice.
+func (m *model) mailCovers(t *testing.T) map[string]string {
+	t.Helper()
+	m.mail.mu.Lock()
+	defer m.mail.mu.Unlock()
+	out := map[string]string{}
+	for _, msg := range m.mail.sent {
+		ids := msg.Covers
+		if len(ids) == 0 {
+			ids = []string{msg.ID}
+		} else {
+			m.digests[msg.ID] = true
+		}
+		for _, id := range ids {
+			if was, ok := out[id]; ok && was != msg.ID {
+				t.Fatalf("%s: e-mail %s went out in two messages, %s and %s", m, id, was, msg.ID)
+			}
+			out[id] = msg.ID
+		}
+	}
+	return out
+}
+
+// checkEmailsSent: each e-mail event recorded done as sent is in a
+// message that was sent (alone or with the customer's others of its run).
+func (m *model) checkEmailsSent(t *testing.T, inv invoice.Invoice, evs []store.FollowupEvent, covers map[string]string) {
+	t.Helper()
+	sum := sha256.Sum256([]byte(m.b.tenant.ClientKey))
+	for _, ev := range evs {
+		if ev.Action != string(followup.ActionEmail) || ev.Status != store.EventDone || !strings.HasPrefix(ev.Detail, "sent to") {
+			continue
+		}
+		id := fmt.Sprintf("followup.%s.%d.%d.%s.email@remit.example", hex.EncodeToString(sum[:6]), inv.ID, ev.Installment, ev.Step)
+		if _, ok := covers[id]; !ok {
+			t.Fatalf("%s: invoice %s: e-mail of %s recorded %q, but no message carried it", m, inv.Number, ev.Step, ev.Detail)
 		}
 	}
 }

@@ -73,7 +73,8 @@ func TestModel(t *testing.T) {
 		}
 	})
 	m.run(t, steps)
-	t.Logf("seed %d: %d steps (the run's time is the test's); %+v; events %v", seed, steps, m.stats, m.events(t))
+	t.Logf("seed %d: %d steps (the run's time is the test's); %+v; %d e-mails carried several invoices; events %v",
+		seed, steps, m.stats, len(m.digests), m.events(t))
 }
 
 // modelStats count what a run did, for the log and for judging its reach.
@@ -98,6 +99,7 @@ type model struct {
 	promises map[int64]modelPromise    // the latest promise per invoice
 	stats    modelStats
 	renames  int
+	digests  map[string]bool // the Message-IDs of e-mails that carried several invoices
 }
 
 func (m *model) String() string {
@@ -109,7 +111,7 @@ func newModel(t *testing.T, seed uint64) *model {
 	b := setup(t)
 	m := &model{b: b, rng: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)), seed: seed,
 		mail: &recordingMailer{}, crashPct: 3, fees: map[int64]decimal.Decimal{}, closed: map[int64]bool{},
-		promises: map[int64]modelPromise{}}
+		promises: map[int64]modelPromise{}, digests: map[string]bool{}}
 	b.engine.Mail, b.engine.MailDomain = m.mail, "remit.example"
 	m.ids = append(m.ids, b.inv.ID)
 	cust, err := b.setup.Customer(b.ctx, b.manager, b.inv.CustomerID)

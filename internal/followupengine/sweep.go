@@ -116,6 +116,11 @@ func (e *Engine) Sweep(ctx context.Context, t remit.Tenant, asOf time.Time) (Swe
 		res.Outcomes = append(res.Outcomes, out...)
 		return nil
 	})
+	// The groups this sweep filled (and any a sweep that died left open)
+	// are complete: their e-mails may go out.
+	if cerr := e.DB.CloseMailGroups(ctx, t.ClientKey, asOf); err == nil {
+		err = cerr
+	}
 	log.InfoContext(ctx, "follow-up sweep", slog.Int("invoices", res.Invoices), slog.Int("actions", len(res.Outcomes)),
 		slog.Duration("duration", e.now().Sub(start)))
 	return res, err
@@ -173,6 +178,19 @@ func (e *Engine) sweepInvoice(ctx context.Context, run tenantRun, id int64, asOf
 		inserted, err := e.DB.InsertFollowupEvents(ctx, tx, ck, id, asOf, news)
 		if err != nil {
 			return err
+		}
+		var mails []int64
+		for _, ev := range inserted {
+			if ev.Status == store.EventQueued && ev.Action == string(followup.ActionEmail) {
+				mails = append(mails, ev.ID)
+			}
+		}
+		if len(mails) > 0 {
+			// One e-mail per customer per run: the sweep's e-mails to this
+			// customer go out as one message (mailgroup.go).
+			if err := e.DB.JoinMailGroup(ctx, tx, ck, st.Invoice.CustomerID, asOf, mails); err != nil {
+				return err
+			}
 		}
 		for _, ev := range inserted {
 			if ev.Status == store.EventQueued {

@@ -38,6 +38,7 @@ type FollowupEvent struct {
 	At          time.Time // when its status last changed
 	Attempts    int
 	Payload     json.RawMessage // what the action first sent, nil until then
+	MailGroup   int64           // an e-mail's group (one message per customer and sweep); 0 for none
 }
 
 // NewFollowupEvent is an event a sweep records.
@@ -55,7 +56,7 @@ func followupEventOf(r dbsqlc.FollowupEvent) FollowupEvent {
 	return FollowupEvent{
 		ID: r.ID, InvoiceID: r.InvoiceID, Installment: r.InstallmentID, Step: r.Step, Action: r.Action,
 		Status: r.Status, Reconcile: r.Reconcile, Detail: r.Detail, AsOf: r.AsOf, CreatedAt: r.CreatedAt,
-		At: r.At, Attempts: int(r.Attempts), Payload: r.Payload,
+		At: r.At, Attempts: int(r.Attempts), Payload: r.Payload, MailGroup: r.MailGroupID,
 	}
 }
 

@@ -151,6 +151,7 @@ func TestTenantIsolation(t *testing.T) {
 	maps.Copy(checks, draftIsolationChecks(a, b))
 	maps.Copy(checks, correctionIsolationChecks(a, b))
 	maps.Copy(checks, customerIsolationChecks(a, b))
+	maps.Copy(checks, mailGroupIsolationChecks(a, b))
 
 	typ := reflect.TypeFor[*store.DB]()
 	for i := range typ.NumMethod() {

@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/mail"
+	"strings"
 	"sync"
 	"time"
 
@@ -33,6 +34,7 @@ type MailRecorder struct {
 // Mail is one accepted message.
 type Mail struct {
 	MessageID string
+	Covers    []string // the X-Remit-Covers header: the follow-ups one message carries for a customer
 	To, Cc    []string
 	Subject   string
 	At        time.Time
@@ -107,7 +109,7 @@ func (s *recSession) Data(r io.Reader) error {
 		}
 		return out
 	}
-	rec := Mail{MessageID: msg.Header.Get("Message-Id"), To: addrs("To"), Cc: addrs("Cc"), Subject: msg.Header.Get("Subject"), At: time.Now()}
+	rec := Mail{MessageID: msg.Header.Get("Message-Id"), Covers: strings.Fields(msg.Header.Get("X-Remit-Covers")), To: addrs("To"), Cc: addrs("Cc"), Subject: msg.Header.Get("Subject"), At: time.Now()}
 	m := s.m
 	m.mu.Lock()
 	m.received = append(m.received, rec)

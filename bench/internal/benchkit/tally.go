@@ -81,32 +81,45 @@ func (f *Fleet) Count() *Tally {
 	}
 	seen := map[string]bool{}
 	for _, m := range f.Mail.Messages() {
-		// <followup.<tenant hash>.<invoice>.<installment>.<step>.<kind>@domain>
-		local, _, _ := strings.Cut(strings.Trim(m.MessageID, "<>"), "@")
-		p := strings.Split(local, ".")
-		id, err := strconv.ParseInt(safeIndex(p, 2), 10, 64)
-		if len(p) != 6 || p[0] != "followup" || err != nil {
-			t.Stray = append(t.Stray, "e-mail "+m.MessageID)
-			continue
-		}
-		e := t.at(Key{id, p[4]})
 		first := !seen[m.MessageID]
 		seen[m.MessageID] = true
-		switch p[5] {
-		case "email":
-			e.RawEmails++
-			if first {
-				e.Emails++
-			}
-		case "admins":
-			if first {
-				e.AdminEmails++
-			}
-		default:
-			t.Stray = append(t.Stray, "e-mail "+m.MessageID)
+		// A customer's one e-mail of a run carries several follow-ups,
+		// each named in X-Remit-Covers by the Message-ID it has alone.
+		ids := m.Covers
+		if len(ids) == 0 {
+			ids = []string{strings.Trim(m.MessageID, "<>")}
+		}
+		for _, carried := range ids {
+			t.tallyMail(carried, first)
 		}
 	}
 	return t
+}
+
+// tallyMail counts one follow-up e-mail a message carried, by the
+// Message-ID it has alone: <followup.<tenant hash>.<invoice>.<installment>.<step>.<kind>@domain>.
+func (t *Tally) tallyMail(id string, first bool) {
+	local, _, _ := strings.Cut(id, "@")
+	p := strings.Split(local, ".")
+	inv, err := strconv.ParseInt(safeIndex(p, 2), 10, 64)
+	if len(p) != 6 || p[0] != "followup" || err != nil {
+		t.Stray = append(t.Stray, "e-mail "+id)
+		return
+	}
+	e := t.at(Key{inv, p[4]})
+	switch p[5] {
+	case "email":
+		e.RawEmails++
+		if first {
+			e.Emails++
+		}
+	case "admins":
+		if first {
+			e.AdminEmails++
+		}
+	default:
+		t.Stray = append(t.Stray, "e-mail "+id)
+	}
 }
 
 func safeIndex(p []string, i int) string {

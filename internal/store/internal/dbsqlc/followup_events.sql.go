@@ -56,7 +56,7 @@ func (q *Queries) FollowupActionQueued(ctx context.Context, arg FollowupActionQu
 }
 
 const followupEvent = `-- name: FollowupEvent :one
-SELECT id, client_key, invoice_id, installment_id, step, action, status, reconcile, detail, as_of, created_at, at, attempts, payload FROM followup_events WHERE client_key = $1 AND id = $2
+SELECT id, client_key, invoice_id, installment_id, step, action, status, reconcile, detail, as_of, created_at, at, attempts, payload, mail_group_id FROM followup_events WHERE client_key = $1 AND id = $2
 `
 
 type FollowupEventParams struct {
@@ -82,12 +82,13 @@ func (q *Queries) FollowupEvent(ctx context.Context, arg FollowupEventParams) (F
 		&i.At,
 		&i.Attempts,
 		&i.Payload,
+		&i.MailGroupID,
 	)
 	return i, err
 }
 
 const followupEvents = `-- name: FollowupEvents :many
-SELECT id, client_key, invoice_id, installment_id, step, action, status, reconcile, detail, as_of, created_at, at, attempts, payload FROM followup_events WHERE client_key = $1 AND invoice_id = $2 ORDER BY id
+SELECT id, client_key, invoice_id, installment_id, step, action, status, reconcile, detail, as_of, created_at, at, attempts, payload, mail_group_id FROM followup_events WHERE client_key = $1 AND invoice_id = $2 ORDER BY id
 `
 
 type FollowupEventsParams struct {
@@ -119,6 +120,7 @@ func (q *Queries) FollowupEvents(ctx context.Context, arg FollowupEventsParams) 
 			&i.At,
 			&i.Attempts,
 			&i.Payload,
+			&i.MailGroupID,
 		); err != nil {
 			return nil, err
 		}
@@ -131,7 +133,7 @@ func (q *Queries) FollowupEvents(ctx context.Context, arg FollowupEventsParams) 
 }
 
 const followupEventsByID = `-- name: FollowupEventsByID :many
-SELECT id, client_key, invoice_id, installment_id, step, action, status, reconcile, detail, as_of, created_at, at, attempts, payload FROM followup_events WHERE client_key = $1 AND id = ANY($2::bigint[]) ORDER BY id
+SELECT id, client_key, invoice_id, installment_id, step, action, status, reconcile, detail, as_of, created_at, at, attempts, payload, mail_group_id FROM followup_events WHERE client_key = $1 AND id = ANY($2::bigint[]) ORDER BY id
 `
 
 type FollowupEventsByIDParams struct {
@@ -163,6 +165,7 @@ func (q *Queries) FollowupEventsByID(ctx context.Context, arg FollowupEventsByID
 			&i.At,
 			&i.Attempts,
 			&i.Payload,
+			&i.MailGroupID,
 		); err != nil {
 			return nil, err
 		}
@@ -184,7 +187,7 @@ FROM invoices i, (SELECT unnest($3::bigint[]) AS installment_id, unnest($4::text
 WHERE i.client_key = $9 AND i.id = $10
 ORDER BY u.step, u.installment_id, u.action
 ON CONFLICT (client_key, invoice_id, installment_id, step, action) DO NOTHING
-RETURNING id, client_key, invoice_id, installment_id, step, action, status, reconcile, detail, as_of, created_at, at, attempts, payload
+RETURNING id, client_key, invoice_id, installment_id, step, action, status, reconcile, detail, as_of, created_at, at, attempts, payload, mail_group_id
 `
 
 type InsertFollowupEventsParams struct {
@@ -235,6 +238,7 @@ func (q *Queries) InsertFollowupEvents(ctx context.Context, arg InsertFollowupEv
 			&i.At,
 			&i.Attempts,
 			&i.Payload,
+			&i.MailGroupID,
 		); err != nil {
 			return nil, err
 		}
@@ -319,7 +323,7 @@ func (q *Queries) SetFollowupPayload(ctx context.Context, arg SetFollowupPayload
 const startFollowupAttempt = `-- name: StartFollowupAttempt :one
 UPDATE followup_events SET attempts = attempts + 1, payload = coalesce(payload, $1::jsonb)
 WHERE client_key = $2 AND id = $3 AND status = 'queued'
-RETURNING id, client_key, invoice_id, installment_id, step, action, status, reconcile, detail, as_of, created_at, at, attempts, payload
+RETURNING id, client_key, invoice_id, installment_id, step, action, status, reconcile, detail, as_of, created_at, at, attempts, payload, mail_group_id
 `
 
 type StartFollowupAttemptParams struct {
@@ -346,6 +350,7 @@ func (q *Queries) StartFollowupAttempt(ctx context.Context, arg StartFollowupAtt
 		&i.At,
 		&i.Attempts,
 		&i.Payload,
+		&i.MailGroupID,
 	)
 	return i, err
 }

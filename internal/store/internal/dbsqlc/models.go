@@ -114,6 +114,19 @@ type FollowupEvent struct {
 	At            time.Time
 	Attempts      int32
 	Payload       []byte
+	MailGroupID   int64
+}
+
+type FollowupMailGroup struct {
+	ID           int64
+	ClientKey    string
+	CustomerID   int64
+	AsOf         time.Time
+	CreatedAt    time.Time
+	ClosedAt     *time.Time
+	Members      []int64
+	ClaimedUntil *time.Time
+	SentAt       *time.Time
 }
 
 type FollowupPolicy struct {
