@@ -57,6 +57,7 @@ func (w *ReleaseWorker) Timeout(*river.Job[ReleaseArgs]) time.Duration { return 
 // an issue; removing a label that is gone is a no-op.
 func (w *ReleaseWorker) Work(ctx context.Context, job *river.Job[ReleaseArgs]) error {
 	e, a := w.Engine, job.Args
+	ctx = jira.WithoutWaiting(ctx) // a 429 snoozes the job (below), never holds the worker
 	log := e.logger().With(slog.String("client_key", a.ClientKey), slog.Int64("invoice_id", a.InvoiceID), slog.Int("attempt", job.Attempt))
 	t, err := e.DB.TenantByClientKey(ctx, a.ClientKey)
 	if remit.IsKind(err, remit.NotFound) {

@@ -42,10 +42,11 @@ type SweepResult struct {
 
 // tenantRun is what a sweep needs of its tenant, read once.
 type tenantRun struct {
-	t      remit.Tenant
-	set    invoice.Settings
-	policy followup.Policy
-	loc    *time.Location
+	t        remit.Tenant
+	set      invoice.Settings
+	policy   followup.Policy
+	loc      *time.Location
+	priority int // of the run's action jobs (runPriority)
 }
 
 // tenantRun loads the tenant's settings and policy, or says why the
@@ -107,6 +108,11 @@ func (e *Engine) Sweep(ctx context.Context, t remit.Tenant, asOf time.Time) (Swe
 		log.WarnContext(ctx, "follow-up actions whose jobs were discarded recorded failed", slog.Int64("events", n))
 	}
 	start := e.now()
+	due, err := e.DB.CountDueInvoices(ctx, t.ClientKey, asOf, runSizes[len(runSizes)-1]+1)
+	if err != nil {
+		return res, err
+	}
+	run.priority = runPriority(due)
 	err = e.eachDue(ctx, t.ClientKey, asOf, func(id int64) error {
 		out, err := e.sweepInvoice(ctx, run, id, asOf)
 		if err != nil {
@@ -145,6 +151,29 @@ func (e *Engine) eachDue(ctx context.Context, clientKey string, asOf time.Time, 
 		}
 		cursor = &due[len(due)-1]
 	}
+}
+
+// Fairness between tenants (SPEC §5: one tenant's volume never delays
+// another's). River works the available job of the first priority first,
+// then the earliest scheduled, then the oldest. A sweep's action jobs go
+// in at a priority by the size of its run: a run of up to 100 due
+// invoices at River's first priority (with the webhooks and Jira syncs),
+// up to 1,000 at the second, up to 10,000 at the third, more at the
+// fourth. So a tenant's few reminders never queue behind another's
+// backlog of thousands: they wait only for the jobs already running and
+// those of runs no bigger than theirs. A backlog is worked whenever the
+// smaller runs leave a worker free; within one run, jobs keep their order.
+var runSizes = []int{100, 1_000, 10_000}
+
+// runPriority is the River priority of the action jobs of a run of due
+// invoices.
+func runPriority(due int) int {
+	for i, n := range runSizes {
+		if due <= n {
+			return i + 1
+		}
+	}
+	return len(runSizes) + 1
 }
 
 // sweepInvoice plans one invoice under its row lock and records the plan.
@@ -195,7 +224,8 @@ func (e *Engine) sweepInvoice(ctx context.Context, run tenantRun, id int64, asOf
 		for _, ev := range inserted {
 			if ev.Status == store.EventQueued {
 				args := ActionArgs{ClientKey: ck, InvoiceID: id, Installment: ev.Installment, Step: ev.Step, Action: ev.Action, EventID: ev.ID, AsOf: asOf}
-				if _, err := tx.Enqueue(ctx, args, &river.InsertOpts{MaxAttempts: e.maxAttempts(), UniqueOpts: river.UniqueOpts{ByArgs: true}}); err != nil {
+				opts := &river.InsertOpts{MaxAttempts: e.maxAttempts(), Priority: run.priority, UniqueOpts: river.UniqueOpts{ByArgs: true}}
+				if _, err := tx.Enqueue(ctx, args, opts); err != nil {
 					return err
 				}
 			}

@@ -66,6 +66,9 @@ func permanent(err error) error { return &permanentError{err} }
 // its retry budget, is recorded failed and never runs again.
 func (w *ActionWorker) Work(ctx context.Context, job *river.Job[ActionArgs]) error {
 	e, a := w.Engine, job.Args
+	// A 429 or a spent tenant budget snoozes the job below rather than
+	// holding this worker while another tenant's jobs wait.
+	ctx = jira.WithoutWaiting(ctx)
 	log := e.logger().With(slog.String("client_key", a.ClientKey), slog.Int64("invoice_id", a.InvoiceID),
 		slog.String("step", a.Step), slog.String("action", a.Action), slog.Int64("installment", a.Installment), slog.Int("attempt", job.Attempt))
 	ev, err := e.DB.FollowupEvent(ctx, a.ClientKey, a.EventID)

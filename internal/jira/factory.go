@@ -34,6 +34,12 @@ type Factory struct {
 	Timeout     time.Duration
 	Sleep       func(ctx context.Context, d time.Duration) error // tests inject a recorder
 
+	// TenantRate and TenantBurst are each tenant's request budget (see
+	// Pacer.Rate); a zero TenantRate means none. Remit serves with
+	// DefaultTenantRate and DefaultTenantBurst.
+	TenantRate  float64
+	TenantBurst int
+
 	// Forge gives the system token of tenants reached only through Forge
 	// (no Connect shared secret); nil means such tenants get no client.
 	Forge ForgeTokens
@@ -143,7 +149,7 @@ func (f *Factory) pacer(clientKey string) *Pacer {
 			delete(f.pacers, k)
 		}
 	}
-	p := &Pacer{}
+	p := &Pacer{Rate: f.TenantRate, Burst: f.TenantBurst}
 	f.pacers[clientKey] = p
 	return p
 }

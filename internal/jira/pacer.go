@@ -15,16 +15,37 @@ const (
 // client of that tenant so that concurrent jobs slow down together:
 // after X-RateLimit-NearLimit it lets at most one request start per
 // Interval for Window, and after a 429 with Retry-After it holds every
-// request until the time Jira named. The zero value is ready to use.
+// request until the time Jira named. With a Rate it also keeps the
+// tenant within a request budget of its own (a token bucket of Rate
+// requests a second and Burst at once), below Jira's points-based
+// per-tenant quota, so that one tenant's backlog spends its own budget
+// and never another's. The zero value is ready to use (no budget).
 type Pacer struct {
 	Interval time.Duration // gap between request starts while slowed; 0 means DefaultPaceInterval
 	Window   time.Duration // how long one near-limit signal slows us; 0 means DefaultPaceWindow
+	Rate     float64       // the tenant's sustained budget in requests a second; 0 means none
+	Burst    int           // requests the budget allows at once; 0 means DefaultTenantBurst
+	// Clock is the budget's clock; nil means time.Now. The budget counts
+	// physical time, not Remit's (possibly shifted or, in tests, frozen)
+	// business clock that Retry-After dates are read with.
+	Clock func() time.Time
 
 	mu        sync.Mutex
 	slowUntil time.Time
 	holdUntil time.Time
 	next      time.Time // earliest start of the next request while slowed
+	tat       time.Time // budget: when the bucket is full again (GCRA's theoretical arrival time)
 }
+
+// The default per-tenant request budget (jira.Factory's TenantRate and
+// TenantBurst): 25 requests a second is 90,000 an hour, under the
+// smallest per-tenant points pool Jira publishes (100,000 points an hour,
+// each request at least one point; docs/connect.md §5.6), and a burst of
+// 100 leaves a person's page loads unpaced.
+const (
+	DefaultTenantRate  = 25.0
+	DefaultTenantBurst = 100
+)
 
 // NearLimit records that Jira reported the tenant is close to its limit.
 func (p *Pacer) NearLimit(now time.Time) {
@@ -58,6 +79,16 @@ func (p *Pacer) Slowed(now time.Time) bool {
 // Reserve claims a start slot for one request and returns how long the
 // caller must wait before sending it.
 func (p *Pacer) Reserve(now time.Time) time.Duration {
+	d, _ := p.ReserveWithin(now, -1)
+	return d
+}
+
+// ReserveWithin claims a start slot for one request when the caller need
+// not wait longer than limit for it (any wait when limit is negative),
+// and returns the wait. When the wait would be longer it claims nothing
+// and returns the wait with ok false: a durable job then snoozes that
+// long instead of holding its worker.
+func (p *Pacer) ReserveWithin(now time.Time, limit time.Duration) (wait time.Duration, ok bool) {
 	interval := p.Interval
 	if interval <= 0 {
 		interval = DefaultPaceInterval
@@ -68,13 +99,44 @@ func (p *Pacer) Reserve(now time.Time) time.Duration {
 	if start.Before(p.holdUntil) {
 		start = p.holdUntil
 	}
-	if start.Before(p.slowUntil) {
-		if start.Before(p.next) {
-			start = p.next
-		}
-		p.next = start.Add(interval)
+	slowed := start.Before(p.slowUntil)
+	if slowed && start.Before(p.next) {
+		start = p.next
 	}
-	return start.Sub(now)
+	wait = start.Sub(now)
+	var emission time.Duration
+	var wall time.Time
+	if p.Rate > 0 {
+		emission = time.Duration(float64(time.Second) / p.Rate)
+		burst := p.Burst
+		if burst <= 0 {
+			burst = DefaultTenantBurst
+		}
+		wall = p.clock()
+		if allowed := p.tat.Add(-time.Duration(burst-1) * emission); wall.Add(wait).Before(allowed) {
+			wait = allowed.Sub(wall)
+		}
+	}
+	if limit >= 0 && wait > limit {
+		return wait, false
+	}
+	if slowed {
+		p.next = now.Add(wait).Add(interval)
+	}
+	if emission > 0 {
+		if slot := wall.Add(wait); p.tat.Before(slot) {
+			p.tat = slot
+		}
+		p.tat = p.tat.Add(emission)
+	}
+	return wait, true
+}
+
+func (p *Pacer) clock() time.Time {
+	if p.Clock != nil {
+		return p.Clock()
+	}
+	return time.Now()
 }
 
 // idle reports whether the pacer holds no state that matters at now, so
@@ -82,5 +144,5 @@ func (p *Pacer) Reserve(now time.Time) time.Duration {
 func (p *Pacer) idle(now time.Time) bool {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return !now.Before(p.slowUntil) && !now.Before(p.holdUntil)
+	return !now.Before(p.slowUntil) && !now.Before(p.holdUntil) && (p.Rate == 0 || !p.clock().Before(p.tat))
 }

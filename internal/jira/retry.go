@@ -61,8 +61,17 @@ func (t *RetryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	pacer := t.pacer()
 	log := t.logger()
 
+	limit, noWait := waitLimit(ctx)
 	for attempt := 1; ; attempt++ {
-		if d := pacer.Reserve(t.now()); d > 0 {
+		d, ok := pacer.ReserveWithin(t.now(), limit)
+		if !ok {
+			// A durable job's request over the tenant's budget, or held by
+			// Jira's Retry-After, longer than the job may wait: answered
+			// as Jira's 429, unsent, so the job snoozes instead.
+			t.Metrics.rateLimited("remit_budget")
+			return paced(req, d), nil
+		}
+		if d > 0 {
 			if err := t.sleep(ctx, d); err != nil {
 				return nil, err
 			}
@@ -126,7 +135,9 @@ func (t *RetryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 				pacer.Hold(t.now().Add(wait))
 			}
 		}
-		if !retryable || attempt >= maxAttempts || (hinted && wait > maxWait) {
+		if !retryable || attempt >= maxAttempts || (hinted && wait > maxWait) || (noWait && resp.StatusCode == http.StatusTooManyRequests && (!hinted || wait > limit)) {
+			// A durable job does not wait out a 429 in its worker: its
+			// caller snoozes the job for the Retry-After.
 			resp.Body = &cancelOnClose{ReadCloser: resp.Body, cancel: cancel}
 			return resp, nil
 		}

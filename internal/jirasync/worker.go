@@ -57,6 +57,7 @@ const (
 // in. Every step is idempotent, so a retry after any failure is safe.
 func (w *Worker) Work(ctx context.Context, job *river.Job[SyncArgs]) error {
 	a := job.Args
+	ctx = jira.WithoutWaiting(ctx) // a 429 snoozes the job (below), never holds the worker
 	log := w.Logger.With(slog.String("client_key", a.ClientKey), slog.Int64("invoice_id", a.InvoiceID), slog.Int("attempt", job.Attempt))
 	t, err := w.DB.TenantByClientKey(ctx, a.ClientKey)
 	if remit.IsKind(err, remit.NotFound) || (err == nil && t.State == remit.TenantUninstalled) {

@@ -82,6 +82,18 @@ type DueInvoice struct {
 	NextActionAt time.Time
 }
 
+// CountDueInvoices counts the tenant's invoices whose next action time is
+// at or before asOf, up to limit (the count stops there, so a tenant
+// with a huge backlog costs no more than one with limit).
+func (db *DB) CountDueInvoices(ctx context.Context, clientKey string, asOf time.Time, limit int) (int, error) {
+	const op = "store.CountDueInvoices"
+	n, err := db.q().CountDueInvoices(ctx, dbsqlc.CountDueInvoicesParams{ClientKey: clientKey, AsOf: asOf, MaxRows: int64(limit)})
+	if err != nil {
+		return 0, classify(op, err)
+	}
+	return int(n), nil
+}
+
 // DueInvoices returns up to limit of the tenant's invoices whose next
 // action time is at or before asOf, in (next action time, id) order after
 // the cursor (nil = from the start). The index on (client_key,

@@ -79,6 +79,16 @@ func mailGroupIsolationChecks(a, b string) map[string]func(t *testing.T, e env) 
 				t.Fatalf("B marked A's group sent: %v, %v", ok, err)
 			}
 		}),
+		"CountDueInvoices": func(t *testing.T, e env) {
+			seedFollowupOfA(t, e, a)
+			later := e.clock.Now().AddDate(1, 0, 0)
+			var want int
+			must(t, e.pool.QueryRow(ctx, `SELECT count(*) FROM invoices WHERE client_key = $1 AND next_action_at <= $2`, b, later).Scan(&want))
+			got, err := e.db.CountDueInvoices(ctx, b, later, 1000)
+			if err != nil || got != want {
+				t.Fatalf("B counts %d due invoices (err %v), B has %d", got, err, want)
+			}
+		},
 		"ReleaseMailGroup": func(t *testing.T, e env) {
 			g, ev, _ := seedMailGroupOfA(t, e, a)
 			if _, ok, err := e.db.ClaimMailGroup(ctx, a, g, []int64{ev}, e.clock.Now().Add(time.Minute)); err != nil || !ok {

@@ -58,6 +58,10 @@ WHERE client_key = @client_key AND next_action_at <= @as_of::timestamptz
   AND (next_action_at, id) > (@after_at::timestamptz, @after_id::bigint)
 ORDER BY next_action_at, id LIMIT @max_rows::bigint;
 
+-- name: CountDueInvoices :one
+SELECT count(*) FROM (SELECT 1 FROM invoices
+    WHERE client_key = @client_key AND next_action_at <= @as_of::timestamptz LIMIT @max_rows::bigint) due;
+
 -- name: InvoiceIDByIssue :one
 SELECT k.id FROM invoices k WHERE k.client_key = @client_key AND k.jira_issue_key = @issue_key::text
 UNION ALL

@@ -109,6 +109,24 @@ func (q *Queries) BilledElsewhere(ctx context.Context, arg BilledElsewhereParams
 	return items, nil
 }
 
+const countDueInvoices = `-- name: CountDueInvoices :one
+SELECT count(*) FROM (SELECT 1 FROM invoices
+    WHERE client_key = $1 AND next_action_at <= $2::timestamptz LIMIT $3::bigint) due
+`
+
+type CountDueInvoicesParams struct {
+	ClientKey string
+	AsOf      time.Time
+	MaxRows   int64
+}
+
+func (q *Queries) CountDueInvoices(ctx context.Context, arg CountDueInvoicesParams) (int64, error) {
+	row := q.db.QueryRow(ctx, countDueInvoices, arg.ClientKey, arg.AsOf, arg.MaxRows)
+	var count int64
+	err := row.Scan(&count)
+	return count, err
+}
+
 const dueInvoices = `-- name: DueInvoices :many
 SELECT id, next_action_at::timestamptz AS next_action_at FROM invoices
 WHERE client_key = $1 AND next_action_at <= $2::timestamptz
