@@ -3,6 +3,7 @@ package followupengine
 import (
 	"context"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/remitapp/remit/internal/invoice"
@@ -66,6 +67,9 @@ type Engine struct {
 	Metrics        *Metrics
 	// MaxAttempts is each action's retry budget; 0 means DefaultMaxAttempts.
 	MaxAttempts int
+
+	licenceMu      sync.Mutex
+	licenceChecked map[string]time.Time // when the scheduler last asked Jira about an unlicensed tenant
 }
 
 func (e *Engine) now() time.Time {

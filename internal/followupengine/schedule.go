@@ -91,11 +91,21 @@ func LatestInstant(spec string, loc *time.Location, last, now time.Time) (time.T
 // schedule enqueues the tenant's sweep for the latest instant due since
 // the last one, moving the tenant's last instant in the same transaction
 // (a replica that lost the race enqueues nothing). A tenant seen for the
-// first time starts from now; an unlicensed one is left alone, and when
-// its licence returns only its latest missed instant runs.
+// first time starts from now; an unlicensed one is left alone, but Jira
+// is asked about its licence again every licenceRecheck, and when the
+// licence returns only its latest missed instant runs.
 func (e *Engine) schedule(ctx context.Context, ft store.FollowupTenant, now time.Time) (bool, error) {
 	if ft.Licence == store.LicenceNone {
-		return false, nil
+		if !e.recheckLicence(ft.ClientKey, now) {
+			return false, nil
+		}
+		t, err := e.DB.TenantByClientKey(ctx, ft.ClientKey)
+		if err != nil {
+			return false, err
+		}
+		if e.licenceFromJira(ctx, t, ft.Licence) == store.LicenceNone {
+			return false, nil
+		}
 	}
 	if ft.LastInstant == nil {
 		_, err := e.DB.AdvanceFollowupSchedule(ctx, nil, ft.ClientKey, nil, now)

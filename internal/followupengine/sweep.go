@@ -51,14 +51,18 @@ type tenantRun struct {
 
 // tenantRun loads the tenant's settings and policy, or says why the
 // engine leaves the tenant alone: uninstalled, disabled, unlicensed or
-// not configured.
-func (e *Engine) tenantRun(ctx context.Context, t remit.Tenant) (tenantRun, string, error) {
+// not configured. With fromJira (a run, not a plan) the licence is read
+// from Jira first.
+func (e *Engine) tenantRun(ctx context.Context, t remit.Tenant, fromJira bool) (tenantRun, string, error) {
 	if !t.Active() {
 		return tenantRun{}, "the tenant is not installed and enabled", nil
 	}
 	lic, err := e.DB.TenantLicence(ctx, t.ClientKey)
 	if err != nil {
 		return tenantRun{}, "", err
+	}
+	if fromJira {
+		lic = e.licenceFromJira(ctx, t, lic)
 	}
 	if lic == store.LicenceNone {
 		return tenantRun{}, "the tenant's licence is not active", nil
@@ -96,7 +100,7 @@ func (e *Engine) Sweep(ctx context.Context, t remit.Tenant, asOf time.Time) (Swe
 		return res, remit.FieldErrors(remit.Unprocessable, "followup.Sweep", "a run acts now; a plan answers for any instant",
 			map[string]string{"asOf": "must not be later than now (" + now.UTC().Format(time.RFC3339) + ")"})
 	}
-	run, paused, err := e.tenantRun(ctx, t)
+	run, paused, err := e.tenantRun(ctx, t, true)
 	if err != nil || paused != "" {
 		res.Paused = paused
 		return res, err
@@ -254,7 +258,7 @@ func outcomeOf(ev store.FollowupEvent, number string) Outcome {
 // anything: Status is run, skip or cancel.
 func (e *Engine) Preview(ctx context.Context, t remit.Tenant, asOf time.Time) (SweepResult, error) {
 	res := SweepResult{AsOf: asOf}
-	run, paused, err := e.tenantRun(ctx, t)
+	run, paused, err := e.tenantRun(ctx, t, false)
 	if err != nil || paused != "" {
 		res.Paused = paused
 		return res, err

@@ -24,6 +24,7 @@ type Client struct {
 	http      *http.Client
 	base      *url.URL
 	clientKey string
+	appKey    string // the Connect app key; "" for a Forge installation
 	now       func() time.Time
 	ids       *projectIDCache
 }

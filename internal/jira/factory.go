@@ -118,7 +118,7 @@ func (f *Factory) Client(t remit.Tenant) (*Client, error) {
 	if now == nil {
 		now = time.Now
 	}
-	return &Client{raw: raw, http: hc, base: base, clientKey: t.ClientKey, now: now, ids: &f.ids}, nil
+	return &Client{raw: raw, http: hc, base: base, clientKey: t.ClientKey, appKey: appKey, now: now, ids: &f.ids}, nil
 }
 
 // pacer returns the tenant's shared Pacer, dropping idle ones when the

@@ -70,6 +70,13 @@ type Site interface {
 	AddLabel(ctx context.Context, issueKey, label string) error
 	RemoveLabel(ctx context.Context, issueKey, label string) error
 
+	// AppLicence reads Remit's licence on the site: the app licence API
+	// of Connect (GET /rest/atlassian-connect/1/addons/{appKey}). Known is
+	// false when the answer has no licence (a free listing, a development
+	// install) and for a Forge installation, whose licence comes in the
+	// invocation context instead.
+	AppLicence(ctx context.Context) (Licence, error)
+
 	// ReportAccounts reports stored accountIds to the personal data
 	// reporting API.
 	ReportAccounts(ctx context.Context, accounts []ReportedAccount) (ReportResult, error)
@@ -97,6 +104,13 @@ type LoggedTime struct {
 type EntityProperty struct {
 	Key   string `json:"key"`
 	Value any    `json:"value"`
+}
+
+// Licence is the app's licence on a site as Jira states it: Active when
+// Known.
+type Licence struct {
+	Known  bool
+	Active bool
 }
 
 // IssueRef names an issue by id and key.

@@ -16,6 +16,19 @@ func (s *Sim) siteControlRoutes(mux *http.ServeMux) {
 			respond(w, err, http.StatusCreated, p)
 		}
 	})
+	h("PUT /_sim/sites/{site}/licences/{appKey}", func(w http.ResponseWriter, r *http.Request, st *Site) {
+		var req struct {
+			Active *bool `json:"active"` // null: the app licence API states no licence
+		}
+		if decodeOr400(w, r, &req) {
+			if req.Active == nil {
+				st.ClearLicence(r.PathValue("appKey"))
+			} else {
+				st.SetLicence(r.PathValue("appKey"), *req.Active)
+			}
+			w.WriteHeader(http.StatusNoContent)
+		}
+	})
 	h("POST /_sim/sites/{site}/users", func(w http.ResponseWriter, r *http.Request, st *Site) {
 		var u User
 		if decodeOr400(w, r, &u) {

@@ -36,6 +36,7 @@ func (s *Sim) routes() http.Handler {
 	mux.HandleFunc("/jira/{site}/rest/api/{ver}/{rest...}", func(w http.ResponseWriter, r *http.Request) {
 		rest.serve(w, r, s.api)
 	})
+	mux.HandleFunc("GET /jira/{site}/rest/atlassian-connect/1/addons/{appKey}", s.appLicence)
 	s.controlRoutes(mux)
 	s.forgeRoutes(mux)
 	return s.middleware(mux)

@@ -28,6 +28,7 @@ type Site struct {
 	links       []Link
 	history     []TransitionRecord
 	installs    map[string]*installation
+	licences    map[string]licenceState // by app key
 	clientKeys  map[string]string
 	grants      map[string]*grant
 	rate        rateState

@@ -560,3 +560,21 @@ func propertyValues(raw json.RawMessage, path string) []string {
 	}
 	return nil
 }
+
+// SetLicence makes AppLicence answer a known licence, active or not.
+func (s *Site) SetLicence(active bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.licence = jira.Licence{Known: true, Active: active}
+}
+
+// AppLicence answers the licence SetLicence gave; none is known until
+// then, as for a free listing.
+func (s *Site) AppLicence(ctx context.Context) (jira.Licence, error) {
+	_, err := s.begin(ctx, MethodAppLicence, "")
+	defer s.mu.Unlock()
+	if err != nil {
+		return jira.Licence{}, err
+	}
+	return s.licence, nil
+}

@@ -206,6 +206,9 @@ func scenario(t *testing.T, s jira.Site) []string {
 	_, err = s.IssueLabels(ctx, "projct = ACME", "")
 	say("labels bad jql", nil, err)
 
+	lic, err := s.AppLicence(ctx)
+	say("licence of a free listing", lic, err)
+
 	logged, err := s.IssueWorklogs(ctx, "ACME-1")
 	say("issue worklogs", sum(logged), err)
 	_, err = s.IssueWorklogs(ctx, "ACME-99")

@@ -37,6 +37,7 @@ const (
 	MethodAddLabel              Method = "AddLabel"
 	MethodRemoveLabel           Method = "RemoveLabel"
 	MethodReportAccounts        Method = "ReportAccounts"
+	MethodAppLicence            Method = "AppLicence"
 )
 
 type fault struct {

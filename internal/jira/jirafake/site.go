@@ -119,6 +119,7 @@ type Site struct {
 	unlabels []LabelAdd
 	links    []Link
 	reported []jira.ReportedAccount
+	licence  jira.Licence
 }
 
 // NewSite is an empty site with DefaultWorkflow.
