@@ -71,9 +71,11 @@ func deliveriesOf(st *jirasim.Site, key string) (ids, to []string) {
 
 // TestWebhookStatusMoves follows people moving invoice issues in Jira:
 // to Paid (delivered three times with one identifier, and reordered with
-// a later move) records exactly one payment of the balance; to Cancelled
-// voids an unpaid invoice and is refused, with an audit note, for a paid
-// one; Remit's own app user moving an issue changes nothing.
+// a later move) records exactly one payment of the balance; back out of
+// Paid reverses that payment; to Cancelled voids an unpaid invoice and is
+// refused, with an audit note, for a paid one, as is a move out of Paid
+// of an invoice paid in Remit; Remit's own app user moving an issue
+// changes nothing.
 func TestWebhookStatusMoves(t *testing.T) {
 	t.Parallel()
 	s := apptest.Start(t, apptest.Options{WithSim: true, Clock: novemberFixture()})
@@ -127,15 +129,33 @@ func TestWebhookStatusMoves(t *testing.T) {
 		}
 	})
 
-	t.Run("a paid invoice is not voided from Jira", func(t *testing.T) {
+	t.Run("a move out of Paid reverses the Jira payment; a paid invoice is not voided from Jira", func(t *testing.T) {
 		move(issues[0].Key, "Reopen")
+		waitWebhooks(t, s)
+		if got := l.get(t, invs[0].ID); got.Status != "open" ||
+			count(t, s, `SELECT count(*) FROM payments WHERE invoice_id = $1 AND reversed_at IS NOT NULL`, invs[0].ID) != 1 {
+			t.Fatalf("after the move out of Paid: %s", got.Status)
+		}
+		if n := count(t, s, `SELECT count(*) FROM audit_log WHERE entity_id = $1 AND action = 'payment_reversed' AND actor = 'jira'`, fmt.Sprint(invs[0].ID)); n != 1 {
+			t.Fatalf("%d reversal entries, want 1", n)
+		}
+		// Paid in Remit this time: neither a move out of Paid nor one to
+		// Cancelled changes it.
+		if code := l.pay(t, invs[0].ID, "100.00", "2026-11-20"); code != 201 {
+			t.Fatalf("payment: %d", code)
+		}
+		l.waitJira(t, invs[0].Number, "Paid", "paid", "0.00")
+		move(issues[0].Key, "Reopen")
+		s.Clock.Set(s.Now().Add(time.Second)) // a later move: Remit applies moves in the order they were made
 		move(issues[0].Key, "Cancelled")
 		waitWebhooks(t, s)
-		if got := l.get(t, invs[0].ID); got.Status != "paid" || paymentsOf(t, s, invs[0].ID) != 1 {
-			t.Fatalf("paid invoice after a move to Cancelled: %s", got.Status)
+		if got := l.get(t, invs[0].ID); got.Status != "paid" || paymentsOf(t, s, invs[0].ID) != 2 {
+			t.Fatalf("paid invoice after moves out of Paid and to Cancelled: %s", got.Status)
 		}
-		if n := count(t, s, `SELECT count(*) FROM audit_log WHERE entity_id = $1 AND action = 'jira_status_refused' AND actor = 'jira'`, fmt.Sprint(invs[0].ID)); n != 1 {
-			t.Fatalf("%d refusal notes, want 1", n)
+		// The two deliveries are worked concurrently: when the later one
+		// (to Cancelled) is applied first, the earlier is dropped as older.
+		if n := count(t, s, `SELECT count(*) FROM audit_log WHERE entity_id = $1 AND action = 'jira_status_refused' AND actor = 'jira'`, fmt.Sprint(invs[0].ID)); n < 1 || n > 2 {
+			t.Fatalf("%d refusal notes, want one for each move applied (1 or 2)", n)
 		}
 	})
 

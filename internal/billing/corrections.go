@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/shopspring/decimal"
 
@@ -120,51 +121,57 @@ func (s *Service) ReversePayment(ctx context.Context, a Actor, id, paymentID int
 		return invoice.Invoice{}, err
 	}
 	return s.change(ctx, a, id, func(tx *store.Tx, inv invoice.Invoice) error {
-		key := a.Tenant.ClientKey
-		var err error
-		if inv.Payments, err = s.DB.PaymentsIn(ctx, tx, key, id); err != nil {
-			return err
-		}
-		next, err := invoice.ReversePayment(inv, paymentID, reason, a.Name(), tx.Now())
-		if err != nil {
-			return err
-		}
-		var p invoice.Payment
-		for _, q := range next.Payments {
-			if q.ID == paymentID {
-				p = q
-			}
-		}
-		paid, err := s.DB.ReversePayment(ctx, tx, key, id, paymentID, a.Name(), p.ReversalReason, next.Status)
-		if err != nil {
-			return err
-		}
-		if !paid.Equal(next.Paid) {
-			return remit.Errorf(remit.Internal, "billing.ReversePayment", "invoice %d: stored paid %s, computed %s", id, paid, next.Paid)
-		}
-		// The money is owed again: the plan takes it back on its last
-		// open installment, or on a new one due today.
-		today := invoice.DateOf(tx.Now().In(set.Location()))
-		before, plan, err := s.followPlan(ctx, tx, key, id, func(ins []invoice.Installment) []invoice.Installment {
-			return invoice.RaisePlan(ins, p.Amount, today)
-		})
-		if err != nil {
-			return err
-		}
-		cur := inv.Currency
-		doc := stateOf(next)
-		doc.Note = p.ReversalReason
-		doc.Plan = planDoc(plan, cur)
-		doc.Payment = map[string]any{"id": p.ID, "amount": money.Format(p.Amount, cur), "paidOn": p.PaidOn.String(),
-			"method": p.Method, "reference": p.Reference, "reversed": true}
-		was := stateOf(inv)
-		was.Plan = planDoc(before, cur)
-		if err := s.audit(ctx, tx, key, a.Name(), "payment_reversed", id, was, doc); err != nil {
-			return err
-		}
-		return s.DB.AddJiraNotice(ctx, tx, key, id, fmt.Sprintf("Payment #%d of %s received %s (%s) reversed (reason: %s). %s",
-			p.ID, amountText(p.Amount, cur), p.PaidOn, p.Method, p.ReversalReason, balanceText(next)))
+		return s.reversePayment(ctx, tx, a.Tenant.ClientKey, set.Location(), inv, paymentID, reason, a.Name())
 	})
+}
+
+// reversePayment reverses a payment of inv in tx on behalf of by, with an
+// audit entry (payment_reversed) and a notice on the invoice issue. The
+// money is owed again: a plan takes it back on its last open
+// installment, or on a new one due today in loc.
+func (s *Service) reversePayment(ctx context.Context, tx *store.Tx, key string, loc *time.Location, inv invoice.Invoice, paymentID int64, reason, by string) error {
+	id := inv.ID
+	var err error
+	if inv.Payments, err = s.DB.PaymentsIn(ctx, tx, key, id); err != nil {
+		return err
+	}
+	next, err := invoice.ReversePayment(inv, paymentID, reason, by, tx.Now())
+	if err != nil {
+		return err
+	}
+	var p invoice.Payment
+	for _, q := range next.Payments {
+		if q.ID == paymentID {
+			p = q
+		}
+	}
+	paid, err := s.DB.ReversePayment(ctx, tx, key, id, paymentID, by, p.ReversalReason, next.Status)
+	if err != nil {
+		return err
+	}
+	if !paid.Equal(next.Paid) {
+		return remit.Errorf(remit.Internal, "billing.ReversePayment", "invoice %d: stored paid %s, computed %s", id, paid, next.Paid)
+	}
+	today := invoice.DateOf(tx.Now().In(loc))
+	before, plan, err := s.followPlan(ctx, tx, key, id, func(ins []invoice.Installment) []invoice.Installment {
+		return invoice.RaisePlan(ins, p.Amount, today)
+	})
+	if err != nil {
+		return err
+	}
+	cur := inv.Currency
+	doc := stateOf(next)
+	doc.Note = p.ReversalReason
+	doc.Plan = planDoc(plan, cur)
+	doc.Payment = map[string]any{"id": p.ID, "amount": money.Format(p.Amount, cur), "paidOn": p.PaidOn.String(),
+		"method": p.Method, "reference": p.Reference, "reversed": true}
+	was := stateOf(inv)
+	was.Plan = planDoc(before, cur)
+	if err := s.audit(ctx, tx, key, by, "payment_reversed", id, was, doc); err != nil {
+		return err
+	}
+	return s.DB.AddJiraNotice(ctx, tx, key, id, fmt.Sprintf("Payment #%d of %s received %s (%s) reversed (reason: %s). %s",
+		p.ID, amountText(p.Amount, cur), p.PaidOn, p.Method, p.ReversalReason, balanceText(next)))
 }
 
 // WaiveLateFees waives part or all of the late fees still outstanding on

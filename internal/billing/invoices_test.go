@@ -278,3 +278,81 @@ func TestJiraOutageChangesNothing(t *testing.T) {
 	}
 
 }
+
+// TestMoveOutOfPaidReversesTheJiraPayment: a manager moves the invoice
+// issue to Paid (a jira-transition payment of the balance), then back to
+// Sent. The payment is reversed, with an audit entry and a notice, the
+// invoice is open again for its whole balance, and the sync leaves the
+// issue where the person put it. A second delivery of the same move
+// changes nothing. An invoice paid by a payment recorded in Remit stays
+// paid when its issue leaves Paid: the move is refused and audited.
+func TestMoveOutOfPaidReversesTheJiraPayment(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	inv, err := b.svc.Create(b.ctx, b.manager, b.november())
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.syncAll(t)
+	key := b.site.Created()[0].Key
+	move := func(to string) []byte {
+		t.Helper()
+		delivery, err := b.site.Move(key, to, managerID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := b.svc.IssueUpdated(b.ctx, b.tenant.ClientKey, delivery); err != nil {
+			t.Fatal(err)
+		}
+		return delivery
+	}
+	move("Paid")
+	b.syncAll(t)
+	b.clock.Set(b.clock.Now().Add(time.Minute))
+	back := move("Sent")
+	if err := b.svc.IssueUpdated(b.ctx, b.tenant.ClientKey, back); err != nil { // delivered twice
+		t.Fatal(err)
+	}
+	got, err := b.svc.Detail(b.ctx, b.tenant.ClientKey, inv.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Status != invoice.StatusOpen || !got.Balance().Equal(inv.Total) || len(got.Payments) != 1 || !got.Payments[0].Reversed {
+		t.Fatalf("after the move back: %s, balance %s, payments %+v", got.Status, got.Balance(), got.Payments)
+	}
+	if !strings.Contains(got.Payments[0].ReversalReason, `moved to "Sent" in Jira by `+managerID) {
+		t.Errorf("reversal reason %q", got.Payments[0].ReversalReason)
+	}
+	entries, err := b.db.AuditEntries(b.ctx, b.tenant.ClientKey, store.AuditFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	reversals := 0
+	for _, e := range entries {
+		if e.Action == "payment_reversed" {
+			reversals++
+		}
+	}
+	if reversals != 1 {
+		t.Fatalf("%d payment_reversed audit entries, want 1", reversals)
+	}
+	b.syncAll(t)
+	if is, _ := b.site.Issue(key); is.Status != "Sent" {
+		t.Fatalf("the sync moved the issue to %q; it stays where the person put it", is.Status)
+	}
+
+	// Paid in Remit, then the issue leaves Paid: refused, audited.
+	if _, _, err := b.svc.RecordPayment(b.ctx, b.manager, inv.ID, invoice.PaymentInput{Amount: inv.Total.String(), PaidOn: inv.IssueDate, Method: "bank"}); err != nil {
+		t.Fatal(err)
+	}
+	b.syncAll(t)
+	b.clock.Set(b.clock.Now().Add(time.Minute))
+	move("Sent")
+	if got, _ := b.svc.Detail(b.ctx, b.tenant.ClientKey, inv.ID); got.Status != invoice.StatusPaid {
+		t.Fatalf("an invoice paid in Remit became %s when its issue left Paid", got.Status)
+	}
+	b.syncAll(t)
+	if is, _ := b.site.Issue(key); is.Status != "Paid" {
+		t.Fatalf("issue of the invoice paid in Remit is in %q, want moved back to Paid", is.Status)
+	}
+}

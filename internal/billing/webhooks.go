@@ -45,7 +45,9 @@ func eventTime(ms int64, now func() time.Time) time.Time {
 // IssueUpdated applies a person's move of an invoice issue in Jira: to
 // the paid status it records a payment of the balance (method
 // jira-transition), to the void status it voids the invoice when that is
-// allowed and otherwise records why not. Moves by Remit's own app user,
+// allowed and otherwise records why not; out of the paid status it
+// reverses the payment a move to paid recorded (audited), and leaves an
+// invoice paid otherwise with a notice. Moves by Remit's own app user,
 // to other statuses, of issues that are no invoice's, to the status the
 // invoice is already in, and older than a move already applied are
 // ignored.
@@ -55,7 +57,7 @@ func (s *Service) IssueUpdated(ctx context.Context, clientKey string, payload []
 	if err != nil {
 		return remit.Wrap(remit.Invalid, op, err)
 	}
-	to, moved := ev.StatusTo()
+	from, to, moved := ev.StatusChange()
 	if !moved || (ev.User != nil && ev.User.AccountType == "app") {
 		return nil
 	}
@@ -69,6 +71,8 @@ func (s *Service) IssueUpdated(ctx context.Context, clientKey string, payload []
 		action = "pay"
 	case set.Statuses.Void != "" && strings.EqualFold(to, set.Statuses.Void):
 		action = invoice.ActionVoid
+	case set.Statuses.Paid != "" && strings.EqualFold(from, set.Statuses.Paid):
+		action = "unpay"
 	default:
 		return nil
 	}
@@ -98,7 +102,8 @@ func (s *Service) IssueUpdated(ctx context.Context, clientKey string, payload []
 		if err != nil {
 			return err
 		}
-		if (action == "pay" && inv.Status == invoice.StatusPaid) || (action == invoice.ActionVoid && inv.Status == invoice.StatusVoid) {
+		if (action == "pay" && inv.Status == invoice.StatusPaid) || (action == invoice.ActionVoid && inv.Status == invoice.StatusVoid) ||
+			(action == "unpay" && inv.Status != invoice.StatusPaid) {
 			return nil // Remit already agrees with Jira
 		}
 		fresh, err := s.DB.ClaimJiraEvent(ctx, tx, clientKey, id, at)
@@ -111,8 +116,11 @@ func (s *Service) IssueUpdated(ctx context.Context, clientKey string, payload []
 		switch {
 		case !mayManage:
 			what := "record a payment"
-			if action == invoice.ActionVoid {
+			switch action {
+			case invoice.ActionVoid:
 				what = "void an invoice"
+			case "unpay":
+				what = "reverse a payment"
 			}
 			refused = fmt.Errorf("the person who moved the issue may not %s (Administer Projects on %s is needed)", what, set.BillingProjectKey)
 			notice = fmt.Sprintf("Remit did not apply the move to %q: only people with Administer Projects permission on %s "+
@@ -132,6 +140,25 @@ func (s *Service) IssueUpdated(ctx context.Context, clientKey string, payload []
 				}
 				log.InfoContext(ctx, "payment recorded from a Jira transition", slog.String("amount", p.Amount.String()))
 			}
+		case action == "unpay":
+			// SPEC §6 is silent on a move back out of Paid; the sync would
+			// otherwise undo it. The payment the move to Paid recorded is
+			// reversed (audited, as any reversal); a paid invoice whose
+			// last payment came otherwise is left paid, and why is said.
+			last, err := s.lastPayment(ctx, tx, clientKey, id)
+			if err != nil {
+				return err
+			}
+			if last == nil || last.Method != invoice.MethodJiraTransition {
+				refused = fmt.Errorf("invoice %s was paid by a payment recorded in Remit, not by a move to %q; reverse that payment in Remit", inv.Number, set.Statuses.Paid)
+				notice = fmt.Sprintf("Remit did not apply the move out of %q: invoice %s was paid by a payment recorded in Remit, "+
+					"which only a reversal in Remit undoes. The issue is moved back.", set.Statuses.Paid, inv.Number)
+				break
+			}
+			if err := s.reversePayment(ctx, tx, clientKey, set.Location(), inv, last.ID, moveNote+": the move to "+set.Statuses.Paid+" is undone", ActorJira); err != nil {
+				return err
+			}
+			log.InfoContext(ctx, "payment from a Jira transition reversed by the move out of Paid", slog.Int64("payment_id", last.ID))
 		default:
 			if _, err := invoice.Apply(inv, invoice.ActionVoid); err != nil {
 				refused = err
@@ -158,6 +185,21 @@ func (s *Service) IssueUpdated(ctx context.Context, clientKey string, payload []
 		}
 		return s.syncLater(ctx, tx, clientKey, id)
 	})
+}
+
+// lastPayment is the invoice's latest payment not reversed, nil when it
+// has none.
+func (s *Service) lastPayment(ctx context.Context, tx *store.Tx, clientKey string, id int64) (*invoice.Payment, error) {
+	ps, err := s.DB.PaymentsIn(ctx, tx, clientKey, id)
+	if err != nil {
+		return nil, err
+	}
+	for i := len(ps) - 1; i >= 0; i-- {
+		if !ps[i].Reversed {
+			return &ps[i], nil
+		}
+	}
+	return nil, nil
 }
 
 // moverMayManage says whether the person who moved an invoice issue may

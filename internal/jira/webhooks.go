@@ -39,8 +39,9 @@ type WebhookUser struct {
 
 // ChangelogItem is one field an issue event changed.
 type ChangelogItem struct {
-	Field    string `json:"field"`
-	ToString string `json:"toString"`
+	Field      string `json:"field"`
+	FromString string `json:"fromString"`
+	ToString   string `json:"toString"`
 }
 
 // DecodeIssueEvent reads a jira:issue_updated or jira:issue_deleted body.
@@ -68,12 +69,19 @@ func DecodeIssueEvent(payload []byte) (IssueEvent, error) {
 
 // StatusTo is the status the changelog moved the issue to, if it did.
 func (ev IssueEvent) StatusTo() (string, bool) {
+	_, to, ok := ev.StatusChange()
+	return to, ok
+}
+
+// StatusChange is the status an issue event moved the issue from and to;
+// ok is false when the event did not change the status.
+func (ev IssueEvent) StatusChange() (from, to string, ok bool) {
 	for _, it := range ev.Changelog {
 		if strings.EqualFold(it.Field, "status") {
-			return it.ToString, true
+			return it.FromString, it.ToString, true
 		}
 	}
-	return "", false
+	return "", "", false
 }
 
 // WorklogEvent is what Remit reads of worklog_updated and
