@@ -179,34 +179,43 @@ func (s *Service) reversePayment(ctx context.Context, tx *store.Tx, key string, 
 // with the balance (invoice.LowerPlan).
 func (s *Service) WaiveLateFees(ctx context.Context, a Actor, id int64, amount, reason string) (invoice.Invoice, error) {
 	return s.change(ctx, a, id, func(tx *store.Tx, inv invoice.Invoice) error {
-		key := a.Tenant.ClientKey
-		next, waived, err := invoice.WaiveLateFees(inv, amount, reason)
-		if err != nil {
-			return err
-		}
-		if err := s.DB.WaiveLateFees(ctx, tx, key, id, waived, next.Status); err != nil {
-			return err
-		}
-		before, plan, err := s.followPlan(ctx, tx, key, id, func(ins []invoice.Installment) []invoice.Installment {
-			return invoice.LowerPlan(ins, waived, tx.Now())
-		})
-		if err != nil {
-			return err
-		}
-		cur := inv.Currency
-		why := strings.TrimSpace(reason)
-		doc := stateOf(next)
-		doc.Note = why
-		doc.Waived = money.Format(waived, cur)
-		doc.Plan = planDoc(plan, cur)
-		was := stateOf(inv)
-		was.Plan = planDoc(before, cur)
-		if err := s.audit(ctx, tx, key, a.Name(), "late_fees_waived", id, was, doc); err != nil {
-			return err
-		}
-		return s.DB.AddJiraNotice(ctx, tx, key, id, fmt.Sprintf("Late fees of %s waived (reason: %s). %s",
-			amountText(waived, cur), why, balanceText(next)))
+		_, err := s.waiveLateFees(ctx, tx, a.Tenant.ClientKey, inv, amount, reason, a.Name())
+		return err
 	})
+}
+
+// waiveLateFees waives amount of inv's late fees in tx on behalf of by,
+// lowering a payment plan with the balance, with an audit entry
+// (late_fees_waived) and a notice on the invoice issue, and returns the
+// invoice after.
+func (s *Service) waiveLateFees(ctx context.Context, tx *store.Tx, key string, inv invoice.Invoice, amount, reason, by string) (invoice.Invoice, error) {
+	id := inv.ID
+	next, waived, err := invoice.WaiveLateFees(inv, amount, reason)
+	if err != nil {
+		return inv, err
+	}
+	if err := s.DB.WaiveLateFees(ctx, tx, key, id, waived, next.Status); err != nil {
+		return inv, err
+	}
+	before, plan, err := s.followPlan(ctx, tx, key, id, func(ins []invoice.Installment) []invoice.Installment {
+		return invoice.LowerPlan(ins, waived, tx.Now())
+	})
+	if err != nil {
+		return inv, err
+	}
+	cur := inv.Currency
+	why := strings.TrimSpace(reason)
+	doc := stateOf(next)
+	doc.Note = why
+	doc.Waived = money.Format(waived, cur)
+	doc.Plan = planDoc(plan, cur)
+	was := stateOf(inv)
+	was.Plan = planDoc(before, cur)
+	if err := s.audit(ctx, tx, key, by, "late_fees_waived", id, was, doc); err != nil {
+		return inv, err
+	}
+	return next, s.DB.AddJiraNotice(ctx, tx, key, id, fmt.Sprintf("Late fees of %s waived (reason: %s). %s",
+		amountText(waived, cur), why, balanceText(next)))
 }
 
 // followPlan makes an invoice's payment plan, if it has one, follow a

@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/shopspring/decimal"
+
 	"github.com/remitapp/remit/internal/invoice"
 	"github.com/remitapp/remit/internal/jira/jirafake"
 	"github.com/remitapp/remit/internal/remit"
@@ -354,5 +356,40 @@ func TestMoveOutOfPaidReversesTheJiraPayment(t *testing.T) {
 	b.syncAll(t)
 	if is, _ := b.site.Issue(key); is.Status != "Paid" {
 		t.Fatalf("issue of the invoice paid in Remit is in %q, want moved back to Paid", is.Status)
+	}
+}
+
+// TestPaidMoveIsValuedAtTheMove: a manager moves the invoice issue to
+// Paid; before the delivery is processed, a late fee of 40.00 is charged
+// (the follow-up engine's step ran in between). The payment recorded is
+// the balance at the move, the invoice's total, and the fee charged on an
+// invoice already paid is waived (audited): the invoice is paid.
+func TestPaidMoveIsValuedAtTheMove(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	inv, err := b.svc.Create(b.ctx, b.manager, b.november())
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.syncAll(t)
+	key := b.site.Created()[0].Key
+	delivery, err := b.site.Move(key, "Paid", managerID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.clock.Set(b.clock.Now().Add(time.Hour))
+	if err := b.db.SetInvoiceLateFees(b.ctx, nil, b.tenant.ClientKey, inv.ID, decimal.RequireFromString("40"), "followup", "final-notice-30"); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.svc.IssueUpdated(b.ctx, b.tenant.ClientKey, delivery); err != nil {
+		t.Fatal(err)
+	}
+	got, err := b.svc.Detail(b.ctx, b.tenant.ClientKey, inv.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Status != invoice.StatusPaid || len(got.Payments) != 1 || !got.Payments[0].Amount.Equal(inv.Total) ||
+		!got.LateFeesWaived.Equal(decimal.RequireFromString("40")) {
+		t.Fatalf("after the move: %s, payments %+v, fees %s waived %s", got.Status, got.Payments, got.LateFees, got.LateFeesWaived)
 	}
 }

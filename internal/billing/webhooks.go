@@ -2,11 +2,14 @@ package billing
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/shopspring/decimal"
 
 	"github.com/remitapp/remit/internal/invoice"
 	"github.com/remitapp/remit/internal/jira"
@@ -133,6 +136,18 @@ func (s *Service) IssueUpdated(ctx context.Context, clientKey string, payload []
 				if paidOn.Before(inv.IssueDate) {
 					paidOn = inv.IssueDate
 				}
+				// The payment is the balance at the move, not when the
+				// delivery is processed: late fees charged since the move
+				// were charged on an invoice already paid, and are waived.
+				since, err := s.lateFeesChargedSince(ctx, clientKey, id, at)
+				if err != nil {
+					return err
+				}
+				if since.IsPositive() && since.LessThan(inv.Balance()) && !since.GreaterThan(invoice.LateFeesOutstanding(&inv)) {
+					if inv, err = s.waiveLateFees(ctx, tx, clientKey, inv, since.String(), fmt.Sprintf("charged after %s", moveNote), ActorJira); err != nil {
+						return err
+					}
+				}
 				p := invoice.Payment{Amount: inv.Balance(), PaidOn: paidOn, Method: invoice.MethodJiraTransition,
 					Reference: moveNote, RecordedBy: ActorJira}
 				if err := s.applyPayment(ctx, tx, clientKey, inv, &p); err != nil {
@@ -185,6 +200,40 @@ func (s *Service) IssueUpdated(ctx context.Context, clientKey string, payload []
 		}
 		return s.syncLater(ctx, tx, clientKey, id)
 	})
+}
+
+// lateFeesChargedSince sums the late fee increases recorded for the
+// invoice after since (the audit log's late_fee entries, before and
+// after each).
+func (s *Service) lateFeesChargedSince(ctx context.Context, clientKey string, id int64, since time.Time) (decimal.Decimal, error) {
+	sum := decimal.Zero
+	f := store.AuditFilter{Entity: "invoice", EntityID: strconv.FormatInt(id, 10), Limit: 1000}
+	for {
+		page, err := s.DB.AuditEntries(ctx, clientKey, f)
+		if err != nil {
+			return sum, err
+		}
+		for _, e := range page {
+			if e.Action != "late_fee" || !e.At.After(since) {
+				continue
+			}
+			var before, after struct {
+				LateFees string `json:"lateFees"`
+			}
+			if json.Unmarshal(e.Before, &before) != nil || json.Unmarshal(e.After, &after) != nil {
+				continue
+			}
+			b, err1 := decimal.NewFromString(before.LateFees)
+			a, err2 := decimal.NewFromString(after.LateFees)
+			if err1 == nil && err2 == nil && a.GreaterThan(b) {
+				sum = sum.Add(a.Sub(b))
+			}
+		}
+		if len(page) < f.Limit {
+			return sum, nil
+		}
+		f.AfterID = page[len(page)-1].ID
+	}
 }
 
 // lastPayment is the invoice's latest payment not reversed, nil when it
