@@ -126,6 +126,9 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[SyncArgs]) error {
 	if err != nil {
 		return err
 	}
+	if err := w.scheduleOverdue(ctx, a.ClientKey, st.Invoice, set, today); err != nil {
+		return err
+	}
 	if problem != "" {
 		log.WarnContext(ctx, "invoice issue not fully in step", slog.String("problem", problem))
 	}
