@@ -4,6 +4,8 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -44,8 +46,15 @@ func (e *Engine) groupEmail(ctx context.Context, ac action) (outcome, error) {
 		return outcome{}, err
 	}
 	if g.Sent != nil || (len(g.Members) > 0 && !slices.Contains(g.Members, ac.event.ID)) {
-		// The group's message was fixed without this e-mail (it was held
-		// back then: a dispute, its late fee); it goes on its own.
+		if carriedBy(ac.event, g.ID) {
+			// An earlier send of the group's message carried it (its reply
+			// was lost, or the process died) before it was held back and
+			// left out of the send that was recorded: sending it on its
+			// own would send it twice.
+			return done("sent to %s in the customer's one e-mail of the run, by an attempt whose answer was lost", ac.customer.BillingEmail), nil
+		}
+		// The group's message went without this e-mail (it was held back
+		// then: a dispute, its late fee); it goes on its own.
 		return e.emailAlone(ctx, ac)
 	}
 	if g.Closed == nil && e.now().Sub(g.CreatedAt) < mailGroupWait {
@@ -140,7 +149,26 @@ func (e *Engine) sendGroup(ctx context.Context, ac action, g store.MailGroup) (o
 		acs, parts = append(acs, mac), append(parts, p)
 	}
 	m := e.groupMessage(ac, g, acs, parts)
+	// Mark each member carried before sending: if this send reaches the
+	// server but its answer is lost, and a member is then held back and
+	// left out of the send that gets recorded, the mark keeps it from
+	// going out a second time on its own. A send the server refused
+	// (a reply with a code: nothing stored) takes the marks back.
+	carried := make([]int64, 0, len(acs))
+	for _, mac := range acs {
+		carried = append(carried, mac.event.ID)
+	}
+	mark, _ := json.Marshal(carriedMark{Group: g.ID})
+	if err := e.DB.MarkFollowupPayloads(ctx, ck, carried, mark); err != nil {
+		return outcome{}, err
+	}
 	if err := e.send(ctx, ac, m); err != nil {
+		var me *mail.Error
+		if errors.As(err, &me) && me.Code >= 400 {
+			if rerr := e.DB.MarkFollowupPayloads(context.WithoutCancel(ctx), ck, carried, nil); rerr != nil {
+				return outcome{}, rerr
+			}
+		}
 		return outcome{}, err
 	}
 	detail := "sent to " + ac.customer.BillingEmail
@@ -176,13 +204,21 @@ func (e *Engine) sendGroup(ctx context.Context, ac action, g store.MailGroup) (o
 }
 
 // groupMessage is the group's one e-mail: the member's own e-mail, with
-// its own Message-ID, when it is alone; otherwise followup.Digest of the
-// members, every copied address once, every invoice PDF, and a
-// Message-ID of the group that covers the members' own.
+// its own Message-ID, when the group has one member; otherwise
+// followup.Digest of the members it carries (or the one member's own
+// e-mail, when the others were left out), every copied address once,
+// every invoice PDF, and the group's Message-ID, which covers the
+// members' own. A group's Message-ID never changes between attempts,
+// whatever members a retry leaves out.
 func (e *Engine) groupMessage(ac action, g store.MailGroup, acs []action, parts []mailPart) mail.Message {
-	if len(parts) == 1 {
+	if len(g.Members) == 1 && len(parts) == 1 {
 		m := parts[0].message(acs[0])
 		m.ID = e.messageID(acs[0].args, "email")
+		return m
+	}
+	if len(parts) == 1 {
+		m := parts[0].message(acs[0])
+		m.ID, m.Covers = e.groupMessageID(ac.args.ClientKey, g), []string{e.messageID(acs[0].args, "email")}
 		return m
 	}
 	digest := make([]followup.DigestPart, len(parts))
@@ -205,6 +241,18 @@ func (e *Engine) groupMessage(ac action, g store.MailGroup, acs []action, parts 
 		To: []string{ac.customer.BillingEmail}, CC: cc, Subject: d.Subject, Text: d.Text, HTML: d.HTML,
 		Attachments: pdfs, ID: e.groupMessageID(ac.args.ClientKey, g), Covers: covers,
 	}
+}
+
+// carriedMark is the payload of an e-mail event a send of its group's
+// message carried.
+type carriedMark struct {
+	Group int64 `json:"carriedByGroup"`
+}
+
+// carriedBy says whether a send of group's message carried ev.
+func carriedBy(ev store.FollowupEvent, group int64) bool {
+	var m carriedMark
+	return ev.Payload != nil && json.Unmarshal(ev.Payload, &m) == nil && m.Group == group
 }
 
 // groupMessageID is the Message-ID of a group's e-mail.

@@ -200,3 +200,52 @@ func TestEmailHeldBackGoesAlone(t *testing.T) {
 		t.Errorf("held-back e-mail event = %q", ev)
 	}
 }
+
+// TestOneEmailPerCustomerWhenAMemberIsHeldBackAfterALostReply (seed
+// 9752469243834472976 of the model, 5,000 steps): the customer's one
+// e-mail for two invoices reached the server but its reply was lost;
+// then one invoice was disputed. The retry sends the group's message for
+// the other invoice under the same Message-ID (not that invoice's own),
+// and when the dispute is withdrawn the held-back invoice's e-mail is
+// recorded as carried by the first send, not sent again on its own.
+func TestOneEmailPerCustomerWhenAMemberIsHeldBackAfterALostReply(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	second := b.secondInvoice(t)
+	rec := b.withMail(t)
+	rec.fail = []mailFault{{err: &mail.Error{Temporary: true, Err: errors.New("connection reset")}, lost: true}}
+	res := b.sweepAt(t, overdueDay)
+	ms := mails(res)
+	if len(ms) != 2 {
+		t.Fatalf("%d e-mails queued: %v", len(ms), plan(res))
+	}
+	var first, held followupengine.Outcome
+	for _, o := range ms {
+		if o.InvoiceID == second.ID {
+			held = o
+		} else {
+			first = o
+		}
+	}
+	if err := b.act(res, first, 1); err == nil {
+		t.Fatal("the send whose reply was lost succeeded")
+	}
+	if _, err := b.billing.Dispute(b.ctx, b.manager, second.ID); err != nil {
+		t.Fatal(err)
+	}
+	b.actUntilDone(t, res, first)
+	if _, err := b.billing.Undispute(b.ctx, b.manager, second.ID); err != nil {
+		t.Fatal(err)
+	}
+	b.actUntilDone(t, res, held)
+	ids := map[string]bool{}
+	for _, m := range rec.sent {
+		ids[m.ID] = true
+	}
+	if len(rec.sent) != 2 || len(ids) != 1 {
+		t.Fatalf("%d sends with %d Message-IDs %v; want the one message twice", len(rec.sent), len(ids), ids)
+	}
+	if ev := b.event(t, held.EventID); !strings.HasPrefix(ev, "done: sent to ap@acme.example in the customer's one e-mail of the run") {
+		t.Fatalf("held-back e-mail event = %q", ev)
+	}
+}

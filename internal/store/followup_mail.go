@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"time"
 
@@ -107,4 +108,12 @@ func (db *DB) MarkMailGroupSent(ctx context.Context, tx *Tx, clientKey string, i
 func (db *DB) ReleaseMailGroup(ctx context.Context, clientKey string, id int64) error {
 	const op = "store.ReleaseMailGroup"
 	return classify(op, db.q().ReleaseFollowupMailGroup(ctx, dbsqlc.ReleaseFollowupMailGroupParams{ClientKey: clientKey, ID: id}))
+}
+
+// MarkFollowupPayloads sets the payload of the queued events ids (nil
+// clears it): the follow-up engine marks the e-mails a send of their
+// group's message carries.
+func (db *DB) MarkFollowupPayloads(ctx context.Context, clientKey string, ids []int64, payload json.RawMessage) error {
+	const op = "store.MarkFollowupPayloads"
+	return classify(op, db.q().MarkFollowupPayloads(ctx, dbsqlc.MarkFollowupPayloadsParams{ClientKey: clientKey, Ids: ids, Payload: payload}))
 }

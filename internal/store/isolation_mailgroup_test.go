@@ -79,6 +79,9 @@ func mailGroupIsolationChecks(a, b string) map[string]func(t *testing.T, e env) 
 				t.Fatalf("B marked A's group sent: %v, %v", ok, err)
 			}
 		}),
+		"MarkFollowupPayloads": guard(func(t *testing.T, e env, _, ev int64, _ time.Time) {
+			must(t, e.db.MarkFollowupPayloads(ctx, b, []int64{ev}, []byte(`{"carriedByGroup":1}`)))
+		}),
 		"CountDueInvoices": func(t *testing.T, e env) {
 			seedFollowupOfA(t, e, a)
 			later := e.clock.Now().AddDate(1, 0, 0)

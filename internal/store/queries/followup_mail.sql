@@ -38,3 +38,7 @@ WHERE client_key = @client_key AND id = @id AND sent_at IS NULL;
 -- name: ReleaseFollowupMailGroup :exec
 UPDATE followup_mail_groups SET claimed_until = NULL
 WHERE client_key = @client_key AND id = @id AND sent_at IS NULL;
+
+-- name: MarkFollowupPayloads :exec
+UPDATE followup_events SET payload = sqlc.narg(payload)::jsonb
+WHERE client_key = @client_key AND id = ANY(@ids::bigint[]) AND status = 'queued';

@@ -140,6 +140,22 @@ func (q *Queries) MarkFollowupMailGroupSent(ctx context.Context, arg MarkFollowu
 	return result.RowsAffected(), nil
 }
 
+const markFollowupPayloads = `-- name: MarkFollowupPayloads :exec
+UPDATE followup_events SET payload = $1::jsonb
+WHERE client_key = $2 AND id = ANY($3::bigint[]) AND status = 'queued'
+`
+
+type MarkFollowupPayloadsParams struct {
+	Payload   []byte
+	ClientKey string
+	Ids       []int64
+}
+
+func (q *Queries) MarkFollowupPayloads(ctx context.Context, arg MarkFollowupPayloadsParams) error {
+	_, err := q.db.Exec(ctx, markFollowupPayloads, arg.Payload, arg.ClientKey, arg.Ids)
+	return err
+}
+
 const queuedFollowupMail = `-- name: QueuedFollowupMail :many
 SELECT id, client_key, invoice_id, installment_id, step, action, status, reconcile, detail, as_of, created_at, at, attempts, payload, mail_group_id FROM followup_events
 WHERE client_key = $1 AND mail_group_id = $2 AND action = 'email' AND status = 'queued'
