@@ -66,10 +66,10 @@ func (b *testBundle) tenantWith(t *testing.T, clientKey string, n int) remit.Ten
 		set := invoice.DefaultSettings()
 		set.BillingProjectKey = "BILL"
 		set.Seller = invoice.Seller{Name: "Remit Consulting LLC", Email: "billing@remit.example"}
-		if _, err := b.billing.PutSettings(ctx, mgr, set); err != nil {
+		if _, err := b.setup.PutSettings(ctx, mgr, set); err != nil {
 			t.Fatal(err)
 		}
-		cust, err := b.billing.SaveCustomer(ctx, mgr, invoice.Customer{Name: "Small Co", JQL: "project = WORK", Currency: "USD",
+		cust, err := b.setup.SaveCustomer(ctx, mgr, invoice.Customer{Name: "Small Co", JQL: "project = WORK", Currency: "USD",
 			HourlyRate: decimal.RequireFromString("100")})
 		if err != nil {
 			t.Fatal(err)

@@ -34,7 +34,7 @@ func (b *testBundle) secondInvoice(t *testing.T) invoice.Invoice {
 
 // withMail turns e-mail on with a recording sender and gives the
 // customer a billing address.
-func (b *testBundle) withMail(t *testing.T) *recordingMailer {
+func (b *testBundle) withRecordedMail(t *testing.T) *recordingMailer {
 	t.Helper()
 	rec := &recordingMailer{}
 	b.engine.Mail, b.engine.MailDomain = rec, "remit.example"
@@ -43,7 +43,7 @@ func (b *testBundle) withMail(t *testing.T) *recordingMailer {
 		t.Fatal(err)
 	}
 	cust.BillingEmail = "ap@acme.example"
-	if _, err := b.billing.SaveCustomer(b.ctx, b.manager, cust); err != nil {
+	if _, err := b.setup.SaveCustomer(b.ctx, b.manager, cust); err != nil {
 		t.Fatal(err)
 	}
 	return rec
@@ -87,7 +87,7 @@ func TestOneEmailPerCustomerPerRun(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
 	second := b.secondInvoice(t)
-	rec := b.withMail(t)
+	rec := b.withRecordedMail(t)
 	res := b.sweepAt(t, overdueDay)
 	ms := mails(res)
 	if len(ms) != 2 {
@@ -129,7 +129,7 @@ func TestOneEmailPerCustomerAfterALostReply(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
 	b.secondInvoice(t)
-	rec := b.withMail(t)
+	rec := b.withRecordedMail(t)
 	rec.fail = []mailFault{{err: &mail.Error{Temporary: true, Err: errors.New("connection reset")}, lost: true}}
 	res := b.sweepAt(t, overdueDay)
 	ms := mails(res)
@@ -168,7 +168,7 @@ func TestEmailHeldBackGoesAlone(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
 	second := b.secondInvoice(t)
-	rec := b.withMail(t)
+	rec := b.withRecordedMail(t)
 	res := b.sweepAt(t, overdueDay)
 	ms := mails(res)
 	if len(ms) != 2 {
@@ -212,7 +212,7 @@ func TestOneEmailPerCustomerWhenAMemberIsHeldBackAfterALostReply(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
 	second := b.secondInvoice(t)
-	rec := b.withMail(t)
+	rec := b.withRecordedMail(t)
 	rec.fail = []mailFault{{err: &mail.Error{Temporary: true, Err: errors.New("connection reset")}, lost: true}}
 	res := b.sweepAt(t, overdueDay)
 	ms := mails(res)
