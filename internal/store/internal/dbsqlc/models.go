@@ -278,6 +278,38 @@ type Setting struct {
 	UpdatedBy string
 }
 
+type StripeCheckoutSession struct {
+	ID             string
+	ClientKey      string
+	InvoiceID      int64
+	InstallmentID  pgtype.Int8
+	Amount         pgtype.Numeric
+	Currency       string
+	URL            string
+	IdempotencyKey string
+	CreatedAt      time.Time
+}
+
+type StripeEvent struct {
+	ID            string
+	ClientKey     string
+	Type          string
+	PaymentIntent string
+	ReceivedAt    time.Time
+}
+
+type StripePayment struct {
+	PaymentIntent string
+	ClientKey     string
+	InvoiceID     int64
+	EventID       string
+	Amount        pgtype.Numeric
+	Currency      string
+	PaymentID     pgtype.Int8
+	Excess        pgtype.Numeric
+	RecordedAt    time.Time
+}
+
 type Tenant struct {
 	ClientKey       string
 	AppKey          string
