@@ -68,7 +68,26 @@ type Config struct {
 	// OpsListen is the operator's listener (REMIT_OPS_LISTEN): /metrics,
 	// /readyz and /healthz, kept off the public port.
 	OpsListen string
+	// Stripe is card payment ("Pay now" on the customer page, SPEC §15);
+	// off while its secret key is unset.
+	Stripe Stripe
 }
+
+// Stripe is the Stripe account card payments go to.
+type Stripe struct {
+	// SecretKey is the account's secret or restricted API key
+	// (REMIT_STRIPE_SECRET_KEY, sk_… or rk_…); empty turns Pay now off.
+	SecretKey string
+	// WebhookSecret signs the events Stripe posts to /webhooks/stripe
+	// (REMIT_STRIPE_WEBHOOK_SECRET, whsec_…); required with SecretKey.
+	WebhookSecret string
+	// APIURL replaces Stripe's API address (REMIT_STRIPE_API_URL), to
+	// talk to stripe-mock in tests and dev; empty is Stripe itself.
+	APIURL string
+}
+
+// On reports whether card payments are configured.
+func (s Stripe) On() bool { return s.SecretKey != "" }
 
 // Defaults for the optional variables.
 const (
@@ -231,7 +250,46 @@ func FromEnv(getenv func(string) string, need Need) (Config, error) {
 	if c.ForgeAppID != "" && !strings.HasPrefix(c.ForgeAppID, "ari:cloud:ecosystem::app/") {
 		return c, fmt.Errorf("REMIT_FORGE_APP_ID must look like ari:cloud:ecosystem::app/<uuid>, got %q", c.ForgeAppID)
 	}
+	if c.Stripe, err = stripeFromEnv(getenv, c.Env); err != nil {
+		return c, err
+	}
 	return c, nil
+}
+
+// stripeFromEnv reads the Stripe variables: all of them or none (Pay now off).
+// The API address may be replaced only by a loopback one in prod, where
+// anything else would send the secret key to a stranger.
+func stripeFromEnv(getenv func(string) string, env Env) (Stripe, error) {
+	s := Stripe{
+		SecretKey:     strings.TrimSpace(getenv("REMIT_STRIPE_SECRET_KEY")),
+		WebhookSecret: strings.TrimSpace(getenv("REMIT_STRIPE_WEBHOOK_SECRET")),
+		APIURL:        strings.TrimSuffix(strings.TrimSpace(getenv("REMIT_STRIPE_API_URL")), "/"),
+	}
+	if s.SecretKey == "" {
+		if s.WebhookSecret != "" || s.APIURL != "" {
+			return s, fmt.Errorf("REMIT_STRIPE_WEBHOOK_SECRET and REMIT_STRIPE_API_URL need REMIT_STRIPE_SECRET_KEY (card payments are off without it)")
+		}
+		return s, nil
+	}
+	if !strings.HasPrefix(s.SecretKey, "sk_") && !strings.HasPrefix(s.SecretKey, "rk_") {
+		return s, fmt.Errorf("REMIT_STRIPE_SECRET_KEY must be a secret (sk_…) or restricted (rk_…) API key")
+	}
+	if s.WebhookSecret == "" {
+		return s, fmt.Errorf("REMIT_STRIPE_WEBHOOK_SECRET is required when REMIT_STRIPE_SECRET_KEY is set (the whsec_… signing secret of the /webhooks/stripe endpoint)")
+	}
+	if !strings.HasPrefix(s.WebhookSecret, "whsec_") {
+		return s, fmt.Errorf("REMIT_STRIPE_WEBHOOK_SECRET must be an endpoint signing secret (whsec_…)")
+	}
+	if s.APIURL != "" {
+		u, err := absoluteURL("REMIT_STRIPE_API_URL", s.APIURL)
+		if err != nil {
+			return s, err
+		}
+		if env == EnvProd && (u.Scheme != "http" && u.Scheme != "https" || !isLoopback(u.Hostname())) {
+			return s, fmt.Errorf("REMIT_STRIPE_API_URL may only name a loopback stripe-mock in prod, got %q", s.APIURL)
+		}
+	}
+	return s, nil
 }
 
 // OS reads the process environment.

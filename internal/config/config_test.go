@@ -159,3 +159,37 @@ func TestOpsListen(t *testing.T) {
 		}
 	}
 }
+
+func TestStripe(t *testing.T) {
+	base := []string{"DATABASE_URL", "postgres://localhost/remit", "REMIT_ENCRYPTION_KEY", goodKey}
+	c, err := FromEnv(env(base...), Need{})
+	if err != nil || c.Stripe.On() || c.Stripe != (Stripe{}) {
+		t.Fatalf("without a key card payments must be off: %+v, %v", c.Stripe, err)
+	}
+	on := append(base, "REMIT_STRIPE_SECRET_KEY", "sk_test_123", "REMIT_STRIPE_WEBHOOK_SECRET", "whsec_abc")
+	c, err = FromEnv(env(append(on, "REMIT_STRIPE_API_URL", "http://127.0.0.1:12111/")...), Need{})
+	if err != nil || !c.Stripe.On() || c.Stripe.APIURL != "http://127.0.0.1:12111" || c.Stripe.WebhookSecret != "whsec_abc" {
+		t.Fatalf("Stripe = %+v, %v", c.Stripe, err)
+	}
+	if c, err = FromEnv(env(append(on, "REMIT_ENV", "dev", "REMIT_STRIPE_API_URL", "http://stripe-mock:12111")...), Need{}); err != nil ||
+		c.Stripe.APIURL != "http://stripe-mock:12111" {
+		t.Fatalf("dev may name any stripe-mock: %+v, %v", c.Stripe, err)
+	}
+	for _, tc := range []struct {
+		name string
+		kv   []string
+		want string
+	}{
+		{"secret without key", []string{"REMIT_STRIPE_WEBHOOK_SECRET", "whsec_abc"}, "need REMIT_STRIPE_SECRET_KEY"},
+		{"publishable key", []string{"REMIT_STRIPE_SECRET_KEY", "pk_test_1", "REMIT_STRIPE_WEBHOOK_SECRET", "whsec_abc"}, "sk_"},
+		{"key without secret", []string{"REMIT_STRIPE_SECRET_KEY", "sk_test_1"}, "REMIT_STRIPE_WEBHOOK_SECRET is required"},
+		{"secret not whsec", []string{"REMIT_STRIPE_SECRET_KEY", "sk_test_1", "REMIT_STRIPE_WEBHOOK_SECRET", "abc"}, "whsec_"},
+		{"api url elsewhere in prod", append(on[4:], "REMIT_STRIPE_API_URL", "https://api.example.com"), "loopback"},
+		{"relative api url", append(on[4:], "REMIT_STRIPE_API_URL", "/v1"), "REMIT_STRIPE_API_URL must be an absolute URL"},
+	} {
+		_, err := FromEnv(env(append(append([]string{}, base...), tc.kv...)...), Need{})
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: err = %v, want it to mention %q", tc.name, err, tc.want)
+		}
+	}
+}
