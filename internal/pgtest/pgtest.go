@@ -45,10 +45,12 @@ var server struct {
 // (REMIT_TEST_DATABASE_URL or a fresh cluster), runs the tests, stops what
 // it started and exits with the tests' status.
 func Main(m *testing.M) {
-	os.Exit(run(m))
+	os.Exit(Run(m))
 }
 
-func run(m *testing.M) int {
+// Run is Main without the exit, for a TestMain that has more to stop
+// after the tests (a stripe-mock process, say): it returns the status.
+func Run(m *testing.M) int {
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	adminURL := os.Getenv(EnvDatabaseURL)
 	if adminURL == "" {
