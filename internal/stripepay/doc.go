@@ -1,0 +1,11 @@
+// Package stripepay is card payment through Stripe Checkout (SPEC §15,
+// "Pay now"): the customer page asks Service.CheckoutURL for a hosted
+// Checkout session for an invoice's balance, or its plan's next
+// installment, and Stripe's signed webhook (Service.HandleWebhook, on
+// POST /webhooks/stripe) records the payment exactly once through
+// billing.Service.RecordReceived, in one transaction with the rows that
+// deduplicate it: the event id (a replayed delivery) and the payment
+// intent (the same payment announced by checkout.session.completed and
+// payment_intent.succeeded, in either order). docs/payments.md tells
+// the story.
+package stripepay
