@@ -36,6 +36,7 @@ import (
 	"github.com/remitapp/remit/internal/secretbox"
 	"github.com/remitapp/remit/internal/sitesetup"
 	"github.com/remitapp/remit/internal/store"
+	"github.com/remitapp/remit/internal/stripepay"
 	"github.com/remitapp/remit/internal/webhook"
 )
 
@@ -84,6 +85,8 @@ type App struct {
 
 	// Followups is the follow-up engine (sweeps, action jobs, schedule).
 	Followups *followupengine.Engine
+	// Stripe is card payment (Pay now); nil without REMIT_STRIPE_SECRET_KEY.
+	Stripe *stripepay.Service
 	// heartbeat is what the Forge scheduled trigger runs (SetHeartbeat).
 	heartbeat atomic.Pointer[func(ctx context.Context, t remit.Tenant) error]
 }
@@ -149,10 +152,23 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opts Optio
 		db.Close()
 		return nil, err
 	}
+	var pay *stripepay.Service
+	if cfg.Stripe.On() {
+		pay, err = stripepay.New(stripepay.Config{SecretKey: cfg.Stripe.SecretKey, WebhookSecret: cfg.Stripe.WebhookSecret,
+			APIURL: cfg.Stripe.APIURL}, db, bill, opts.Now, logger)
+		if err != nil {
+			db.Close()
+			return nil, err
+		}
+	}
 	// The customer page (SPEC §15). Its Checkout, the card payment
-	// provider, is nil until one is configured: the page then offers the
-	// bank transfer only. A provider is set here, on customers.Checkout.
+	// provider, is Stripe when REMIT_STRIPE_SECRET_KEY is set; without it
+	// the page offers the bank transfer only. (Only a non-nil provider is
+	// assigned: a nil *stripepay.Service would be a non-nil interface.)
 	customers := &customerportal.Service{DB: db, Billing: bill, BaseURL: cfg.BaseURL, Now: opts.Now, Logger: logger}
+	if pay != nil {
+		customers.Checkout = pay
+	}
 	followups.Links = customers
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &followupengine.ActionWorker{Engine: followups})
@@ -185,7 +201,7 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opts Optio
 	}
 
 	a := &App{Config: cfg, Logger: logger, DB: db, Jobs: client, Jira: jiraClients, Perms: perms, Billing: bill, Setup: set, Privacy: priv, Customers: customers,
-		Followups: followups, Intake: &webhook.Intake{DB: db, Now: opts.Now}, Registry: opts.Registry, now: opts.Now,
+		Followups: followups, Stripe: pay, Intake: &webhook.Intake{DB: db, Now: opts.Now}, Registry: opts.Registry, now: opts.Now,
 		jobStats: newJobMetrics(opts.Registry, opts.Now), wrap: opts.WrapHandler}
 	webhooks.OnProcessed(a.jobStats.webhookProcessed)
 	a.SetHeartbeat(followups.Heartbeat)
@@ -222,6 +238,7 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opts Optio
 
 		JiraHosts: cfg.JiraHosts,
 		Customers: customers,
+		Stripe:    pay,
 	})
 	return a, nil
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/remitapp/remit/internal/hostlist"
 	"github.com/remitapp/remit/internal/remit"
 	"github.com/remitapp/remit/internal/sitesetup"
+	"github.com/remitapp/remit/internal/stripepay"
 )
 
 // Tenants is what the lifecycle handlers need of tenant storage.
@@ -79,6 +80,9 @@ type Deps struct {
 	// CustomerTokenLimit and CustomerAddressLimit bound the customer page
 	// per token and per client address (zero = the defaults).
 	CustomerTokenLimit, CustomerAddressLimit RateLimit
+	// Stripe records card payments from POST /webhooks/stripe; nil (no
+	// REMIT_STRIPE_SECRET_KEY) leaves the route unmounted.
+	Stripe *stripepay.Service
 }
 
 // Server is Remit's HTTP surface.
@@ -148,6 +152,9 @@ func (s *Server) routes() {
 
 	// Our iframes → our API: context tokens (qsh = context-qsh).
 	s.apiRoutes(e.Group("/api/v1", withDeadline(s.deps.APITimeout), s.requireToken(connect.ContextToken), s.apiLimit))
+
+	// Stripe → Remit: card payment events (Stripe-Signature).
+	s.stripeRoutes(e)
 
 	// Forge → Remit: invocation tokens (RS256 FIT) on lifecycle, events,
 	// the scheduled trigger and invokeRemote calls of the same API.
