@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -119,6 +120,12 @@ func (s *Service) CheckoutURL(ctx context.Context, clientKey string, invoiceID i
 	}
 	params.SetIdempotencyKey(key)
 	sess, err := s.stripe.V1CheckoutSessions.Create(ctx, params)
+	var refused *stripe.Error
+	if errors.As(err, &refused) && refused.Type == stripe.ErrorTypeInvalidRequest {
+		// Stripe's own rules (a minimum charge, a return URL it will
+		// not take): say which, rather than to try again later.
+		return "", &remit.Error{Kind: remit.Unprocessable, Op: op, Msg: "Stripe refused the payment: " + refused.Msg, Err: err}
+	}
 	if err != nil {
 		return "", remit.Wrap(remit.Unavailable, op, err)
 	}

@@ -1,6 +1,9 @@
 package stripepay_test
 
 import (
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"strconv"
 	"strings"
 	"testing"
@@ -232,5 +235,44 @@ func TestCheckoutOffWithoutService(t *testing.T) {
 	var off *stripepay.Service
 	if _, err := off.CheckoutURL(t.Context(), "acme-site", 1, successURL, cancelURL); !remit.IsKind(err, remit.Unavailable) {
 		t.Fatalf("err = %v", err)
+	}
+}
+
+// TestCheckoutSaysWhatStripeRefused: a request Stripe refuses as invalid
+// (here its minimum charge, which stripe-mock does not enforce, so a
+// server answers as Stripe does) is unprocessable with Stripe's reason,
+// not "try later", and no session is recorded; Stripe being down is
+// unavailable.
+func TestCheckoutSaysWhatStripeRefused(t *testing.T) {
+	t.Parallel()
+	b := setup(t, "EUR", "100")
+	for _, tc := range []struct {
+		status int
+		body   string
+		kind   remit.Kind
+		says   string
+	}{
+		{400, `{"error":{"type":"invalid_request_error","code":"amount_too_small","message":"Amount must be at least €0.50 eur"}}`,
+			remit.Unprocessable, "Stripe refused the payment: Amount must be at least €0.50 eur"},
+		{500, `{"error":{"type":"api_error","message":"boom"}}`, remit.Unavailable, "boom"},
+	} {
+		stripeAPI := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(tc.status)
+			_, _ = w.Write([]byte(tc.body))
+		}))
+		pay, err := stripepay.New(stripepay.Config{SecretKey: "sk_test_remit", WebhookSecret: webhookSecret, APIURL: stripeAPI.URL},
+			b.db, b.billing, b.clock.Now, slog.New(slog.DiscardHandler))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = pay.CheckoutURL(b.ctx, b.tenant.ClientKey, b.inv.ID, successURL, cancelURL)
+		stripeAPI.Close()
+		if !remit.IsKind(err, tc.kind) || !strings.Contains(err.Error(), tc.says) {
+			t.Fatalf("Stripe answering %d: err = %v, want %v saying %q", tc.status, err, tc.kind, tc.says)
+		}
+	}
+	if n := b.count(t, `SELECT count(*) FROM stripe_checkout_sessions WHERE client_key = $1`); n != 0 {
+		t.Fatalf("%d sessions recorded", n)
 	}
 }
