@@ -3,6 +3,7 @@ package app_test
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -18,8 +19,8 @@ import (
 const stripeWebhookSecret = "whsec_e2e_remit"
 
 // TestPayNowEndToEnd pays an invoice by card over the whole stack as
-// `remit serve` builds it, with stripe-mock as Stripe: a Checkout session
-// for the balance, then Stripe's webhook posted to /webhooks/stripe
+// `remit serve` builds it, with stripe-mock as Stripe: the customer page's
+// Pay now sends the customer to a Checkout session for the balance, then Stripe's webhook posted to /webhooks/stripe
 // forged (refused, nothing recorded), signed (the invoice is paid),
 // replayed and announced again by payment_intent.succeeded (nothing
 // more); the remit-invoice property and the issue's status follow in the
@@ -36,9 +37,27 @@ func TestPayNowEndToEnd(t *testing.T) {
 	id, _ := site.invoice(t, time.Date(2027, 1, 4, 9, 0, 0, 0, time.UTC), due)
 	clientKey := site.Inst.ClientKey
 
-	url, err := s.App.Stripe.CheckoutURL(t.Context(), clientKey, id, s.URL+"/c/tok?paid=1", s.URL+"/c/tok")
-	if err != nil || !strings.HasPrefix(url, "https://checkout.stripe.com/") {
-		t.Fatalf("CheckoutURL: %q, %v", url, err)
+	// The customer's way in: the invoice's customer page, whose Pay now
+	// form answers 303 to Stripe Checkout.
+	var link struct{ URL string }
+	ok(t, site.API(t, "POST", "/invoices/"+strconv.FormatInt(id, 10)+"/customer-link", nil, &link), 200, "customer link")
+	page, err := http.Get(link.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	html, _ := io.ReadAll(page.Body)
+	page.Body.Close()
+	if page.StatusCode != 200 || !strings.Contains(string(html), "Pay now") {
+		t.Fatalf("customer page: %d, Pay now offered: %v", page.StatusCode, strings.Contains(string(html), "Pay now"))
+	}
+	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	pay, err := noFollow.PostForm(link.URL+"/pay", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pay.Body.Close()
+	if url := pay.Header.Get("Location"); pay.StatusCode != http.StatusSeeOther || !strings.HasPrefix(url, "https://checkout.stripe.com/") {
+		t.Fatalf("Pay now: %d to %q, want a 303 to Stripe Checkout", pay.StatusCode, url)
 	}
 	reqs := mock.Requests("/v1/checkout/sessions")
 	if len(reqs) != 1 || reqs[0].Form.Get("line_items[0][price_data][unit_amount]") != "100000" ||
