@@ -339,6 +339,18 @@ func TestHTTPEInvoice(t *testing.T) {
 	if resp.StatusCode != http.StatusOK || !strings.Contains(xml, "<Invoice") || !strings.Contains(xml, b.inv.Number) {
 		t.Fatalf("e-invoice: %d %s", resp.StatusCode, xml[strings.Index(xml, "<main"):])
 	}
+	// A customer who takes Factur-X is offered the PDF that carries the CII.
+	c.EInvoiceFormat = "facturx"
+	if _, err := b.setup.SaveCustomer(b.ctx, admin, c); err != nil {
+		t.Fatal(err)
+	}
+	if _, body := get(t, pageOf(ts, token)); !strings.Contains(body, `/einvoice/facturx" download>Download the e-invoice (Factur-X PDF)`) {
+		t.Fatal("the page does not offer the customer's Factur-X")
+	}
+	resp, pdf := get(t, pageOf(ts, token)+"/einvoice/facturx")
+	if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "application/pdf" || !strings.HasPrefix(pdf, "%PDF-") {
+		t.Fatalf("Factur-X: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
 	_, notFound := get(t, pageOf(ts, strings.Repeat("z", 43)))
 	resp, body = get(t, pageOf(ts, token)+"/einvoice/pdf")
 	if resp.StatusCode != http.StatusNotFound || body != notFound {

@@ -19,6 +19,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/remitapp/remit/internal/customerportal"
+	"github.com/remitapp/remit/internal/einvoice"
 	"github.com/remitapp/remit/internal/invoice"
 	"github.com/remitapp/remit/internal/remit"
 )
@@ -281,8 +282,12 @@ func (s *Server) customerEInvoice(c echo.Context) error {
 	if err != nil {
 		return s.customerError(c, err)
 	}
+	contentType := "application/xml"
+	if f, ok := einvoice.ParseFormat(c.Param("format")); ok {
+		contentType = f.ContentType()
+	}
 	c.Response().Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
-	return c.Blob(http.StatusOK, "application/xml", xml)
+	return c.Blob(http.StatusOK, contentType, xml)
 }
 
 func (s *Server) customerStatement(c echo.Context) error {
