@@ -57,10 +57,11 @@ func TestRetryJobDoesNotWaitOutA429(t *testing.T) {
 }
 
 // TestTenantBudget: a tenant's budget of one request every 2 s with a
-// burst of 2 lets two requests go at once and makes a person's third
-// wait 2 s in place; a job's request that would wait longer than
-// NoWaitLimit is answered 429 unsent with the wait as Retry-After, and
-// claims no slot; once the wait is within NoWaitLimit it waits and goes.
+// burst of 2. A person's requests never wait for it: three go at once and
+// spend it past its burst. A job's request that would then wait longer
+// than NoWaitLimit (4 s: the person's third request is owed too) is
+// answered 429 unsent with the wait as Retry-After, and claims no slot;
+// once the wait is within NoWaitLimit it waits and goes.
 func TestTenantBudget(t *testing.T) {
 	t.Parallel()
 	s, srv := newScripted(t, status(200))
@@ -70,19 +71,19 @@ func TestTenantBudget(t *testing.T) {
 	for range 3 {
 		sendCtx(t, context.Background(), rt, srv.URL+"/rest/api/3/myself")
 	}
-	if w := clock.Waits(); !equalDurations(w, []time.Duration{2 * time.Second}) {
-		t.Fatalf("waits %v, want none for the burst of two, then 2 s", w)
+	if w := clock.Waits(); len(w) != 0 {
+		t.Fatalf("a person's requests waited %v for the budget", w)
 	}
 	job := WithoutWaiting(context.Background())
 	resp := sendCtx(t, job, rt, srv.URL+"/rest/api/3/myself")
-	if resp.StatusCode != 429 || s.count() != 3 || resp.Header.Get("Retry-After") != "2" {
+	if resp.StatusCode != 429 || s.count() != 3 || resp.Header.Get("Retry-After") != "4" {
 		t.Fatalf("over budget: status %d, Retry-After %q, %d sent", resp.StatusCode, resp.Header.Get("Retry-After"), s.count())
 	}
-	clock.Advance(time.Second)
+	clock.Advance(3 * time.Second)
 	if resp := sendCtx(t, job, rt, srv.URL+"/rest/api/3/myself"); resp.StatusCode != 200 || s.count() != 4 {
 		t.Fatalf("within the job's wait: status %d, %d sent", resp.StatusCode, s.count())
 	}
-	if w := clock.Waits(); !equalDurations(w, []time.Duration{2 * time.Second, time.Second}) {
+	if w := clock.Waits(); !equalDurations(w, []time.Duration{time.Second}) {
 		t.Errorf("waits %v, want the job's request to wait its last second", w)
 	}
 }

@@ -84,8 +84,9 @@ func (p *Pacer) Reserve(now time.Time) time.Duration {
 }
 
 // ReserveWithin claims a start slot for one request when the caller need
-// not wait longer than limit for it (any wait when limit is negative),
-// and returns the wait. When the wait would be longer it claims nothing
+// not wait longer than limit for it (any wait when limit is negative: a
+// person's request, which waits for Jira's Retry-After and near-limit
+// pacing but not for the tenant's budget), and returns the wait. When the wait would be longer it claims nothing
 // and returns the wait with ok false: a durable job then snoozes that
 // long instead of holding its worker.
 func (p *Pacer) ReserveWithin(now time.Time, limit time.Duration) (wait time.Duration, ok bool) {
@@ -113,7 +114,12 @@ func (p *Pacer) ReserveWithin(now time.Time, limit time.Duration) (wait time.Dur
 			burst = DefaultTenantBurst
 		}
 		wall = p.clock()
-		if allowed := p.tat.Add(-time.Duration(burst-1) * emission); wall.Add(wait).Before(allowed) {
+		// Only durable jobs wait for the budget. A person's request (no
+		// limit) goes at once and spends the budget all the same, so the
+		// tenant's jobs wait the longer: a page load or an invoice a person
+		// is creating never queues behind the tenant's own backlog, and
+		// Jira's 429 (Hold) still paces everyone.
+		if allowed := p.tat.Add(-time.Duration(burst-1) * emission); limit >= 0 && wall.Add(wait).Before(allowed) {
 			wait = allowed.Sub(wall)
 		}
 	}
