@@ -21,7 +21,10 @@ import (
 // format's rules require is a 422 naming that field.
 func TestEInvoiceOverHTTP(t *testing.T) {
 	t.Parallel()
-	s := apptest.Start(t, apptest.Options{WithSim: true, Clock: novemberFixture()})
+	// Each missing-field case issues and voids an invoice: past a tenant's
+	// default API budget, which the operator's knob raises.
+	s := apptest.Start(t, apptest.Options{WithSim: true, Clock: novemberFixture(),
+		Env: map[string]string{"REMIT_API_RATE": "500", "REMIT_API_BURST": "500"}})
 	b := newBillingSite(t, s, "einvoice")
 	acmeID, _ := b.configure(t)
 	settings := map[string]any{"billingProjectKey": "BILL", "timezone": "America/New_York", "currency": "USD",
