@@ -140,7 +140,7 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opts Optio
 		Forge:   db, // Forge-only tenants: bearer system tokens instead of JWT
 		// Each tenant's own request budget, under Jira's per-tenant
 		// points quota: one tenant's backlog never spends another's.
-		TenantRate: jira.DefaultTenantRate, TenantBurst: jira.DefaultTenantBurst,
+		TenantRate: cfg.JiraTenantRate, TenantBurst: cfg.JiraTenantBurst,
 	}
 	perms := &jira.Permissions{Clients: jiraClients, Now: opts.Now}
 	bill := &billing.Service{DB: db, Jira: jiraClients, Perms: perms, Now: opts.Now, Logger: logger}

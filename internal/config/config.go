@@ -65,6 +65,12 @@ type Config struct {
 	// (REMIT_API_RATE requests per second, REMIT_API_BURST at once).
 	APIRate  float64
 	APIBurst int
+	// JiraTenantRate and JiraTenantBurst are each tenant's budget of
+	// requests to its Jira site from this process
+	// (REMIT_JIRA_TENANT_RATE a second, REMIT_JIRA_TENANT_BURST at once),
+	// kept under Jira's per-tenant points quota.
+	JiraTenantRate  float64
+	JiraTenantBurst int
 	// OpsListen is the operator's listener (REMIT_OPS_LISTEN): /metrics,
 	// /readyz and /healthz, kept off the public port.
 	OpsListen string
@@ -108,6 +114,10 @@ const (
 	// tight enough that one tenant's script cannot starve the others.
 	DefaultAPIRate  = 20
 	DefaultAPIBurst = 40
+	// DefaultJiraTenantRate and DefaultJiraTenantBurst are
+	// jira.DefaultTenantRate and jira.DefaultTenantBurst (docs/connect.md §5.6).
+	DefaultJiraTenantRate  = 25
+	DefaultJiraTenantBurst = 100
 	// DefaultJiraHosts are Atlassian's Jira Cloud site domains
 	// (production, older sites, and Atlassian's staging sites).
 	DefaultJiraHosts = "https://*.atlassian.net,https://*.jira.com,https://*.jira-dev.com"
@@ -240,6 +250,17 @@ func FromEnv(getenv func(string) string, need Need) (Config, error) {
 			return c, fmt.Errorf("REMIT_API_RATE must be a number of requests per second above 0, got %q", v)
 		}
 		c.APIRate = r
+	}
+	if c.JiraTenantBurst, err = positiveInt(getenv, "REMIT_JIRA_TENANT_BURST", DefaultJiraTenantBurst, 1_000_000); err != nil {
+		return c, err
+	}
+	c.JiraTenantRate = DefaultJiraTenantRate
+	if v := strings.TrimSpace(getenv("REMIT_JIRA_TENANT_RATE")); v != "" {
+		r, err := strconv.ParseFloat(v, 64)
+		if err != nil || !(r > 0) || r > 1_000_000 {
+			return c, fmt.Errorf("REMIT_JIRA_TENANT_RATE must be a number of requests per second above 0, got %q", v)
+		}
+		c.JiraTenantRate = r
 	}
 	if c.JiraHosts, err = hosts(getenv("REMIT_JIRA_HOSTS"), "REMIT_JIRA_HOSTS", DefaultJiraHosts, c.Env); err != nil {
 		return c, err

@@ -24,7 +24,7 @@ func TestDefaults(t *testing.T) {
 	if c.Listen != ":8080" || c.BaseURL.String() != "http://localhost:8080" || c.AppKey != "io.remit.jira" ||
 		c.Env != EnvProd || c.Workers != 10 || c.SMTPURL != nil || c.ForgeAppID != "" || len(c.EncryptionKey) != 32 ||
 		c.ConnectKeysURL != DefaultConnectKeysURL || c.RetentionDays != 30 || c.RescueStuckAfter != DefaultRescueStuckAfter ||
-		c.ClockOffset != 0 || c.MailTenantDailyLimit != 500 || c.APIRate != 20 || c.APIBurst != 40 || c.OpsListen != ":9090" {
+		c.ClockOffset != 0 || c.MailTenantDailyLimit != 500 || c.APIRate != 20 || c.APIBurst != 40 || c.JiraTenantRate != 25 || c.JiraTenantBurst != 100 || c.OpsListen != ":9090" {
 		t.Fatalf("unexpected defaults: %+v", c)
 	}
 }
@@ -64,6 +64,8 @@ func TestErrors(t *testing.T) {
 		{"mail limit zero", append(base, "REMIT_MAIL_TENANT_DAILY_LIMIT", "0"), Need{}, "REMIT_MAIL_TENANT_DAILY_LIMIT must be a whole number"},
 		{"api rate zero", append(base, "REMIT_API_RATE", "0"), Need{}, "REMIT_API_RATE must be a number"},
 		{"api burst text", append(base, "REMIT_API_BURST", "lots"), Need{}, "REMIT_API_BURST must be a whole number"},
+		{"jira tenant rate negative", append(base, "REMIT_JIRA_TENANT_RATE", "-1"), Need{}, "REMIT_JIRA_TENANT_RATE must be a number"},
+		{"jira tenant burst zero", append(base, "REMIT_JIRA_TENANT_BURST", "0"), Need{}, "REMIT_JIRA_TENANT_BURST must be a whole number"},
 		{"jira hosts without scheme", append(base, "REMIT_JIRA_HOSTS", "*.atlassian.net"), Need{}, "REMIT_JIRA_HOSTS"},
 		{"jira hosts with a path", append(base, "REMIT_JIRA_HOSTS", "https://jira.example/x"), Need{}, "REMIT_JIRA_HOSTS"},
 		{"jira hosts over http in prod", append(base, "REMIT_JIRA_HOSTS", "http://jira.example"), Need{}, "REMIT_JIRA_HOSTS may use http only for loopback"},
@@ -191,5 +193,15 @@ func TestStripe(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: err = %v, want it to mention %q", tc.name, err, tc.want)
 		}
+	}
+}
+
+func TestJiraTenantBudget(t *testing.T) {
+	c, err := FromEnv(env("REMIT_ENCRYPTION_KEY", goodKey, "REMIT_JIRA_TENANT_RATE", "12.5", "REMIT_JIRA_TENANT_BURST", "30"), Need{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.JiraTenantRate != 12.5 || c.JiraTenantBurst != 30 {
+		t.Fatalf("budget %v/s burst %d, want 12.5/s burst 30", c.JiraTenantRate, c.JiraTenantBurst)
 	}
 }
