@@ -164,10 +164,7 @@ func (s *Service) Create(ctx context.Context, a Actor, req GenerateRequest) (inv
 		if err != nil {
 			return err
 		}
-		if err := s.DB.InsertInvoice(ctx, tx, a.Tenant.ClientKey, &inv, d.Worklogs, a.Name()); err != nil {
-			return err
-		}
-		if err := s.DB.KeepDocument(ctx, tx, a.Tenant.ClientKey, inv.ID, doc); err != nil {
+		if err := s.DB.InsertIssued(ctx, tx, a.Tenant.ClientKey, &inv, doc, d.Worklogs, a.Name()); err != nil {
 			return err
 		}
 		if err := s.reschedule(ctx, tx, a.Tenant.ClientKey, inv.ID); err != nil {

@@ -142,32 +142,6 @@ func (db *DB) FinalizeDraft(ctx context.Context, tx *Tx, clientKey string, id in
 	}{doc.Number, doc.IssueDate, doc.DueDate, exactString(doc.Totals.Total)})
 }
 
-// KeepDocument keeps doc as the document of an invoice just issued in
-// one step, in tx. An invoice that is a draft or already has its document
-// is remit.Conflict (a document, once kept, never changes), one the tenant
-// does not have remit.NotFound.
-func (db *DB) KeepDocument(ctx context.Context, tx *Tx, clientKey string, id int64, doc invoice.Document) error {
-	const op = "store.KeepDocument"
-	b, err := invoice.MarshalDocument(doc)
-	if err != nil {
-		return fmt.Errorf("%s: %w", op, err)
-	}
-	if tx == nil {
-		return remit.Errorf(remit.Internal, op, "keeping a document needs the caller's transaction")
-	}
-	n, err := dbsqlc.New(tx.pgx).KeepDocument(ctx, dbsqlc.KeepDocumentParams{Document: b, ClientKey: clientKey, ID: id})
-	if err != nil {
-		return classify(op, err)
-	}
-	if n == 0 {
-		if _, err := db.InvoiceDocument(ctx, tx, clientKey, id); err != nil {
-			return err // remit.NotFound when the tenant has no such invoice
-		}
-		return remit.Errorf(remit.Conflict, op, "invoice %d is a draft or already has its document", id)
-	}
-	return nil
-}
-
 // notDraft is the error of a draft-only change that touched no row:
 // remit.NotFound when the tenant has no such invoice, else remit.Conflict,
 // since an issued invoice cannot be changed.

@@ -23,14 +23,33 @@ import (
 // detect later changes. A worklog already on another invoice is
 // remit.Conflict naming it; the caller must then roll tx back.
 func (db *DB) InsertInvoice(ctx context.Context, tx *Tx, clientKey string, inv *invoice.Invoice, worklogs []invoice.Worklog, actor string) error {
-	const op = "store.InsertInvoice"
+	return db.insertInvoice(ctx, tx, "store.InsertInvoice", clientKey, inv, nil, worklogs, actor)
+}
+
+// InsertIssued is InsertInvoice for an invoice issued in one step: doc,
+// what the invoice says as it is issued, is kept with it in the same
+// statement and never changes afterwards (as FinalizeDraft keeps a
+// draft's). A draft status is remit.Invalid.
+func (db *DB) InsertIssued(ctx context.Context, tx *Tx, clientKey string, inv *invoice.Invoice, doc invoice.Document, worklogs []invoice.Worklog, actor string) error {
+	const op = "store.InsertIssued"
+	if inv.Status == invoice.StatusDraft {
+		return remit.Errorf(remit.Invalid, op, "a draft has no document yet")
+	}
+	b, err := invoice.MarshalDocument(doc)
+	if err != nil {
+		return fmt.Errorf("%s: %w", op, err)
+	}
+	return db.insertInvoice(ctx, tx, op, clientKey, inv, b, worklogs, actor)
+}
+
+func (db *DB) insertInvoice(ctx context.Context, tx *Tx, op, clientKey string, inv *invoice.Invoice, doc []byte, worklogs []invoice.Worklog, actor string) error {
 	if err := checkInvoiceInput(op, inv, worklogs); err != nil {
 		return err
 	}
 	if inv.Status == "" {
 		inv.Status = invoice.StatusOpen
 	}
-	arg := dbsqlc.InsertInvoiceParams{
+	arg := dbsqlc.InsertInvoiceParams{Document: doc,
 		ClientKey: clientKey, Number: inv.Number, CustomerID: inv.CustomerID, CustomerName: inv.Customer,
 		Status: string(inv.Status), Disputed: inv.Disputed, NeedsReview: inv.NeedsReview,
 		Currency: string(inv.Currency), Subtotal: numeric(inv.Subtotal), Tax: numeric(inv.Tax),

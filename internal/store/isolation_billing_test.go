@@ -135,6 +135,27 @@ func billingIsolationChecks(a, b string) map[string]func(t *testing.T, e env) {
 			c := createCustomer(t, e.db, b, customerFixture("Acme"))
 			insertInvoice(t, e.db, b, c, "INV-2026-0001", wl)
 		}),
+		"InsertIssued": unchanged(func(t *testing.T, e env) {
+			// B may not issue against A's customer; its own invoice keeps its document.
+			wl := worklogsFixture(1, 3, 1)
+			doc := invoice.Document{Version: invoice.DocumentVersion, Kind: invoice.KindInvoice, Number: "X-1"}
+			stolen := invoiceFixture(invoice.Customer{ID: idOf(t, e, "customers", a), Name: "Acme", Currency: "USD", HourlyRate: d("1")}, "X-1", wl)
+			notFound(t, e.db.InsertIssued(ctx, nil, b, &stolen, doc, wl, "acc-b"))
+			c := createCustomer(t, e.db, b, customerFixture("Acme"))
+			own := invoiceFixture(c, "INV-2026-0001", wl)
+			doc.Number = own.Number
+			must(t, e.db.InsertIssued(ctx, nil, b, &own, doc, wl, "acc-b"))
+			parts, err := e.db.InvoiceDocument(ctx, nil, b, own.ID)
+			must(t, err)
+			if parts.Document == nil || parts.Document.Number != own.Number {
+				t.Fatalf("B's invoice kept document %+v, want number %s", parts.Document, own.Number)
+			}
+			draft := invoiceFixture(c, "", worklogsFixture(10, 1, 1))
+			draft.Status = invoice.StatusDraft
+			if err := e.db.InsertIssued(ctx, nil, b, &draft, doc, nil, "acc-b"); !remit.IsKind(err, remit.Invalid) {
+				t.Fatalf("a draft with a document: %v, want Invalid", err)
+			}
+		}),
 		"BilledWorklogs": unchanged(func(t *testing.T, e env) {
 			got, err := e.db.BilledWorklogs(ctx, b, []int64{1, 2, 3})
 			if err != nil || len(got) != 0 {

@@ -49,19 +49,5 @@ func draftIsolationChecks(a, b string) map[string]func(t *testing.T, e env) {
 			})
 			wantKind(t, err, remit.NotFound)
 		}),
-		"KeepDocument": func(t *testing.T, e env) {
-			c := createCustomer(t, e.db, a, customerFixture("Issued"))
-			wl := worklogsFixture(200, 1, 1)
-			inv := invoiceFixture(c, "INV-2026-9001", wl)
-			must(t, e.db.InsertInvoice(ctx, nil, a, &inv, wl, "acc-a"))
-			doc := invoice.Document{Version: invoice.DocumentVersion, Kind: invoice.KindInvoice, Number: "B-1"}
-			err := e.db.InTx(ctx, func(tx *store.Tx) error { return e.db.KeepDocument(ctx, tx, b, inv.ID, doc) })
-			wantKind(t, err, remit.NotFound)
-			parts, err := e.db.InvoiceDocument(ctx, nil, a, inv.ID)
-			must(t, err)
-			if parts.Document != nil {
-				t.Fatalf("B's call kept a document on A's invoice: %+v", parts.Document)
-			}
-		},
 	}
 }

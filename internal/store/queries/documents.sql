@@ -10,17 +10,12 @@ UPDATE invoices SET items = @items::jsonb, discount = @discount::jsonb,
 WHERE client_key = @client_key AND id = @id AND status = 'draft';
 
 -- name: DeleteDraft :execrows
--- Deleting a draft deletes its lines and the rows that marked its
--- worklogs billed (ON DELETE CASCADE), so the work is free to bill again.
+-- Deleting a draft deletes its lines (ON DELETE CASCADE) and the rows that
+-- marked its worklogs billed (trigger invoices_release_billed_worklogs), so
+-- the work is free to bill again.
 DELETE FROM invoices WHERE client_key = @client_key AND id = @id AND status = 'draft';
 
 -- name: FinalizeDraft :execrows
 UPDATE invoices SET status = 'open', number = @number, issue_date = @issue_date, due_date = @due_date,
     subtotal = @subtotal, tax = @tax, total = @total, document = @document::jsonb, updated_at = @updated_at
 WHERE client_key = @client_key AND id = @id AND status = 'draft';
-
--- name: KeepDocument :execrows
--- The document of an invoice issued in one step, kept once: an issued
--- invoice's document never changes.
-UPDATE invoices SET document = @document::jsonb
-WHERE client_key = @client_key AND id = @id AND status <> 'draft' AND document IS NULL;

@@ -91,14 +91,15 @@ DELETE FROM billed_worklogs WHERE client_key = @client_key AND invoice_id = @inv
 -- InsertInvoice writes an invoice and its lines in one statement. Lines
 -- arrive as parallel arrays; each line's worklog ids travel as one array
 -- literal in a text[] because SQL arrays cannot be ragged. The billed
--- worklogs follow by COPY (CopyBilledWorklogs).
+-- worklogs follow by COPY (CopyBilledWorklogs). An invoice issued in one
+-- step carries its document; a draft has none yet.
 WITH inv AS (
     INSERT INTO invoices (client_key, number, customer_id, customer_name, status, disputed, needs_review,
         currency, subtotal, tax, tax_percent, total, paid, late_fees,
-        issue_date, due_date, period_start, period_end, created_by, created_at, updated_at)
+        issue_date, due_date, period_start, period_end, created_by, created_at, updated_at, document)
     VALUES (@client_key, @number, @customer_id, @customer_name, @status, @disputed, @needs_review,
         @currency, @subtotal, @tax, @tax_percent, @total, @paid, @late_fees,
-        @issue_date, @due_date, @period_start, @period_end, @created_by, @now, @now)
+        @issue_date, @due_date, @period_start, @period_end, @created_by, @now, @now, sqlc.narg(document)::jsonb)
     RETURNING id, created_at, updated_at
 ), lines AS (
     INSERT INTO invoice_lines (client_key, invoice_id, position, issue_key, issue_id, description,

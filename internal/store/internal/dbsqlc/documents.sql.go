@@ -21,8 +21,9 @@ type DeleteDraftParams struct {
 	ID        int64
 }
 
-// Deleting a draft deletes its lines and the rows that marked its
-// worklogs billed (ON DELETE CASCADE), so the work is free to bill again.
+// Deleting a draft deletes its lines (ON DELETE CASCADE) and the rows that
+// marked its worklogs billed (trigger invoices_release_billed_worklogs), so
+// the work is free to bill again.
 func (q *Queries) DeleteDraft(ctx context.Context, arg DeleteDraftParams) (int64, error) {
 	result, err := q.db.Exec(ctx, deleteDraft, arg.ClientKey, arg.ID)
 	if err != nil {
@@ -98,27 +99,6 @@ func (q *Queries) InvoiceDocument(ctx context.Context, arg InvoiceDocumentParams
 		&i.Document,
 	)
 	return i, err
-}
-
-const keepDocument = `-- name: KeepDocument :execrows
-UPDATE invoices SET document = $1::jsonb
-WHERE client_key = $2 AND id = $3 AND status <> 'draft' AND document IS NULL
-`
-
-type KeepDocumentParams struct {
-	Document  []byte
-	ClientKey string
-	ID        int64
-}
-
-// The document of an invoice issued in one step, kept once: an issued
-// invoice's document never changes.
-func (q *Queries) KeepDocument(ctx context.Context, arg KeepDocumentParams) (int64, error) {
-	result, err := q.db.Exec(ctx, keepDocument, arg.Document, arg.ClientKey, arg.ID)
-	if err != nil {
-		return 0, err
-	}
-	return result.RowsAffected(), nil
 }
 
 const setDraftItems = `-- name: SetDraftItems :execrows

@@ -214,19 +214,19 @@ const insertInvoice = `-- name: InsertInvoice :one
 WITH inv AS (
     INSERT INTO invoices (client_key, number, customer_id, customer_name, status, disputed, needs_review,
         currency, subtotal, tax, tax_percent, total, paid, late_fees,
-        issue_date, due_date, period_start, period_end, created_by, created_at, updated_at)
+        issue_date, due_date, period_start, period_end, created_by, created_at, updated_at, document)
     VALUES ($1, $2, $3, $4, $5, $6, $7,
         $8, $9, $10, $11, $12, $13, $14,
-        $15, $16, $17, $18, $19, $20, $20)
+        $15, $16, $17, $18, $19, $20, $20, $21::jsonb)
     RETURNING id, created_at, updated_at
 ), lines AS (
     INSERT INTO invoice_lines (client_key, invoice_id, position, issue_key, issue_id, description,
         seconds, hours, rate, amount, worklog_ids)
     SELECT $1, inv.id, l.pos, l.issue_key, l.issue_id, l.description,
         l.seconds, l.hours, l.rate, l.amount, l.worklog_ids::bigint[]
-    FROM inv, ROWS FROM (unnest($21::text[]), unnest($22::text[]), unnest($23::text[]),
-        unnest($24::bigint[]), unnest($25::numeric[]), unnest($26::numeric[]), unnest($27::numeric[]),
-        unnest($28::text[])) WITH ORDINALITY
+    FROM inv, ROWS FROM (unnest($22::text[]), unnest($23::text[]), unnest($24::text[]),
+        unnest($25::bigint[]), unnest($26::numeric[]), unnest($27::numeric[]), unnest($28::numeric[]),
+        unnest($29::text[])) WITH ORDINALITY
         AS l(issue_key, issue_id, description, seconds, hours, rate, amount, worklog_ids, pos)
 )
 SELECT inv.id, inv.created_at, inv.updated_at FROM inv
@@ -253,6 +253,7 @@ type InsertInvoiceParams struct {
 	PeriodEnd    pgtype.Date
 	CreatedBy    string
 	Now          time.Time
+	Document     []byte
 	IssueKeys    []string
 	IssueIds     []string
 	Descriptions []string
@@ -272,7 +273,8 @@ type InsertInvoiceRow struct {
 // InsertInvoice writes an invoice and its lines in one statement. Lines
 // arrive as parallel arrays; each line's worklog ids travel as one array
 // literal in a text[] because SQL arrays cannot be ragged. The billed
-// worklogs follow by COPY (CopyBilledWorklogs).
+// worklogs follow by COPY (CopyBilledWorklogs). An invoice issued in one
+// step carries its document; a draft has none yet.
 func (q *Queries) InsertInvoice(ctx context.Context, arg InsertInvoiceParams) (InsertInvoiceRow, error) {
 	row := q.db.QueryRow(ctx, insertInvoice,
 		arg.ClientKey,
@@ -295,6 +297,7 @@ func (q *Queries) InsertInvoice(ctx context.Context, arg InsertInvoiceParams) (I
 		arg.PeriodEnd,
 		arg.CreatedBy,
 		arg.Now,
+		arg.Document,
 		arg.IssueKeys,
 		arg.IssueIds,
 		arg.Descriptions,
