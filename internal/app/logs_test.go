@@ -88,6 +88,13 @@ func TestLogsCarryIDsAndNoSecrets(t *testing.T) {
 		var got invoiceResp
 		return b.API(t, "GET", fmt.Sprintf("/invoices/%d", inv.ID), nil, &got).StatusCode == 200 && got.Status == "paid"
 	})
+	// The issue shows before the sync job that created it has completed:
+	// its property write is still being retried past the 503s.
+	waitFor(t, ctx, "a Jira sync job to complete", func() bool {
+		var n int
+		err := s.Pool.QueryRow(ctx, `SELECT count(*) FROM river_job WHERE kind = 'invoice_jira_sync' AND state = 'completed'`).Scan(&n)
+		return err == nil && n > 0
+	})
 
 	// Refusals: a token signed with the wrong secret, a token for an
 	// unknown tenant, and an expired one all end in log lines.
