@@ -142,11 +142,13 @@ func measure(ctx context.Context, o options, out io.Writer, cluster *pgtest.Clus
 		if err := refusesForgery(t); err != nil {
 			return 0, err
 		}
-		if _, err := load(ctx, t, "warm", o.warmup, o.concurrency); err != nil {
+		// Each round's deliveries are new ones: a repeated identifier is a
+		// redelivery, which both apps record once.
+		if _, err := load(ctx, t, fmt.Sprintf("warm%d", round), o.warmup, o.concurrency); err != nil {
 			return 0, fmt.Errorf("%s warm-up: %w", t.name, err)
 		}
 		before := cpuNow(cluster, ace)
-		res, err := load(ctx, t, "run", o.requests, o.concurrency)
+		res, err := load(ctx, t, fmt.Sprintf("run%d", round), o.requests, o.concurrency)
 		if err != nil {
 			return 0, fmt.Errorf("%s: %w", t.name, err)
 		}
