@@ -152,13 +152,21 @@ func Plan(in PlanInput) PlanResult {
 			}
 			continue
 		}
-		if t.installment == 0 && broken != nil {
+		switch {
+		case t.installment == 0 && broken != nil:
 			due, broken = append(due, broken...), nil
+			r.planDue(due, 0, nil)
+		case broken != nil:
+			// A payment plan: the broken promise is the invoice's, and its
+			// message is the one the customer gets today; what the
+			// installment's ladder has due is superseded by it.
+			r.planDue(due, t.installment, &broken[0])
+		default:
+			r.planDue(due, t.installment, nil)
 		}
-		r.planDue(due, t.installment)
 	}
 	if broken != nil { // a payment plan: the promise was the invoice's
-		r.planDue(broken, 0)
+		r.planDue(broken, 0, nil)
 	}
 	return r
 }
@@ -180,13 +188,19 @@ func targets(f Facts, paid bool) []target {
 	return out
 }
 
-// planDue sorts the due, not yet run steps of one ladder into run and skip.
-func (r *PlanResult) planDue(due []Step, installment int64) {
+// planDue sorts the due, not yet run steps of one ladder into run and
+// skip. over, when not nil, is a message step of another ladder of the
+// invoice sent in the same run (a broken promise on a payment plan): the
+// ladder's own messages are superseded by it, so the customer gets one.
+func (r *PlanResult) planDue(due []Step, installment int64, over *Step) {
 	latest := -1
 	for i, s := range due {
 		if s.Message() {
 			latest = i
 		}
+	}
+	if over != nil {
+		latest = len(due)
 	}
 	for i, s := range due {
 		if i >= latest || !s.Message() {
@@ -199,7 +213,11 @@ func (r *PlanResult) planDue(due []Step, installment int64) {
 			p := Planned{Step: s.Key, Installment: installment, Action: a}
 			by := supersededBy(due[i+1:], a)
 			if a.Message() {
-				by = due[latest].Key
+				if over != nil {
+					by = over.Key
+				} else {
+					by = due[latest].Key
+				}
 			}
 			if by != "" {
 				p.Reason = reasonSuperseded + by

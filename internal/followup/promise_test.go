@@ -73,6 +73,9 @@ func TestPlanPromiseKept(t *testing.T) {
 
 // TestPlanPromiseOnPlanInvoice: on a payment plan the promise holds every
 // installment's ladder and its step is the invoice's (installment 0).
+// When it breaks, its message is the one the customer gets: the
+// installments' messages due the same day are skipped as superseded by
+// it, their state actions still run.
 func TestPlanPromiseOnPlanInvoice(t *testing.T) {
 	f := openFacts("2026-03-31")
 	f.Installments = []Installment{{ID: 11, DueDate: date("2026-04-10"), Balance: dec("500.00")}, {ID: 12, DueDate: date("2026-05-10"), Balance: dec("500.00")}}
@@ -84,8 +87,16 @@ func TestPlanPromiseOnPlanInvoice(t *testing.T) {
 	}
 	r := l.sweep(date("2026-04-23").Start(l.loc).Add(9 * 3600e9))
 	got := names(r.Run)
-	want := []string{"overdue-1/transition#11+", "overdue-7/comment#11", "overdue-7/email#11", "promise-broken/comment", "promise-broken/email"}
+	want := []string{"overdue-1/transition#11+", "promise-broken/comment", "promise-broken/email"}
 	if !eq(got, want) {
 		t.Errorf("promise broken on a plan: ran %v, want %v", got, want)
+	}
+	for _, p := range r.Skip {
+		if p.Reason != "superseded by "+StepPromiseBroken {
+			t.Errorf("%s/%s#%d skipped because %q", p.Step, p.Action.Kind, p.Installment, p.Reason)
+		}
+	}
+	if got, want := names(r.Skip), []string{"overdue-1/comment#11", "overdue-1/email#11", "overdue-7/comment#11", "overdue-7/email#11", "reminder-before-due/comment#11", "reminder-before-due/email#11"}; !eq(got, want) {
+		t.Errorf("promise broken on a plan: skipped %v, want %v", got, want)
 	}
 }

@@ -185,3 +185,63 @@ func TestKeptPromise(t *testing.T) {
 		}
 	}
 }
+
+// TestBrokenPromiseOnAPlanSendsOneEmail: an invoice on a payment plan
+// whose promise breaks on the day its second installment's
+// reminder-before-due falls due. The customer gets one message that day,
+// the promise-broken one; the installment's reminder is recorded skipped,
+// superseded by it (SPEC §5: several message steps due at once send only
+// one), and the installment's ladder goes on from there.
+func TestBrokenPromiseOnAPlanSendsOneEmail(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	box := b.withMail(t)
+	b.setPlan(t, invoice.InstallmentInput{DueDate: date(t, "2026-12-15"), Amount: "150.00"},
+		invoice.InstallmentInput{DueDate: date(t, "2027-01-15"), Amount: "200.00"})
+	b.clock.Set(overdueDay.Add(-24 * time.Hour)) // before any step of the first installment
+	b.promise(t, "2027-01-09")                   // broken on 2027-01-12, installment 2's reminder day
+	for day := 16; day <= 31; day++ {
+		if res := b.sweepAt(t, time.Date(2026, 12, day, 10, 0, 0, 0, time.UTC)); len(res.Outcomes) != 0 {
+			t.Fatalf("2026-12-%d, the promise holds: %v", day, plan(res))
+		}
+	}
+	res := b.sweepAt(t, time.Date(2027, 1, 12, 10, 0, 0, 0, time.UTC))
+	for _, o := range res.Outcomes {
+		if o.Status == store.EventQueued && o.Action != "transition" {
+			if err := b.act(res, o, 1); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if len(box.sent) != 1 {
+		var subjects []string
+		for _, m := range box.sent {
+			subjects = append(subjects, m.Subject)
+		}
+		t.Fatalf("%d e-mails on the day the promise broke, want 1: %q (%v)", len(box.sent), subjects, plan(res))
+	}
+	if m := box.sent[0]; !strings.Contains(m.Subject, "promise") || strings.Contains(m.Text, "covers") {
+		t.Fatalf("the day's e-mail is not the promise-broken one alone: %s\n%s", m.Subject, m.Text)
+	}
+	emails := 0
+	for _, o := range res.Outcomes {
+		if o.Action == "email" && o.Status == store.EventQueued {
+			emails++
+			if o.Step != "promise-broken" {
+				t.Fatalf("%s's e-mail (installment %d) queued beside the broken promise's: %v", o.Step, o.Installment, plan(res))
+			}
+		}
+	}
+	if emails != 1 {
+		t.Fatalf("%d e-mails queued, want the promise-broken one: %v", emails, plan(res))
+	}
+	inv := b.reload(t)
+	res = b.sweepAt(t, time.Date(2027, 1, 16, 10, 0, 0, 0, time.UTC))
+	found := false
+	for _, o := range res.Outcomes {
+		found = found || (o.Step == "overdue-1" && o.Action == "email" && o.Status == store.EventQueued && o.Installment == inv.Plan[1].ID)
+	}
+	if !found {
+		t.Fatalf("the second installment's ladder does not go on after the broken promise: %v", plan(res))
+	}
+}
