@@ -239,6 +239,8 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opts Optio
 		JiraHosts: cfg.JiraHosts,
 		Customers: customers,
 		Stripe:    pay,
+
+		TrustedProxies: cfg.TrustedProxies,
 	})
 	return a, nil
 }

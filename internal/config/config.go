@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"net"
+	"net/netip"
 	"net/url"
 	"os"
 	"strconv"
@@ -77,6 +78,10 @@ type Config struct {
 	// Stripe is card payment ("Pay now" on the customer page, SPEC §15);
 	// off while its secret key is unset.
 	Stripe Stripe
+	// TrustedProxies are the reverse proxies in front of Remit
+	// (REMIT_TRUSTED_PROXIES, CIDRs): only a connection from one of them
+	// may name the client in X-Forwarded-For. Empty trusts none.
+	TrustedProxies []netip.Prefix
 }
 
 // Stripe is the Stripe account card payments go to.
@@ -274,7 +279,35 @@ func FromEnv(getenv func(string) string, need Need) (Config, error) {
 	if c.Stripe, err = stripeFromEnv(getenv, c.Env); err != nil {
 		return c, err
 	}
+	if c.TrustedProxies, err = cidrs(getenv("REMIT_TRUSTED_PROXIES"), "REMIT_TRUSTED_PROXIES"); err != nil {
+		return c, err
+	}
 	return c, nil
+}
+
+// cidrs parses a comma-separated list of networks (10.0.0.0/8, fd00::/8);
+// a bare address is its own /32 or /128.
+func cidrs(v, name string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, f := range strings.Split(v, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		p, err := netip.ParsePrefix(f)
+		if err != nil {
+			a, aerr := netip.ParseAddr(f)
+			if aerr != nil || a.Zone() != "" {
+				return nil, fmt.Errorf("%s must be comma-separated CIDRs such as 10.0.0.0/8,fd00::/8, got %q", name, f)
+			}
+			p = netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen())
+		}
+		if p.Addr().Is4In6() {
+			p = netip.PrefixFrom(p.Addr().Unmap(), max(p.Bits()-96, 0))
+		}
+		out = append(out, p.Masked())
+	}
+	return out, nil
 }
 
 // stripeFromEnv reads the Stripe variables: all of them or none (Pay now off).

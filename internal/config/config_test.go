@@ -70,6 +70,8 @@ func TestErrors(t *testing.T) {
 		{"jira hosts with a path", append(base, "REMIT_JIRA_HOSTS", "https://jira.example/x"), Need{}, "REMIT_JIRA_HOSTS"},
 		{"jira hosts over http in prod", append(base, "REMIT_JIRA_HOSTS", "http://jira.example"), Need{}, "REMIT_JIRA_HOSTS may use http only for loopback"},
 		{"forge api hosts", append(base, "REMIT_FORGE_API_HOSTS", "api.atlassian.com"), Need{}, "REMIT_FORGE_API_HOSTS"},
+		{"trusted proxies not a cidr", append(base, "REMIT_TRUSTED_PROXIES", "10.0.0.0/8,proxy.internal"), Need{}, `REMIT_TRUSTED_PROXIES must be comma-separated CIDRs such as 10.0.0.0/8,fd00::/8, got "proxy.internal"`},
+		{"trusted proxies bad mask", append(base, "REMIT_TRUSTED_PROXIES", "10.0.0.0/33"), Need{}, "REMIT_TRUSTED_PROXIES must be comma-separated CIDRs"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -203,5 +205,26 @@ func TestJiraTenantBudget(t *testing.T) {
 	}
 	if c.JiraTenantRate != 12.5 || c.JiraTenantBurst != 30 {
 		t.Fatalf("budget %v/s burst %d, want 12.5/s burst 30", c.JiraTenantRate, c.JiraTenantBurst)
+	}
+}
+
+func TestTrustedProxies(t *testing.T) {
+	c, err := FromEnv(env("REMIT_ENCRYPTION_KEY", goodKey), Need{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.TrustedProxies) != 0 {
+		t.Fatalf("trusted proxies by default: %v", c.TrustedProxies)
+	}
+	c, err = FromEnv(env("REMIT_ENCRYPTION_KEY", goodKey, "REMIT_TRUSTED_PROXIES", " 10.1.2.3/8, 192.0.2.7 ,fd00::/8,::ffff:198.51.100.0/120"), Need{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, p := range c.TrustedProxies {
+		got = append(got, p.String())
+	}
+	if want := "10.0.0.0/8 192.0.2.7/32 fd00::/8 198.51.100.0/24"; strings.Join(got, " ") != want {
+		t.Fatalf("trusted proxies %v, want %s", got, want)
 	}
 }

@@ -3,9 +3,11 @@ package customerportal_test
 import (
 	"crypto/sha256"
 	"encoding/base64"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"net/url"
 	"regexp"
 	"strings"
@@ -24,8 +26,14 @@ import (
 // limits tests choose.
 func (b *testBundle) edge(t testing.TB, tok, addr httpapi.RateLimit) *httptest.Server {
 	t.Helper()
+	return b.edgeBehind(t, tok, addr, nil)
+}
+
+// edgeBehind is edge with the reverse proxies it trusts.
+func (b *testBundle) edgeBehind(t testing.TB, tok, addr httpapi.RateLimit, proxies httpapi.TrustedProxies) *httptest.Server {
+	t.Helper()
 	srv := httpapi.New(httpapi.Deps{Logger: b.svc.Logger, Now: b.clock.Now, BaseURL: b.svc.BaseURL, Registry: prometheus.NewRegistry(),
-		Billing: b.bill, Customers: b.svc, CustomerTokenLimit: tok, CustomerAddressLimit: addr})
+		Billing: b.bill, Customers: b.svc, CustomerTokenLimit: tok, CustomerAddressLimit: addr, TrustedProxies: proxies})
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(ts.Close)
 	return ts
@@ -258,6 +266,72 @@ func TestHTTPFlood(t *testing.T) {
 	b.clock.Advance(2 * 60e9)
 	if resp, _ := get(t, pageOf(ts, token)); resp.StatusCode != http.StatusOK {
 		t.Fatalf("after two minutes: %d", resp.StatusCode)
+	}
+}
+
+// getFrom gets u with X-Forwarded-For set to xff.
+func getFrom(t *testing.T, u, xff string) int {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, u, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("X-Forwarded-For", xff)
+	resp, err := noRedirects.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _ = io.Copy(io.Discard, resp.Body)
+	_ = resp.Body.Close()
+	return resp.StatusCode
+}
+
+// TestHTTPAddressBehindProxy: the per-address limit keys on the client
+// behind trusted proxies, and on the connection otherwise. The test's
+// connections come from 127.0.0.1.
+func TestHTTPAddressBehindProxy(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	_, token := b.access(t)
+	tok, addr := httpapi.RateLimit{PerSecond: 0.01, Burst: 100}, httpapi.RateLimit{PerSecond: 0.01, Burst: 3}
+
+	// Loopback is not a trusted proxy here: a header the client forges,
+	// different each time, does not give it a fresh bucket.
+	ts := b.edgeBehind(t, tok, addr, httpapi.TrustedProxies{netip.MustParsePrefix("10.0.0.0/8")})
+	for i := range 4 {
+		want := http.StatusOK
+		if i == 3 {
+			want = http.StatusTooManyRequests
+		}
+		if got := getFrom(t, pageOf(ts, token), fmt.Sprintf("198.51.100.%d", i+1)); got != want {
+			t.Fatalf("forged header %d from an untrusted peer: %d, want %d", i+1, got, want)
+		}
+	}
+
+	// Behind two trusted proxies (loopback, then 10.0.0.2): each customer
+	// has a bucket of their own, whatever they write in the header.
+	ts = b.edgeBehind(t, tok, addr, httpapi.TrustedProxies{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("10.0.0.0/8")})
+	for i := range 4 {
+		want := http.StatusOK
+		if i == 3 {
+			want = http.StatusTooManyRequests
+		}
+		if got := getFrom(t, pageOf(ts, token), fmt.Sprintf("192.0.2.%d, 198.51.100.1, 10.0.0.2", i)); got != want {
+			t.Fatalf("request %d of 198.51.100.1 through two proxies: %d, want %d", i+1, got, want)
+		}
+	}
+	if got := getFrom(t, pageOf(ts, token), "198.51.100.2, 10.0.0.2"); got != http.StatusOK {
+		t.Fatalf("another customer behind the same proxies: %d", got)
+	}
+	// A malformed header counts against the proxy's own address.
+	for i := range 4 {
+		want := http.StatusOK
+		if i == 3 {
+			want = http.StatusTooManyRequests
+		}
+		if got := getFrom(t, pageOf(ts, token), "198.51.100.3, garbage"); got != want {
+			t.Fatalf("malformed header %d: %d, want %d", i+1, got, want)
+		}
 	}
 }
 

@@ -9,7 +9,6 @@ import (
 	"html/template"
 	"log/slog"
 	"math"
-	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -118,7 +117,7 @@ func customerHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 func (s *Server) customerLimit(ce *customerEdge) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
-			ok, wait := ce.byAddress.take("a:" + clientAddress(c.Request()))
+			ok, wait := ce.byAddress.take("a:" + c.RealIP())
 			if ok {
 				ok, wait = ce.byToken.take("t:" + tokenKey(c.Param("token")))
 			}
@@ -141,17 +140,6 @@ func tokenKey(token string) string {
 		return "(too long)"
 	}
 	return token
-}
-
-// clientAddress is the address the connection comes from. Forwarded
-// headers are not trusted: anyone can write them, and a limit keyed on
-// them would be a limit the client chooses.
-func clientAddress(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
 }
 
 // pageData is what the layout's templates see.

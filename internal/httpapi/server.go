@@ -83,6 +83,10 @@ type Deps struct {
 	// Stripe records card payments from POST /webhooks/stripe; nil (no
 	// REMIT_STRIPE_SECRET_KEY) leaves the route unmounted.
 	Stripe *stripepay.Service
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
+	// the client (REMIT_TRUSTED_PROXIES); empty ignores the header. Every
+	// limit keyed on a client address reads it through echo's RealIP.
+	TrustedProxies TrustedProxies
 }
 
 // Server is Remit's HTTP surface.
@@ -111,6 +115,7 @@ func New(deps Deps) *Server {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = errorHandler(deps.Logger)
+	e.IPExtractor = func(r *http.Request) string { return clientAddress(r, deps.TrustedProxies) }
 	s := &Server{deps: deps, echo: e, metrics: NewMetrics(deps.Registry)}
 	s.apiLimit = s.rateLimit()
 	e.Use(requestIDs, observe(deps.Logger, s.metrics, deps.Now), recoverPanics(), securityHeaders, limitBody())
