@@ -241,6 +241,7 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opts Optio
 		Stripe:    pay,
 
 		TrustedProxies: cfg.TrustedProxies,
+		RateWindows:    db,
 	})
 	return a, nil
 }

@@ -33,7 +33,8 @@ func (b *testBundle) edge(t testing.TB, tok, addr httpapi.RateLimit) *httptest.S
 func (b *testBundle) edgeBehind(t testing.TB, tok, addr httpapi.RateLimit, proxies httpapi.TrustedProxies) *httptest.Server {
 	t.Helper()
 	srv := httpapi.New(httpapi.Deps{Logger: b.svc.Logger, Now: b.clock.Now, BaseURL: b.svc.BaseURL, Registry: prometheus.NewRegistry(),
-		Billing: b.bill, Customers: b.svc, CustomerTokenLimit: tok, CustomerAddressLimit: addr, TrustedProxies: proxies})
+		Billing: b.bill, Customers: b.svc, CustomerTokenLimit: tok, CustomerAddressLimit: addr, TrustedProxies: proxies,
+		RateWindows: b.svc.DB})
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(ts.Close)
 	return ts
@@ -323,14 +324,53 @@ func TestHTTPAddressBehindProxy(t *testing.T) {
 	if got := getFrom(t, pageOf(ts, token), "198.51.100.2, 10.0.0.2"); got != http.StatusOK {
 		t.Fatalf("another customer behind the same proxies: %d", got)
 	}
-	// A malformed header counts against the proxy's own address.
-	for i := range 4 {
-		want := http.StatusOK
-		if i == 3 {
+	// A malformed header counts against the proxy's own address: the
+	// bucket of 127.0.0.1, which the forged headers above spent.
+	if got := getFrom(t, pageOf(ts, token), "198.51.100.3, garbage"); got != http.StatusTooManyRequests {
+		t.Fatalf("malformed header: %d, want the proxy's spent bucket's 429", got)
+	}
+	if got := getFrom(t, pageOf(ts, token), "198.51.100.3, 10.0.0.2"); got != http.StatusOK {
+		t.Fatalf("the same client through a well-formed chain: %d", got)
+	}
+}
+
+// TestHTTPLimitsSharedByReplicas: two Remit servers on one database share
+// the customer page's limits: a client alternating between them gets the
+// limit once, not twice, per address and per token; and a window that
+// ended frees both.
+func TestHTTPLimitsSharedByReplicas(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	_, token := b.access(t)
+	proxies := httpapi.TrustedProxies{netip.MustParsePrefix("127.0.0.0/8")}
+	tok, addr := httpapi.RateLimit{PerSecond: 0.1, Burst: 6}, httpapi.RateLimit{PerSecond: 0.1, Burst: 4}
+	replicas := []*httptest.Server{b.edgeBehind(t, tok, addr, proxies), b.edgeBehind(t, tok, addr, proxies)}
+
+	// One address, pages that do not exist (the token's limit untouched):
+	// four requests in all, then 429 from either replica.
+	for i := range 6 {
+		want := http.StatusNotFound
+		if i >= 4 {
 			want = http.StatusTooManyRequests
 		}
-		if got := getFrom(t, pageOf(ts, token), "198.51.100.3, garbage"); got != want {
-			t.Fatalf("malformed header %d: %d, want %d", i+1, got, want)
+		if got := getFrom(t, pageOf(replicas[i%2], strings.Repeat("x", 43)), "198.51.100.1"); got != want {
+			t.Fatalf("request %d from one address to replica %d: %d, want %d", i+1, i%2+1, got, want)
+		}
+	}
+	// One page, a new address each time: six requests in all.
+	for i := range 8 {
+		want := http.StatusOK
+		if i >= 6 {
+			want = http.StatusTooManyRequests
+		}
+		if got := getFrom(t, pageOf(replicas[i%2], token), fmt.Sprintf("203.0.113.%d", i+1)); got != want {
+			t.Fatalf("request %d at one page to replica %d: %d, want %d", i+1, i%2+1, got, want)
+		}
+	}
+	b.clock.Advance(2 * time.Minute)
+	for i, ts := range replicas {
+		if got := getFrom(t, pageOf(ts, token), "198.51.100.1"); got != http.StatusOK {
+			t.Fatalf("replica %d after the windows ended: %d", i+1, got)
 		}
 	}
 }

@@ -61,9 +61,11 @@ var (
 	DefaultCustomerAddressLimit = RateLimit{PerSecond: 1, Burst: 60}
 )
 
-// customerEdge is the customer page's state: its two rate limits.
+// customerEdge is the customer page's state: its two rate limits, shared
+// by the replicas through the database (sharedlimit.go).
 type customerEdge struct {
-	byToken, byAddress *tenantBuckets
+	limiter            *sharedLimiter
+	byToken, byAddress *sharedLimit
 	refused            prometheus.Counter
 }
 
@@ -79,7 +81,9 @@ func (s *Server) customerRoutes(e *echo.Echo) {
 	if addr.PerSecond <= 0 || addr.Burst <= 0 {
 		addr = DefaultCustomerAddressLimit
 	}
-	ce := &customerEdge{byToken: newTenantBuckets(tok, s.deps.Now), byAddress: newTenantBuckets(addr, s.deps.Now),
+	ce := &customerEdge{
+		limiter: &sharedLimiter{counts: s.deps.RateWindows, now: s.deps.Now, logger: s.deps.Logger, spent: map[string]time.Time{}},
+		byToken: newSharedLimit("t:", tok, s.deps.Now), byAddress: newSharedLimit("a:", addr, s.deps.Now),
 		refused: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "remit_customer_page_rate_limited_total",
 			Help: "Customer page requests refused with 429 (per token or per client address).",
@@ -111,16 +115,15 @@ func customerHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-// customerLimit spends one token of the client address's bucket and one
-// of the page token's: a flood from one address, or at one page from
-// many, is answered 429 with Retry-After before any database work.
+// customerLimit counts the request against the client address's limit
+// and the page token's: a flood from one address, or at one page from
+// many, is answered 429 with Retry-After before any other database work,
+// and, once a limit is found spent, without any.
 func (s *Server) customerLimit(ce *customerEdge) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
-			ok, wait := ce.byAddress.take("a:" + c.RealIP())
-			if ok {
-				ok, wait = ce.byToken.take("t:" + tokenKey(c.Param("token")))
-			}
+			ok, wait := ce.limiter.take(c.Request().Context(),
+				limitHit{ce.byAddress, c.RealIP()}, limitHit{ce.byToken, tokenKey(c.Param("token"))})
 			if ok {
 				return next(c)
 			}

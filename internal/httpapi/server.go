@@ -78,8 +78,12 @@ type Deps struct {
 	// customer links and plan requests; nil answers 404.
 	Customers *customerportal.Service
 	// CustomerTokenLimit and CustomerAddressLimit bound the customer page
-	// per token and per client address (zero = the defaults).
+	// per token and per client address (zero = the defaults), as fixed
+	// windows of Burst requests per Burst/PerSecond.
 	CustomerTokenLimit, CustomerAddressLimit RateLimit
+	// RateWindows shares the customer page's limits between replicas
+	// (store.DB); nil keeps them in this process.
+	RateWindows RateWindows
 	// Stripe records card payments from POST /webhooks/stripe; nil (no
 	// REMIT_STRIPE_SECRET_KEY) leaves the route unmounted.
 	Stripe *stripepay.Service

@@ -16,6 +16,7 @@ var globalMethods = []string{
 	"ActiveTenants", "Close", "Enqueue", "EnqueueMany", "InTx", "Ping", "Pool", "PruneWebhookDeliveries",
 	"UninstalledBefore", // the retention sweep lists every tenant past retention
 	"FollowupTenants",   // the follow-up scheduler evaluates every active tenant's schedule
+	"HitRateWindows",    // the customer page's limits count before a token finds its tenant
 }
 
 // TestTenantIsolation gives every tenant-scoped method of *store.DB a check

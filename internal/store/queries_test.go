@@ -23,6 +23,7 @@ var globalStatements = map[string]string{
 	"InstallationRetired":               "retired installation ids are refused whoever asks",
 	"TenantsWithoutCloudID":             "finds the Connect tenants a Forge site may be",
 	"CustomerLinkByHash":                "a customer page request brings only its token, which finds its tenant",
+	"HitRateWindows":                    "the customer page's limits count a request before its token finds a tenant",
 }
 
 // TestQueriesTakeTheTenant holds every generated statement to the tenant

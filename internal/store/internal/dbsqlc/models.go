@@ -271,6 +271,13 @@ type PlanRequest struct {
 	DecidedBy    *string
 }
 
+type RateLimitHit struct {
+	Bucket      string
+	WindowStart time.Time
+	Hits        int32
+	ExpiresAt   time.Time
+}
+
 type Setting struct {
 	ClientKey string
 	Doc       []byte
