@@ -154,7 +154,7 @@ func (s *Service) reversePayment(ctx context.Context, tx *store.Tx, key string, 
 	}
 	today := invoice.DateOf(tx.Now().In(loc))
 	before, plan, err := s.followPlan(ctx, tx, key, id, func(ins []invoice.Installment) []invoice.Installment {
-		return invoice.RaisePlan(ins, p.Amount, today)
+		return invoice.RaisePlan(ins, p.Amount.Sub(p.Returned), today)
 	})
 	if err != nil {
 		return err

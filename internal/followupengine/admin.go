@@ -86,6 +86,11 @@ func (e *Engine) Run(ctx context.Context, a remit.Actor, asOf time.Time) (SweepR
 // customer page, and the timeline's step of it.
 const CustomerActor = "customer"
 
+// CardActor is the audit log's actor of what the card payment provider
+// reports (stripepay.Actor): payments, refunds and disputes, the
+// timeline's step of them.
+const CardActor = "stripe"
+
 // TimelineEvent is one recorded action of an invoice.
 type TimelineEvent struct {
 	Step        string
@@ -139,8 +144,13 @@ func (e *Engine) Timeline(ctx context.Context, a remit.Actor, invoiceID int64) (
 		return Timeline{}, err
 	}
 	for _, en := range audit {
-		if en.Actor == CustomerActor {
+		switch en.Actor {
+		case CustomerActor:
 			tl.Events = append(tl.Events, TimelineEvent{Step: CustomerActor, Action: en.Action, Status: store.EventDone, At: en.At, Detail: customerDetail(en.After)})
+		case CardActor:
+			// What the card payment provider reported: payments, and the
+			// money refunds and disputes gave back.
+			tl.Events = append(tl.Events, TimelineEvent{Step: CardActor, Action: en.Action, Status: store.EventDone, At: en.At, Detail: cardDetail(en.After)})
 		}
 	}
 	// Events are stored in the order a sweep locks them (by step key), so
@@ -166,6 +176,28 @@ func (e *Engine) Timeline(ctx context.Context, a remit.Actor, invoiceID int64) (
 		tl.Next = &NextStep{Step: r.Next.Step, Installment: r.Next.Installment, DueAt: r.Next.At}
 	}
 	return tl, nil
+}
+
+// cardDetail says in words what a card payment provider's audit entry
+// records: its note, or the payment.
+func cardDetail(after json.RawMessage) string {
+	var d struct {
+		Note    string `json:"note"`
+		Payment struct {
+			Amount    string `json:"amount"`
+			Reference string `json:"reference"`
+		} `json:"payment"`
+	}
+	if json.Unmarshal(after, &d) != nil {
+		return ""
+	}
+	if d.Note != "" {
+		return d.Note
+	}
+	if d.Payment.Amount != "" {
+		return "paid " + d.Payment.Amount + " by card (" + d.Payment.Reference + ")"
+	}
+	return ""
 }
 
 // customerDetail says in words what the customer's audit entry records.

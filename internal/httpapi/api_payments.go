@@ -37,12 +37,18 @@ type paymentJSON struct {
 	ReversedAt     *string `json:"reversedAt,omitempty"`
 	ReversedBy     string  `json:"reversedBy,omitempty"`
 	ReversalReason string  `json:"reversalReason,omitempty"`
+	// Returned is how much of the payment went back to the payer (card
+	// refunds and disputes); omitted when none did.
+	Returned string `json:"returned,omitempty"`
 }
 
 func paymentOut(p invoice.Payment, c money.Currency) paymentJSON {
 	out := paymentJSON{ID: p.ID, Amount: money.Format(p.Amount, c), Currency: string(c), PaidOn: p.PaidOn.String(),
 		Method: p.Method, Reference: p.Reference, RecordedBy: p.RecordedBy, RecordedAt: p.RecordedAt.UTC().Format(time.RFC3339),
 		Reversed: p.Reversed, ReversedBy: p.ReversedBy, ReversalReason: p.ReversalReason}
+	if p.Returned.IsPositive() {
+		out.Returned = money.Format(p.Returned, c)
+	}
 	if p.ReversedAt != nil {
 		at := p.ReversedAt.UTC().Format(time.RFC3339)
 		out.ReversedAt = &at

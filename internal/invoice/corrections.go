@@ -227,13 +227,12 @@ func ReversePayment(inv Invoice, paymentID int64, reason, by string, at time.Tim
 	return inv, nil
 }
 
-// PaidOf is the sum of the payments not reversed.
+// PaidOf is what the payments count for: those not reversed, less what
+// of them went back to the payer.
 func PaidOf(ps []Payment) decimal.Decimal {
 	sum := decimal.Zero
 	for _, p := range ps {
-		if !p.Reversed {
-			sum = sum.Add(p.Amount)
-		}
+		sum = sum.Add(p.Kept())
 	}
 	return sum
 }

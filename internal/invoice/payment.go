@@ -35,6 +35,19 @@ type Payment struct {
 	ReversedAt     *time.Time
 	ReversalReason string
 	ReversedBy     string
+	// Returned is how much of the payment went back to the payer after
+	// it was received: a card refund, or a card dispute not won. The
+	// payment stays as it was received; Paid counts Amount - Returned.
+	Returned decimal.Decimal
+}
+
+// Kept is what the payment still counts for: nothing once reversed,
+// else what was received less what went back.
+func (p Payment) Kept() decimal.Decimal {
+	if p.Reversed {
+		return decimal.Zero
+	}
+	return p.Amount.Sub(p.Returned)
 }
 
 // PaymentInput is a payment as someone asks to record it: the amount is

@@ -91,6 +91,13 @@ func correctionIsolationChecks(a, b string) map[string]func(t *testing.T, e env)
 			})
 			wantKind(t, err, remit.Unprocessable)
 		}),
+		"ReturnPayment": guard(func(t *testing.T, e env, id, paymentID int64) {
+			err := inTx(t, e, func(tx *store.Tx) error {
+				_, err := e.db.ReturnPayment(ctx, tx, b, id, paymentID, d("0.10"), string(invoice.StatusPartiallyPaid))
+				return err
+			})
+			wantKind(t, err, remit.Unprocessable)
+		}),
 		"WaiveLateFees": guard(func(t *testing.T, e env, id, _ int64) {
 			err := inTx(t, e, func(tx *store.Tx) error { return e.db.WaiveLateFees(ctx, tx, b, id, d("0.01"), invoice.StatusOpen) })
 			wantKind(t, err, remit.NotFound)

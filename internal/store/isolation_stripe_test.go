@@ -15,7 +15,8 @@ func stripeState(t *testing.T, e env, tenant string) string {
 	must(t, e.pool.QueryRow(context.Background(), `SELECT concat_ws(' | ',
 		(SELECT string_agg(s::text, ';' ORDER BY id) FROM stripe_checkout_sessions s WHERE client_key = $1),
 		(SELECT string_agg(v::text, ';' ORDER BY id) FROM stripe_events v WHERE client_key = $1),
-		(SELECT string_agg(p::text, ';' ORDER BY payment_intent) FROM stripe_payments p WHERE client_key = $1))`, tenant).Scan(&s))
+		(SELECT string_agg(p::text, ';' ORDER BY payment_intent) FROM stripe_payments p WHERE client_key = $1),
+		(SELECT string_agg(r::text, ';' ORDER BY id) FROM stripe_reversals r WHERE client_key = $1))`, tenant).Scan(&s))
 	return s
 }
 
@@ -32,6 +33,11 @@ func seedStripeOfA(t *testing.T, e env, a string, id int64) {
 		}
 		_, err := e.db.ClaimStripePayment(ctx, tx, a, store.StripePayment{PaymentIntent: "pi_a", InvoiceID: id, EventID: "evt_a",
 			Amount: d("10.00"), Currency: "USD"})
+		if err != nil {
+			return err
+		}
+		_, err = e.db.ClaimStripeReversal(ctx, tx, a, store.StripeReversal{ID: "re_a", InvoiceID: id, PaymentIntent: "pi_a",
+			Kind: store.ReversalRefund, State: store.ReversalRefunded, Amount: d("1.00"), EventID: "evt_a"})
 		return err
 	}))
 }
@@ -85,6 +91,36 @@ func stripeIsolationChecks(a, b string) map[string]func(t *testing.T, e env) {
 		"SetStripePaymentOutcome": guard(func(t *testing.T, e env, _ int64) {
 			err := e.db.InTx(ctx, func(tx *store.Tx) error {
 				return e.db.SetStripePaymentOutcome(ctx, tx, b, "pi_a", 0, d("5.00"))
+			})
+			wantKind(t, err, remit.NotFound)
+		}),
+		"StripeReversals": guard(func(t *testing.T, e env, _ int64) {
+			must(t, e.db.InTx(ctx, func(tx *store.Tx) error {
+				got, err := e.db.StripeReversals(ctx, tx, b, "pi_a")
+				if err != nil || len(got) != 0 {
+					t.Fatalf("B sees A's refunds and disputes %+v (err %v)", got, err)
+				}
+				return nil
+			}))
+		}),
+		"ClaimStripeReversal": guard(func(t *testing.T, e env, id int64) {
+			err := e.db.InTx(ctx, func(tx *store.Tx) error {
+				first, err := e.db.ClaimStripeReversal(ctx, tx, b, store.StripeReversal{ID: "re_a", InvoiceID: id, PaymentIntent: "pi_a",
+					Kind: store.ReversalRefund, State: store.ReversalRefunded, Amount: d("1.00"), EventID: "evt_b"})
+				if err == nil && first {
+					t.Fatal("B claimed A's refund")
+				}
+				if err == nil {
+					_, err = e.db.ClaimStripeReversal(ctx, tx, b, store.StripeReversal{ID: "re_b", InvoiceID: id, PaymentIntent: "pi_a",
+						Kind: store.ReversalRefund, State: store.ReversalRefunded, Amount: d("1.00"), EventID: "evt_b"})
+				}
+				return err
+			})
+			wantKind(t, err, remit.NotFound)
+		}),
+		"SetStripeReversal": guard(func(t *testing.T, e env, _ int64) {
+			err := e.db.InTx(ctx, func(tx *store.Tx) error {
+				return e.db.SetStripeReversal(ctx, tx, b, "re_a", store.ReversalWon, d("0"), "evt_b")
 			})
 			wantKind(t, err, remit.NotFound)
 		}),

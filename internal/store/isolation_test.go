@@ -17,6 +17,8 @@ var globalMethods = []string{
 	"UninstalledBefore", // the retention sweep lists every tenant past retention
 	"FollowupTenants",   // the follow-up scheduler evaluates every active tenant's schedule
 	"HitRateWindows",    // the customer page's limits count before a token finds its tenant
+	// a Stripe refund or dispute names only its payment intent, which finds its tenant
+	"StripePaymentByIntent",
 }
 
 // TestTenantIsolation gives every tenant-scoped method of *store.DB a check

@@ -78,7 +78,7 @@ func paymentsOn(ctx context.Context, q *dbsqlc.Queries, clientKey string, invoic
 	var c rowConv
 	for _, r := range rows {
 		out = append(out, invoice.Payment{
-			ID: r.ID, Amount: c.dec(r.Amount), PaidOn: c.date(r.PaidOn), Method: r.Method,
+			ID: r.ID, Amount: c.dec(r.Amount), Returned: c.dec(r.Returned), PaidOn: c.date(r.PaidOn), Method: r.Method,
 			Reference: r.Reference, RecordedBy: r.RecordedBy, RecordedAt: r.RecordedAt,
 			Reversed: r.ReversedAt != nil, ReversedAt: r.ReversedAt, ReversedBy: r.ReversedBy, ReversalReason: r.ReversalReason,
 		})

@@ -24,6 +24,7 @@ var globalStatements = map[string]string{
 	"TenantsWithoutCloudID":             "finds the Connect tenants a Forge site may be",
 	"CustomerLinkByHash":                "a customer page request brings only its token, which finds its tenant",
 	"HitRateWindows":                    "the customer page's limits count a request before its token finds a tenant",
+	"StripePaymentByIntent":             "a Stripe refund or dispute names only its payment intent, which finds its tenant",
 }
 
 // TestQueriesTakeTheTenant holds every generated statement to the tenant

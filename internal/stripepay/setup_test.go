@@ -47,6 +47,8 @@ type testBundle struct {
 	mock    *stripetest.Mock
 	manager billing.Actor
 	inv     invoice.Invoice
+	sites   *jirafake.Sites
+	perms   *jira.Permissions
 }
 
 // setup gives a configured tenant whose customer is billed in currency
@@ -88,7 +90,7 @@ func setup(t *testing.T, currency, rate string) *testBundle {
 		t.Fatal(err)
 	}
 	b := &testBundle{ctx: ctx, clock: clk, pool: pool, db: db, tenant: tenant, billing: bill, pay: pay, mock: mock,
-		manager: billing.Actor{Tenant: tenant, AccountID: managerID}}
+		manager: billing.Actor{Tenant: tenant, AccountID: managerID}, sites: sites, perms: perms}
 	set := invoice.DefaultSettings()
 	set.BillingProjectKey = "BILL"
 	set.Seller = invoice.Seller{Name: "Remit Consulting LLC", Email: "billing@remit.example"}

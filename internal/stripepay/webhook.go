@@ -57,6 +57,13 @@ func (s *Service) HandleWebhook(ctx context.Context, payload []byte, sig string)
 	if at, ok := signedAt(sig); !ok || absDuration(s.now().Sub(at)) > s.tolerance {
 		return Ignored, remit.Errorf(remit.Invalid, op, "the Stripe-Signature timestamp is outside the %s tolerance", s.tolerance)
 	}
+	intent, revs, ok, err := reversalsOf(ev)
+	if err != nil {
+		return Ignored, &remit.Error{Kind: remit.Invalid, Op: op, Msg: "the event's refund or dispute cannot be read", Err: err}
+	}
+	if ok {
+		return s.handleReversals(ctx, ev, intent, revs)
+	}
 	p, ok, err := paymentOf(ev)
 	if err != nil || !ok {
 		if err != nil {

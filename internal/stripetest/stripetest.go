@@ -214,3 +214,38 @@ func PaymentIntentSucceeded(intent string, amount int64, currency string, metada
 	return map[string]any{"id": intent, "object": "payment_intent", "status": "succeeded", "amount": amount,
 		"amount_received": amount, "currency": currency, "metadata": metadata}
 }
+
+// Object fetches an object of Stripe's API from stripe-mock (GET path,
+// e.g. /v1/refunds/re_1, with a test key), shaped as Stripe's OpenAPI
+// document says: the base of the refund, charge and dispute objects the
+// tests put in their events, so that Remit reads Stripe's own shapes.
+func (m *Mock) Object(t testing.TB, path string) map[string]any {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, m.URL+path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer sk_test_stripetest")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var obj map[string]any
+	if err := json.NewDecoder(resp.Body).Decode(&obj); err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s from stripe-mock: %d, %v", path, resp.StatusCode, err)
+	}
+	return obj
+}
+
+// With is obj with the fields of set replaced.
+func With(obj map[string]any, set map[string]any) map[string]any {
+	out := make(map[string]any, len(obj)+len(set))
+	for k, v := range obj {
+		out[k] = v
+	}
+	for k, v := range set {
+		out[k] = v
+	}
+	return out
+}

@@ -21,6 +21,8 @@ export interface Payment {
   reversedAt?: string;
   reversedBy?: string;
   reversalReason?: string;
+  /** How much of the payment went back to the payer (card refunds and disputes). */
+  returned?: string;
 }
 
 /** CreditNote is a correction of an issued invoice (SPEC §4). */

@@ -33,6 +33,7 @@ export function PaymentsView({ invoice, onReverse, disabled }: { invoice: Invoic
             <div style={small}>
               {[p.method, p.reference].filter(Boolean).join(' · ')}
               {p.reversed ? ` · reversed: ${p.reversalReason ?? ''}` : ''}
+              {p.returned ? ` · ${p.returned} ${invoice.currency} returned to the payer` : ''}
             </div>
           </li>
         ))}

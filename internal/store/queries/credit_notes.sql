@@ -29,10 +29,11 @@ UPDATE payments SET reversed_at = @now::timestamptz, reversed_by = @reversed_by:
 WHERE client_key = @client_key AND invoice_id = @invoice_id AND id = @id AND reversed_at IS NULL;
 
 -- name: RecomputeInvoicePaid :one
--- paid is the sum of the payments not reversed, whatever the caller
+-- paid is the sum of the payments not reversed, less what of them went
+-- back to the payer, whatever the caller
 -- computed; it returns it so the caller can check the two agree.
 UPDATE invoices i SET status = @status::text, updated_at = @now::timestamptz,
-    paid = (SELECT coalesce(sum(p.amount), 0) FROM payments p
+    paid = (SELECT coalesce(sum(p.amount - p.returned), 0) FROM payments p
         WHERE p.client_key = i.client_key AND p.invoice_id = i.id AND p.reversed_at IS NULL),
     next_action_at = CASE WHEN @status::text IN ('open', 'partially_paid') THEN i.next_action_at END
 WHERE i.client_key = @client_key AND i.id = @id

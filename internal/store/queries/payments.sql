@@ -1,5 +1,5 @@
 -- name: Payments :many
-SELECT id, amount, paid_on, method, reference, recorded_by, recorded_at,
+SELECT id, amount, returned, paid_on, method, reference, recorded_by, recorded_at,
     reversed_at, coalesce(reversed_by, '')::text AS reversed_by, coalesce(reversal_reason, '')::text AS reversal_reason
 FROM payments WHERE client_key = @client_key AND invoice_id = @invoice_id
 ORDER BY id;
@@ -32,3 +32,10 @@ UPDATE invoices SET disputed = @disputed, updated_at = @now WHERE client_key = @
 -- applied.
 UPDATE invoices SET jira_event_at = @at::timestamptz
 WHERE client_key = @client_key AND id = @id AND (jira_event_at IS NULL OR jira_event_at < @at::timestamptz);
+
+-- name: ReturnPayment :execrows
+-- ReturnPayment moves how much of a payment went back to the payer by
+-- @delta (negative when it comes back); the CHECK keeps it within the
+-- payment. A reversed payment is not touched.
+UPDATE payments SET returned = returned + @delta::numeric
+WHERE client_key = @client_key AND invoice_id = @invoice_id AND id = @id AND reversed_at IS NULL;

@@ -34,3 +34,28 @@ SELECT payment_intent, invoice_id, event_id, amount, currency, payment_id, exces
 FROM stripe_payments
 WHERE client_key = @client_key AND invoice_id = @invoice_id
 ORDER BY recorded_at, payment_intent;
+
+-- name: StripePaymentByIntent :many
+-- StripePaymentByIntent finds, and locks until the transaction ends,
+-- what Remit recorded for a payment intent, whichever tenant's: a refund
+-- or dispute event names only the intent. None, or one row.
+SELECT client_key, payment_intent, invoice_id, event_id, amount, currency, payment_id, excess, recorded_at
+FROM stripe_payments WHERE payment_intent = @payment_intent
+FOR UPDATE;
+
+-- name: StripeReversals :many
+SELECT id, invoice_id, payment_intent, kind, state, amount, returned, event_id, recorded_at, updated_at
+FROM stripe_reversals
+WHERE client_key = @client_key AND payment_intent = @payment_intent
+ORDER BY recorded_at, id;
+
+-- name: InsertStripeReversal :execrows
+-- InsertStripeReversal claims nothing for a refund or dispute already
+-- acted on.
+INSERT INTO stripe_reversals (id, client_key, invoice_id, payment_intent, kind, state, amount, returned, event_id, recorded_at, updated_at)
+VALUES (@id, @client_key, @invoice_id, @payment_intent, @kind, @state, @amount, @returned, @event_id, @now, @now)
+ON CONFLICT (id) DO NOTHING;
+
+-- name: SetStripeReversal :execrows
+UPDATE stripe_reversals SET state = @state, returned = @returned, event_id = @event_id, updated_at = @now
+WHERE client_key = @client_key AND id = @id;

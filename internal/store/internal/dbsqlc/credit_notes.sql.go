@@ -238,7 +238,7 @@ func (q *Queries) InsertCreditNote(ctx context.Context, arg InsertCreditNotePara
 
 const recomputeInvoicePaid = `-- name: RecomputeInvoicePaid :one
 UPDATE invoices i SET status = $1::text, updated_at = $2::timestamptz,
-    paid = (SELECT coalesce(sum(p.amount), 0) FROM payments p
+    paid = (SELECT coalesce(sum(p.amount - p.returned), 0) FROM payments p
         WHERE p.client_key = i.client_key AND p.invoice_id = i.id AND p.reversed_at IS NULL),
     next_action_at = CASE WHEN $1::text IN ('open', 'partially_paid') THEN i.next_action_at END
 WHERE i.client_key = $3 AND i.id = $4
@@ -252,7 +252,8 @@ type RecomputeInvoicePaidParams struct {
 	ID        int64
 }
 
-// paid is the sum of the payments not reversed, whatever the caller
+// paid is the sum of the payments not reversed, less what of them went
+// back to the payer, whatever the caller
 // computed; it returns it so the caller can check the two agree.
 func (q *Queries) RecomputeInvoicePaid(ctx context.Context, arg RecomputeInvoicePaidParams) (pgtype.Numeric, error) {
 	row := q.db.QueryRow(ctx, recomputeInvoicePaid,

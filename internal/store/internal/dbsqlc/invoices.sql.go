@@ -15,7 +15,7 @@ import (
 const agingItems = `-- name: AgingItems :many
 SELECT i.customer_id, i.customer_name, i.currency, i.issue_date, i.due_date, i.total,
     (CASE WHEN i.status = 'uncollectible' THEN 0
-         ELSE i.total + i.late_fees - i.late_fees_waived - coalesce((SELECT sum(p.amount) FROM payments p
+         ELSE i.total + i.late_fees - i.late_fees_waived - coalesce((SELECT sum(p.amount - p.returned) FROM payments p
               WHERE p.client_key = i.client_key AND p.invoice_id = i.id AND p.paid_on <= $1::date
                 AND p.reversed_at IS NULL), 0)
               - coalesce((SELECT sum(c.total) FROM credit_notes c

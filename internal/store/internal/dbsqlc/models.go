@@ -257,6 +257,7 @@ type Payment struct {
 	ReversedAt     *time.Time
 	ReversedBy     *string
 	ReversalReason *string
+	Returned       pgtype.Numeric
 }
 
 type PlanRequest struct {
@@ -315,6 +316,20 @@ type StripePayment struct {
 	PaymentID     pgtype.Int8
 	Excess        pgtype.Numeric
 	RecordedAt    time.Time
+}
+
+type StripeReversal struct {
+	ID            string
+	ClientKey     string
+	InvoiceID     int64
+	PaymentIntent string
+	Kind          string
+	State         string
+	Amount        pgtype.Numeric
+	Returned      pgtype.Numeric
+	EventID       string
+	RecordedAt    time.Time
+	UpdatedAt     time.Time
 }
 
 type Tenant struct {

@@ -103,7 +103,7 @@ func (q *Queries) InsertPayment(ctx context.Context, arg InsertPaymentParams) (I
 }
 
 const payments = `-- name: Payments :many
-SELECT id, amount, paid_on, method, reference, recorded_by, recorded_at,
+SELECT id, amount, returned, paid_on, method, reference, recorded_by, recorded_at,
     reversed_at, coalesce(reversed_by, '')::text AS reversed_by, coalesce(reversal_reason, '')::text AS reversal_reason
 FROM payments WHERE client_key = $1 AND invoice_id = $2
 ORDER BY id
@@ -117,6 +117,7 @@ type PaymentsParams struct {
 type PaymentsRow struct {
 	ID             int64
 	Amount         pgtype.Numeric
+	Returned       pgtype.Numeric
 	PaidOn         pgtype.Date
 	Method         string
 	Reference      string
@@ -139,6 +140,7 @@ func (q *Queries) Payments(ctx context.Context, arg PaymentsParams) ([]PaymentsR
 		if err := rows.Scan(
 			&i.ID,
 			&i.Amount,
+			&i.Returned,
 			&i.PaidOn,
 			&i.Method,
 			&i.Reference,
@@ -156,6 +158,34 @@ func (q *Queries) Payments(ctx context.Context, arg PaymentsParams) ([]PaymentsR
 		return nil, err
 	}
 	return items, nil
+}
+
+const returnPayment = `-- name: ReturnPayment :execrows
+UPDATE payments SET returned = returned + $1::numeric
+WHERE client_key = $2 AND invoice_id = $3 AND id = $4 AND reversed_at IS NULL
+`
+
+type ReturnPaymentParams struct {
+	Delta     pgtype.Numeric
+	ClientKey string
+	InvoiceID int64
+	ID        int64
+}
+
+// ReturnPayment moves how much of a payment went back to the payer by
+// @delta (negative when it comes back); the CHECK keeps it within the
+// payment. A reversed payment is not touched.
+func (q *Queries) ReturnPayment(ctx context.Context, arg ReturnPaymentParams) (int64, error) {
+	result, err := q.db.Exec(ctx, returnPayment,
+		arg.Delta,
+		arg.ClientKey,
+		arg.InvoiceID,
+		arg.ID,
+	)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
 }
 
 const setInvoiceDisputed = `-- name: SetInvoiceDisputed :execrows

@@ -108,6 +108,46 @@ func (q *Queries) InsertCheckoutSession(ctx context.Context, arg InsertCheckoutS
 	return err
 }
 
+const insertStripeReversal = `-- name: InsertStripeReversal :execrows
+INSERT INTO stripe_reversals (id, client_key, invoice_id, payment_intent, kind, state, amount, returned, event_id, recorded_at, updated_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)
+ON CONFLICT (id) DO NOTHING
+`
+
+type InsertStripeReversalParams struct {
+	ID            string
+	ClientKey     string
+	InvoiceID     int64
+	PaymentIntent string
+	Kind          string
+	State         string
+	Amount        pgtype.Numeric
+	Returned      pgtype.Numeric
+	EventID       string
+	Now           time.Time
+}
+
+// InsertStripeReversal claims nothing for a refund or dispute already
+// acted on.
+func (q *Queries) InsertStripeReversal(ctx context.Context, arg InsertStripeReversalParams) (int64, error) {
+	result, err := q.db.Exec(ctx, insertStripeReversal,
+		arg.ID,
+		arg.ClientKey,
+		arg.InvoiceID,
+		arg.PaymentIntent,
+		arg.Kind,
+		arg.State,
+		arg.Amount,
+		arg.Returned,
+		arg.EventID,
+		arg.Now,
+	)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
 const recentCheckoutSession = `-- name: RecentCheckoutSession :many
 SELECT id, invoice_id, installment_id, amount, currency, url, idempotency_key, created_at
 FROM stripe_checkout_sessions
@@ -189,6 +229,86 @@ func (q *Queries) SetStripePaymentOutcome(ctx context.Context, arg SetStripePaym
 	return result.RowsAffected(), nil
 }
 
+const setStripeReversal = `-- name: SetStripeReversal :execrows
+UPDATE stripe_reversals SET state = $1, returned = $2, event_id = $3, updated_at = $4
+WHERE client_key = $5 AND id = $6
+`
+
+type SetStripeReversalParams struct {
+	State     string
+	Returned  pgtype.Numeric
+	EventID   string
+	Now       time.Time
+	ClientKey string
+	ID        string
+}
+
+func (q *Queries) SetStripeReversal(ctx context.Context, arg SetStripeReversalParams) (int64, error) {
+	result, err := q.db.Exec(ctx, setStripeReversal,
+		arg.State,
+		arg.Returned,
+		arg.EventID,
+		arg.Now,
+		arg.ClientKey,
+		arg.ID,
+	)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
+const stripePaymentByIntent = `-- name: StripePaymentByIntent :many
+SELECT client_key, payment_intent, invoice_id, event_id, amount, currency, payment_id, excess, recorded_at
+FROM stripe_payments WHERE payment_intent = $1
+FOR UPDATE
+`
+
+type StripePaymentByIntentRow struct {
+	ClientKey     string
+	PaymentIntent string
+	InvoiceID     int64
+	EventID       string
+	Amount        pgtype.Numeric
+	Currency      string
+	PaymentID     pgtype.Int8
+	Excess        pgtype.Numeric
+	RecordedAt    time.Time
+}
+
+// StripePaymentByIntent finds, and locks until the transaction ends,
+// what Remit recorded for a payment intent, whichever tenant's: a refund
+// or dispute event names only the intent. None, or one row.
+func (q *Queries) StripePaymentByIntent(ctx context.Context, paymentIntent string) ([]StripePaymentByIntentRow, error) {
+	rows, err := q.db.Query(ctx, stripePaymentByIntent, paymentIntent)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []StripePaymentByIntentRow
+	for rows.Next() {
+		var i StripePaymentByIntentRow
+		if err := rows.Scan(
+			&i.ClientKey,
+			&i.PaymentIntent,
+			&i.InvoiceID,
+			&i.EventID,
+			&i.Amount,
+			&i.Currency,
+			&i.PaymentID,
+			&i.Excess,
+			&i.RecordedAt,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const stripePayments = `-- name: StripePayments :many
 SELECT payment_intent, invoice_id, event_id, amount, currency, payment_id, excess, recorded_at
 FROM stripe_payments
@@ -230,6 +350,62 @@ func (q *Queries) StripePayments(ctx context.Context, arg StripePaymentsParams) 
 			&i.PaymentID,
 			&i.Excess,
 			&i.RecordedAt,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const stripeReversals = `-- name: StripeReversals :many
+SELECT id, invoice_id, payment_intent, kind, state, amount, returned, event_id, recorded_at, updated_at
+FROM stripe_reversals
+WHERE client_key = $1 AND payment_intent = $2
+ORDER BY recorded_at, id
+`
+
+type StripeReversalsParams struct {
+	ClientKey     string
+	PaymentIntent string
+}
+
+type StripeReversalsRow struct {
+	ID            string
+	InvoiceID     int64
+	PaymentIntent string
+	Kind          string
+	State         string
+	Amount        pgtype.Numeric
+	Returned      pgtype.Numeric
+	EventID       string
+	RecordedAt    time.Time
+	UpdatedAt     time.Time
+}
+
+func (q *Queries) StripeReversals(ctx context.Context, arg StripeReversalsParams) ([]StripeReversalsRow, error) {
+	rows, err := q.db.Query(ctx, stripeReversals, arg.ClientKey, arg.PaymentIntent)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []StripeReversalsRow
+	for rows.Next() {
+		var i StripeReversalsRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.InvoiceID,
+			&i.PaymentIntent,
+			&i.Kind,
+			&i.State,
+			&i.Amount,
+			&i.Returned,
+			&i.EventID,
+			&i.RecordedAt,
+			&i.UpdatedAt,
 		); err != nil {
 			return nil, err
 		}
