@@ -21,7 +21,7 @@ func (e *Engine) comment(ctx context.Context, ac action) (outcome, error) {
 	if err != nil {
 		return outcome{}, err
 	}
-	if err := e.afterLateFee(ctx, ac); err != nil {
+	if err := e.afterLateFee(ctx, &ac); err != nil {
 		return outcome{}, err
 	}
 	doc, err := followup.RenderComment(ac.step, e.dataFor(ac))

@@ -67,7 +67,7 @@ type mailPart struct {
 // mailPart renders the step's e-mail for the action's invoice, once its
 // late fee (if any is queued) is charged.
 func (e *Engine) mailPart(ctx context.Context, ac action) (mailPart, error) {
-	if err := e.afterLateFee(ctx, ac); err != nil {
+	if err := e.afterLateFee(ctx, &ac); err != nil {
 		return mailPart{}, err
 	}
 	data := e.dataFor(ac)

@@ -26,7 +26,7 @@ Remit`
 // collections: a comment addressed to them on the invoice issue and, when
 // e-mail is on, a message to the seller's address.
 func (e *Engine) notifyAdmins(ctx context.Context, ac action) (outcome, error) {
-	if err := e.afterLateFee(ctx, ac); err != nil {
+	if err := e.afterLateFee(ctx, &ac); err != nil {
 		return outcome{}, err
 	}
 	data := e.dataFor(ac)

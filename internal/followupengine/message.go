@@ -47,15 +47,19 @@ func (e *Engine) dataFor(ac action) followup.Data {
 const lateFeeWait = 500 * time.Millisecond
 
 // afterLateFee holds a message back while a late fee of the invoice is
-// still queued, so that the formal notice and its PDF show the fee.
-func (e *Engine) afterLateFee(ctx context.Context, ac action) error {
-	queued, err := e.DB.FollowupActionQueued(ctx, ac.args.ClientKey, ac.args.InvoiceID, string(followup.ActionLateFee))
+// still queued, so that the formal notice and its PDF show the fee. Once
+// none is queued it reads the invoice again: the fee's job may have
+// charged it after ac was loaded and before the look for a queued fee,
+// and the message must show what the fee made of the balance.
+func (e *Engine) afterLateFee(ctx context.Context, ac *action) error {
+	ck, id := ac.args.ClientKey, ac.args.InvoiceID
+	queued, err := e.DB.FollowupActionQueued(ctx, ck, id, string(followup.ActionLateFee))
 	if err == nil && queued {
 		// A fee whose job was discarded would hold the message for ever.
-		if n, ferr := e.DB.FailAbandonedFollowupEvents(ctx, ac.args.ClientKey); ferr != nil {
+		if n, ferr := e.DB.FailAbandonedFollowupEvents(ctx, ck); ferr != nil {
 			return ferr
 		} else if n > 0 {
-			queued, err = e.DB.FollowupActionQueued(ctx, ac.args.ClientKey, ac.args.InvoiceID, string(followup.ActionLateFee))
+			queued, err = e.DB.FollowupActionQueued(ctx, ck, id, string(followup.ActionLateFee))
 		}
 	}
 	if err != nil {
@@ -64,6 +68,11 @@ func (e *Engine) afterLateFee(ctx context.Context, ac action) error {
 	if queued {
 		return river.JobSnooze(lateFeeWait)
 	}
+	st, err := e.DB.FollowupState(ctx, nil, ck, id)
+	if err != nil {
+		return err
+	}
+	ac.state = st
 	return nil
 }
 
