@@ -60,6 +60,8 @@ func (m *model) check(t *testing.T) {
 	loc, now := set.Location(), b.clock.Now()
 	today := invoice.DateOf(now.In(loc))
 	covers := m.mailCovers(t)
+	m.checkLicence(t)
+	unlicensed := m.unlicensed(t)
 	for _, id := range m.ids {
 		if m.closed[id] {
 			continue // paid, void or written off, and checked so since: nothing moves it again
@@ -69,7 +71,9 @@ func (m *model) check(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		m.checkDue(t, inv, st, policy, loc)
+		if !unlicensed {
+			m.checkDue(t, inv, st, policy, loc) // an unlicensed tenant's actions wait, queued
+		}
 		m.checkPlan(t, inv)
 		m.checkJira(t, inv, set, today)
 		m.checkComments(t, inv, st.Events)
@@ -160,6 +164,9 @@ func (m *model) checkJira(t *testing.T, inv invoice.Invoice, set invoice.Setting
 	}
 	if got.Status != string(inv.Status) || !bal.Equal(inv.Balance()) {
 		t.Fatalf("%s: %s's property says %s, balance %s; Remit says %s, balance %s", m, inv.IssueKey, got.Status, bal, inv.Status, inv.Balance())
+	}
+	if is, _ := m.b.site.Issue(inv.IssueKey); inv.Open() && strings.EqualFold(is.Status, set.Statuses.Paid) {
+		t.Fatalf("%s: open invoice %s's issue %s is in %s (balance %s)", m, inv.Number, inv.IssueKey, is.Status, inv.Balance())
 	}
 	if inv.Status == invoice.StatusPaid {
 		is, _ := m.b.site.Issue(inv.IssueKey)

@@ -120,7 +120,7 @@ func (m *model) work(t *testing.T, j modelJob, crash bool) bool {
 }
 
 // drain works the queued jobs until none is left but those waiting on a
-// dispute, sweeping again at the same instant after each round so that
+// dispute or the licence, sweeping again at the same instant after each round so that
 // discarded jobs' events are recorded failed (as the next sweep does).
 // Faults injected so far keep acting: each is used up by the call it
 // hits, so a job that keeps failing is discarded after its attempts.
@@ -144,14 +144,14 @@ func (m *model) drain(t *testing.T) {
 }
 
 // waiting describes the queued jobs other than follow-up actions waiting
-// on a disputed invoice ("" when none).
+// on a disputed invoice or an unlicensed tenant ("" when none).
 func (m *model) waiting(t *testing.T) string {
 	t.Helper()
 	var n int
 	err := m.b.pool.QueryRow(m.b.ctx, `SELECT count(*) FROM river_job j
 		WHERE j.kind IN ($1, $2) AND j.state IN ('available', 'retryable', 'scheduled')
-		  AND NOT (j.kind = $1 AND EXISTS (SELECT 1 FROM invoices i WHERE i.id = (j.args->>'invoiceId')::bigint AND i.disputed))`,
-		followupengine.ActionArgs{}.Kind(), jirasync.SyncArgs{}.Kind()).Scan(&n)
+		  AND NOT (j.kind = $1 AND ($3 OR EXISTS (SELECT 1 FROM invoices i WHERE i.id = (j.args->>'invoiceId')::bigint AND i.disputed)))`,
+		followupengine.ActionArgs{}.Kind(), jirasync.SyncArgs{}.Kind(), m.unlicensed(t)).Scan(&n)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -81,6 +81,7 @@ func TestModel(t *testing.T) {
 type modelStats struct {
 	sweeps, payments, plans, disputes, policies, settings, customers, invoices, promises int
 	jiraFaults, mailFaults, retries, discarded, crashes, refused                         int
+	reversals, licences, lapsedQueued                                                    int
 }
 
 // model is one run: the bundle of setup, the random source, and what
@@ -100,6 +101,8 @@ type model struct {
 	stats    modelStats
 	renames  int
 	digests  map[string]bool // the Message-IDs of e-mails that carried several invoices
+	lapsed   bool            // Jira's licence API says the licence is inactive
+	effects  *effects        // what the follow-ups had done when the licence was last seen inactive
 }
 
 func (m *model) String() string {
@@ -179,9 +182,8 @@ func (m *model) run(t *testing.T, steps int) {
 		{2, "jira-outage", m.jiraOutage},
 		{5, "mail-fault", m.mailFault},
 		{4, "promise", m.promise},
-		// Hooks for what the code base does not have yet: payment
-		// reversals (SPEC §4 Corrections) and licence changes (§5) join
-		// here with their weights once their use cases exist.
+		{3, "reverse", m.reverse},
+		{2, "licence", m.licence},
 	}
 	total := 0
 	for _, mv := range moves {
