@@ -49,6 +49,37 @@ type Invocation struct {
 	SystemToken string
 	// Context is the context object, passed through untouched.
 	Context json.RawMessage
+	// Licence is context.license.isActive as the page loads' lic
+	// parameter says it: LicenceActive, LicenceNone, or "" when the
+	// invocation carries no licence (a free listing, an environment
+	// without a licence override).
+	Licence string
+}
+
+// The licence states an invocation carries, the same words as the lic
+// parameter of Connect page loads.
+const (
+	LicenceActive = "active"
+	LicenceNone   = "none"
+)
+
+// licenceOf reads context.license.isActive. Forge adds the licence to
+// the context only when the app is licensed (app.licensing in the
+// manifest) and the listing is paid or the environment overrides it; a
+// licence Remit cannot read is no licence, never an unlicensed tenant.
+func licenceOf(context json.RawMessage) string {
+	var c struct {
+		License *struct {
+			IsActive *bool `json:"isActive"`
+		} `json:"license"`
+	}
+	if json.Unmarshal(context, &c) != nil || c.License == nil || c.License.IsActive == nil {
+		return ""
+	}
+	if *c.License.IsActive {
+		return LicenceActive
+	}
+	return LicenceNone
 }
 
 // fitClaims is the FIT's wire form; typed fields make a wrong type a parse
@@ -173,7 +204,7 @@ func (v *Verifier) invocation(op string, r *http.Request, c fitClaims) (Invocati
 		AppID: c.App.ID, AppVersion: c.App.Version, InstallationID: inst,
 		APIBaseURL: c.App.APIBaseURL, CloudID: ctxClaims.CloudID, SiteURL: ctxClaims.SiteURL,
 		Principal: c.Principal, ModuleKey: c.App.Module.Key, ModuleType: c.App.Module.Type, Environment: c.App.Environment.Type,
-		ExpiresAt: c.ExpiresAt.Time, Context: c.Context,
+		ExpiresAt: c.ExpiresAt.Time, Context: c.Context, Licence: licenceOf(c.Context),
 		SystemToken: r.Header.Get(HeaderSystemToken),
 	}
 	if inv.ModuleKey == "" {

@@ -143,6 +143,45 @@ func TestVerifyAcceptsAValidToken(t *testing.T) {
 	}
 }
 
+// TestVerifyReadsTheLicence: context.license.isActive becomes the
+// invocation's licence, in the words of Connect's lic parameter; an
+// invocation without one (a free listing, a development environment)
+// or with one Remit cannot read carries none.
+func TestVerifyReadsTheLicence(t *testing.T) {
+	v, _ := newVerifier(t)
+	good, _ := keys(t)
+	for name, tc := range map[string]struct {
+		license any
+		want    string
+	}{
+		"active":        {map[string]any{"isActive": true, "type": "commercial"}, LicenceActive},
+		"inactive":      {map[string]any{"isActive": false}, LicenceNone},
+		"absent":        {nil, ""},
+		"null":          {"null", ""},
+		"no isActive":   {map[string]any{"type": "evaluation"}, ""},
+		"not a boolean": {map[string]any{"isActive": "yes"}, ""},
+	} {
+		t.Run(name, func(t *testing.T) {
+			c := validClaims()
+			ctx := c["context"].(map[string]any)
+			switch tc.license {
+			case nil:
+			case "null":
+				ctx["license"] = nil
+			default:
+				ctx["license"] = tc.license
+			}
+			inv, err := v.Verify(context.Background(), request("Bearer "+signRS(t, good, "k1", c)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if inv.Licence != tc.want {
+				t.Fatalf("licence %q, want %q", inv.Licence, tc.want)
+			}
+		})
+	}
+}
+
 // TestVerifyRefuses is the unit-level Forge security matrix: each case
 // changes one thing about a valid token and must be refused as
 // Unauthorized.

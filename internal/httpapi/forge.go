@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
 	"time"
 
@@ -26,6 +27,9 @@ type ForgeTenants interface {
 	MarkTenantUninstalled(ctx context.Context, clientKey string, at time.Time) error
 	TenantsWithoutCloudID(ctx context.Context, baseURL string) ([]string, error)
 	SetTenantCloudID(ctx context.Context, clientKey, cloudID string) error
+	// RecordLicence keeps the licence state an invocation carried, as
+	// page loads keep theirs (store.RecordLicence).
+	RecordLicence(ctx context.Context, clientKey, licence string) error
 }
 
 // ForgeEdge wires the Forge Remote entry points; a nil Deps.Forge (no
@@ -118,11 +122,30 @@ func (s *Server) requireFIT(route string) echo.MiddlewareFunc {
 			if err := s.keepToken(ctx, t.ClientKey, inv); err != nil {
 				return err
 			}
+			s.recordForgeLicence(c, t.ClientKey, inv)
 			c.Set(ctxTenant, t)
 			c.Set(ctxClaims, connect.Claims{Issuer: t.ClientKey, Subject: inv.Principal, Context: inv.Context, ExpiresAt: inv.ExpiresAt})
 			c.Set(ctxInvocation, inv)
 			return next(c)
 		}
+	}
+}
+
+// recordForgeLicence keeps the licence the invocation carried: Forge
+// has no licence API a Forge-only tenant could be asked through, nor a
+// licence-change event, so each invocation (a page's call, a product
+// event, the hourly scheduled trigger) brings the state the follow-up
+// engine honours, as page loads do on Connect. An invocation without a
+// licence leaves the last state as it is; a failure to record is logged
+// and does not stop the call.
+func (s *Server) recordForgeLicence(c echo.Context, clientKey string, inv forge.Invocation) {
+	if inv.Licence == "" {
+		return
+	}
+	ctx := c.Request().Context()
+	if err := s.deps.Forge.Tenants.RecordLicence(ctx, clientKey, inv.Licence); err != nil {
+		s.deps.Logger.WarnContext(ctx, "forge licence state not recorded", slog.String("request_id", requestID(c)),
+			slog.String("client_key", clientKey), slog.String("licence", inv.Licence), slog.String("error", err.Error()))
 	}
 }
 
@@ -217,6 +240,7 @@ func (s *Server) forgeLifecycle(c echo.Context) error {
 		if err := s.keepToken(ctx, t.ClientKey, inv); err != nil {
 			return err
 		}
+		s.recordForgeLicence(c, t.ClientKey, inv)
 		s.deps.Logger.InfoContext(ctx, "forge installation", "request_id", requestID(c), "client_key", t.ClientKey,
 			"event", ev.EventType, "new_tenant", created)
 	case forge.EventUninstalled:

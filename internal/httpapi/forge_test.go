@@ -102,6 +102,11 @@ func (f *forgeStore) SetTenantCloudID(_ context.Context, ck, _ string) error {
 	return nil
 }
 
+func (f *forgeStore) RecordLicence(_ context.Context, _, licence string) error {
+	f.wrote("licence " + licence)
+	return nil
+}
+
 // webhookLog is Webhooks in memory.
 type webhookLog struct {
 	mu     sync.Mutex

@@ -29,6 +29,10 @@ type ForgeInstallation struct {
 	SiteURL     string
 	APIBaseURL  string // <sim>/ex/jira/<cloudId>
 	SystemToken string // x-forge-oauth-system
+	// Licence is what the invocation context says of the licence
+	// (context.license.isActive): "active", "none", or "" for no licence
+	// in the context, as for a free listing (SetForgeLicence).
+	Licence string
 }
 
 // InstallForgeApp installs a Forge app on the site: a fresh installation
@@ -150,6 +154,24 @@ func (st *Site) ChangeForgeInstallationID(installationID string) (ForgeInstallat
 	fi.ID = "ari:cloud:ecosystem::installation/" + newUUID()
 	s.forge.installs[fi.ID] = fi
 	return fi.ForgeInstallation, nil
+}
+
+// SetForgeLicence makes the installation's invocations carry the licence
+// active or not (context.license.isActive), as Forge does for a paid
+// listing whose subscription starts or lapses; Forge sends no event.
+func (st *Site) SetForgeLicence(installationID string, active bool) error {
+	s := st.sim
+	s.forge.mu.Lock()
+	defer s.forge.mu.Unlock()
+	fi, ok := s.forge.installs[installationID]
+	if !ok || !fi.installed || fi.site != st {
+		return fmt.Errorf("no Forge installation %s on %s", installationID, st.name)
+	}
+	fi.Licence = "none"
+	if active {
+		fi.Licence = "active"
+	}
+	return nil
 }
 
 // SendForgeEvent posts a product event (e.g. avi:jira:updated:issue) to the

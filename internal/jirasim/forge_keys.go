@@ -150,6 +150,9 @@ func (s *Sim) FITClaimsFor(inst ForgeInstallation, module forge.Module, principa
 	if module.Type != forge.ModuleTypeEndpoint {
 		ctx["moduleKey"] = module.Key
 	}
+	if inst.Licence != "" {
+		ctx["license"] = map[string]any{"isActive": inst.Licence == "active"}
+	}
 	c := jwt.MapClaims{
 		"iss": forge.Issuer, "aud": inst.AppID, "jti": newUUID(),
 		"iat": now.Unix(), "nbf": now.Unix(), "exp": now.Add(fitTTL).Unix(),
