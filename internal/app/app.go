@@ -139,8 +139,10 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opts Optio
 		Now:     opts.Now,
 		Forge:   db, // Forge-only tenants: bearer system tokens instead of JWT
 		// Each tenant's own request budget, under Jira's per-tenant
-		// points quota: one tenant's backlog never spends another's.
-		TenantRate: cfg.JiraTenantRate, TenantBurst: cfg.JiraTenantBurst,
+		// points quota: one tenant's backlog never spends another's. The
+		// budget is kept in the database, so it is the tenant's total
+		// across replicas.
+		TenantRate: cfg.JiraTenantRate, TenantBurst: cfg.JiraTenantBurst, Budget: db,
 	}
 	perms := &jira.Permissions{Clients: jiraClients, Now: opts.Now}
 	bill := &billing.Service{DB: db, Jira: jiraClients, Perms: perms, Now: opts.Now, Logger: logger}

@@ -67,9 +67,10 @@ type Config struct {
 	APIRate  float64
 	APIBurst int
 	// JiraTenantRate and JiraTenantBurst are each tenant's budget of
-	// requests to its Jira site from this process
-	// (REMIT_JIRA_TENANT_RATE a second, REMIT_JIRA_TENANT_BURST at once),
-	// kept under Jira's per-tenant points quota.
+	// requests to its Jira site, across every replica together
+	// (REMIT_JIRA_TENANT_RATE a second, REMIT_JIRA_TENANT_BURST at once;
+	// the replicas share it through the database), kept under Jira's
+	// per-tenant points quota.
 	JiraTenantRate  float64
 	JiraTenantBurst int
 	// OpsListen is the operator's listener (REMIT_OPS_LISTEN): /metrics,

@@ -39,6 +39,13 @@ type Factory struct {
 	// DefaultTenantRate and DefaultTenantBurst.
 	TenantRate  float64
 	TenantBurst int
+	// Budget, when set, holds each tenant's budget for every replica
+	// (store.DB), so TenantRate and TenantBurst are the tenant's total
+	// across the processes serving it; nil keeps a budget per process.
+	Budget SharedBudget
+	// Clock is the budget's physical clock (Pacer.Clock); nil means
+	// time.Now. Tests set it with Now and Sleep.
+	Clock func() time.Time
 
 	// Forge gives the system token of tenants reached only through Forge
 	// (no Connect shared secret); nil means such tenants get no client.
@@ -149,7 +156,7 @@ func (f *Factory) pacer(clientKey string) *Pacer {
 			delete(f.pacers, k)
 		}
 	}
-	p := &Pacer{Rate: f.TenantRate, Burst: f.TenantBurst}
+	p := &Pacer{Rate: f.TenantRate, Burst: f.TenantBurst, Clock: f.Clock, Shared: f.Budget, ClientKey: clientKey, Logger: f.Logger}
 	f.pacers[clientKey] = p
 	return p
 }

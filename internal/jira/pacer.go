@@ -1,6 +1,8 @@
 package jira
 
 import (
+	"context"
+	"log/slog"
 	"sync"
 	"time"
 )
@@ -29,13 +31,42 @@ type Pacer struct {
 	// physical time, not Remit's (possibly shifted or, in tests, frozen)
 	// business clock that Retry-After dates are read with.
 	Clock func() time.Time
+	// Shared, when set, holds the budget for every replica of Remit, so
+	// that Rate and Burst are the tenant's total, not each process's:
+	// the Pacer claims Slice requests of it at a time (one database
+	// round trip) and spends them from memory. When a claim fails the
+	// request spends this process's own budget, as without Shared.
+	Shared    SharedBudget
+	ClientKey string       // the tenant whose budget Shared holds
+	Slice     int          // requests claimed at a time; 0 means DefaultBudgetSlice, never more than Burst
+	Logger    *slog.Logger // told when a claim fails; nil means none
 
 	mu        sync.Mutex
 	slowUntil time.Time
 	holdUntil time.Time
 	next      time.Time // earliest start of the next request while slowed
 	tat       time.Time // budget: when the bucket is full again (GCRA's theoretical arrival time)
+	leased    int       // requests of the claimed slice not spent yet; tat is then the slice's next one's
+	claimWait time.Time // after a failed claim, when to try the shared budget again
 }
+
+// SharedBudget is each tenant's request budget in one place for every
+// replica (store.DB.ClaimJiraBudget): a claim moves the tenant's
+// theoretical arrival time on by slice, from now when it lies in the
+// past, and returns the time after the slice.
+type SharedBudget interface {
+	ClaimJiraBudget(ctx context.Context, clientKey string, slice time.Duration, now time.Time) (time.Time, error)
+}
+
+// DefaultBudgetSlice is how many requests of the shared budget a Pacer
+// claims at a time: one database round trip per ten Jira requests. A
+// replica may hold a slice it has not spent yet, so the replicas
+// together may exceed the burst by at most a slice each, never the rate.
+const DefaultBudgetSlice = 10
+
+// claimRetry is how long a Pacer spends its own budget after a failed
+// claim before it asks the shared budget again.
+const claimRetry = time.Second
 
 // The default per-tenant request budget (jira.Factory's TenantRate and
 // TenantBurst): 25 requests a second is 90,000 an hour, under the
@@ -79,7 +110,7 @@ func (p *Pacer) Slowed(now time.Time) bool {
 // Reserve claims a start slot for one request and returns how long the
 // caller must wait before sending it.
 func (p *Pacer) Reserve(now time.Time) time.Duration {
-	d, _ := p.ReserveWithin(now, -1)
+	d, _ := p.ReserveWithin(context.Background(), now, -1)
 	return d
 }
 
@@ -89,7 +120,7 @@ func (p *Pacer) Reserve(now time.Time) time.Duration {
 // pacing but not for the tenant's budget), and returns the wait. When the wait would be longer it claims nothing
 // and returns the wait with ok false: a durable job then snoozes that
 // long instead of holding its worker.
-func (p *Pacer) ReserveWithin(now time.Time, limit time.Duration) (wait time.Duration, ok bool) {
+func (p *Pacer) ReserveWithin(ctx context.Context, now time.Time, limit time.Duration) (wait time.Duration, ok bool) {
 	interval := p.Interval
 	if interval <= 0 {
 		interval = DefaultPaceInterval
@@ -114,6 +145,9 @@ func (p *Pacer) ReserveWithin(now time.Time, limit time.Duration) (wait time.Dur
 			burst = DefaultTenantBurst
 		}
 		wall = p.clock()
+		if p.Shared != nil && p.leased == 0 {
+			p.claim(ctx, wall, emission, burst)
+		}
 		// Only durable jobs wait for the budget. A person's request (no
 		// limit) goes at once and spends the budget all the same, so the
 		// tenant's jobs wait the longer: a page load or an invoice a person
@@ -130,12 +164,40 @@ func (p *Pacer) ReserveWithin(now time.Time, limit time.Duration) (wait time.Dur
 		p.next = now.Add(wait).Add(interval)
 	}
 	if emission > 0 {
-		if slot := wall.Add(wait); p.tat.Before(slot) {
+		if p.leased > 0 {
+			p.leased-- // the slice was placed in time when it was claimed
+		} else if slot := wall.Add(wait); p.tat.Before(slot) {
 			p.tat = slot
 		}
 		p.tat = p.tat.Add(emission)
 	}
 	return wait, true
+}
+
+// claim takes the next slice of the shared budget: its requests go at
+// the slice's own times (tat is set to its first), which the budget
+// placed after every other replica's claims. A failed claim leaves the
+// process on its own budget for claimRetry. Called with p.mu held.
+func (p *Pacer) claim(ctx context.Context, wall time.Time, emission time.Duration, burst int) {
+	if wall.Before(p.claimWait) {
+		return
+	}
+	n := p.Slice
+	if n <= 0 {
+		n = DefaultBudgetSlice
+	}
+	n = min(n, burst)
+	slice := time.Duration(n) * emission
+	tat, err := p.Shared.ClaimJiraBudget(ctx, p.ClientKey, slice, wall)
+	if err != nil {
+		p.claimWait = wall.Add(claimRetry)
+		if p.Logger != nil {
+			p.Logger.WarnContext(ctx, "shared jira budget not claimed; this process spends its own for now",
+				slog.String("client_key", p.ClientKey), slog.String("error", err.Error()))
+		}
+		return
+	}
+	p.tat, p.leased = tat.Add(-slice), n
 }
 
 func (p *Pacer) clock() time.Time {

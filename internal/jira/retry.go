@@ -63,7 +63,7 @@ func (t *RetryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 
 	limit, noWait := waitLimit(ctx)
 	for attempt := 1; ; attempt++ {
-		d, ok := pacer.ReserveWithin(t.now(), limit)
+		d, ok := pacer.ReserveWithin(ctx, t.now(), limit)
 		if !ok {
 			// A durable job's request over the tenant's budget, or held by
 			// Jira's Retry-After, longer than the job may wait: answered

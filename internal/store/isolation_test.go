@@ -156,6 +156,7 @@ func TestTenantIsolation(t *testing.T) {
 	maps.Copy(checks, customerIsolationChecks(a, b))
 	maps.Copy(checks, mailGroupIsolationChecks(a, b))
 	maps.Copy(checks, stripeIsolationChecks(a, b))
+	maps.Copy(checks, jiraBudgetIsolationChecks(a, b))
 
 	typ := reflect.TypeFor[*store.DB]()
 	for i := range typ.NumMethod() {

@@ -227,6 +227,11 @@ type InvoiceSequence struct {
 	Next      int64
 }
 
+type JiraBudget struct {
+	ClientKey string
+	Tat       time.Time
+}
+
 type JiraNotice struct {
 	ClientKey string
 	ID        int64
