@@ -189,6 +189,9 @@ func (p *Pacer) claim(ctx context.Context, wall time.Time, emission time.Duratio
 	n = min(n, burst)
 	slice := time.Duration(n) * emission
 	tat, err := p.Shared.ClaimJiraBudget(ctx, p.ClientKey, slice, wall)
+	if err != nil && ctx.Err() != nil {
+		return // the caller gave up; its request will not go
+	}
 	if err != nil {
 		p.claimWait = wall.Add(claimRetry)
 		if p.Logger != nil {
