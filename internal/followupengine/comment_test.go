@@ -8,6 +8,7 @@ import (
 
 	"github.com/remitapp/remit/internal/followup"
 	"github.com/remitapp/remit/internal/followupengine"
+	"github.com/remitapp/remit/internal/invoice"
 	"github.com/remitapp/remit/internal/jira/jirafake"
 	"github.com/remitapp/remit/internal/store"
 )
@@ -126,5 +127,45 @@ func TestUnmarkedCommentIsFoundByItsText(t *testing.T) {
 	}
 	if got := b.event(t, o.EventID); !strings.HasPrefix(got, store.EventDone+": comment "+id+" (found") {
 		t.Fatalf("event = %q", got)
+	}
+}
+
+// TestCommentPostedBeforeThePaymentIsDone: Jira's gateway answers 502 to
+// a comment it stored, and the invoice is paid before the retry. The
+// retry no longer posts (the invoice is settled), but the comment is on
+// the issue: the event is done, naming it, not cancelled. Had the 502
+// come before Jira stored it, the event is cancelled and nothing posted.
+func TestCommentPostedBeforeThePaymentIsDone(t *testing.T) {
+	t.Parallel()
+	for _, stored := range []bool{true, false} {
+		b := setup(t)
+		res := b.sweepAt(t, reminderDay)
+		o := queued(t, res, followup.StepReminderBeforeDue, string(followup.ActionComment))
+		gateway := jirafake.Gateway(jirafake.MethodAddComment, http.StatusBadGateway)
+		if stored {
+			b.site.FailAfterWrite(jirafake.MethodAddComment, gateway)
+		} else {
+			b.site.FailNext(jirafake.MethodAddComment, gateway)
+		}
+		if err := b.act(res, o, 1); err == nil {
+			t.Fatal("the attempt answered 502 succeeded")
+		}
+		if _, _, err := b.billing.RecordPayment(b.ctx, b.manager, b.inv.ID, invoice.PaymentInput{Amount: "350.00",
+			PaidOn: b.inv.IssueDate.AddDays(2), Method: "bank"}); err != nil {
+			t.Fatal(err)
+		}
+		if err := b.act(res, o, 2); err != nil {
+			t.Fatal(err)
+		}
+		comments := b.site.Comments(b.key)
+		ev := b.event(t, o.EventID)
+		switch {
+		case b.site.Calls(jirafake.MethodAddComment) != 1:
+			t.Fatalf("stored %v: %d posts, want the first attempt's only", stored, b.site.Calls(jirafake.MethodAddComment))
+		case stored && (len(comments) != 1 || !strings.HasPrefix(ev, "done: comment "+comments[0].ID+" on "+b.key+", posted by an earlier attempt before")):
+			t.Fatalf("stored: %d comments, event %q, want done naming the one comment", len(comments), ev)
+		case !stored && (len(comments) != 0 || !strings.HasPrefix(ev, "cancelled: ")):
+			t.Fatalf("not stored: %d comments, event %q, want cancelled and none", len(comments), ev)
+		}
 	}
 }

@@ -185,7 +185,10 @@ func (m *model) checkJira(t *testing.T, inv invoice.Invoice, set invoice.Setting
 // have posted it, no fewer than events done.
 func (m *model) checkComments(t *testing.T, inv invoice.Invoice, evs []store.FollowupEvent) {
 	t.Helper()
-	type group struct{ posted, done, onIssue int }
+	type group struct {
+		posted, done, onIssue int
+		events                []string // each event's step, status and detail, for the failure message
+	}
 	groups := map[string]*group{}
 	canon := func(raw json.RawMessage) string {
 		var v any
@@ -210,6 +213,7 @@ func (m *model) checkComments(t *testing.T, inv invoice.Invoice, evs []store.Fol
 			groups[k] = &group{}
 		}
 		g := groups[k]
+		g.events = append(g.events, fmt.Sprintf("%s/%s %s %q", ev.Step, ev.Action, ev.Status, ev.Detail))
 		if ev.Status == store.EventDone || ev.Status == store.EventFailed || ev.Status == store.EventQueued {
 			g.posted++
 		}
@@ -224,8 +228,8 @@ func (m *model) checkComments(t *testing.T, inv invoice.Invoice, evs []store.Fol
 	}
 	for body, g := range groups {
 		if g.onIssue > g.posted || g.onIssue < g.done {
-			t.Fatalf("%s: invoice %s: a comment %d events may have posted (%d done) is on %s %d times:\n%s", m, inv.Number,
-				g.posted, g.done, inv.IssueKey, g.onIssue, body)
+			t.Fatalf("%s: invoice %s: a comment %d events may have posted (%d done) is on %s %d times:\n%s\nevents: %v", m, inv.Number,
+				g.posted, g.done, inv.IssueKey, g.onIssue, body, g.events)
 		}
 	}
 }

@@ -2,6 +2,7 @@ package followupengine
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -88,6 +89,18 @@ func (w *ActionWorker) Work(ctx context.Context, job *river.Job[ActionArgs]) err
 	if stop != nil {
 		if stop.status == "" {
 			return river.JobSnooze(time.Hour) // the tenant is disabled or unlicensed, or the invoice disputed: wait, do not lose the action
+		}
+		if stop.status == store.EventCancelled {
+			where, found, err := e.postedBefore(ctx, ac, ev)
+			var snooze *river.JobSnoozeError
+			switch {
+			case errors.As(err, &snooze):
+				return err
+			case err != nil:
+				return w.retryOrFail(ctx, job, log, err)
+			case found:
+				return e.finish(ctx, a, store.EventDone, fmt.Sprintf("comment %s, posted by an earlier attempt before %s", where, stop.detail), log)
+			}
 		}
 		return e.finish(ctx, a, stop.status, stop.detail, log)
 	}
@@ -271,6 +284,36 @@ func stillDue(st store.FollowupState, installment int64) string {
 		return "the payment plan changed before the step ran"
 	}
 	return ""
+}
+
+// postedBefore looks for the comment an earlier attempt of a comment or
+// notify_admins action may have posted (its kept body on the event says
+// one began) before the invoice stopped calling for the action: a payment,
+// a replaced plan or a policy edit that came between an uncertain answer
+// and the retry. Found, the event is done, not cancelled: the comment is
+// on the issue, and Remit's record must say so.
+func (e *Engine) postedBefore(ctx context.Context, ac action, ev store.FollowupEvent) (string, bool, error) {
+	if ev.Payload == nil || ac.tenant.ClientKey == "" ||
+		(ac.args.Action != string(followup.ActionComment) && ac.args.Action != string(followup.ActionNotifyAdmins)) {
+		return "", false, nil
+	}
+	key, err := issueOf(ac)
+	if err != nil {
+		return "", false, nil //nolint:nilerr // no issue: nothing can have been posted
+	}
+	var kept keptComment
+	if err := json.Unmarshal(ev.Payload, &kept); err != nil || kept.Body == nil {
+		return "", false, nil //nolint:nilerr // no comment body kept: no attempt posted one
+	}
+	c, err := e.Jira.For(ac.tenant)
+	if err != nil {
+		return "", false, err
+	}
+	id, found, err := e.findOwnComment(ctx, c, ac, ev, key, kept)
+	if err != nil || !found {
+		return "", false, err
+	}
+	return id + " on " + key, true, nil
 }
 
 // perform runs the action of its kind.
