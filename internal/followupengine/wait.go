@@ -30,7 +30,7 @@ func (e *Engine) Wait(ctx context.Context, clientKey string, outs []Outcome, pro
 		if len(ids) > 0 {
 			evs, err := e.DB.FollowupEventsByID(ctx, clientKey, ids)
 			if err != nil && ctx.Err() != nil {
-				return out, nil // the wait ran out during this look: what is still queued shows as queued
+				return out, nil //nolint:nilerr // the wait ran out during this look: what is still queued shows as queued
 			}
 			if err != nil {
 				return out, err
