@@ -23,11 +23,11 @@ import (
 // -model.steps (or REMIT_MODEL_STEPS) makes it longer.
 var (
 	modelSeed  = flag.Uint64("model.seed", 0, "seed of the follow-up model run (0: REMIT_MODEL_SEED or a fresh one)")
-	modelSteps = flag.Int("model.steps", 0, "steps of the follow-up model run (0: REMIT_MODEL_STEPS or 1500)")
+	modelSteps = flag.Int("model.steps", 0, "steps of the follow-up model run (0: REMIT_MODEL_STEPS or 3000)")
 )
 
-// defaultModelSteps keeps the default run under a minute on a 2-core machine.
-const defaultModelSteps = 1500
+// defaultModelSteps is a few thousand steps: about a minute on a quiet 2-core machine.
+const defaultModelSteps = 3000
 
 // modelConfig is the seed and length of a run, from the flags, then the
 // environment, then the defaults.
