@@ -91,7 +91,7 @@ func (w *ReleaseWorker) Work(ctx context.Context, job *river.Job[ReleaseArgs]) e
 	if err != nil {
 		return err
 	}
-	if HoldsWork(st.Invoice, today) {
+	if st.Invoice.HoldsWork(today) {
 		return river.JobSnooze(releaseRecheck)
 	}
 	others, err := e.DB.LabelledInvoicesOfCustomer(ctx, a.ClientKey, st.Invoice.CustomerID)
@@ -106,7 +106,7 @@ func (w *ReleaseWorker) Work(ctx context.Context, job *river.Job[ReleaseArgs]) e
 		if err != nil && !remit.IsKind(err, remit.NotFound) {
 			return err
 		}
-		if err == nil && HoldsWork(o.Invoice, today) {
+		if err == nil && o.Invoice.HoldsWork(today) {
 			log.InfoContext(ctx, "stop-work label kept: another invoice still calls for it", slog.Int64("other_invoice_id", id))
 			return nil // that invoice's own release lifts it
 		}
@@ -128,25 +128,6 @@ func (w *ReleaseWorker) Work(ctx context.Context, job *river.Job[ReleaseArgs]) e
 	}
 	log.InfoContext(ctx, "stop-work label lifted", slog.String("label", a.Label), slog.Int("issues", n))
 	return nil
-}
-
-// HoldsWork reports whether an invoice still calls for the stop-work
-// label on day today: it is open (unpaid, not void or written off) and
-// not on a payment plan being kept. A plan is kept while none of its
-// unsettled installments is past its due date.
-func HoldsWork(inv invoice.Invoice, today invoice.Date) bool {
-	if !inv.Open() {
-		return false
-	}
-	if len(inv.Plan) == 0 {
-		return true
-	}
-	for _, in := range inv.Plan {
-		if !in.Settled() && in.DueDate.Before(today) {
-			return true
-		}
-	}
-	return false
 }
 
 // ResumeComment is the comment a released issue gets.

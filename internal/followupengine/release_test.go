@@ -172,29 +172,3 @@ func TestAnotherStoppedInvoiceKeepsTheLabel(t *testing.T) {
 		t.Fatalf("%d resume comments, want 1", n)
 	}
 }
-
-// TestKeptPlanHoldsNoWork pins the rule for a payment plan: it lifts the
-// hold while no unsettled installment is past due.
-func TestKeptPlanHoldsNoWork(t *testing.T) {
-	t.Parallel()
-	today, _ := invoice.ParseDate("2027-02-01")
-	due := func(s string) invoice.Date { d, _ := invoice.ParseDate(s); return d }
-	settled := time.Date(2027, 1, 20, 0, 0, 0, 0, time.UTC)
-	for _, c := range []struct {
-		name string
-		inv  invoice.Invoice
-		want bool
-	}{
-		{"open, no plan", invoice.Invoice{Status: invoice.StatusOpen}, true},
-		{"paid", invoice.Invoice{Status: invoice.StatusPaid}, false},
-		{"void", invoice.Invoice{Status: invoice.StatusVoid}, false},
-		{"plan kept", invoice.Invoice{Status: invoice.StatusPartiallyPaid, Plan: []invoice.Installment{
-			{DueDate: due("2027-01-15"), SettledAt: &settled}, {DueDate: due("2027-02-01")}}}, false},
-		{"plan behind", invoice.Invoice{Status: invoice.StatusOpen, Plan: []invoice.Installment{
-			{DueDate: due("2027-01-31")}, {DueDate: due("2027-02-28")}}}, true},
-	} {
-		if got := followupengine.HoldsWork(c.inv, today); got != c.want {
-			t.Errorf("%s: HoldsWork = %v, want %v", c.name, got, c.want)
-		}
-	}
-}

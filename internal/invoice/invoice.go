@@ -73,6 +73,25 @@ func (inv *Invoice) Open() bool {
 	return inv.Status == StatusOpen || inv.Status == StatusPartiallyPaid
 }
 
+// HoldsWork reports whether the invoice still calls for the stop-work
+// label on date today (in the tenant's zone): it is open (unpaid, not
+// void or written off) and not on a payment plan being kept. A plan is
+// kept while none of its unsettled installments is past its due date.
+func (inv *Invoice) HoldsWork(today Date) bool {
+	if !inv.Open() {
+		return false
+	}
+	if len(inv.Plan) == 0 {
+		return true
+	}
+	for _, in := range inv.Plan {
+		if !in.Settled() && in.DueDate.Before(today) {
+			return true
+		}
+	}
+	return false
+}
+
 // Overdue reports whether the invoice is past due on date today (in the
 // tenant's zone) with a balance left.
 func (inv *Invoice) Overdue(today Date) bool {

@@ -147,3 +147,30 @@ func TestLowerAndRaisePlan(t *testing.T) {
 		t.Fatal("an invoice without a plan got one")
 	}
 }
+
+// TestKeptPlanHoldsNoWork pins the rule for a payment plan: it lifts the
+// hold while no unsettled installment is past due.
+func TestKeptPlanHoldsNoWork(t *testing.T) {
+	t.Parallel()
+	today, _ := ParseDate("2027-02-01")
+	due := func(s string) Date { d, _ := ParseDate(s); return d }
+	settled := time.Date(2027, 1, 20, 0, 0, 0, 0, time.UTC)
+	for _, c := range []struct {
+		name string
+		inv  Invoice
+		want bool
+	}{
+		{"open, no plan", Invoice{Status: StatusOpen}, true},
+		{"paid", Invoice{Status: StatusPaid}, false},
+		{"void", Invoice{Status: StatusVoid}, false},
+		{"written off", Invoice{Status: StatusUncollectible}, false},
+		{"plan kept", Invoice{Status: StatusPartiallyPaid, Plan: []Installment{
+			{DueDate: due("2027-01-15"), SettledAt: &settled}, {DueDate: due("2027-02-01")}}}, false},
+		{"plan behind", Invoice{Status: StatusOpen, Plan: []Installment{
+			{DueDate: due("2027-01-31")}, {DueDate: due("2027-02-28")}}}, true},
+	} {
+		if got := c.inv.HoldsWork(today); got != c.want {
+			t.Errorf("%s: HoldsWork = %v, want %v", c.name, got, c.want)
+		}
+	}
+}
