@@ -249,3 +249,14 @@ func (db *DB) WakeFollowupActions(ctx context.Context, tx *Tx, clientKey string,
 		  AND args->>'clientKey' = $1 AND (args->>'invoiceId')::bigint = $2`, clientKey, invoiceID)
 	return classify(op, err)
 }
+
+// WakeFollowupReleases makes the invoice's waiting release jobs (the
+// stop-work label's, snoozed while the invoice called for it) run at
+// once, in tx. Its SQL stays hand-written, as WakeFollowupActions's.
+func (db *DB) WakeFollowupReleases(ctx context.Context, tx *Tx, clientKey string, invoiceID int64) error {
+	const op = "store.WakeFollowupReleases"
+	_, err := db.on(tx).Exec(ctx, `UPDATE river_job SET scheduled_at = now()
+		WHERE state = 'scheduled' AND kind = 'followup_release'
+		  AND args->>'clientKey' = $1 AND (args->>'invoiceId')::bigint = $2`, clientKey, invoiceID)
+	return classify(op, err)
+}

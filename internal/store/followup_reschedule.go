@@ -48,19 +48,42 @@ func PlannerEvents(evs []FollowupEvent) []followup.Event {
 // use case that changes an invoice calls it in the change's transaction.
 // An unknown or other tenant's id is remit.NotFound.
 func (db *DB) RescheduleFollowup(ctx context.Context, tx *Tx, clientKey string, invoiceID int64) error {
+	_, _, err := db.RescheduleFollowupState(ctx, tx, clientKey, invoiceID)
+	return err
+}
+
+// RescheduleFollowupState is RescheduleFollowup that also returns the
+// invoice's follow-up state it read and the tenant's date at the
+// transaction's now, for the caller's own checks without reading again.
+func (db *DB) RescheduleFollowupState(ctx context.Context, tx *Tx, clientKey string, invoiceID int64) (FollowupState, invoice.Date, error) {
 	// Everything is read through tx: the caller holds a connection already,
 	// and taking another from the pool could starve it under load.
 	p, zone, err := db.FollowupTerms(ctx, tx, clientKey)
 	if err != nil {
-		return err
+		return FollowupState{}, invoice.Date{}, err
 	}
 	st, err := db.FollowupState(ctx, tx, clientKey, invoiceID)
 	if err != nil {
-		return err
+		return FollowupState{}, invoice.Date{}, err
 	}
 	loc := invoice.Settings{Timezone: zone}.Location()
-	in := followup.PlanInput{Facts: st.Facts(loc), Policy: p, Events: PlannerEvents(st.Events), AsOf: db.nowIn(tx), Location: loc}
-	return db.SetNextActionAt(ctx, tx, clientKey, invoiceID, followup.NextActionAt(in))
+	asOf := db.nowIn(tx)
+	in := followup.PlanInput{Facts: st.Facts(loc), Policy: p, Events: PlannerEvents(st.Events), AsOf: asOf, Location: loc}
+	if err := db.SetNextActionAt(ctx, tx, clientKey, invoiceID, followup.NextActionAt(in)); err != nil {
+		return FollowupState{}, invoice.Date{}, err
+	}
+	return st, invoice.DateOf(asOf.In(loc)), nil
+}
+
+// Labelled reports whether a label action (the stop-work label) of the
+// invoice is done, so that a release job may be waiting to lift it.
+func (st FollowupState) Labelled() bool {
+	for _, e := range st.Events {
+		if e.Action == string(followup.ActionLabel) && e.Status == EventDone {
+			return true
+		}
+	}
+	return false
 }
 
 // nowIn is tx's now, or the clock's when there is no transaction.

@@ -86,6 +86,18 @@ func followupIsolationChecks(a, b string) map[string]func(t *testing.T, e env) {
 				t.Fatal("B woke A's waiting action")
 			}
 		}),
+		"WakeFollowupReleases": guard(func(t *testing.T, e env, id, ev int64) {
+			var job int64
+			must(t, e.pool.QueryRow(ctx, `INSERT INTO river_job (args, kind, max_attempts, priority, queue, state, scheduled_at)
+				VALUES (jsonb_build_object('clientKey', $1::text, 'invoiceId', $2::bigint, 'eventId', $3::bigint), 'followup_release', 10, 1, 'default', 'scheduled', now() + interval '1 hour')
+				RETURNING id`, a, id, ev).Scan(&job))
+			must(t, e.db.WakeFollowupReleases(ctx, nil, b, id))
+			var later bool
+			must(t, e.pool.QueryRow(ctx, `SELECT scheduled_at > now() + interval '30 minutes' FROM river_job WHERE id = $1`, job).Scan(&later))
+			if !later {
+				t.Fatal("B woke A's waiting release")
+			}
+		}),
 		"GetPolicy": guard(func(t *testing.T, e env, _, _ int64) {
 			if _, ok, err := e.db.GetPolicy(ctx, b); err != nil || ok {
 				t.Fatalf("B sees a saved policy (ok %v, err %v)", ok, err)
@@ -181,6 +193,10 @@ func followupIsolationChecks(a, b string) map[string]func(t *testing.T, e env) {
 		}),
 		"RescheduleFollowup": guard(func(t *testing.T, e env, id, _ int64) {
 			notFound(t, e.db.RescheduleFollowup(ctx, nil, b, id))
+		}),
+		"RescheduleFollowupState": guard(func(t *testing.T, e env, id, _ int64) {
+			_, _, err := e.db.RescheduleFollowupState(ctx, nil, b, id)
+			notFound(t, err)
 		}),
 		"SetInvoiceLateFees": guard(func(t *testing.T, e env, id, _ int64) {
 			notFound(t, e.db.SetInvoiceLateFees(ctx, nil, b, id, d("40.00"), "followup", "by B"))
