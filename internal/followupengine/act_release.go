@@ -37,7 +37,10 @@ func (ReleaseArgs) InsertOpts() river.InsertOpts {
 }
 
 // releaseRecheck is how often a release looks again at an invoice that
-// still calls for its label.
+// still calls for its label. It is the safety net: the change that ends
+// the hold (a payment, a plan being kept, a void, a write-off) wakes the
+// job at once in its own transaction (billing's reschedule), and the job
+// decides again from the invoice whatever woke it.
 const releaseRecheck = time.Hour
 
 // ReleaseWorker performs ReleaseArgs jobs.

@@ -7,6 +7,7 @@ import (
 
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
+	"github.com/shopspring/decimal"
 
 	"github.com/remitapp/remit/internal/billing"
 	"github.com/remitapp/remit/internal/followup"
@@ -170,5 +171,145 @@ func TestAnotherStoppedInvoiceKeepsTheLabel(t *testing.T) {
 	}
 	if n := b.resumeComments(b.work, second.Number); n != 1 {
 		t.Fatalf("%d resume comments, want 1", n)
+	}
+}
+
+// waitingReleases counts the release jobs River holds for later, and
+// holdReleases puts every release job in that state, as River does with
+// a job that snoozed (an hour, releaseRecheck).
+func (b *testBundle) waitingReleases(t *testing.T) int {
+	t.Helper()
+	var n int
+	if err := b.pool.QueryRow(b.ctx, `SELECT count(*) FROM river_job WHERE kind = $1 AND state = 'scheduled' AND scheduled_at > now()`,
+		followupengine.ReleaseArgs{}.Kind()).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func (b *testBundle) holdReleases(t *testing.T) {
+	t.Helper()
+	if _, err := b.pool.Exec(b.ctx, `UPDATE river_job SET state = 'scheduled', scheduled_at = now() + interval '1 hour' WHERE kind = $1`,
+		followupengine.ReleaseArgs{}.Kind()); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestSettlingWakesTheRelease: each change that makes a stopped invoice
+// stop calling for its label (paid in full, a plan being kept, written
+// off, voided) makes its waiting release job due at once, in the
+// change's transaction; worked then, it comments once and lifts the
+// label once.
+func TestSettlingWakesTheRelease(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		name   string
+		settle func(b *testBundle, t *testing.T)
+	}{
+		{"paid", func(b *testBundle, t *testing.T) { b.pay(t, b.inv) }},
+		{"plan", func(b *testBundle, t *testing.T) {
+			cur, err := b.billing.Invoice(b.ctx, b.manager, b.inv.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			due := invoice.DateOf(b.clock.Now()).AddDays(30)
+			if _, err := b.billing.SetPlan(b.ctx, b.manager, b.inv.ID, []invoice.InstallmentInput{
+				{DueDate: due, Amount: cur.Balance().StringFixed(2)}}); err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{"written off", func(b *testBundle, t *testing.T) {
+			if _, err := b.billing.WriteOff(b.ctx, b.manager, b.inv.ID); err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{"void", func(b *testBundle, t *testing.T) {
+			if _, err := b.billing.Void(b.ctx, b.manager, b.inv.ID); err != nil {
+				t.Fatal(err)
+			}
+		}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			b := setup(t)
+			jobs := b.stopWork(t)
+			if len(jobs) != 1 {
+				t.Fatalf("release jobs = %+v, want one", jobs)
+			}
+			var snooze *river.JobSnoozeError
+			if err := b.release(jobs[0], 1); !errors.As(err, &snooze) {
+				t.Fatalf("release of an unpaid invoice = %v, want a snooze", err)
+			}
+			b.holdReleases(t)
+			if n := b.waitingReleases(t); n != 1 {
+				t.Fatalf("%d waiting releases, want 1", n)
+			}
+			b.clock.Set(stopWorkDay.Add(48 * time.Hour))
+			c.settle(b, t)
+			if n := b.waitingReleases(t); n != 0 {
+				t.Fatalf("%d releases still waiting after the invoice stopped calling for the label", n)
+			}
+			for attempt := 1; attempt <= 2; attempt++ { // the second as if River ran it again
+				if err := b.release(jobs[0], attempt); err != nil {
+					t.Fatalf("attempt %d: %v", attempt, err)
+				}
+			}
+			if removed := b.site.LabelsRemoved(); len(removed) != 1 || removed[0] != (jirafake.LabelAdd{Key: b.work, Label: followup.DefaultLabel}) {
+				t.Fatalf("labels removed = %+v, want %s off %s once", removed, followup.DefaultLabel, b.work)
+			}
+			if n := b.resumeComments(b.work, b.inv.Number); n != 1 {
+				t.Fatalf("%d resume comments on %s, want 1", n, b.work)
+			}
+		})
+	}
+}
+
+// TestUnsettlingChangeLeavesTheReleaseWaiting: changes to a stopped
+// invoice that leave it calling for its label (a part payment, a
+// dispute, a plan already behind) wake no release job; one worked anyway
+// snoozes again and touches nothing in Jira.
+func TestUnsettlingChangeLeavesTheReleaseWaiting(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	jobs := b.stopWork(t)
+	if len(jobs) != 1 {
+		t.Fatalf("release jobs = %+v, want one", jobs)
+	}
+	b.holdReleases(t)
+	b.clock.Set(stopWorkDay.Add(48 * time.Hour))
+	today := invoice.DateOf(b.clock.Now())
+	if _, _, err := b.billing.RecordPayment(b.ctx, b.manager, b.inv.ID, invoice.PaymentInput{Amount: "10.00",
+		PaidOn: today, Method: "bank", Reference: "part-" + b.inv.Number}); err != nil {
+		t.Fatal(err)
+	}
+	if n := b.waitingReleases(t); n != 1 {
+		t.Fatalf("a part payment woke the release: %d waiting", n)
+	}
+	cur, err := b.billing.Invoice(b.ctx, b.manager, b.inv.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.billing.SetPlan(b.ctx, b.manager, b.inv.ID, []invoice.InstallmentInput{
+		{DueDate: today.AddDays(-1), Amount: "1.00"}, {DueDate: today.AddDays(30), Amount: cur.Balance().Sub(decimal.RequireFromString("1")).StringFixed(2)}}); err != nil {
+		t.Fatal(err)
+	}
+	if n := b.waitingReleases(t); n != 1 {
+		t.Fatalf("a plan already behind woke the release: %d waiting", n)
+	}
+	if _, err := b.billing.Dispute(b.ctx, b.manager, b.inv.ID); err != nil {
+		t.Fatal(err)
+	}
+	if n := b.waitingReleases(t); n != 1 {
+		t.Fatalf("a dispute woke the release: %d waiting", n)
+	}
+	var snooze *river.JobSnoozeError
+	if err := b.release(jobs[0], 1); !errors.As(err, &snooze) {
+		t.Fatalf("release of an invoice still behind = %v, want a snooze", err)
+	}
+	if is, _ := b.site.Issue(b.work); len(is.Labels) != 1 || len(b.site.LabelsRemoved()) != 0 {
+		t.Fatalf("labels = %v, removed %+v: the hold should stay", is.Labels, b.site.LabelsRemoved())
+	}
+	if n := b.resumeComments(b.work, b.inv.Number); n != 0 {
+		t.Fatalf("%d resume comments while the hold stays", n)
 	}
 }
