@@ -1,7 +1,9 @@
 package app_test
 
 import (
+	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -100,6 +102,56 @@ func TestFollowupScenarios(t *testing.T) {
 		}
 		if len(subjects) != 3 {
 			t.Fatalf("e-mails %q, want the reminder, overdue-1 and the escalation", subjects)
+		}
+	})
+
+	t.Run("a payment lifts the stop-work label at once", func(t *testing.T) {
+		s := f.newFollowSite(t, "hold", 10, "100.00", "USD")
+		id, _ := s.invoice(t, followIssued, followDue)
+		s.walk(t, -10, 45)
+		for _, k := range []string{"WORK-1", "WORK-2"} {
+			if is, _ := s.Site.Site.Issue(k); !slices.Contains(is.Labels, "payment-hold") {
+				t.Fatalf("%s not held after the stop-work step: %v", k, is.Labels)
+			}
+		}
+		// The label's release job has looked once and waits for its hourly
+		// look again.
+		snoozed := func() bool {
+			var n int
+			need(t, f.Pool.QueryRow(t.Context(), `SELECT count(*) FROM river_job WHERE kind = 'followup_release' AND state = 'scheduled'
+				AND scheduled_at > now() + interval '30 minutes' AND args->>'clientKey' = $1 AND (args->>'invoiceId')::bigint = $2`,
+				s.Inst.ClientKey, id).Scan(&n))
+			return n == 1
+		}
+		eventually(t, "the release job to snooze", snoozed)
+		f.clock.Set(day(followDue, 46))
+		var inv struct{ Balance string }
+		ok(t, f.api(t, s.Site, "GET", fmt.Sprintf("/invoices/%d", id), nil, &inv), 200, "invoice")
+		ok(t, f.api(t, s.Site, "POST", fmt.Sprintf("/invoices/%d/payments", id), map[string]string{"amount": inv.Balance,
+			"paidOn": day(followDue, 46).Format(time.DateOnly), "method": "bank-transfer"}, nil), 201, "payment")
+		lifted := func() bool {
+			for _, k := range []string{"WORK-1", "WORK-2"} {
+				if is, _ := s.Site.Site.Issue(k); slices.Contains(is.Labels, "payment-hold") {
+					return false
+				}
+			}
+			return true
+		}
+		// Well inside the hour the release would otherwise wait (River
+		// makes a woken job available within its 5 s scheduler interval).
+		ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
+		defer cancel()
+		waitFor(t, ctx, "the label to come off", lifted)
+		for _, k := range []string{"WORK-1", "WORK-2"} {
+			n := 0
+			for _, c := range s.Site.Site.Comments(k) {
+				if strings.Contains(c.Text, "work may resume") {
+					n++
+				}
+			}
+			if n != 1 {
+				t.Errorf("%d resume comments on %s, want 1", n, k)
+			}
 		}
 	})
 
