@@ -11,7 +11,6 @@ import (
 
 	"github.com/remitapp/remit/internal/followup"
 	"github.com/remitapp/remit/internal/followupengine"
-	"github.com/remitapp/remit/internal/jira"
 	"github.com/remitapp/remit/internal/jira/jirafake"
 	"github.com/remitapp/remit/internal/store"
 )
@@ -147,42 +146,6 @@ func TestLabelIsAddedOnceToOpenWork(t *testing.T) {
 	}
 	if ev := b.event(t, o.EventID); !strings.HasPrefix(ev, store.EventDone) {
 		t.Fatalf("label event = %s", ev)
-	}
-}
-
-// TestTransitionMovesTheIssueOnce runs the overdue transition: the action
-// hands the move to the Jira sync and waits; the sync moves the issue to
-// Overdue once, even when Jira's answer to the transition was an error
-// after the move; then the action records what Jira shows.
-func TestTransitionMovesTheIssueOnce(t *testing.T) {
-	t.Parallel()
-	b := setup(t)
-	res := b.sweepAt(t, overdueDay)
-	o := queued(t, res, followup.StepOverdue1, string(followup.ActionTransition))
-
-	var snooze *river.JobSnoozeError
-	if err := b.act(res, o, 1); !errors.As(err, &snooze) {
-		t.Fatalf("first attempt = %v, want a snooze while the sync runs", err)
-	}
-	b.site.FailAfterWrite(jirafake.MethodTransition, jirafake.Unavailable())
-	b.runSyncs(t)
-	moves := 0
-	for _, m := range b.site.Moves() {
-		if m.Key == b.key && m.To == "Overdue" {
-			moves++
-		}
-	}
-	if moves != 1 {
-		t.Fatalf("moves = %+v, want one to Overdue", b.site.Moves())
-	}
-	if err := b.act(res, o, 2); err != nil {
-		t.Fatal(err)
-	}
-	if ev := b.event(t, o.EventID); ev != "done: "+b.key+" is in Overdue" {
-		t.Fatalf("event = %q", ev)
-	}
-	if p, _ := b.site.Property(b.key, jira.InvoicePropertyKey); !strings.Contains(string(p), `"overdue":"true"`) {
-		t.Fatalf("property = %s, want overdue", p)
 	}
 }
 

@@ -30,6 +30,10 @@ type Worker struct {
 	// Recheck is how long to wait before searching again for an issue
 	// whose create answer was lost; zero means 15 s.
 	Recheck time.Duration
+	// Recorded, when set, is told of each follow-up transition event the
+	// sync recorded (by the event's step and its status), for the engine's
+	// metrics.
+	Recorded func(step, status string)
 	// Lease is how long an invoice's sync lease lasts unless renewed, and
 	// RenewEvery how often a running sync renews it; zero means leaseFor
 	// and a third of the lease. Tests shorten them.
@@ -110,7 +114,7 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[SyncArgs]) error {
 	today := invoice.DateOf(w.Now().In(set.Location()))
 	inv := st.Invoice
 
-	problem, err := w.sync(ctx, c, a.ClientKey, &st, set, today)
+	reached, problem, err := w.sync(ctx, c, a.ClientKey, &st, set, today)
 	if errors.Is(err, errIssueDeleted) {
 		log.WarnContext(ctx, "invoice issue was deleted in Jira; the invoice stays", slog.String("issue_key", inv.IssueKey))
 		return w.DB.InTx(ctx, func(tx *store.Tx) error { return w.DB.MarkInvoiceIssueDeleted(ctx, tx, a.ClientKey, a.InvoiceID) })
@@ -122,9 +126,32 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[SyncArgs]) error {
 		}
 		return err
 	}
-	current, err := w.DB.MarkJiraSynced(ctx, a.ClientKey, a.InvoiceID, st.Version, problem)
+	lic, err := w.DB.TenantLicence(ctx, a.ClientKey)
 	if err != nil {
 		return err
+	}
+	var current int64
+	var finished []string
+	status, detail := transitionOutcome(st, set, lic, reached, problem)
+	err = w.DB.InTx(ctx, func(tx *store.Tx) error {
+		// The version synced and the transitions it completes commit
+		// together: a crash before leaves both for the retry, which finds
+		// Jira already moved and records them then.
+		var err error
+		if current, err = w.DB.MarkJiraSynced(ctx, tx, a.ClientKey, a.InvoiceID, st.Version, problem); err != nil || status == "" {
+			return err
+		}
+		finished, err = w.DB.FinishSyncedTransitions(ctx, tx, a.ClientKey, a.InvoiceID, st.Version, status, detail)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	for _, step := range finished {
+		log.InfoContext(ctx, "follow-up transition recorded", slog.String("step", step), slog.String("status", status), slog.String("detail", detail))
+		if w.Recorded != nil {
+			w.Recorded(step, status)
+		}
 	}
 	if err := w.scheduleOverdue(ctx, a.ClientKey, st.Invoice, set, today); err != nil {
 		return err
@@ -140,34 +167,60 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[SyncArgs]) error {
 
 var errIssueDeleted = errors.New("invoice issue deleted in Jira")
 
-// sync does the steps; problem is a condition people must fix in Jira
-// (a workflow without the transition), which retrying cannot.
-func (w *Worker) sync(ctx context.Context, c jira.Site, clientKey string, st *store.JiraSync, set invoice.Settings, today invoice.Date) (problem string, err error) {
+// transitionOutcome is what a sync that brought Jira to the invoice's
+// version (reaching status reached, or stopped by problem) records for
+// the invoice's follow-up transitions waiting on it: done when the issue
+// is in the overdue status, failed with the problem or the status it is
+// in otherwise. An empty status leaves them queued for their action job's
+// own look (transitionRecheck in followupengine), which knows what
+// the sync does not: a tenant whose licence lapsed must not see its
+// follow-ups finish, and an invoice paid or voided since cancels them.
+func transitionOutcome(st store.JiraSync, set invoice.Settings, licence, reached, problem string) (status, detail string) {
+	overdue := set.Statuses.Overdue
+	if licence == store.LicenceNone || !st.Invoice.Open() || overdue == "" {
+		return "", ""
+	}
+	key := st.Invoice.IssueKey
+	switch {
+	case problem != "":
+		return store.EventFailed, problem
+	case strings.EqualFold(reached, overdue):
+		return store.EventDone, fmt.Sprintf("%s is in %s", key, reached)
+	case reached == "":
+		return "", ""
+	}
+	return store.EventFailed, fmt.Sprintf("%s is in %q after the sync, not %q", key, reached, overdue)
+}
+
+// sync does the steps; reached is the status the issue is in at the end
+// ("" when the invoice calls for none), problem a condition people must
+// fix in Jira (a workflow without the transition), which retrying cannot.
+func (w *Worker) sync(ctx context.Context, c jira.Site, clientKey string, st *store.JiraSync, set invoice.Settings, today invoice.Date) (reached, problem string, err error) {
 	inv := st.Invoice
 	if inv.IssueKey == "" {
 		key, id, err := w.findOrCreate(ctx, c, inv, set, today)
 		if err != nil {
-			return "", err
+			return "", "", err
 		}
 		err = w.DB.InTx(ctx, func(tx *store.Tx) error { return w.DB.SetInvoiceIssue(ctx, tx, clientKey, inv.ID, key, id) })
 		if err != nil {
-			return "", err
+			return "", "", err
 		}
 		inv.IssueKey, st.Invoice.IssueKey, st.IssueID = key, key, id
 	}
 	if !st.LinksDone {
 		if err := w.link(ctx, c, inv); err != nil {
-			return "", err
+			return "", "", err
 		}
 		if err := w.DB.MarkJiraLinksDone(ctx, clientKey, inv.ID); err != nil {
-			return "", err
+			return "", "", err
 		}
 	}
 	if err := c.SetIssueProperty(ctx, inv.IssueKey, jira.InvoicePropertyKey, PropertyOf(inv, today)); err != nil {
 		if remit.IsKind(err, remit.NotFound) {
-			return "", errIssueDeleted
+			return "", "", errIssueDeleted
 		}
-		return "", err
+		return "", "", err
 	}
 	target := TargetStatus(inv, today, set.Statuses)
 	var avoid []string // never pass through a status that says something else of the invoice
@@ -176,11 +229,11 @@ func (w *Worker) sync(ctx context.Context, c jira.Site, clientKey string, st *st
 			avoid = append(avoid, st)
 		}
 	}
-	problem, err = w.moveTo(ctx, c, inv.IssueKey, target, set.Statuses.Open, avoid...)
+	reached, problem, err = w.moveTo(ctx, c, inv.IssueKey, target, set.Statuses.Open, avoid...)
 	if err != nil {
-		return "", err
+		return "", "", err
 	}
-	return problem, w.postNotices(ctx, c, clientKey, inv.ID, inv.IssueKey)
+	return reached, problem, w.postNotices(ctx, c, clientKey, inv.ID, inv.IssueKey)
 }
 
 // postNotices posts the invoice's pending notices as comments, each once:
@@ -267,9 +320,10 @@ func (w *Worker) link(ctx context.Context, c jira.Site, inv invoice.Invoice) err
 // with no way to target or the open status, such as Paid when a move
 // there was not applied, through another status it has not been in and
 // that is none of avoid (Paid → Open → Sent). At most three moves.
-func (w *Worker) moveTo(ctx context.Context, c jira.Site, key, target, via string, avoid ...string) (problem string, err error) {
+// reached is the status (as Jira names it) the issue is in at the end.
+func (w *Worker) moveTo(ctx context.Context, c jira.Site, key, target, via string, avoid ...string) (reached, problem string, err error) {
 	if target == "" {
-		return "", nil
+		return "", "", nil
 	}
 	visited := map[string]bool{}
 	for _, a := range avoid {
@@ -278,10 +332,10 @@ func (w *Worker) moveTo(ctx context.Context, c jira.Site, key, target, via strin
 	for hop := 0; ; hop++ {
 		current, transitions, err := w.statusAndTransitions(ctx, c, key)
 		if err != nil {
-			return "", err
+			return "", "", err
 		}
 		if strings.EqualFold(current, target) {
-			return "", nil
+			return current, "", nil
 		}
 		visited[strings.ToLower(current)] = true
 		next := transitions[strings.ToLower(target)]
@@ -297,10 +351,10 @@ func (w *Worker) moveTo(ctx context.Context, c jira.Site, key, target, via strin
 			}
 		}
 		if next == "" || hop >= 3 {
-			return fmt.Sprintf("no transition leads from %q to %q on %s; check the workflow or the status names in Remit's settings", current, target, key), nil
+			return current, fmt.Sprintf("no transition leads from %q to %q on %s; check the workflow or the status names in Remit's settings", current, target, key), nil
 		}
 		if err := c.Transition(ctx, key, next); err != nil {
-			return "", err
+			return "", "", err
 		}
 	}
 }

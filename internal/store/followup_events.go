@@ -173,6 +173,45 @@ func (db *DB) SetFollowupPayload(ctx context.Context, tx *Tx, clientKey string, 
 	return nil
 }
 
+// RequestFollowupSync records on a queued event, in tx, that its action
+// handed its work to the invoice's Jira sync: call it after
+// BumpJiraVersion in the transaction that enqueues the sync. The payload
+// names the version whose sync completes the event (FinishSyncedTransitions).
+// An event no longer queued is remit.Conflict.
+func (db *DB) RequestFollowupSync(ctx context.Context, tx *Tx, clientKey string, id int64) error {
+	const op = "store.RequestFollowupSync"
+	n, err := db.queries(tx).RequestFollowupSync(ctx, dbsqlc.RequestFollowupSyncParams{ClientKey: clientKey, ID: id})
+	if err != nil {
+		return classify(op, err)
+	}
+	if n == 0 {
+		return remit.Errorf(remit.Conflict, op, "follow-up event %d is not queued", id)
+	}
+	return nil
+}
+
+// FinishSyncedTransitions records, in tx, the outcome of the invoice's
+// queued transition events whose sync request (RequestFollowupSync) the
+// sync of version covers; the Jira sync calls it in the transaction that
+// records the version synced, so a crash before that commit leaves them
+// queued for the retry and an event already finished stays as it was. It
+// returns the steps of the events it recorded.
+func (db *DB) FinishSyncedTransitions(ctx context.Context, tx *Tx, clientKey string, invoiceID, version int64, status, detail string) ([]string, error) {
+	const op = "store.FinishSyncedTransitions"
+	switch status {
+	case EventDone, EventFailed:
+	default:
+		return nil, remit.Errorf(remit.Invalid, op, "%q is not an outcome of a sync", status)
+	}
+	steps, err := db.queries(tx).FinishSyncedTransitions(ctx, dbsqlc.FinishSyncedTransitionsParams{
+		ClientKey: clientKey, InvoiceID: invoiceID, Version: version, Status: status, Detail: detail, Now: db.now(),
+	})
+	if err != nil {
+		return nil, classify(op, err)
+	}
+	return steps, nil
+}
+
 // FinishFollowupEvent records the outcome of a queued event, in tx when
 // given. Only the first outcome counts: finished reports whether this call
 // recorded it (false when the event was no longer queued).

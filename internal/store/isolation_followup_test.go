@@ -147,6 +147,25 @@ func followupIsolationChecks(a, b string) map[string]func(t *testing.T, e env) {
 		"SetFollowupPayload": guard(func(t *testing.T, e env, _, ev int64) {
 			wantKind(t, e.db.SetFollowupPayload(ctx, nil, b, ev, []byte(`{"x":1}`)), remit.Conflict)
 		}),
+		"RequestFollowupSync": guard(func(t *testing.T, e env, _, ev int64) {
+			wantKind(t, e.db.RequestFollowupSync(ctx, nil, b, ev), remit.Conflict)
+		}),
+		"FinishSyncedTransitions": func(t *testing.T, e env) {
+			id, _ := seedFollowupOfA(t, e, a)
+			evs, err := e.db.InsertFollowupEvents(ctx, nil, a, id, e.clock.Now(), []store.NewFollowupEvent{
+				{Step: "overdue-1", Action: "transition", Status: store.EventQueued},
+			})
+			must(t, err)
+			must(t, e.db.RequestFollowupSync(ctx, nil, a, evs[0].ID))
+			before := followupState(t, e, a)
+			steps, err := e.db.FinishSyncedTransitions(ctx, nil, b, id, 1<<40, store.EventDone, "by B")
+			if err != nil || len(steps) != 0 {
+				t.Fatalf("B finished A's transitions %v (%v)", steps, err)
+			}
+			if after := followupState(t, e, a); after != before {
+				t.Fatalf("B's call changed A's rows:\nbefore %s\n after %s", before, after)
+			}
+		},
 		"FinishFollowupEvent": guard(func(t *testing.T, e env, _, ev int64) {
 			done, err := e.db.FinishFollowupEvent(ctx, nil, b, ev, store.EventDone, "by B")
 			if err != nil || done {

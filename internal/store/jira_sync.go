@@ -72,12 +72,13 @@ func (db *DB) MarkJiraLinksDone(ctx context.Context, clientKey string, id int64)
 	return nil
 }
 
-// MarkJiraSynced records that Jira matches version (and any problem that
-// stops it matching fully, "" for none) and returns the invoice's current
-// version: when it is higher, the invoice changed meanwhile.
-func (db *DB) MarkJiraSynced(ctx context.Context, clientKey string, id, version int64, problem string) (int64, error) {
+// MarkJiraSynced records, in tx when given, that Jira matches version
+// (and any problem that stops it matching fully, "" for none) and returns
+// the invoice's current version: when it is higher, the invoice changed
+// meanwhile.
+func (db *DB) MarkJiraSynced(ctx context.Context, tx *Tx, clientKey string, id, version int64, problem string) (int64, error) {
 	const op = "store.MarkJiraSynced"
-	current, err := db.q().MarkJiraSynced(ctx, dbsqlc.MarkJiraSyncedParams{ClientKey: clientKey, ID: id, Version: version, Problem: problem})
+	current, err := db.queries(tx).MarkJiraSynced(ctx, dbsqlc.MarkJiraSyncedParams{ClientKey: clientKey, ID: id, Version: version, Problem: problem})
 	if err != nil {
 		return 0, classify(op, err)
 	}

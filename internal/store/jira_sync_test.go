@@ -66,7 +66,7 @@ func jiraSyncIsolationChecks(a, b string) map[string]func(t *testing.T, e env) {
 			must(t, e.db.ReleaseJiraSync(ctx, a, id, lease))
 		}),
 		"MarkJiraSynced": guard(func(t *testing.T, e env, id int64) {
-			_, err := e.db.MarkJiraSynced(ctx, b, id, 99, "")
+			_, err := e.db.MarkJiraSynced(ctx, nil, b, id, 99, "")
 			wantKind(t, err, remit.NotFound)
 		}),
 	}
@@ -85,7 +85,7 @@ func TestJiraSyncVersions(t *testing.T) {
 		t.Fatalf("fresh state %+v", st)
 	}
 	must(t, e.db.BumpJiraVersion(ctx, nil, "t1", id)) // a change lands while a sync of version 1 runs
-	cur, err := e.db.MarkJiraSynced(ctx, "t1", id, 1, "no transition")
+	cur, err := e.db.MarkJiraSynced(ctx, nil, "t1", id, 1, "no transition")
 	must(t, err)
 	if cur != 2 {
 		t.Fatalf("current version %d, want 2", cur)
@@ -96,7 +96,7 @@ func TestJiraSyncVersions(t *testing.T) {
 	if st.SyncedVersion != 1 || !st.LinksDone || st.Problem != "no transition" {
 		t.Fatalf("after sync %+v", st)
 	}
-	if _, err := e.db.MarkJiraSynced(ctx, "t1", id, 2, ""); err != nil {
+	if _, err := e.db.MarkJiraSynced(ctx, nil, "t1", id, 2, ""); err != nil {
 		t.Fatal(err)
 	}
 	st, _ = e.db.JiraSyncState(ctx, "t1", id)

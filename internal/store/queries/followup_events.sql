@@ -47,3 +47,15 @@ SELECT DISTINCT e.invoice_id FROM followup_events e
 JOIN invoices i ON i.client_key = e.client_key AND i.id = e.invoice_id
 WHERE e.client_key = @client_key AND i.customer_id = @customer_id AND e.action = 'label' AND e.status = 'done'
 ORDER BY e.invoice_id;
+
+-- name: RequestFollowupSync :execrows
+UPDATE followup_events e SET payload = jsonb_build_object('syncRequested', true, 'jiraVersion', i.jira_version)
+FROM invoices i
+WHERE e.client_key = @client_key AND e.id = @id AND e.status = 'queued'
+  AND i.client_key = e.client_key AND i.id = e.invoice_id;
+
+-- name: FinishSyncedTransitions :many
+UPDATE followup_events SET status = @status, detail = @detail, at = @now
+WHERE client_key = @client_key AND invoice_id = @invoice_id AND action = 'transition' AND status = 'queued'
+  AND payload->>'syncRequested' = 'true' AND coalesce((payload->>'jiraVersion')::bigint, 0) <= @version::bigint
+RETURNING step;

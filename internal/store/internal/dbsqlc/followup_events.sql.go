@@ -37,6 +37,49 @@ func (q *Queries) FinishFollowupEvent(ctx context.Context, arg FinishFollowupEve
 	return result.RowsAffected(), nil
 }
 
+const finishSyncedTransitions = `-- name: FinishSyncedTransitions :many
+UPDATE followup_events SET status = $1, detail = $2, at = $3
+WHERE client_key = $4 AND invoice_id = $5 AND action = 'transition' AND status = 'queued'
+  AND payload->>'syncRequested' = 'true' AND coalesce((payload->>'jiraVersion')::bigint, 0) <= $6::bigint
+RETURNING step
+`
+
+type FinishSyncedTransitionsParams struct {
+	Status    string
+	Detail    string
+	Now       time.Time
+	ClientKey string
+	InvoiceID int64
+	Version   int64
+}
+
+func (q *Queries) FinishSyncedTransitions(ctx context.Context, arg FinishSyncedTransitionsParams) ([]string, error) {
+	rows, err := q.db.Query(ctx, finishSyncedTransitions,
+		arg.Status,
+		arg.Detail,
+		arg.Now,
+		arg.ClientKey,
+		arg.InvoiceID,
+		arg.Version,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []string
+	for rows.Next() {
+		var step string
+		if err := rows.Scan(&step); err != nil {
+			return nil, err
+		}
+		items = append(items, step)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const followupActionQueued = `-- name: FollowupActionQueued :one
 SELECT EXISTS (SELECT 1 FROM followup_events
     WHERE client_key = $1 AND invoice_id = $2 AND action = $3 AND status = 'queued')
@@ -299,6 +342,26 @@ func (q *Queries) LabelledInvoicesOfCustomer(ctx context.Context, arg LabelledIn
 		return nil, err
 	}
 	return items, nil
+}
+
+const requestFollowupSync = `-- name: RequestFollowupSync :execrows
+UPDATE followup_events e SET payload = jsonb_build_object('syncRequested', true, 'jiraVersion', i.jira_version)
+FROM invoices i
+WHERE e.client_key = $1 AND e.id = $2 AND e.status = 'queued'
+  AND i.client_key = e.client_key AND i.id = e.invoice_id
+`
+
+type RequestFollowupSyncParams struct {
+	ClientKey string
+	ID        int64
+}
+
+func (q *Queries) RequestFollowupSync(ctx context.Context, arg RequestFollowupSyncParams) (int64, error) {
+	result, err := q.db.Exec(ctx, requestFollowupSync, arg.ClientKey, arg.ID)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
 }
 
 const setFollowupPayload = `-- name: SetFollowupPayload :execrows
