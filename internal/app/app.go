@@ -181,7 +181,8 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opts Optio
 		MailDailyLimit: cfg.MailTenantDailyLimit})
 	river.AddWorker(workers, &privacy.SweepWorker{Service: priv})
 	river.AddWorker(workers, &privacy.ReportWorker{Service: priv})
-	river.AddWorker(workers, &jirasync.Worker{DB: db, Jira: jiraClients, Now: opts.Now, Logger: logger, Recheck: opts.SyncRecheck})
+	river.AddWorker(workers, &jirasync.Worker{DB: db, Jira: jiraClients, Now: opts.Now, Logger: logger, Recheck: opts.SyncRecheck,
+		Recorded: followups.Metrics.TransitionRecorded})
 	river.AddWorker(workers, &jirasync.OverdueWorker{DB: db, Now: opts.Now})
 	webhooks := jobs.NewWebhookWorker(logger)
 	webhooks.LoadPayloadsFrom(db)

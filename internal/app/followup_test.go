@@ -169,6 +169,9 @@ func TestFollowupLadder(t *testing.T) {
 	if !strings.Contains(string(body), `remit_followup_actions_total{action="comment",outcome="done",step="overdue-1"} 1`) {
 		t.Error("metrics do not count the overdue-1 comment")
 	}
+	if !strings.Contains(string(body), `remit_followup_actions_total{action="transition",outcome="done",step="overdue-1"} 1`) {
+		t.Error("metrics do not count the overdue-1 transition the sync recorded")
+	}
 }
 
 // addCents adds two decimal strings with two decimals.

@@ -44,3 +44,10 @@ func (m *Metrics) count(step, action, outcome string) {
 	}
 	m.actions.WithLabelValues(step, action, outcome).Inc()
 }
+
+// TransitionRecorded counts a transition event the Jira sync recorded
+// (jirasync.Worker's Recorded): the sync, not the action's job, finishes
+// those.
+func (m *Metrics) TransitionRecorded(step, status string) {
+	m.count(step, string(followup.ActionTransition), status)
+}
