@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/remitapp/remit/internal/remit"
+	"github.com/remitapp/remit/internal/store"
 )
 
 // jiraSyncIsolationChecks: B's calls with A's invoice id find nothing and
@@ -181,5 +182,63 @@ func TestJiraSyncStateNeverOlderThanItsVersion(t *testing.T) {
 	must(t, <-writer)
 	if st, _ := e.db.JiraSyncState(ctx, "t1", id); st.Version-v0 < 10 {
 		t.Fatalf("only %d changes landed during %d reads: the test proved nothing", st.Version-v0, reads)
+	}
+}
+
+// TestFinishSyncedTransitions: a transition event waits for the sync of
+// the version its action asked for; a sync of an older version leaves it
+// queued, the sync of that version (or a later one) records it once, and
+// recording again finishes nothing.
+func TestFinishSyncedTransitions(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	e, id := billedTenant(t, "t1")
+	evs, err := e.db.InsertFollowupEvents(ctx, nil, "t1", id, e.clock.Now(), []store.NewFollowupEvent{
+		{Step: "overdue-1", Action: "transition", Status: store.EventQueued},
+		{Step: "overdue-1", Action: "comment", Status: store.EventQueued},
+	})
+	must(t, err)
+	var transition, comment int64
+	for _, ev := range evs {
+		if ev.Action == "comment" {
+			comment = ev.ID // another action's payload alike must not make it a transition
+			must(t, e.db.SetFollowupPayload(ctx, nil, "t1", ev.ID, []byte(`{"syncRequested": true}`)))
+		} else {
+			transition = ev.ID
+		}
+	}
+	err = e.db.InTx(ctx, func(tx *store.Tx) error {
+		if err := e.db.BumpJiraVersion(ctx, tx, "t1", id); err != nil {
+			return err
+		}
+		return e.db.RequestFollowupSync(ctx, tx, "t1", transition)
+	})
+	must(t, err)
+	st, err := e.db.JiraSyncState(ctx, "t1", id)
+	must(t, err)
+	steps, err := e.db.FinishSyncedTransitions(ctx, nil, "t1", id, st.Version-1, store.EventDone, "BILL-1 is in Overdue")
+	if err != nil || len(steps) != 0 {
+		t.Fatalf("a sync of version %d recorded %v (%v)", st.Version-1, steps, err)
+	}
+	steps, err = e.db.FinishSyncedTransitions(ctx, nil, "t1", id, st.Version, store.EventDone, "BILL-1 is in Overdue")
+	if err != nil || len(steps) != 1 || steps[0] != "overdue-1" {
+		t.Fatalf("the sync of version %d recorded %v (%v), want overdue-1", st.Version, steps, err)
+	}
+	steps, err = e.db.FinishSyncedTransitions(ctx, nil, "t1", id, st.Version+1, store.EventFailed, "again")
+	if err != nil || len(steps) != 0 {
+		t.Fatalf("a later sync recorded %v again (%v)", steps, err)
+	}
+	tr, err := e.db.FollowupEvent(ctx, "t1", transition)
+	must(t, err)
+	cm, err := e.db.FollowupEvent(ctx, "t1", comment)
+	must(t, err)
+	if tr.Status != store.EventDone || tr.Detail != "BILL-1 is in Overdue" || cm.Status != store.EventQueued {
+		t.Fatalf("transition %+v, comment %+v", tr, cm)
+	}
+	if err := e.db.RequestFollowupSync(ctx, nil, "t1", transition); !remit.IsKind(err, remit.Conflict) {
+		t.Fatalf("a sync request on a finished event = %v, want a conflict", err)
+	}
+	if _, err := e.db.FinishSyncedTransitions(ctx, nil, "t1", id, st.Version, store.EventSkipped, "x"); !remit.IsKind(err, remit.Invalid) {
+		t.Fatalf("a sync recording skipped = %v, want invalid", err)
 	}
 }
